@@ -1,0 +1,30 @@
+// `hybrid-conformance`: parses the command line and maps every failure to one line and an exit code.
+import { Command, CommanderError } from "commander";
+import { clusterCommand } from "./cluster-commands.js";
+import { UserFacingError } from "../errors.js";
+
+const program = new Command("hybrid-conformance")
+  .description("Conformance tests for hybrid Kubernetes clusters: a Linux control plane with Windows Server 2022/2025 workers")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .showSuggestionAfterError();
+program.addCommand(clusterCommand());
+for (const c of program.commands) c.exitOverride();
+for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; commander already printed its one-line usage error otherwise.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UserFacingError) {
+    process.stderr.write(`hybrid-conformance: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+  } else {
+    // Unexpected: still one line; the stack only on request.
+    process.stderr.write(`hybrid-conformance: internal error: ${(e as Error).message}\n`);
+    if (process.env.HC_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,43 @@
+// Since Kubernetes 1.3x the scheduler says only "node(s) had untolerated taint(s)". A platform engineer needs
+// to know WHICH taint: this works it out from the pod's selector and tolerations and the nodes' taints.
+import * as k8s from "@kubernetes/client-node";
+
+export function tolerates(tolerations: k8s.V1Toleration[], taint: k8s.V1Taint): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === "Exists") return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? "") === (taint.value ?? "");
+  });
+}
+
+export function selectorMatches(pod: k8s.V1Pod, node: k8s.V1Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  return Object.entries(pod.spec?.nodeSelector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+export const taintText = (t: k8s.V1Taint) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
+
+/** Taints that keep the pod off the nodes its selector allows, e.g. ["os=windows:NoSchedule on hc-win2022-1, hc-win2022-2"]. */
+export function untoleratedTaints(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[] {
+  const byTaint = new Map<string, string[]>();
+  for (const n of nodes.filter((n) => selectorMatches(pod, n))) {
+    for (const t of n.spec?.taints ?? []) {
+      if (t.effect === "PreferNoSchedule" || tolerates(pod.spec?.tolerations ?? [], t)) continue;
+      const key = taintText(t);
+      byTaint.set(key, [...(byTaint.get(key) ?? []), n.metadata!.name!]);
+    }
+  }
+  return [...byTaint].map(([t, ns]) => `${t} on ${ns.join(", ")}`);
+}
+
+/** The scheduler's message plus, when it blames taints, which ones. */
+export async function explainUnschedulable(kc: k8s.KubeConfig, pod: k8s.V1Pod, message: string): Promise<string> {
+  if (!/untolerated taint/.test(message)) return message;
+  try {
+    const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
+    const taints = untoleratedTaints(pod, nodes);
+    return taints.length ? `${message} [untolerated: ${taints.join("; ")}]` : message;
+  } catch {
+    return message;
+  }
+}

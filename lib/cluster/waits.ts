@@ -1,0 +1,173 @@
+// Named waits. Each watches, fails at once on a terminal state with the cause (pod, node, reason, message),
+// and times out with the last state it saw.
+import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { waitOn, WaitFailed, type Verdict } from "./watch.js";
+import { explainUnschedulable } from "./diagnose.js";
+
+/** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
+const terminalWaiting = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"]);
+
+export interface PodWaitOptions {
+  timeoutMs: number;
+  /** Unschedulable is normally terminal; a test expecting it passes this. */
+  allowUnschedulable?: boolean;
+  /** Container states the caller expects (e.g. a test of a failing start). */
+  allowReasons?: string[];
+}
+
+/** Why a pod is stuck, in one line, or undefined if nothing terminal is visible. */
+export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnschedulable" | "allowReasons"> = {}): string | undefined {
+  const where = `pod ${p.metadata?.namespace}/${p.metadata?.name}${p.spec?.nodeName ? ` on node ${p.spec.nodeName}` : ""}`;
+  const allowed = new Set(opts.allowReasons ?? []);
+  if (p.status?.phase === "Failed" && !allowed.has(p.status.reason ?? "Failed"))
+    return `${where} failed: ${p.status.reason ?? "Failed"}${p.status.message ? `: ${p.status.message}` : ""}`;
+  const sched = p.status?.conditions?.find((c) => c.type === "PodScheduled");
+  if (!opts.allowUnschedulable && sched?.status === "False" && sched.reason === "Unschedulable")
+    return `${where} cannot be scheduled (FailedScheduling): ${sched.message}`;
+  for (const cs of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+    const w = cs.state?.waiting;
+    if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason))
+      return `${where}, container ${cs.name} (${cs.image}): ${w.reason}${w.message ? `: ${w.message}` : ""}`;
+    const t = cs.state?.terminated;
+    if (t && t.reason === "StartError" && !allowed.has("StartError")) return `${where}, container ${cs.name}: StartError: ${t.message ?? ""}`;
+  }
+  return undefined;
+}
+
+export function podSummary(p: k8s.V1Pod): string {
+  const cs = (p.status?.containerStatuses ?? []).map((c) => `${c.name}=${Object.keys(c.state ?? {})[0] ?? "?"}${c.ready ? "/ready" : ""}`).join(",");
+  return `${p.metadata?.name} ${p.status?.phase ?? "?"}${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " (unscheduled)"}${cs ? ` [${cs}]` : ""}`;
+}
+
+const isReady = (p: k8s.V1Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined): Promise<R> {
+  let last: k8s.V1Pod | undefined;
+  try {
+    return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)));
+  } catch (e) {
+    // Name the taints the scheduler no longer names.
+    if (e instanceof WaitFailed && last && /untolerated taint/.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
+    throw e;
+  }
+}
+
+function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined) {
+  return waitOn<k8s.V1Pod, R>(
+    kc,
+    { path: `/api/v1/namespaces/${ns}/pods`, fieldSelector: `metadata.name=${name}` },
+    what,
+    ([p]) => {
+      if (!p) return { pending: `pod ${ns}/${name} does not exist (yet)` };
+      const v = test(p);
+      if (v) return v;
+      const trouble = podTrouble(p, opts);
+      return trouble ? { fail: trouble } : { pending: podSummary(p) };
+    },
+    opts.timeoutMs,
+  );
+}
+
+export const waits = {
+  podReady(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return podWait(kc, ns, name, `pod ${ns}/${name} to be Ready`, opts, (p) => (isReady(p) ? { done: p } : undefined));
+  },
+  podRunning(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return podWait(kc, ns, name, `pod ${ns}/${name} to be Running`, opts, (p) => (p.status?.phase === "Running" ? { done: p } : undefined));
+  },
+  /** Succeeded or Failed: for run-to-completion pods. */
+  podFinished(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return podWait(kc, ns, name, `pod ${ns}/${name} to finish`, { ...opts, allowReasons: [...(opts.allowReasons ?? []), "Failed", "Error"] }, (p) =>
+      p.status?.phase === "Succeeded" || p.status?.phase === "Failed" ? { done: p } : undefined,
+    );
+  },
+  /** The scheduler's verdict, for tests that expect a pod NOT to be scheduled. */
+  podUnschedulable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return podWait<{ message: string; pod: k8s.V1Pod }>(kc, ns, name, `pod ${ns}/${name} to be reported Unschedulable`, { ...opts, allowUnschedulable: true }, (p) => {
+      if (p.spec?.nodeName) return { fail: `pod ${ns}/${name} was scheduled onto node ${p.spec.nodeName}` };
+      const c = p.status?.conditions?.find((x) => x.type === "PodScheduled" && x.status === "False" && x.reason === "Unschedulable");
+      return c ? { done: { message: c.message ?? "", pod: p } } : undefined;
+    }).then(async ({ message, pod }) => ({ message, explained: await explainUnschedulable(kc, pod, message) }));
+  },
+  /** Waits until the pod is bound to a node; returns the node name. */
+  podScheduled(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return podWait(kc, ns, name, `pod ${ns}/${name} to be scheduled`, opts, (p) => (p.spec?.nodeName ? { done: p } : undefined));
+  },
+  /** Until the pod reaches a state matching `test`, with the usual fail-fast unless the reasons are allowed. */
+  podMatches(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => boolean) {
+    return podWait(kc, ns, name, `pod ${ns}/${name} ${what}`, opts, (p) => (test(p) ? { done: p } : undefined));
+  },
+  /** `count` Ready pods matching a selector; fails as soon as one of them is stuck. */
+  podsReady(kc: KubeConfig, ns: string, labelSelector: string, count: number, opts: PodWaitOptions) {
+    return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
+      kc,
+      { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
+      `${count} Ready pod(s) matching ${labelSelector} in ${ns}`,
+      (pods) => {
+        const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+        const ready = live.filter(isReady);
+        if (ready.length >= count) return { done: ready };
+        for (const p of live) {
+          const t = podTrouble(p, opts);
+          if (t) return { fail: t };
+        }
+        return { pending: `${ready.length}/${count} ready: ${live.map(podSummary).join("; ") || "no pods"}` };
+      },
+      opts.timeoutMs,
+    );
+  },
+  deploymentAvailable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    return waitOn<k8s.V1Deployment, k8s.V1Deployment>(
+      kc,
+      { path: `/apis/apps/v1/namespaces/${ns}/deployments`, fieldSelector: `metadata.name=${name}` },
+      `deployment ${ns}/${name} to be available`,
+      ([d]) => {
+        if (!d) return { pending: "deployment not found" };
+        const want = d.spec?.replicas ?? 1;
+        const s = d.status ?? {};
+        const progressing = s.conditions?.find((c) => c.type === "Progressing");
+        if (progressing?.status === "False") return { fail: `deployment ${ns}/${name}: ${progressing.reason}: ${progressing.message}` };
+        if ((s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s.updatedReplicas === want && s.availableReplicas === want && (s.replicas ?? 0) === want)
+          return { done: d };
+        return { pending: `${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated` };
+      },
+      opts.timeoutMs,
+    );
+  },
+  /** The Service's EndpointSlices list exactly `count` ready addresses (or satisfy `accept`). */
+  endpointsReady(kc: KubeConfig, ns: string, service: string, accept: (ready: string[]) => boolean, describe: string, timeoutMs: number) {
+    return waitOn<k8s.V1EndpointSlice, string[]>(
+      kc,
+      { path: `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, labelSelector: `kubernetes.io/service-name=${service}` },
+      `EndpointSlices of service ${ns}/${service} to list ${describe}`,
+      (slices) => {
+        const ready = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses));
+        return accept(ready) ? { done: ready } : { pending: `ready addresses: [${ready.join(", ")}]` };
+      },
+      timeoutMs,
+    );
+  },
+  namespaceGone(kc: KubeConfig, name: string, timeoutMs: number) {
+    return waitOn<k8s.V1Namespace, true>(
+      kc,
+      { path: `/api/v1/namespaces`, fieldSelector: `metadata.name=${name}` },
+      `namespace ${name} to be deleted`,
+      ([n]) => (n ? { pending: `namespace ${name} is ${n.status?.phase}` } : { done: true }),
+      timeoutMs,
+    );
+  },
+  /** An event with this reason on the object (e.g. FailedScheduling, PodOSNotSupported); returns it. */
+  event(kc: KubeConfig, ns: string, object: string, reason: string, timeoutMs: number, matching?: (e: k8s.CoreV1Event) => boolean) {
+    return waitOn<k8s.CoreV1Event, k8s.CoreV1Event>(
+      kc,
+      { path: `/api/v1/namespaces/${ns}/events`, fieldSelector: `involvedObject.name=${object},reason=${reason}` },
+      `a ${reason} event on ${ns}/${object}`,
+      (evs) => {
+        const e = evs.find((x) => !matching || matching(x));
+        return e ? { done: e } : { pending: `${evs.length} ${reason} event(s), none matching` };
+      },
+      timeoutMs,
+    );
+  },
+};

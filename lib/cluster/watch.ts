@@ -1,0 +1,138 @@
+// The one watch loop every named wait uses: list, evaluate, watch from that resourceVersion, evaluate on
+// every change, re-list when the watch ends; fail at once when the predicate reports a terminal state.
+import * as k8s from "@kubernetes/client-node";
+import * as https from "node:https";
+import * as http from "node:http";
+
+export type Verdict<R> = { done: R } | { fail: string } | { pending: string };
+
+export class WaitTimeout extends Error {
+  constructor(what: string, seconds: number, last: string) {
+    super(`timed out after ${seconds} s waiting for ${what}; last seen: ${last}`);
+    this.name = "WaitTimeout";
+  }
+}
+export class WaitFailed extends Error {
+  constructor(what: string, why: string) {
+    super(`${what}: ${why}`);
+    this.name = "WaitFailed";
+  }
+}
+
+export interface WatchTarget {
+  /** API path of the collection, e.g. /api/v1/namespaces/ns/pods. */
+  path: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export async function waitOn<T extends k8s.KubernetesObject, R>(
+  kc: k8s.KubeConfig,
+  target: WatchTarget,
+  what: string,
+  judge: (objects: T[]) => Verdict<R>,
+  timeoutMs: number,
+): Promise<R> {
+  const w = new k8s.Watch(kc);
+  const deadline = Date.now() + timeoutMs;
+  let last = "nothing observed yet";
+  const current = new Map<string, T>();
+  const key = (o: T) => `${o.metadata?.namespace}/${o.metadata?.name}`;
+
+  return new Promise<R>((resolve, reject) => {
+    let finished = false;
+    let abort: AbortController | undefined;
+    const finish = (f: () => void) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      abort?.abort();
+      f();
+    };
+    const evaluate = () => {
+      let v: Verdict<R>;
+      try {
+        v = judge([...current.values()]);
+      } catch (e) {
+        return finish(() => reject(e));
+      }
+      if ("done" in v) finish(() => resolve(v.done));
+      else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
+      else last = v.pending;
+    };
+    const timer = setTimeout(() => finish(() => reject(new WaitTimeout(what, Math.round(timeoutMs / 1000), last))), timeoutMs);
+
+    const cycle = async (): Promise<void> => {
+      if (finished) return;
+      try {
+        const list = await listRaw<T>(kc, target);
+        current.clear();
+        for (const o of list.items) current.set(key(o), o);
+        evaluate();
+        if (finished) return;
+        abort = await w.watch(
+          target.path,
+          { resourceVersion: list.resourceVersion, allowWatchBookmarks: true, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector },
+          (type, obj: T) => {
+            if (type === "BOOKMARK" || type === "ERROR") return;
+            if (type === "DELETED") current.delete(key(obj));
+            else current.set(key(obj), obj);
+            evaluate();
+          },
+          () => {
+            // Watches end (server timeout, 30 s client inactivity, 410 Gone): list again and carry on.
+            if (!finished && Date.now() < deadline) void cycle();
+          },
+        );
+      } catch (e) {
+        const err = e as { code?: number; message?: string };
+        if (err.code === 404 && target.path.includes("/namespaces/")) {
+          current.clear();
+          evaluate();
+        }
+        last = `API error: ${err.message?.split("\n")[0] ?? e}`;
+        // The API server may be briefly unavailable: retry the list until the deadline says otherwise.
+        if (!finished) setTimeout(() => void cycle(), 500);
+      }
+    };
+    void cycle();
+  });
+}
+
+/** A list through the raw REST path (works for any resource, including CRDs). */
+export async function listRaw<T>(kc: k8s.KubeConfig, target: WatchTarget): Promise<{ items: T[]; resourceVersion: string }> {
+  const body = (await getRaw(kc, target.path, { labelSelector: target.labelSelector, fieldSelector: target.fieldSelector })) as {
+    items?: T[];
+    metadata?: { resourceVersion?: string };
+  };
+  return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? "" };
+}
+
+/** GET an API path with the kubeconfig's credentials; rejects with {code, message} like client-node's errors. */
+export async function getRaw(kc: k8s.KubeConfig, path: string, query: Record<string, string | undefined> = {}): Promise<unknown> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error("no current cluster in kubeconfig");
+  const url = new URL(cluster.server.replace(/\/$/, "") + path);
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+  const opts: https.RequestOptions = { method: "GET", headers: { accept: "application/json" } };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === "https:" ? https.request : http.request)(url, opts, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (data += d));
+      res.on("end", () => {
+        let parsed: { message?: string } = {};
+        try {
+          parsed = JSON.parse(data);
+        } catch {
+          parsed = { message: data.slice(0, 200) };
+        }
+        if ((res.statusCode ?? 500) >= 400) reject(Object.assign(new Error(parsed.message ?? `HTTP ${res.statusCode}`), { code: res.statusCode, body: data }));
+        else resolve(parsed);
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -1,0 +1,206 @@
+// The data plane process: watches the cluster, runs the emulated pods, answers exec, serves NodePorts,
+// and holds the fault switches. Started by `cluster up`, stopped by `cluster down`.
+import * as k8s from "@kubernetes/client-node";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { EventRecorder } from "./events.js";
+import { FaultRegistry, faultCatalogue } from "./faults.js";
+import { EmulatedNetwork } from "./network.js";
+import { PodRuntime } from "./pods/runtime.js";
+import { KwokDebugging } from "./debugging.js";
+import { KubeletForwarders, NodePortListeners } from "./listeners.js";
+import { runCommand } from "./commands/index.js";
+import { notReadyAnnotation } from "../kwok-stages.js";
+import type { NodeFacts } from "./pods/container-view.js";
+import type { OsName } from "./model.js";
+
+export interface AgentOptions {
+  kubeconfig: string;
+  stateDir: string;
+  port: number;
+  kubeletPort: number;
+  external: { name: string; ip: string };
+}
+
+const windowsTaint = { key: "os", value: "windows", effect: "NoSchedule" };
+
+export class DataPlaneAgent {
+  private readonly kc = new k8s.KubeConfig();
+  private informers: { stop(): Promise<void> }[] = [];
+  private server?: Server;
+  private runtime!: PodRuntime;
+  private faults!: FaultRegistry;
+  private nodePorts!: NodePortListeners;
+  private readonly forwarders = new KubeletForwarders();
+  /** Nodes whose Windows taint a fault removed: only those get it back when the fault clears. */
+  private readonly untainted = new Set<string>();
+  private nodesCache!: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
+  private servicesCache!: k8s.Informer<k8s.V1Service> & k8s.ObjectCache<k8s.V1Service>;
+  private slicesCache!: k8s.Informer<k8s.V1EndpointSlice> & k8s.ObjectCache<k8s.V1EndpointSlice>;
+
+  constructor(private readonly o: AgentOptions, private readonly log: (l: string) => void) {
+    this.kc.loadFromFile(o.kubeconfig);
+  }
+
+  async start(): Promise<void> {
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    const discovery = this.kc.makeApiClient(k8s.DiscoveryV1Api);
+    this.faults = new FaultRegistry(join(this.o.stateDir, "faults.json"));
+    const url = `http://127.0.0.1:${this.o.port}`;
+
+    this.nodesCache = k8s.makeInformer(this.kc, "/api/v1/nodes", () => core.listNode());
+    this.servicesCache = k8s.makeInformer(this.kc, "/api/v1/services", () => core.listServiceForAllNamespaces());
+    this.slicesCache = k8s.makeInformer(this.kc, "/apis/discovery.k8s.io/v1/endpointslices", () => discovery.listEndpointSliceForAllNamespaces());
+    const podsInformer = k8s.makeInformer(this.kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
+
+    const net = new EmulatedNetwork(
+      { services: () => this.servicesCache.list(), endpointSlices: () => this.slicesCache.list(), nodes: () => this.nodesCache.list() },
+      () => this.runtime,
+      this.faults,
+      this.o.external,
+    );
+    this.nodePorts = new NodePortListeners(net, this.log);
+    const logsRoot = join(this.o.stateDir, "pod-logs");
+    mkdirSync(logsRoot, { recursive: true });
+    this.runtime = new PodRuntime({
+      kc: this.kc,
+      events: new EventRecorder(this.kc, this.log),
+      faults: this.faults,
+      net,
+      objects: {
+        configMap: async (namespace, name) => (await core.readNamespacedConfigMap({ namespace, name }).catch(() => undefined))?.data ?? undefined,
+        secret: async (namespace, name) => {
+          const s = await core.readNamespacedSecret({ namespace, name }).catch(() => undefined);
+          if (!s) return undefined;
+          return Object.fromEntries([
+            ...Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+            ...Object.entries(s.stringData ?? {}),
+          ]);
+        },
+      },
+      node: (name) => this.nodeFacts(name),
+      nodeReady: (name) => !this.nodesCache.get(name)?.metadata?.annotations?.[notReadyAnnotation],
+      logsRoot,
+      cluster: { dnsIP: "10.96.0.10", kubernetesServiceIP: "10.96.0.1" },
+      debugging: new KwokDebugging(this.kc, url),
+      log: this.log,
+    });
+
+    for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer] as k8s.Informer<k8s.KubernetesObject>[]) {
+      inf.on("error", (e) => this.log(`watch error (retrying): ${(e as Error)?.message ?? e}`));
+    }
+    podsInformer.on("add", (p) => this.runtime.onPod(p));
+    podsInformer.on("update", (p) => this.runtime.onPod(p));
+    podsInformer.on("delete", (p) => this.runtime.onPodDeleted(p));
+    const syncPorts = () => this.syncNodePorts();
+    for (const v of ["add", "update", "delete"] as const) {
+      this.servicesCache.on(v, syncPorts);
+      this.nodesCache.on(v, syncPorts);
+    }
+    this.faults.onChange(() => this.applyFaults());
+
+    await Promise.all([this.nodesCache.start(), this.servicesCache.start(), this.slicesCache.start()]);
+    await podsInformer.start();
+    this.informers = [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer];
+    await this.forwarders.start(this.nodeAddresses().map((n) => n.address), this.o.kubeletPort);
+    this.syncNodePorts();
+    await this.serve(net);
+  }
+
+  private nodeFacts(name: string): NodeFacts | undefined {
+    const n = this.nodesCache.get(name);
+    if (!n) return undefined;
+    return {
+      name,
+      os: (n.metadata?.labels?.["kubernetes.io/os"] ?? "linux") as OsName,
+      build: n.metadata?.labels?.["node.kubernetes.io/windows-build"],
+      address: n.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "127.0.0.1",
+      podCIDR: n.spec?.podCIDR,
+    };
+  }
+
+  private nodeAddresses(): { name: string; address: string }[] {
+    return this.nodesCache.list().flatMap((n) => {
+      const a = n.status?.addresses?.find((x) => x.type === "InternalIP")?.address;
+      return a?.startsWith("127.") ? [{ name: n.metadata!.name!, address: a }] : [];
+    });
+  }
+
+  private syncNodePorts(): void {
+    this.nodePorts.sync(this.servicesCache.list(), this.nodeAddresses(), (node, namespace) => !!this.faults.active("nodeport-closed", { node, namespace }));
+  }
+
+  /** Faults that change API objects (taints, node readiness) are applied here; the rest are consulted live. */
+  private async applyFaults(): Promise<void> {
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    for (const n of this.nodesCache.list()) {
+      const name = n.metadata!.name!;
+      const target = { node: name };
+      const notReady = !!this.faults.active("node-not-ready", target);
+      const has = !!n.metadata?.annotations?.[notReadyAnnotation];
+      if (notReady !== has) {
+        await core.patchNode(
+          { name, body: { metadata: { annotations: { [notReadyAnnotation]: notReady ? "true" : null } } } },
+          k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+        );
+      }
+      if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
+      const taints = n.spec?.taints ?? [];
+      const tainted = taints.some((t) => t.key === windowsTaint.key && t.effect === windowsTaint.effect);
+      const missing = !!this.faults.active("windows-taint-missing", target);
+      if (missing && tainted) this.untainted.add(name);
+      else if (!missing && !tainted && this.untainted.has(name)) this.untainted.delete(name);
+      else continue;
+      {
+        const next = missing ? taints.filter((t) => !(t.key === windowsTaint.key && t.effect === windowsTaint.effect)) : [...taints, windowsTaint];
+        await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+      }
+    }
+    this.syncNodePorts();
+  }
+
+  private async serve(net: EmulatedNetwork): Promise<void> {
+    const json = (res: import("node:http").ServerResponse, code: number, body: unknown) => {
+      res.writeHead(code, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    this.server = createServer(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      try {
+        const u = new URL(req.url ?? "/", "http://x");
+        if (u.pathname === "/healthz") return json(res, 200, { ok: true });
+        if (u.pathname === "/exec" && req.method === "POST") return json(res, 200, await this.exec(JSON.parse(body), net));
+        if (u.pathname === "/faults" && req.method === "GET") return json(res, 200, { active: this.faults.list(), catalogue: faultCatalogue });
+        if (u.pathname === "/faults" && req.method === "POST") return json(res, 201, await this.faults.add(JSON.parse(body)));
+        if (u.pathname === "/faults" && req.method === "DELETE") return json(res, 200, { cleared: await this.faults.clear(u.searchParams.get("id") ?? undefined) });
+        return json(res, 404, { error: `no such endpoint ${req.method} ${u.pathname}` });
+      } catch (e) {
+        const issues = (e as { issues?: { path: string[]; message: string }[] }).issues;
+        if (issues) return json(res, 400, { error: issues.map((i) => `${i.path.join(".") || "fault"}: ${i.message}`).join("; ") });
+        this.log(`control API error: ${(e as Error).stack}`);
+        return json(res, 500, { error: (e as Error).message });
+      }
+    });
+    await new Promise<void>((r) => this.server!.listen(this.o.port, "127.0.0.1", () => r()));
+  }
+
+  private async exec(req: { namespace: string; pod: string; container: string; argv: string[] }, net: EmulatedNetwork) {
+    const found = this.runtime.find(req.namespace, req.pod, req.container);
+    if (!found || found.c.state.kind !== "running" || !found.c.view) {
+      // What the kubelet answers for a container that is not running.
+      const state = found?.c.state.kind ?? "unknown";
+      return { stdout: "", stderr: `container ${JSON.stringify(req.container)} in pod ${JSON.stringify(req.pod)} is not running (state: ${state})\n`, exitCode: 126 };
+    }
+    return runCommand({ container: found.c.view, net }, req.argv);
+  }
+
+  async stop(): Promise<void> {
+    this.runtime?.stopAll();
+    this.nodePorts?.close();
+    this.forwarders.close();
+    this.server?.close();
+    await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,104 @@
+// Named faults, switched on and off at run time for the whole cluster or a namespace/pod/node/image pattern.
+// Each one makes a behaviour fail the way the real failure looks; docs/local-cluster.md lists them.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { z } from "zod";
+
+export const faultCatalogue = {
+  "dns-down": "cluster DNS answers nothing: lookups time out (SERVFAIL from Windows' resolver)",
+  "service-routing-broken": "traffic to Service ClusterIPs is dropped (kube-proxy rules missing); pod IPs still work",
+  "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
+  "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
+  "egress-blocked": "connections from pods to the external host time out",
+  "image-pull-fails": "image pulls fail with ErrImagePull / ImagePullBackOff (registry answers 403)",
+  "container-crashes": "containers exit with code 1 right after starting (CrashLoopBackOff)",
+  "readiness-never": "readiness probes fail, so pods stay NotReady and out of EndpointSlices",
+  "liveness-fails": "liveness probes fail, so containers are restarted",
+  "logs-empty": "containers write nothing to stdout/stderr",
+  "node-not-ready": "matching nodes report Ready=False (container runtime network not ready)",
+  "windows-taint-missing": "the os=windows:NoSchedule taint is removed from matching Windows nodes",
+  "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
+  "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
+  "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
+} as const;
+export type FaultName = keyof typeof faultCatalogue;
+
+const scopeSchema = z
+  .object({
+    namespace: z.string().min(1).optional(),
+    pod: z.string().min(1).optional(),
+    node: z.string().min(1).optional(),
+    image: z.string().min(1).optional(),
+  })
+  .strict();
+export const faultSchema = z.object({
+  name: z.enum(Object.keys(faultCatalogue) as [FaultName, ...FaultName[]]),
+  scope: scopeSchema.default({}),
+});
+export type Fault = z.infer<typeof faultSchema> & { id: string; since: string };
+export type FaultScope = z.infer<typeof scopeSchema>;
+
+/** A shell-style glob (`*`, `?`) anchored at both ends. */
+export function globMatch(pattern: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+  return re.test(value);
+}
+
+export interface FaultTarget {
+  namespace?: string;
+  pod?: string;
+  node?: string;
+  image?: string;
+}
+
+export function scopeMatches(scope: FaultScope, t: FaultTarget): boolean {
+  return (Object.keys(scope) as (keyof FaultScope)[]).every((k) => globMatch(scope[k]!, t[k]));
+}
+
+export class FaultRegistry {
+  private faults: Fault[] = [];
+  private seq = 0;
+  private readonly listeners: ((f: Fault[]) => void | Promise<void>)[] = [];
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) this.faults = (JSON.parse(readFileSync(file, "utf8")) as Fault[]) ?? [];
+    this.seq = this.faults.length;
+  }
+
+  list(): Fault[] {
+    return [...this.faults];
+  }
+
+  /** The first active fault of this name whose scope matches the target. */
+  active(name: FaultName, t: FaultTarget): Fault | undefined {
+    return this.faults.find((f) => f.name === name && scopeMatches(f.scope, t));
+  }
+
+  any(name: FaultName): boolean {
+    return this.faults.some((f) => f.name === name);
+  }
+
+  onChange(cb: (f: Fault[]) => void | Promise<void>): void {
+    this.listeners.push(cb);
+  }
+
+  async add(input: unknown): Promise<Fault> {
+    const parsed = faultSchema.parse(input);
+    const f: Fault = { ...parsed, id: `f${++this.seq}`, since: new Date().toISOString() };
+    this.faults.push(f);
+    await this.changed();
+    return f;
+  }
+
+  /** Clears all faults, or those whose id or name is given. Returns what was removed. */
+  async clear(idOrName?: string): Promise<Fault[]> {
+    const gone = this.faults.filter((f) => idOrName === undefined || f.id === idOrName || f.name === idOrName);
+    this.faults = this.faults.filter((f) => !gone.includes(f));
+    await this.changed();
+    return gone;
+  }
+
+  private async changed(): Promise<void> {
+    if (this.file) writeFileSync(this.file, JSON.stringify(this.faults, null, 2));
+    for (const l of this.listeners) await l(this.list());
+  }
+}

@@ -1,0 +1,202 @@
+// The emulated network: names and addresses are resolved against the cluster's real API objects
+// (Services, EndpointSlices, Nodes, pods), and a request is answered by the emulated workload behind
+// the address. Nothing here opens a socket.
+import type * as k8s from "@kubernetes/client-node";
+import type { ContainerView, HttpRequest, HttpResponse, NetError, NetworkWorld, OsName } from "./model.js";
+import type { FaultRegistry, FaultTarget } from "./faults.js";
+import type { PodRuntime } from "./pods/runtime.js";
+import type { ContainerRecord, PodRecord } from "./pods/records.js";
+
+export interface ClusterView {
+  services(): readonly k8s.V1Service[];
+  endpointSlices(): readonly k8s.V1EndpointSlice[];
+  nodes(): readonly k8s.V1Node[];
+}
+
+export interface ExternalHost {
+  name: string;
+  ip: string;
+}
+
+const clusterDomain = "cluster.local";
+
+/** Where a packet came from: a container, or the runner outside the cluster hitting a NodePort. */
+export interface Source {
+  ip: string;
+  os?: OsName;
+  target: FaultTarget;
+}
+
+export class EmulatedNetwork implements NetworkWorld {
+  private readonly rr = new Map<string, number>();
+  constructor(
+    private readonly cluster: ClusterView,
+    private readonly runtime: () => PodRuntime,
+    private readonly faults: FaultRegistry,
+    private readonly external: ExternalHost,
+  ) {}
+
+  private source(c: ContainerView): Source {
+    return { ip: c.podIP, os: c.os, target: { namespace: c.namespace, pod: c.pod, node: c.nodeName, image: c.image } };
+  }
+
+  async resolve(from: ContainerView, name: string): Promise<{ addresses: string[]; fqdn: string } | NetError> {
+    const n = name.toLowerCase().replace(/\.$/, "");
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return { addresses: [n], fqdn: n };
+    if (n === "localhost") return { addresses: ["127.0.0.1"], fqdn: "localhost" };
+    if (from.dns.nameserver === "" ) return { error: "dns", detail: "timeout" };
+    if (this.faults.active("dns-down", this.source(from).target)) return { error: "dns", detail: from.os === "windows" ? "SERVFAIL" : "timeout" };
+    for (const candidate of this.candidates(from, name)) {
+      const hit = this.lookup(candidate);
+      if (hit) return { addresses: hit, fqdn: candidate };
+    }
+    return { error: "dns", detail: "NXDOMAIN" };
+  }
+
+  /** The names a resolver tries, in order: Linux applies the search path (ndots:5); Windows only devolves single labels. */
+  private candidates(from: ContainerView, name: string): string[] {
+    const n = name.toLowerCase();
+    if (n.endsWith(".")) return [n.slice(0, -1)];
+    const dots = n.split(".").length - 1;
+    const searched = from.dns.searches.map((s) => `${n}.${s}`);
+    if (from.os === "windows") return dots === 0 ? [...searched, n] : [n];
+    return dots >= 5 ? [n, ...searched] : [...searched, n];
+  }
+
+  private lookup(fqdn: string): string[] | undefined {
+    if (fqdn === this.external.name.toLowerCase()) return [this.external.ip];
+    const svc = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.${clusterDomain.replace(".", "\\.")}$`).exec(fqdn);
+    if (svc) {
+      const s = this.cluster.services().find((x) => x.metadata?.name === svc[1] && x.metadata?.namespace === svc[2]);
+      if (!s) return undefined;
+      if (s.spec?.clusterIP && s.spec.clusterIP !== "None") return [s.spec.clusterIP];
+      const ips = this.readyEndpoints(s).map((e) => e.ip);
+      return ips.length ? ips : undefined;
+    }
+    const pod = new RegExp(`^(\\d+)-(\\d+)-(\\d+)-(\\d+)\\.([a-z0-9-]+)\\.pod\\.${clusterDomain.replace(".", "\\.")}$`).exec(fqdn);
+    if (pod) return [pod.slice(1, 5).join(".")];
+    return undefined;
+  }
+
+  private readyEndpoints(s: k8s.V1Service): { ip: string; ports: k8s.DiscoveryV1EndpointPort[] }[] {
+    const slices = this.cluster
+      .endpointSlices()
+      .filter((e) => e.metadata?.namespace === s.metadata?.namespace && e.metadata?.labels?.["kubernetes.io/service-name"] === s.metadata?.name);
+    return slices.flatMap((sl) =>
+      (sl.endpoints ?? []).filter((ep) => ep.conditions?.ready !== false).flatMap((ep) => ep.addresses.map((ip) => ({ ip, ports: sl.ports ?? [] }))),
+    );
+  }
+
+  async http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError> {
+    return this.deliver(this.source(from), ip, req.port, (rec, c) => this.serve(rec, c, req, this.source(from).ip), () => externalPage(req.port));
+  }
+
+  async tcp(from: ContainerView, ip: string, port: number): Promise<"open" | NetError> {
+    return this.deliver(this.source(from), ip, port, (_r, c) => (c.workload?.listens.includes(port) ? "open" : { error: "refused" }), () =>
+      port === 80 || port === 443 ? "open" : { error: "timeout" },
+    );
+  }
+
+  /** From outside the cluster: a request to a node address and port (the NodePort listeners use this). */
+  async fromOutside(nodeIP: string, port: number, req: HttpRequest, clientIP: string): Promise<HttpResponse | NetError> {
+    const src: Source = { ip: clientIP, target: {} };
+    return this.deliver(src, nodeIP, port, (rec, c) => this.serve(rec, c, req, nodeIP), () => ({ error: "timeout" }));
+  }
+
+  domain(from: ContainerView): { name: string; dc: string; reachable: boolean } | undefined {
+    if (!from.gmsaCredentialSpec) return undefined;
+    try {
+      const spec = JSON.parse(from.gmsaCredentialSpec) as { DomainJoinConfig?: { DnsName?: string; NetBiosName?: string } };
+      const name = spec.DomainJoinConfig?.DnsName;
+      if (!name) return undefined;
+      const reachable = !this.faults.active("gmsa-domain-unreachable", this.source(from).target);
+      return { name, dc: `DC1.${name}`, reachable };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private serve(r: PodRecord, c: ContainerRecord, req: HttpRequest, clientIP: string): HttpResponse | NetError {
+    const out = c.workload?.handle(req, clientIP);
+    if (!out) return { error: "refused" };
+    this.runtime().containerOutput(r, c, out.logLines);
+    return out.response;
+  }
+
+  /**
+   * Routes a connection to (ip, port): a Service ClusterIP or a NodePort is load-balanced over the ready
+   * endpoints; a pod IP reaches that pod; the external host answers unless egress is blocked.
+   */
+  private async deliver<T>(
+    src: Source,
+    ip: string,
+    port: number,
+    at: (r: PodRecord, c: ContainerRecord) => T | NetError,
+    external: () => T | NetError,
+  ): Promise<T | NetError> {
+    if (ip === this.external.ip) {
+      if (src.os === undefined) return { error: "timeout" };
+      if (this.faults.active("egress-blocked", src.target)) return { error: "timeout" };
+      return external();
+    }
+    const svc = this.cluster.services().find((s) => s.spec?.clusterIP === ip || s.spec?.clusterIPs?.includes(ip));
+    if (svc) {
+      if (this.faults.active("service-routing-broken", { ...src.target, namespace: svc.metadata?.namespace })) return { error: "timeout" };
+      const sp = svc.spec?.ports?.find((p) => p.port === port);
+      if (!sp) return { error: src.os === "windows" ? "timeout" : "refused" };
+      return this.toEndpoint(src, svc, sp, at);
+    }
+    const node = this.cluster.nodes().find((n) => n.status?.addresses?.some((a) => a.address === ip));
+    if (node) {
+      const np = this.cluster.services().flatMap((s) => (s.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ s, p })))[0];
+      if (np) {
+        if (this.faults.active("nodeport-closed", { node: node.metadata?.name, namespace: np.s.metadata?.namespace })) return { error: "refused" };
+        // NodePort traffic is SNATed to the node (externalTrafficPolicy: Cluster).
+        return this.toEndpoint({ ...src, ip }, np.s, np.p, at);
+      }
+    }
+    const target = this.podByIP(ip);
+    if (!target) return { error: "timeout" };
+    return this.toPod(src, target, port, at);
+  }
+
+  private toEndpoint<T>(src: Source, svc: k8s.V1Service, sp: k8s.V1ServicePort, at: (r: PodRecord, c: ContainerRecord) => T | NetError): T | NetError {
+    const eps = this.readyEndpoints(svc);
+    if (!eps.length) return { error: src.os === "windows" ? "timeout" : "refused" };
+    const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
+    const i = (this.rr.get(key) ?? 0) % eps.length;
+    this.rr.set(key, i + 1);
+    const ep = eps[i];
+    const port = ep.ports.find((p) => p.name === (sp.name ?? "") || (ep.ports.length === 1))?.port ?? (typeof sp.targetPort === "number" ? sp.targetPort : sp.port);
+    const pod = this.podByIP(ep.ip);
+    if (!pod) return { error: "timeout" };
+    return this.toPod(src, pod, port, at);
+  }
+
+  private toPod<T>(src: Source, r: PodRecord, port: number, at: (r: PodRecord, c: ContainerRecord) => T | NetError): T | NetError {
+    if (src.os && src.os !== r.node.os && src.ip !== r.podIP) {
+      const srcSide = this.faults.active("pod-network-partition", src.target);
+      const dstSide = this.faults.active("pod-network-partition", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
+      if (srcSide || dstSide) return { error: "timeout" };
+    }
+    const running = r.containers.filter((c) => c.state.kind === "running" && c.workload);
+    const c = running.find((x) => x.workload!.listens.includes(port));
+    if (!c) return running.length || r.phase === "Running" ? { error: "refused" } : { error: "timeout" };
+    return at(r, c);
+  }
+
+  private podByIP(ip: string): PodRecord | undefined {
+    for (const r of this.runtime().pods.values()) if (r.podIP === ip && !r.gone && !r.pod.spec?.hostNetwork) return r;
+    for (const r of this.runtime().pods.values()) if (r.podIP === ip && !r.gone) return r;
+    return undefined;
+  }
+}
+
+function externalPage(port: number): HttpResponse | NetError {
+  if (port !== 80 && port !== 443) return { error: "timeout" };
+  return {
+    status: 200,
+    headers: { "content-type": "text/html; charset=UTF-8" },
+    body: "<!doctype html><html><head><title>Example Domain</title></head><body><h1>Example Domain</h1><p>This domain is for use in documentation examples without needing permission.</p></body></html>",
+  };
+}

@@ -1,0 +1,78 @@
+// CLI entry of the GMSA webhook stand-in:
+//   node --import tsx localcluster/gmsa-webhook/main.ts --port N --cert F --key F --kubeconfig F
+//        [--host 127.0.0.1] [--random-hostname]
+// Logs one line per admission decision to stdout (never cred spec contents); exits 0 on SIGTERM/SIGINT.
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { startGmsaWebhook } from "./server.js";
+
+function fail(message: string): never {
+  process.stderr.write(`gmsa-webhook: ${message}\n`);
+  process.exit(2);
+}
+
+/** Reads the data plane's fault file on each request: small, and always current. */
+function faultActive(file: string, name: string): () => boolean {
+  return () => {
+    try {
+      return (JSON.parse(readFileSync(file, "utf8")) as { name: string }[]).some((f) => f.name === name);
+    } catch {
+      return false;
+    }
+  };
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: "string" },
+        host: { type: "string", default: "127.0.0.1" },
+        cert: { type: "string" },
+        key: { type: "string" },
+        kubeconfig: { type: "string" },
+        "random-hostname": { type: "boolean", default: false },
+        "faults-file": { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const port = Number(values.port);
+  if (values.port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) fail("--port N is required (0..65535)");
+  if (!values.cert || !values.key) fail("--cert and --key are required");
+  if (!values.kubeconfig) fail("--kubeconfig is required");
+
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const webhook = await startGmsaWebhook({
+    port,
+    host: values.host,
+    cert: values.cert,
+    key: values.key,
+    kubeconfigPath: values.kubeconfig,
+    admission: { randomHostname: values["random-hostname"] },
+    down: values["faults-file"] ? faultActive(values["faults-file"], "gmsa-webhook-down") : undefined,
+    log,
+  });
+  log(`gmsa-webhook listening on https://${values.host}:${webhook.port} (POST /mutate, POST /validate, /health)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`received ${signal}, shutting down`);
+    webhook.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`gmsa-webhook: error while closing: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -1,0 +1,90 @@
+// Node objects that look like real kubelet registrations, Linux and Windows alike.
+import type { V1Node } from "@kubernetes/client-node";
+import { defaultTaints, windowsBuilds, type NodeSpec, type Topology } from "./topology.js";
+import { kubernetesVersion } from "./binaries.js";
+
+/** kwok manages exactly the nodes carrying this label; the harness never relies on it. */
+export const simulatedNodeLabel = "hybrid-conformance.io/simulated";
+
+export interface PlacedNode {
+  spec: NodeSpec;
+  /** A per-node loopback address: the node's InternalIP, where its kubelet and NodePorts listen. */
+  address: string;
+  podCIDR: string;
+}
+
+export function placeNodes(t: Topology): PlacedNode[] {
+  return t.nodes.map((spec, i) => ({ spec, address: `127.0.1.${i + 1}`, podCIDR: `10.244.${i}.0/24` }));
+}
+
+function allocatable(quantity: string, fraction: number): string {
+  // Reserve a slice as kubelet's system-reserved/eviction would; keep the unit.
+  const m = /^(\d+)(.*)$/.exec(quantity);
+  if (!m) return quantity;
+  const n = Number(m[1]);
+  return m[2] === "" ? `${Math.max(1, n) * 1000 - 100}m` : `${Math.floor(n * fraction * 1024)}Mi`;
+}
+
+export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
+  const n = p.spec;
+  const win = n.os === "windows" ? windowsBuilds[n.build!] : undefined;
+  const labels: Record<string, string> = {
+    "kubernetes.io/os": n.os,
+    "kubernetes.io/arch": "amd64",
+    "kubernetes.io/hostname": n.name,
+    "beta.kubernetes.io/os": n.os,
+    "beta.kubernetes.io/arch": "amd64",
+    [simulatedNodeLabel]: "true",
+    ...(n.role === "control-plane"
+      ? { "node-role.kubernetes.io/control-plane": "", "node.kubernetes.io/exclude-from-external-load-balancers": "" }
+      : {}),
+    ...(win ? { "node.kubernetes.io/windows-build": n.build! } : {}),
+    ...n.labels,
+  };
+  const memGi = Number(/^(\d+)Gi$/.exec(n.memory)?.[1] ?? 16);
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name: n.name, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" } },
+    spec: { podCIDR: p.podCIDR, podCIDRs: [p.podCIDR], taints: defaultTaints(n) },
+    status: {
+      addresses: [
+        { type: "InternalIP", address: p.address },
+        { type: "Hostname", address: n.name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
+      capacity: { cpu: n.cpu, memory: n.memory, pods: String(n.pods), "ephemeral-storage": "100Gi" },
+      allocatable: {
+        cpu: allocatable(n.cpu, 1),
+        memory: /Gi$/.test(n.memory) ? `${memGi * 1024 - 1024}Mi` : n.memory,
+        pods: String(n.pods),
+        "ephemeral-storage": "95Gi",
+      },
+      nodeInfo: win
+        ? {
+            operatingSystem: "windows",
+            architecture: "amd64",
+            osImage: win.osImage,
+            kernelVersion: win.kernel,
+            kubeletVersion: kubernetesVersion,
+            kubeProxyVersion: "",
+            containerRuntimeVersion: "containerd://1.7.27",
+            machineID: n.name,
+            systemUUID: `00000000-0000-0000-0000-${String(p.address.split(".").pop()).padStart(12, "0")}`,
+            bootID: "",
+          }
+        : {
+            operatingSystem: "linux",
+            architecture: "amd64",
+            osImage: "Ubuntu 24.04.3 LTS",
+            kernelVersion: "6.8.0-85-generic",
+            kubeletVersion: kubernetesVersion,
+            kubeProxyVersion: "",
+            containerRuntimeVersion: "containerd://2.1.4",
+            machineID: n.name,
+            systemUUID: `00000000-0000-0000-0000-${String(p.address.split(".").pop()).padStart(12, "0")}`,
+            bootID: "",
+          },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The harness's own tests: unit tests, then end-to-end tests against the embedded local cluster.
+# Does its own set-up (npm deps, the cluster's binaries, the cluster) and always stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules/.bin ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
+
+counts_dir=$(mktemp -d)
+trap 'rm -rf "$counts_dir"' EXIT
+mocha() { MOCHA_COUNTS_FILE="$counts_dir/$1.json" npx mocha --node-option import=tsx --reporter ./test/support/counting-reporter.cjs "${@:2}"; }
+
+status=0
+mocha unit --timeout 20000 'test/unit/**/*.spec.ts' || status=1
+
+started_cluster=0
+if ! node bin/hybrid-conformance.mjs cluster status >/dev/null 2>&1; then
+  node bin/hybrid-conformance.mjs cluster up >/dev/null
+  started_cluster=1
+fi
+stop_cluster() { [ "$started_cluster" = 1 ] && node bin/hybrid-conformance.mjs cluster down >/dev/null 2>&1 || true; rm -rf "$counts_dir"; }
+trap stop_cluster EXIT
+
+mocha e2e --timeout 180000 'test/e2e/**/*.spec.ts' || status=1
+
+node -e '
+  const fs = require("fs"), dir = process.argv[1];
+  const t = { passed: 0, failed: 0, skipped: 0 };
+  for (const f of fs.readdirSync(dir)) { const c = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8")); for (const k in t) t[k] += c[k]; }
+  console.log(`total: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
+' "$counts_dir"
+exit $status

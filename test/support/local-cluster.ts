@@ -1,0 +1,52 @@
+// What the harness's own end-to-end tests share: the running local cluster (started by scripts/test.sh),
+// a namespace per test that is always deleted, and the CLI.
+import * as k8s from "@kubernetes/client-node";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { repoRoot, stateDir } from "../../localcluster/paths.js";
+import { waits } from "../../lib/cluster/waits.js";
+
+export function localKubeConfig(): k8s.KubeConfig {
+  const file = join(stateDir(), "kubeconfig");
+  if (!existsSync(file)) throw new Error(`no local cluster: ${file} is missing (start it with \`npm run cluster:up\`, or run the tests through \`npm test\`)`);
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+/** A fresh namespace for one test; deleted (and waited for) in afterEach. */
+export function useNamespace(prefix = "hc-test"): { kc: k8s.KubeConfig; ns: () => string } {
+  const kc = localKubeConfig();
+  let name = "";
+  beforeEach(async () => {
+    name = `${prefix}-${randomBytes(3).toString("hex")}`;
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } } } });
+  });
+  afterEach(async function () {
+    this.timeout(120_000);
+    if (!name) return;
+    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
+    await waits.namespaceGone(kc, name, 110_000);
+  });
+  return { kc, ns: () => name };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000): CliResult {
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: timeoutMs,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const windowsTolerations = [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }];
