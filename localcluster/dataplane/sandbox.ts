@@ -71,7 +71,10 @@ function unshareBin(): string {
 export function assertSandboxAvailable(): void {
   const asRoot = process.getuid?.() === 0;
   try {
-    execFileSync(unshareBin(), [...(asRoot ? [] : ["--user", "--map-root-user"]), "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "mount --bind /tmp /mnt 2>/dev/null || mount --bind /tmp /tmp"], { stdio: "pipe" });
+    execFileSync(unshareBin(), [...(asRoot ? [] : ["--user", "--map-root-user"]), "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "mount --bind /tmp /mnt 2>/dev/null || mount --bind /tmp /tmp"], {
+      stdio: "pipe",
+      env: { ...process.env, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+    });
   } catch (e) {
     const msg = ((e as { stderr?: Buffer }).stderr?.toString() || (e as Error).message).split("\n")[0];
     throw new UserFacingError(`the local cluster needs a private mount namespace (unshare --mount${asRoot ? "" : " in a user namespace"}) to keep exec'd commands emulated: ${msg}`);
