@@ -6,7 +6,7 @@ import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries, kubernetesVersion } from "./binaries.js";
 import { generateCredentials, kubeconfigYaml, type Credentials } from "./credentials.js";
 import { loadTopology } from "./topology.js";
-import { placeNodes, nodeObject, simulatedNodeLabel } from "./nodes.js";
+import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock } from "./nodes.js";
 import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
@@ -79,7 +79,7 @@ async function startAll(
   log: (line: string) => void,
 ) {
   const t0 = Date.now();
-  const placed = placeNodes(topology);
+  const placed = placeNodes(topology, addressBlock(dir));
   const ports = {
     etcdClient: await freePort(),
     etcdPeer: await freePort(),

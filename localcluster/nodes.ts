@@ -13,8 +13,19 @@ export interface PlacedNode {
   podCIDR: string;
 }
 
-export function placeNodes(t: Topology): PlacedNode[] {
-  return t.nodes.map((spec, i) => ({ spec, address: `127.0.1.${i + 1}`, podCIDR: `10.244.${i}.0/24` }));
+/**
+ * Node addresses live in a loopback block of their own per cluster (127.<block>.<i/250>.<i%250+1>), so two
+ * local clusters on one machine (a user's and a test's) never answer each other's NodePorts.
+ */
+export function placeNodes(t: Topology, block: number): PlacedNode[] {
+  return t.nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
+}
+
+/** A stable block per state directory, away from 127.0.x.x. */
+export function addressBlock(stateDir: string): number {
+  let h = 0;
+  for (const ch of stateDir) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return 10 + (h % 240);
 }
 
 function allocatable(quantity: string, fraction: number): string {

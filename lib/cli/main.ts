@@ -1,6 +1,7 @@
 // `hybrid-conformance`: parses the command line and maps every failure to one line and an exit code.
 import { Command, CommanderError } from "commander";
 import { clusterCommand } from "./cluster-commands.js";
+import { runCommand, listCommand } from "./run-command.js";
 import { UserFacingError } from "../errors.js";
 
 const program = new Command("hybrid-conformance")
@@ -8,6 +9,8 @@ const program = new Command("hybrid-conformance")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
   .showSuggestionAfterError();
+program.addCommand(runCommand());
+program.addCommand(listCommand());
 program.addCommand(clusterCommand());
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();

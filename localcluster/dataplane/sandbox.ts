@@ -27,9 +27,13 @@ export const hiddenBinDirs = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/l
 export function writeShims(dir: string, nodeCopy: string, client: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Shims are CommonJS (a dynamic import, no top-level await): Node's ESM loader refuses files whose extension it
+  // does not know, such as curl.exe; the CommonJS loader runs any extension. The package.json pins the format, so
+  // a state directory inside a "type": "module" package (the default .localcluster) does not switch it to ESM.
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
   for (const name of shimNames()) {
     const file = join(dir, name);
-    writeFileSync(file, `#!${nodeCopy}\nprocess.env.HC_ARGV0 = ${JSON.stringify(name)};\nawait import(${JSON.stringify(client)});\n`);
+    writeFileSync(file, `#!${nodeCopy}\nprocess.env.HC_ARGV0 = ${JSON.stringify(name)};\nimport(${JSON.stringify(client)});\n`);
     chmodSync(file, 0o755);
   }
 }

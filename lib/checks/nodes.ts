@@ -1,0 +1,46 @@
+// Node checks, as pure functions over what preflight saw: each returns the problems it found, one line each,
+// naming the node and the value that is wrong.
+import type { NodeInfo } from "../preflight/types.js";
+
+export const supportedBuilds: Record<string, string> = {
+  "10.0.20348": "Windows Server 2022",
+  "10.0.26100": "Windows Server 2025",
+};
+
+function semver(v: string): [number, number, number] | undefined {
+  const m = /(\d+)\.(\d+)\.(\d+)/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+export const checkNodes = {
+  labels(n: NodeInfo): string[] {
+    const p: string[] = [];
+    if (n.labels["kubernetes.io/os"] !== "windows") p.push(`node ${n.name}: label kubernetes.io/os is ${JSON.stringify(n.labels["kubernetes.io/os"])}, want "windows"`);
+    if (!n.labels["kubernetes.io/arch"]) p.push(`node ${n.name}: label kubernetes.io/arch is missing`);
+    if (!n.labels["node.kubernetes.io/windows-build"]) p.push(`node ${n.name}: label node.kubernetes.io/windows-build is missing`);
+    return p;
+  },
+  build(n: NodeInfo): string[] {
+    const p: string[] = [];
+    if (!n.build || !supportedBuilds[n.build]) p.push(`node ${n.name}: Windows build ${n.build ?? "unknown"} is not supported (supported: ${Object.entries(supportedBuilds).map(([b, name]) => `${b} ${name}`).join(", ")})`);
+    else if (!n.kernelVersion.startsWith(n.build)) p.push(`node ${n.name}: label says build ${n.build} but the kernel reports ${n.kernelVersion}`);
+    return p;
+  },
+  runtime(n: NodeInfo): string[] {
+    const [name, version = ""] = n.containerRuntimeVersion.split("://");
+    if (name !== "containerd") return [`node ${n.name}: container runtime ${n.containerRuntimeVersion || "unknown"} is not supported on Windows (containerd is)`];
+    const v = semver(version);
+    if (!v || v[0] < 1 || (v[0] === 1 && v[1] < 7)) return [`node ${n.name}: containerd ${version} is older than the supported 1.7`];
+    return [];
+  },
+  /** The docs' recommendation: Windows nodes tainted os=windows:NoSchedule so Linux pods without selectors stay off. */
+  posture(nodes: NodeInfo[]): { summary: string; detail: string[]; problems: string[] } {
+    const win = nodes.filter((n) => n.os === "windows");
+    const tainted = win.filter((n) => n.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
+    const detail = win.map((n) => `${n.name}: ${n.taints.map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(", ") || "no taints"}`);
+    const problems = win
+      .filter((n) => !tainted.includes(n))
+      .map((n) => `node ${n.name} has no NoSchedule taint: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)`);
+    return { summary: `${tainted.length}/${win.length} Windows node(s) tainted against Linux workloads`, detail, problems };
+  },
+};

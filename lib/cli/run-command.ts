@@ -1,0 +1,206 @@
+// `hybrid-conformance run` and `list`: select suites, find the cluster (the embedded one by default),
+// preflight it, run the suites, write the reports, and exit 0 / 1 / 2 / 3.
+import { Command, Option, InvalidArgumentError } from "commander";
+import { mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as k8s from "@kubernetes/client-node";
+import { catalogue, select } from "../../suites/index.js";
+import { kubeconfigFiles, loadKubeConfig } from "../cluster/kubeconfig.js";
+import { discover, assertTestable } from "../preflight/discover.js";
+import { assertAllowed, basePermissions, extendedPermissions } from "../preflight/access.js";
+import { setRunContext, type RunOptions } from "../run/context.js";
+import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
+import { sweepRun } from "../run/cleanup.js";
+import { junitXml } from "../report/junit.js";
+import { writeAllureExtras, generateHtml } from "../report/allure.js";
+import { up, down, liveness } from "../../localcluster/cluster.js";
+import { UserFacingError } from "../errors.js";
+
+const categories = catalogue.map((c) => c.category);
+const info = (l: string) => process.stderr.write(l + "\n");
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got ${JSON.stringify(v)}`);
+  return n;
+}
+function category(v: string, prev: string[] = []): string[] {
+  if (!categories.includes(v)) throw new InvalidArgumentError(`unknown category ${JSON.stringify(v)} (known: ${categories.join(", ")})`);
+  return [...prev, v];
+}
+function build(v: string): string {
+  if (!/^10\.0\.\d{5}$/.test(v)) throw new InvalidArgumentError(`expected a Windows build like 10.0.20348, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+interface RunFlags {
+  kubeconfig?: string;
+  context?: string;
+  local?: boolean;
+  suite: "core" | "extended" | "all";
+  category?: string[];
+  grep?: string;
+  windowsBuild?: string;
+  reportDir: string;
+  keepOnFailure?: boolean;
+  timeoutScale?: number;
+  registry?: string[];
+  externalUrl?: string;
+  airGapped?: boolean;
+}
+
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run the conformance suites against a cluster (the embedded local cluster when no kubeconfig is given or found)")
+    .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--local", "target the embedded local cluster (started if needed, stopped afterwards if this run started it)")
+    .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
+    .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category)
+    .option("--grep <regex>", "only tests whose title matches")
+    .option("--windows-build <build>", "test this Windows build only (e.g. 10.0.26100)", build)
+    .option("--report-dir <dir>", "where allure-results/, the HTML report, junit.xml and summary.json go", "reports/latest")
+    .option("--keep-on-failure", "keep a failed test's namespace for inspection")
+    .option("--timeout-scale <n>", "multiply every wait budget (default 1; 0.2 on the local cluster)", positive)
+    .option("--registry <from=to>", "registry override, e.g. mcr.microsoft.com=registry.local/mcr (repeatable)", (v: string, p: string[] = []) => {
+      if (!/^[^=]+=[^=]+$/.test(v)) throw new InvalidArgumentError(`expected from=to, got ${JSON.stringify(v)}`);
+      return [...p, v];
+    })
+    .option("--external-url <url>", "egress target reached from inside Windows pods", "http://www.example.com/")
+    .option("--air-gapped", "the cluster has no egress: egress checks are skipped with that reason")
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await run(flags);
+    });
+}
+
+export function listCommand(): Command {
+  return new Command("list")
+    .description("list what would run, with categories, without touching a cluster")
+    .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
+    .option("--category <name>", "only this category (repeatable)", category)
+    .option("--grep <regex>", "only tests whose title matches")
+    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string }) => {
+      const entries = select(flags.suite, flags.category ?? []);
+      const r = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, dryRun: true });
+      for (const e of entries) {
+        const tests = r.outcomes.filter((o) => o.category === e.category);
+        process.stdout.write(`${e.category} (${e.suite}, ${tests.length} tests) — ${e.description}\n`);
+        for (const t of tests) process.stdout.write(`  ${t.fullTitle.split(" › ").slice(1).join(" › ")}\n`);
+      }
+    });
+}
+
+async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boolean; startedLocal: boolean }> {
+  const files = flags.local ? [] : kubeconfigFiles(flags);
+  if (!files.length) {
+    if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
+    const already = (await liveness()).state === "up";
+    const r = await up({ log: info });
+    if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(r.kubeconfig);
+    return { kc, local: true, startedLocal: !already };
+  }
+  const kc = loadKubeConfig(files, flags.context);
+  return { kc, local: kc.getCurrentContext() === "hybrid-local", startedLocal: false };
+}
+
+async function run(flags: RunFlags): Promise<number> {
+  const entries = select(flags.suite, flags.category ?? []);
+  if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
+  const reportDir = resolve(flags.reportDir);
+  const { kc, local, startedLocal } = await target(flags);
+  let interrupted = false;
+  try {
+    const caps = await discover(kc, local);
+    assertTestable(caps, flags.windowsBuild);
+    await assertAllowed(kc, [...basePermissions, ...(entries.some((e) => e.suite === "extended") ? extendedPermissions : [])]);
+    const runId = `r${Date.now().toString(36)}`;
+    const options: RunOptions = {
+      suite: flags.suite,
+      categories: flags.category ?? [],
+      grep: flags.grep,
+      windowsBuild: flags.windowsBuild,
+      reportDir,
+      keepOnFailure: !!flags.keepOnFailure,
+      timeoutScale: flags.timeoutScale ?? (local ? 0.2 : 1),
+      registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
+      externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+    };
+    setRunContext({ runId, kc, caps, options });
+    const resultsDir = join(reportDir, "allure-results");
+    // allure-mocha never empties its directory: a report must only show this run.
+    rmSync(resultsDir, { recursive: true, force: true });
+    mkdirSync(resultsDir, { recursive: true });
+    info(`run ${runId}: ${entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")})`);
+
+    // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
+    let runner: { abort(): void } | undefined;
+    let sweeping: Promise<unknown> | undefined;
+    const onSignal = (sig: string) => {
+      if (interrupted) {
+        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
+        process.exit(3);
+      }
+      interrupted = true;
+      info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
+      runner?.abort();
+      sweeping = sweepRun(kc, runId, 120_000);
+    };
+    const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+    process.on("SIGINT", handlers.SIGINT);
+    process.on("SIGTERM", handlers.SIGTERM);
+    const started = Date.now();
+    const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, resultsDir, onRunner: (r) => (runner = r) });
+    if (sweeping) await sweeping;
+    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
+    await sweepRun(kc, runId, 120_000);
+    process.off("SIGINT", handlers.SIGINT);
+    process.off("SIGTERM", handlers.SIGTERM);
+
+    const code = interrupted ? 3 : result.outcomes.some((o) => o.state === "failed") ? 1 : 0;
+    writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted });
+    writeAllureExtras(resultsDir, caps, runId);
+    const html = join(reportDir, "html");
+    await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, join(reportDir, "..", "history.jsonl")).catch((e) =>
+      info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
+    );
+    const c = count(result.outcomes);
+    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
+    return code;
+  } finally {
+    setRunContext(undefined);
+    if (startedLocal) await down().catch(() => undefined);
+  }
+}
+
+export function count(outcomes: TestOutcome[]) {
+  return {
+    passed: outcomes.filter((o) => o.state === "passed").length,
+    failed: outcomes.filter((o) => o.state === "failed").length,
+    skipped: outcomes.filter((o) => o.state === "skipped").length,
+  };
+}
+
+function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean }) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "junit.xml"), junitXml(outcomes));
+  const summary = {
+    runId: meta.runId,
+    startedAt: new Date(meta.started).toISOString(),
+    durationMs: Date.now() - meta.started,
+    exitCode: meta.code,
+    interrupted: meta.interrupted,
+    counts: count(outcomes),
+    cluster: {
+      context: meta.caps.context,
+      server: meta.caps.server.url,
+      version: meta.caps.server.gitVersion,
+      local: meta.caps.local,
+      nodes: meta.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
+    },
+    tests: outcomes,
+  };
+  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
+}

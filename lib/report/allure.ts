@@ -1,0 +1,53 @@
+// Allure extras written next to allure-mocha's results, then Allure Report 3 renders the HTML:
+// the environment (which cluster), categories (product defect vs infrastructure vs harness error).
+import { writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import type { Capabilities } from "../preflight/types.js";
+import { repoRoot } from "../../localcluster/paths.js";
+
+const run = promisify(execFile);
+
+export function environmentProperties(caps: Capabilities, runId: string): string {
+  const win = caps.nodes.filter((n) => n.os === "windows");
+  const lin = caps.nodes.filter((n) => n.os === "linux");
+  const byBuild = caps.windowsBuilds.map((b) => `${b}×${win.filter((n) => n.build === b).length}`).join(", ");
+  const runtimes = [...new Set(caps.nodes.map((n) => `${n.os}: ${n.containerRuntimeVersion}`))].join("; ");
+  const rows: Record<string, string> = {
+    Cluster: `${caps.context} (${caps.server.url})${caps.local ? " — embedded local cluster: real control plane, simulated nodes" : ""}`,
+    "Server version": caps.server.gitVersion,
+    "Windows nodes": `${win.length} (builds ${byBuild || "none"})`,
+    "Linux nodes": String(lin.length),
+    "Container runtimes": runtimes,
+    "Windows taints": caps.windowsTaints.map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(", ") || "none",
+    "GMSA": `CRD ${caps.gmsa.crd ? "present" : "absent"}, webhook ${caps.gmsa.webhook ? "present" : "absent"}`,
+    "Run id": runId,
+  };
+  return Object.entries(rows).map(([k, v]) => `${k.replace(/ /g, "\\ ")}=${v.replace(/\n/g, " ")}`).join("\n") + "\n";
+}
+
+/** Failure classes: the cluster is broken, the infrastructure is, or the harness is. */
+export const categories = [
+  { name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: ".*(timed out after|cannot reach the API server|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within).*" },
+  { name: "Harness errors", matchedStatuses: ["broken"], messageRegex: ".*(TypeError|ReferenceError|SyntaxError|no run context|is not a function).*" },
+  { name: "Product defects", matchedStatuses: ["failed"] },
+];
+
+export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId));
+  writeFileSync(join(resultsDir, "categories.json"), JSON.stringify(categories, null, 2));
+}
+
+/** Renders the HTML report (Allure Report 3, pure JavaScript) from the results directory. */
+export async function generateHtml(resultsDir: string, outDir: string, name: string, historyFile?: string): Promise<void> {
+  const bin = join(repoRoot, "node_modules", ".bin", "allure");
+  if (!existsSync(bin)) throw new Error("Allure Report 3 (npm `allure`) is not installed: run npm ci");
+  const config = join(resultsDir, "..", "allurerc.mjs");
+  writeFileSync(
+    config,
+    `export default ${JSON.stringify({ name, output: outDir, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name } } } }, null, 2)};\n`,
+  );
+  await run(process.execPath, [bin, "generate", resultsDir, "--config", config, "--output", outDir], { cwd: repoRoot, maxBuffer: 16 << 20 });
+}

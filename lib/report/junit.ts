@@ -1,0 +1,21 @@
+// JUnit XML for CI systems: one testsuite per category, counts equal to summary.json's.
+import type { TestOutcome } from "../run/mocha-runner.js";
+import { redactText } from "./redact.js";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+
+export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): string {
+  const byCat = new Map<string, TestOutcome[]>();
+  for (const o of outcomes) byCat.set(o.category, [...(byCat.get(o.category) ?? []), o]);
+  const count = (xs: TestOutcome[], s: TestOutcome["state"]) => xs.filter((x) => x.state === s).length;
+  const secs = (xs: TestOutcome[]) => (xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3);
+  const suites = [...byCat].map(([cat, xs]) => {
+    const cases = xs.map((x) => {
+      const body =
+        x.state === "failed" ? `\n      <failure message="${esc(redactText(x.error ?? "failed"))}"/>\n    ` : x.state === "skipped" ? `\n      <skipped/>\n    ` : "";
+      return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+    });
+    return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="0" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${outcomes.length}" failures="${count(outcomes, "failed")}" errors="0" skipped="${count(outcomes, "skipped")}" time="${secs(outcomes)}">\n${suites.join("\n")}\n</testsuites>\n`;
+}

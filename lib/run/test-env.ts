@@ -1,0 +1,182 @@
+// A test's environment, Playwright-fixture style: declared once per describe, it gives every test a fresh,
+// labelled namespace, deploys fixtures through the scheduling guard, offers named waits bound to that
+// namespace, records what was applied, attaches a failure bundle when the test fails, and always cleans up.
+import * as k8s from "@kubernetes/client-node";
+import * as allure from "allure-js-commons";
+import { randomBytes } from "node:crypto";
+import yaml from "js-yaml";
+import { runContext, budgets, labels, type RunContext } from "./context.js";
+import { CleanupRegistry } from "./cleanup.js";
+import { apply } from "../cluster/api.js";
+import { waits, type PodWaitOptions } from "../cluster/waits.js";
+import { execInPod, type ExecOutput } from "../cluster/exec.js";
+import { loadFixtures, renderFixture } from "../fixtures/index.js";
+import type { NodeInfo } from "../preflight/types.js";
+import { failureBundle } from "../report/bundle.js";
+import { redactObject } from "../report/redact.js";
+
+export interface TestEnv {
+  readonly ctx: RunContext;
+  readonly kc: k8s.KubeConfig;
+  readonly ns: string;
+  readonly budgets: ReturnType<typeof budgets>;
+  readonly core: k8s.CoreV1Api;
+  step<T>(name: string, f: () => Promise<T> | T): Promise<T>;
+  /** Renders fixtures (scheduling guard, run labels, per-run names) and applies them. */
+  deploy(fixtures: string | string[], opts?: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void }): Promise<k8s.KubernetesObject[]>;
+  /** Applies ready-made objects in the test namespace (they still get the run labels). */
+  apply<T extends k8s.KubernetesObject>(obj: T): Promise<T>;
+  wait: BoundWaits;
+  exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecOutput>;
+  logs(pod: string, container: string, opts?: { previous?: boolean; tailLines?: number }): Promise<string>;
+  events(object?: string): Promise<k8s.CoreV1Event[]>;
+  node(name: string): NodeInfo;
+  /** The node a pod landed on (from the API), with its OS and build. */
+  nodeOfPod(pod: string): Promise<NodeInfo>;
+  track(obj: k8s.KubernetesObject): void;
+}
+
+type BoundWaits = {
+  podReady(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
+  podRunning(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
+  podFinished(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
+  podScheduled(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
+  podUnschedulable(name: string, o?: Partial<PodWaitOptions>): Promise<{ message: string; explained: string }>;
+  podMatches(name: string, what: string, test: (p: k8s.V1Pod) => boolean, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
+  podsReady(selector: string, count: number, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
+  deploymentAvailable(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Deployment>;
+  endpoints(service: string, accept: (ips: string[]) => boolean, describe: string): Promise<string[]>;
+  event(object: string, reason: string, matching?: (e: k8s.CoreV1Event) => boolean): Promise<k8s.CoreV1Event>;
+};
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 24).replace(/-$/, "");
+
+/** Declares the environment for the tests of one describe block (one category). */
+export function useTestEnv(category: string, feature = category): TestEnv {
+  let state: { env: TestEnv; cleanup: CleanupRegistry; applied: k8s.KubernetesObject[] } | undefined;
+  const get = () => {
+    if (!state) throw new Error("the test environment exists only inside a test");
+    return state.env;
+  };
+
+  beforeEach(async function () {
+    const ctx = runContext();
+    const b = budgets(ctx);
+    const testId = randomBytes(3).toString("hex");
+    const ns = `hc-${slug(this.currentTest?.title ?? "test")}-${testId}`.replace(/--+/g, "-");
+    const runLabels = { [labels.run]: ctx.runId, [labels.test]: testId, [labels.managed]: "hybrid-conformance" };
+    const cleanup = new CleanupRegistry(ctx.kc);
+    const applied: k8s.KubernetesObject[] = [];
+    const core = ctx.kc.makeApiClient(k8s.CoreV1Api);
+    await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
+    await allure.feature(feature);
+    await allure.label("category", category);
+    await allure.parentSuite(category.split(".")[0]);
+    await allure.suite(category);
+
+    const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
+    const env: TestEnv = {
+      ctx,
+      kc: ctx.kc,
+      ns,
+      budgets: b,
+      core,
+      step: (name, f) => allure.step(name, async () => f()) as Promise<never>,
+      async deploy(fixtures, opts = {}) {
+        const objs = renderFixture(loadFixtures(...(Array.isArray(fixtures) ? fixtures : [fixtures])), {
+          caps: ctx.caps,
+          namespace: ns,
+          labels: runLabels,
+          build: opts.build ?? ctx.options.windowsBuild,
+          registryOverrides: ctx.options.registryOverrides,
+          nameSuffix: `-${ctx.runId}-${testId}`,
+        });
+        opts.mutate?.(objs);
+        const out: k8s.KubernetesObject[] = [];
+        for (const o of objs) out.push(await env.apply(o));
+        return out;
+      },
+      async apply(obj) {
+        const o = { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, ...runLabels } } } as typeof obj;
+        if (o.kind !== "Namespace" && !isClusterScoped(o.kind) && !o.metadata?.namespace) o.metadata!.namespace = ns;
+        applied.push(o);
+        cleanup.track(o);
+        return apply(ctx.kc, o);
+      },
+      wait: {
+        podReady: (n, o) => waits.podReady(ctx.kc, ns, n, podOpts(o)),
+        podRunning: (n, o) => waits.podRunning(ctx.kc, ns, n, podOpts(o)),
+        podFinished: (n, o) => waits.podFinished(ctx.kc, ns, n, podOpts(o)),
+        podScheduled: (n, o) => waits.podScheduled(ctx.kc, ns, n, podOpts(o)),
+        podUnschedulable: (n, o) => waits.podUnschedulable(ctx.kc, ns, n, podOpts(o)),
+        podMatches: (n, what, t, o) => waits.podMatches(ctx.kc, ns, n, what, podOpts(o), t),
+        podsReady: (s, c, o) => waits.podsReady(ctx.kc, ns, s, c, podOpts(o)),
+        deploymentAvailable: (n, o) => waits.deploymentAvailable(ctx.kc, ns, n, podOpts(o)),
+        endpoints: (svc, accept, describe) => waits.endpointsReady(ctx.kc, ns, svc, accept, describe, b.podStartMs),
+        event: (obj, reason, matching) => waits.event(ctx.kc, ns, obj, reason, b.podStartMs, matching),
+      },
+      async exec(pod, container, command, opts = {}) {
+        // A Windows container may refuse its first exec for a while after Running: retry that (not a failing command).
+        const deadline = Date.now() + 60_000 * Math.max(ctx.options.timeoutScale, 0.1);
+        for (;;) {
+          try {
+            const r = await execInPod(ctx.kc, { namespace: ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });
+            if (r.error === undefined || Date.now() > deadline || !/not running|container not found|unable to upgrade/i.test(r.error)) return r;
+          } catch (e) {
+            if (Date.now() > deadline) throw e;
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      },
+      async logs(pod, container, opts = {}) {
+        return core.readNamespacedPodLog({ name: pod, namespace: ns, container, previous: opts.previous, tailLines: opts.tailLines });
+      },
+      async events(object) {
+        const l = await core.listNamespacedEvent({ namespace: ns, fieldSelector: object ? `involvedObject.name=${object}` : undefined });
+        return l.items.sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+      },
+      node(name) {
+        const n = ctx.caps.nodes.find((x) => x.name === name);
+        if (!n) throw new Error(`node ${name} was not seen by preflight`);
+        return n;
+      },
+      async nodeOfPod(pod) {
+        const p = await core.readNamespacedPod({ name: pod, namespace: ns });
+        if (!p.spec?.nodeName) throw new Error(`pod ${ns}/${pod} is not scheduled`);
+        return env.node(p.spec.nodeName);
+      },
+      track: (o) => cleanup.track(o),
+    };
+    // The namespace first, so it is the last thing removed.
+    const nsObj: k8s.V1Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: runLabels } };
+    cleanup.track(nsObj);
+    await apply(ctx.kc, nsObj);
+    await allure.parameter("namespace", ns, { excluded: true });
+    state = { env, cleanup, applied };
+  });
+
+  afterEach(async function () {
+    if (!state) return;
+    const { env, cleanup, applied } = state;
+    state = undefined;
+    const failed = this.currentTest?.state === "failed";
+    if (failed) {
+      const bundle = await failureBundle(env.kc, env.ns, applied.map(redactObject)).catch((e) => ({ error: `could not collect the failure bundle: ${(e as Error).message}` }));
+      for (const [name, content] of Object.entries(bundle)) await allure.attachment(name, content, name.endsWith(".yaml") ? "application/yaml" : "text/plain");
+    }
+    if (failed && env.ctx.options.keepOnFailure) {
+      process.stderr.write(`      kept namespace ${env.ns} for inspection (--keep-on-failure)\n`);
+      return;
+    }
+    const problems = await cleanup.run(env.budgets.podDeleteMs);
+    if (problems.length) throw new Error(`cleanup of ${env.ns} incomplete: ${problems.join("; ")}`);
+  });
+
+  return new Proxy({} as TestEnv, { get: (_t, p) => (get() as unknown as Record<string | symbol, unknown>)[p] });
+}
+
+function isClusterScoped(kind: string | undefined): boolean {
+  return ["Namespace", "Node", "RuntimeClass", "ClusterRole", "ClusterRoleBinding", "GMSACredentialSpec", "PersistentVolume", "StorageClass", "PriorityClass"].includes(kind ?? "");
+}
+
+export const toYaml = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1 });

@@ -1,0 +1,75 @@
+// Core.Nodes: the Windows node pool as the API reports it — Ready, labelled as upstream labels it, on a
+// supported Windows Server build, with a supported container runtime — and the taint/selector posture.
+import { expect } from "chai";
+import * as allure from "allure-js-commons";
+import { runContext } from "../../lib/run/context.js";
+import { checkNodes, supportedBuilds } from "../../lib/checks/nodes.js";
+
+describe("Core.Nodes", () => {
+  beforeEach(async () => {
+    await allure.epic("Core");
+    await allure.feature("Core.Nodes");
+    await allure.label("category", "Core.Nodes");
+  });
+  const caps = () => runContext().caps;
+  const windows = () => caps().nodes.filter((n) => n.os === "windows");
+
+  it("has Windows nodes that are Ready", async () => {
+    await allure.step(`${windows().length} Windows node(s) found`, async () => {
+      expect(windows(), "no Windows nodes").not.to.be.empty;
+    });
+    for (const n of windows()) {
+      await allure.step(`${n.name} (build ${n.build ?? "?"}) is Ready`, async () => {
+        expect(n.ready, `node ${n.name} is not Ready`).to.equal(true);
+      });
+    }
+  });
+
+  it("labels Windows nodes as upstream does (os, arch, windows-build)", async () => {
+    for (const n of windows()) {
+      await allure.step(`${n.name}: kubernetes.io/os, kubernetes.io/arch, node.kubernetes.io/windows-build`, async () => {
+        const problems = checkNodes.labels(n);
+        expect(problems, problems.join("; ")).to.deep.equal([]);
+      });
+    }
+  });
+
+  it(`runs a supported Windows Server build (${Object.keys(supportedBuilds).join(", ")})`, async () => {
+    for (const n of windows()) {
+      await allure.parameter(n.name, `${n.build} ${n.osImage}`);
+      await allure.step(`${n.name}: build ${n.build}, kernel ${n.kernelVersion}, ${n.osImage}`, async () => {
+        const problems = checkNodes.build(n);
+        expect(problems, problems.join("; ")).to.deep.equal([]);
+      });
+    }
+  });
+
+  it("runs the control plane on Linux", async () => {
+    const cp = caps().nodes.filter((n) => n.controlPlane);
+    await allure.step(`control-plane nodes: ${cp.map((n) => `${n.name} (${n.os})`).join(", ") || "none visible (managed control plane)"}`, async () => {
+      const wrong = cp.filter((n) => n.os !== "linux");
+      expect(wrong.map((n) => `${n.name} runs ${n.os}`), "control plane must run on Linux").to.deep.equal([]);
+    });
+    const server = caps().server.platform;
+    await allure.step(`API server platform ${server}`, async () => {
+      expect(server, `the API server reports platform ${server}`).to.match(/^linux\//);
+    });
+  });
+
+  it("uses a supported container runtime on Windows nodes (containerd ≥ 1.7)", async () => {
+    for (const n of windows()) {
+      await allure.step(`${n.name}: ${n.containerRuntimeVersion}`, async () => {
+        const problems = checkNodes.runtime(n);
+        expect(problems, problems.join("; ")).to.deep.equal([]);
+      });
+    }
+  });
+
+  it("keeps Linux workloads off Windows nodes by taint (os=windows:NoSchedule) or reports the selector-only posture", async () => {
+    const posture = checkNodes.posture(caps().nodes);
+    await allure.step(posture.summary, async () => {
+      await allure.attachment("taint-posture.txt", posture.detail.join("\n"), "text/plain");
+      expect(posture.problems, posture.problems.join("; ")).to.deep.equal([]);
+    });
+  });
+});
