@@ -236,7 +236,9 @@ async function startAll(
 
 async function waitNodesReady(kc: k8s.KubeConfig, want: number, guards: ComponentRecord[], timeoutMs: number): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const ready = (n: k8s.V1Node) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+  // Ready, and the node lifecycle controller has lifted its not-ready taint: only then do pods schedule.
+  const ready = (n: k8s.V1Node) =>
+    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/"));
   const deadline = Date.now() + timeoutMs;
   let delay = 50;
   for (;;) {
