@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { clusterCommand } from "./cluster-commands.js";
 import { runCommand, listCommand } from "./run-command.js";
+import { reportCommand } from "./report-command.js";
 import { UserFacingError } from "../errors.js";
 
 const program = new Command("hybrid-conformance")
@@ -11,6 +12,7 @@ const program = new Command("hybrid-conformance")
   .showSuggestionAfterError();
 program.addCommand(runCommand());
 program.addCommand(listCommand());
+program.addCommand(reportCommand());
 program.addCommand(clusterCommand());
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();

@@ -1,7 +1,7 @@
 // `hybrid-conformance run` and `list`: select suites, find the cluster (the embedded one by default),
 // preflight it, run the suites, write the reports, and exit 0 / 1 / 2 / 3.
 import { Command, Option, InvalidArgumentError } from "commander";
-import { mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { catalogue, select } from "../../suites/index.js";
@@ -12,7 +12,7 @@ import { setRunContext, type RunOptions } from "../run/context.js";
 import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
 import { sweepRun } from "../run/cleanup.js";
 import { junitXml } from "../report/junit.js";
-import { writeAllureExtras, generateHtml } from "../report/allure.js";
+import { writeAllureExtras, generateHtml, markFlaky } from "../report/allure.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
 
@@ -47,6 +47,9 @@ interface RunFlags {
   registry?: string[];
   externalUrl?: string;
   airGapped?: boolean;
+  retries?: number;
+  rerunFailed?: string;
+  historyFile?: string;
 }
 
 export function runCommand(): Command {
@@ -68,6 +71,13 @@ export function runCommand(): Command {
     })
     .option("--external-url <url>", "egress target reached from inside Windows pods", "http://www.example.com/")
     .option("--air-gapped", "the cluster has no egress: egress checks are skipped with that reason")
+    .option("--retries <n>", "re-run a failed test up to n times in a fresh namespace; a pass on retry is reported flaky", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected an integer 0..10, got ${JSON.stringify(v)}`);
+      return n;
+    })
+    .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
+    .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -106,7 +116,12 @@ async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boo
 }
 
 async function run(flags: RunFlags): Promise<number> {
-  const entries = select(flags.suite, flags.category ?? []);
+  const only = flags.rerunFailed ? failedIn(flags.rerunFailed) : undefined;
+  const entries = select(flags.suite, flags.category ?? []).filter((e) => !only || only.some((t) => t.startsWith(`${e.category} › `)));
+  if (only && !only.length) {
+    info(`nothing to re-run: ${flags.rerunFailed} records no failed test`);
+    return 0;
+  }
   if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
   const reportDir = resolve(flags.reportDir);
   const { kc, local, startedLocal } = await target(flags);
@@ -151,7 +166,7 @@ async function run(flags: RunFlags): Promise<number> {
     process.on("SIGINT", handlers.SIGINT);
     process.on("SIGTERM", handlers.SIGTERM);
     const started = Date.now();
-    const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, resultsDir, onRunner: (r) => (runner = r) });
+    const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, only, retries: flags.retries, resultsDir, onRunner: (r) => (runner = r) });
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
     await sweepRun(kc, runId, 120_000);
@@ -161,12 +176,13 @@ async function run(flags: RunFlags): Promise<number> {
     const code = interrupted ? 3 : result.outcomes.some((o) => o.state === "failed") ? 1 : 0;
     writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted });
     writeAllureExtras(resultsDir, caps, runId);
+    markFlaky(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     const html = join(reportDir, "html");
-    await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, join(reportDir, "..", "history.jsonl")).catch((e) =>
+    await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, resolve(flags.historyFile ?? join(reportDir, "history.jsonl"))).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
     );
     const c = count(result.outcomes);
-    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
     return code;
   } finally {
@@ -180,7 +196,20 @@ export function count(outcomes: TestOutcome[]) {
     passed: outcomes.filter((o) => o.state === "passed").length,
     failed: outcomes.filter((o) => o.state === "failed").length,
     skipped: outcomes.filter((o) => o.state === "skipped").length,
+    flaky: outcomes.filter((o) => o.state === "flaky").length,
   };
+}
+
+/** Full titles of the tests that failed (or only passed on retry) in an earlier run's summary.json. */
+function failedIn(file: string): string[] {
+  let summary: { tests?: TestOutcome[] };
+  try {
+    summary = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UserFacingError(`--rerun-failed ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance"}`);
+  }
+  if (!Array.isArray(summary.tests)) throw new UserFacingError(`--rerun-failed ${file}: not a summary.json written by hybrid-conformance (no "tests")`);
+  return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);
 }
 
 function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean }) {

@@ -8,7 +8,13 @@ import type { Capabilities, NodeInfo } from "./types.js";
 export function apiFailure(server: string, e: unknown, doing: string): UserFacingError {
   const err = e as { code?: number | string; cause?: { code?: string; message?: string }; message?: string; body?: string };
   const code = err.code;
-  const sys = (typeof code === "string" ? code : undefined) ?? err.cause?.code ?? /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|CERT_\w+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\b/.exec(`${err.message} ${err.cause?.message}`)?.[1];
+  // fetch (undici) nests the system error: "fetch failed" ← cause ← cause { code: ECONNREFUSED }.
+  const chain: string[] = [];
+  for (let c: unknown = e, i = 0; c && i < 6; c = (c as { cause?: unknown }).cause, i++) {
+    const x = c as { code?: unknown; message?: string };
+    chain.push(`${typeof x.code === "string" ? x.code : ""} ${x.message ?? ""}`);
+  }
+  const sys = (typeof code === "string" ? code : undefined) ?? /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|CERT_\w+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\b/.exec(chain.join(" "))?.[1];
   if (sys === "ECONNREFUSED") return new UserFacingError(`cannot reach the API server at ${server}: connection refused (is the cluster running?)`);
   if (sys === "ENOTFOUND") return new UserFacingError(`cannot reach the API server at ${server}: host name not found`);
   if (sys === "ETIMEDOUT" || /timed? ?out/i.test(err.message ?? "")) return new UserFacingError(`cannot reach the API server at ${server}: timed out`);

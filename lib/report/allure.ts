@@ -1,6 +1,6 @@
 // Allure extras written next to allure-mocha's results, then Allure Report 3 renders the HTML:
 // the environment (which cluster), categories (product defect vs infrastructure vs harness error).
-import { writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -50,4 +50,18 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
     `export default ${JSON.stringify({ name, output: outDir, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name } } } }, null, 2)};\n`,
   );
   await run(process.execPath, [bin, "generate", resultsDir, "--config", config, "--output", outDir], { cwd: repoRoot, maxBuffer: 16 << 20 });
+}
+
+/** allure-mocha records a retried test's final pass as plain "passed": mark those results flaky. */
+export function markFlaky(resultsDir: string, fullTitles: string[]): void {
+  if (!fullTitles.length) return;
+  const wanted = fullTitles.map((t) => t.split(" › ").join(" > "));
+  for (const f of readdirSync(resultsDir).filter((f) => f.endsWith("-result.json"))) {
+    const p = join(resultsDir, f);
+    const r = JSON.parse(readFileSync(p, "utf8")) as { fullName?: string; status?: string; statusDetails?: Record<string, unknown> };
+    if (r.status === "passed" && wanted.some((w) => r.fullName?.endsWith(`: ${w}`))) {
+      r.statusDetails = { ...r.statusDetails, flaky: true };
+      writeFileSync(p, JSON.stringify(r));
+    }
+  }
 }

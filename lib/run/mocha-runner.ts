@@ -9,7 +9,9 @@ export interface TestOutcome {
   title: string;
   fullTitle: string;
   file: string;
-  state: "passed" | "failed" | "skipped";
+  /** flaky: failed, then passed on a retry in a fresh namespace. */
+  state: "passed" | "failed" | "skipped" | "flaky";
+  attempts: number;
   durationMs: number;
   error?: string;
 }
@@ -24,6 +26,10 @@ export interface MochaRunOptions {
   grep?: string;
   dryRun?: boolean;
   resultsDir?: string;
+  /** Re-run a failed test this many times (each attempt gets a fresh namespace from its beforeEach). */
+  retries?: number;
+  /** Run only tests whose full titles are listed (--rerun-failed). */
+  only?: string[];
   /** Called with the runner so signal handling can abort it. */
   onRunner?: (r: Mocha.Runner) => void;
   quiet?: boolean;
@@ -32,7 +38,9 @@ export interface MochaRunOptions {
 export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
   const mocha = new Mocha({
     timeout: 0, // waits carry their own budgets and fail with the cause
-    grep: o.grep ? new RegExp(o.grep, "i") : undefined,
+    // mocha matches grep against titles joined by spaces.
+    grep: o.only ? new RegExp(`^(${o.only.map((t) => escapeRegExp(t.split(" › ").join(" "))).join("|")})$`) : o.grep ? new RegExp(o.grep, "i") : undefined,
+    retries: o.retries ?? 0,
     dryRun: o.dryRun,
     reporter: o.dryRun || o.quiet ? class Silent extends Mocha.reporters.Base {} : "allure-mocha",
     reporterOptions: o.dryRun || o.quiet ? {} : { resultsDir: o.resultsDir, extraReporters: "spec" },
@@ -46,7 +54,10 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     o.onRunner?.(runner);
     const record = (t: Mocha.Test, state: TestOutcome["state"], err?: Error) => {
       const path = t.titlePath();
+      const attempts = ((t as unknown as { currentRetry(): number }).currentRetry?.() ?? 0) + 1;
+      if (state === "passed" && attempts > 1) state = "flaky";
       outcomes.push({
+        attempts,
         category: path[0] ?? "",
         title: t.title,
         fullTitle: path.join(" › "),
@@ -69,4 +80,8 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     runner.on("end", () => (aborted = (runner as unknown as { _abort?: boolean })._abort === true));
   });
   return { outcomes, aborted };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

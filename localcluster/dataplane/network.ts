@@ -20,6 +20,9 @@ export interface ExternalHost {
 
 const clusterDomain = "cluster.local";
 
+/** What answers a connection once routing is done: the pod's container, the port it arrived on, and the source address it sees. */
+type Arrival<T> = (r: PodRecord, c: ContainerRecord, to: { port: number; clientIP: string }) => T | NetError;
+
 /** Where a packet came from: a container, or the runner outside the cluster hitting a NodePort. */
 export interface Source {
   ip: string;
@@ -88,11 +91,13 @@ export class EmulatedNetwork implements NetworkWorld {
   }
 
   async http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError> {
-    return this.deliver(this.source(from), ip, req.port, (rec, c) => this.serve(rec, c, req, this.source(from).ip), () => externalPage(req.port));
+    // The workload sees the port the packet finally reaches (a Service's targetPort, not its port or nodePort)
+    // and the address it came from after any SNAT (a NodePort's node address).
+    return this.deliver(this.source(from), ip, req.port, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP), () => externalPage(req.port));
   }
 
   async tcp(from: ContainerView, ip: string, port: number): Promise<"open" | NetError> {
-    return this.deliver(this.source(from), ip, port, (_r, c) => (c.workload?.listens.includes(port) ? "open" : { error: "refused" }), () =>
+    return this.deliver(this.source(from), ip, port, (_r, c, to) => (c.workload?.listens.includes(to.port) ? "open" : { error: "refused" }), () =>
       port === 80 || port === 443 ? "open" : { error: "timeout" },
     );
   }
@@ -100,7 +105,7 @@ export class EmulatedNetwork implements NetworkWorld {
   /** From outside the cluster: a request to a node address and port (the NodePort listeners use this). */
   async fromOutside(nodeIP: string, port: number, req: HttpRequest, clientIP: string): Promise<HttpResponse | NetError> {
     const src: Source = { ip: clientIP, target: {} };
-    return this.deliver(src, nodeIP, port, (rec, c) => this.serve(rec, c, req, nodeIP), () => ({ error: "timeout" }));
+    return this.deliver(src, nodeIP, port, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP), () => ({ error: "timeout" }));
   }
 
   domain(from: ContainerView): { name: string; dc: string; reachable: boolean } | undefined {
@@ -131,7 +136,7 @@ export class EmulatedNetwork implements NetworkWorld {
     src: Source,
     ip: string,
     port: number,
-    at: (r: PodRecord, c: ContainerRecord) => T | NetError,
+    at: Arrival<T>,
     external: () => T | NetError,
   ): Promise<T | NetError> {
     if (ip === this.external.ip) {
@@ -160,7 +165,7 @@ export class EmulatedNetwork implements NetworkWorld {
     return this.toPod(src, target, port, at);
   }
 
-  private toEndpoint<T>(src: Source, svc: k8s.V1Service, sp: k8s.V1ServicePort, at: (r: PodRecord, c: ContainerRecord) => T | NetError): T | NetError {
+  private toEndpoint<T>(src: Source, svc: k8s.V1Service, sp: k8s.V1ServicePort, at: Arrival<T>): T | NetError {
     const eps = this.readyEndpoints(svc);
     if (!eps.length) return { error: src.os === "windows" ? "timeout" : "refused" };
     const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
@@ -173,7 +178,7 @@ export class EmulatedNetwork implements NetworkWorld {
     return this.toPod(src, pod, port, at);
   }
 
-  private toPod<T>(src: Source, r: PodRecord, port: number, at: (r: PodRecord, c: ContainerRecord) => T | NetError): T | NetError {
+  private toPod<T>(src: Source, r: PodRecord, port: number, at: Arrival<T>): T | NetError {
     if (src.os && src.os !== r.node.os && src.ip !== r.podIP) {
       const srcSide = this.faults.active("pod-network-partition", src.target);
       const dstSide = this.faults.active("pod-network-partition", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
@@ -182,7 +187,7 @@ export class EmulatedNetwork implements NetworkWorld {
     const running = r.containers.filter((c) => c.state.kind === "running" && c.workload);
     const c = running.find((x) => x.workload!.listens.includes(port));
     if (!c) return running.length || r.phase === "Running" ? { error: "refused" } : { error: "timeout" };
-    return at(r, c);
+    return at(r, c, { port, clientIP: src.ip });
   }
 
   private podByIP(ip: string): PodRecord | undefined {

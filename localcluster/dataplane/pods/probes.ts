@@ -25,14 +25,23 @@ export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWor
     const port = portOf(c, h.httpGet.port as number | string)!;
     const scheme = (h.httpGet.scheme ?? "HTTP").toLowerCase();
     const path = h.httpGet.path ?? "/";
-    const url = `${scheme}://${h.httpGet.host ?? ip}:${port}${path}`;
-    const res = c.workload?.handle(
-      { method: "GET", host: h.httpGet.host ?? ip, port, path, headers: Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])) },
-      kubeletIP,
-    );
-    if (!res) return { ok: false, detail: `Get "${url}": dial tcp ${ip}:${port}: connect: connection refused` };
-    const s = res.response.status;
-    return s >= 200 && s < 400 ? { ok: true } : { ok: false, detail: `HTTP probe failed with statuscode: ${s}` };
+    const host = h.httpGet.host ?? ip;
+    const url = `${scheme}://${host}:${port}${path}`;
+    const req = { method: "GET", host, port, path, headers: Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])) };
+    let status: number | undefined;
+    let failure = "connect: connection refused";
+    if (host !== ip && c.view) {
+      // httpGet.host names another address (e.g. a preStop hook notifying a handler pod): the kubelet dials it
+      // from the node, so the request goes through the emulated network with the node's address as its source.
+      const res = await net.http({ ...c.view, podIP: kubeletIP }, host, req);
+      if ("status" in res) status = res.status;
+      else if (res.error === "timeout" || res.error === "dns") failure = "i/o timeout";
+      else if (res.error === "reset") failure = "connection reset by peer";
+    } else {
+      status = c.workload?.handle(req, kubeletIP)?.response.status;
+    }
+    if (status === undefined) return { ok: false, detail: `Get "${url}": dial tcp ${host}:${port}: ${failure}` };
+    return status >= 200 && status < 400 ? { ok: true } : { ok: false, detail: `HTTP probe failed with statuscode: ${status}` };
   }
   if (h.tcpSocket) {
     const port = portOf(c, h.tcpSocket.port as number | string)!;
