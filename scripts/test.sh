@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 
 [ -d node_modules/.bin ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 
+# The report tests open the HTML report in a real browser: Debian's chromium (no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null 2>&1)) || echo "warning: could not install chromium" >&2
+  else echo "warning: chromium is not installed; the report rendering test will fail" >&2; fi
+fi
+
 counts_dir=$(mktemp -d)
 trap 'rm -rf "$counts_dir"' EXIT
 mocha() { MOCHA_COUNTS_FILE="$counts_dir/$1.json" npx mocha --node-option import=tsx --reporter ./test/support/counting-reporter.cjs "${@:2}"; }

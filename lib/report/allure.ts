@@ -1,6 +1,6 @@
 // Allure extras written next to allure-mocha's results, then Allure Report 3 renders the HTML:
 // the environment (which cluster), categories (product defect vs infrastructure vs harness error).
-import { writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -29,9 +29,9 @@ export function environmentProperties(caps: Capabilities, runId: string): string
 
 /** Failure classes: the cluster is broken, the infrastructure is, or the harness is. */
 export const categories = [
-  { name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: ".*(timed out after|cannot reach the API server|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within).*" },
-  { name: "Harness errors", matchedStatuses: ["broken"], messageRegex: ".*(TypeError|ReferenceError|SyntaxError|no run context|is not a function).*" },
-  { name: "Product defects", matchedStatuses: ["failed"] },
+  { id: "infrastructure", name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(timed out after|cannot reach the API server|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within)[\\s\\S]*" },
+  { id: "harness", name: "Harness errors", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(TypeError|ReferenceError|SyntaxError|no run context|is not a function|Cannot read properties)[\\s\\S]*" },
+  { id: "product", name: "Product defects (the cluster)", matchedStatuses: ["failed"] },
 ];
 
 export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string): void {
@@ -44,10 +44,12 @@ export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId:
 export async function generateHtml(resultsDir: string, outDir: string, name: string, historyFile?: string): Promise<void> {
   const bin = join(repoRoot, "node_modules", ".bin", "allure");
   if (!existsSync(bin)) throw new Error("Allure Report 3 (npm `allure`) is not installed: run npm ci");
+  // Allure leaves files of an earlier report in place: start from an empty directory.
+  rmSync(outDir, { recursive: true, force: true });
   const config = join(resultsDir, "..", "allurerc.mjs");
   writeFileSync(
     config,
-    `export default ${JSON.stringify({ name, output: outDir, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name } } } }, null, 2)};\n`,
+    `export default ${JSON.stringify({ name, output: outDir, categories, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name, groupBy: ["parentSuite", "suite"] } } } }, null, 2)};\n`,
   );
   await run(process.execPath, [bin, "generate", resultsDir, "--config", config, "--output", outDir], { cwd: repoRoot, maxBuffer: 16 << 20 });
 }

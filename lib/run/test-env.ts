@@ -89,7 +89,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
           labels: runLabels,
           build: opts.build ?? ctx.options.windowsBuild,
           registryOverrides: ctx.options.registryOverrides,
-          nameSuffix: `-${ctx.runId}-${testId}`,
+          nameSuffix: `${ctx.runId}-${testId}`,
         });
         opts.mutate?.(objs);
         const out: k8s.KubernetesObject[] = [];

@@ -117,6 +117,9 @@ export class Workbench {
   async follow(pod: string, container = "c"): Promise<{ text: () => string; stop: () => void }> {
     let text = "";
     const sink = new Writable({ write: (chunk, _e, cb) => ((text += chunk.toString()), cb()) });
+    // client-node pipes the response body into the sink without an error handler on the body: aborting the
+    // request would surface as an uncaught AbortError. The body announces itself through the sink's 'pipe' event.
+    sink.on("pipe", (body) => body.on("error", () => undefined));
     const ctl = await new k8s.Log(this.kc).log(this.ns, pod, container, sink, { follow: true });
     return { text: () => text, stop: () => ctl.abort() };
   }

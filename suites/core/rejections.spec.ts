@@ -1,0 +1,159 @@
+// Core.Rejections: the API server refuses Windows pods that carry what Windows cannot honour, with the exact
+// Status upstream validation gives (422 Invalid, details.causes[] reason + field path), and accepts what Windows
+// allows. Every case is a server-side dry-run create (dryRun=All): the whole admission chain and validation run,
+// nothing is stored and nothing starts. One Allure step per case; a test runs all its steps and then fails with
+// every mismatch, each naming the field, what was sent and what came back.
+import * as allure from "allure-js-commons";
+import type * as k8s from "@kubernetes/client-node";
+import { useTestEnv, toYaml } from "../../lib/run/test-env.js";
+import { labels } from "../../lib/run/context.js";
+import { renderFixture } from "../../lib/fixtures/guard.js";
+import {
+  gmsaFieldCases,
+  hostProcessCases,
+  linuxPod,
+  linuxWindowsOptionsCases,
+  osFieldCases,
+  runAsUserNameCases,
+  windowsAllowedFields,
+  windowsForbiddenFields,
+  windowsPod,
+  type ExpectedCause,
+  type RejectionCase,
+} from "../../lib/fixtures/rejections.js";
+import { failureMessage, matchOutcome, show, submitPod, valueAt, type Expectation } from "../../lib/checks/rejections.js";
+
+type Setter = (pod: k8s.V1Pod) => void;
+
+interface Case {
+  /** The Allure step's title. */
+  step: string;
+  base: "windows" | "linux";
+  set?: Setter;
+  expect: Expectation;
+  /** Paths whose sent values the failure message quotes (and compares with the answer). */
+  paths: string[];
+  /** Extra check on an accepted answer; returns a problem or undefined. */
+  accepted?: (sent: k8s.V1Pod, answer: k8s.V1Pod) => string | undefined;
+}
+
+describe("Core.Rejections", () => {
+  const env = useTestEnv("Core.Rejections");
+
+  /** A base pod rendered through the scheduling guard for this cluster and test namespace. */
+  function basePod(base: "windows" | "linux"): k8s.V1Pod {
+    const { caps, options, runId } = env.ctx;
+    const [pod] = renderFixture([base === "windows" ? windowsPod() : linuxPod()], {
+      caps,
+      namespace: env.ns,
+      labels: { [labels.run]: runId, [labels.managed]: "hybrid-conformance" },
+      build: options.windowsBuild,
+      registryOverrides: options.registryOverrides,
+    });
+    return pod as k8s.V1Pod;
+  }
+
+  const sentText = (pod: k8s.V1Pod, base: string, paths: string[]) => {
+    const fields = paths.filter((p) => p !== "spec").map((p) => `${p}=${show(valueAt(pod, p))}`);
+    return `${fields.length ? fields.join(", ") : "nothing extra"} on a ${base} pod (spec.os.name=${show(pod.spec?.os?.name)})`;
+  };
+
+  /** Runs each case as one step; fails the test afterwards with every mismatch (the first line names them all). */
+  async function runCases(cases: Case[]): Promise<void> {
+    const failures: string[] = [];
+    for (const c of cases) {
+      await env
+        .step(c.step, async () => {
+          const pod = basePod(c.base);
+          c.set?.(pod);
+          const outcome = await submitPod(env.core, env.ns, pod);
+          const verdict = matchOutcome(outcome, c.expect);
+          let problem = verdict.ok ? undefined : failureMessage(verdict, sentText(pod, c.base, c.paths), outcome, pod, c.paths);
+          if (!problem && outcome.accepted && c.accepted) problem = c.accepted(pod, outcome.object);
+          await allure.parameter("answer", verdict.got.slice(0, 400));
+          if (problem) {
+            await allure.attachment("sent-pod.yaml", toYaml(pod), "application/yaml");
+            await allure.attachment("answer.yaml", toYaml(outcome.accepted ? outcome.object : (outcome.status ?? { error: String(outcome.error) })), "application/yaml");
+            throw new Error(problem);
+          }
+        })
+        .catch((e: Error) => failures.push(`[${c.step}] ${e.message}`));
+    }
+    if (failures.length) throw new Error(`${failures.length} of ${cases.length} checks failed: ${failures.join(" | ")}`);
+  }
+
+  const rejects = (causes: ExpectedCause[]): Expectation => ({ reject: causes });
+  const fromCase = (c: RejectionCase, paths = c.causes.map((x) => x.field)): Case => ({
+    step: c.accepted ? `${c.name}: accepted` : `${c.name}: ${c.causes.map((x) => `${x.reason} on ${x.field}`).join(", ")}`,
+    base: c.base,
+    set: c.set,
+    expect: c.accepted ? { accept: true } : rejects(c.causes),
+    paths,
+  });
+
+  it("rejects every Linux-only field on a Windows pod with Forbidden on that exact path", async () => {
+    await runCases([
+      { step: "control: the base Windows pod, without any of them, is accepted", base: "windows", expect: { accept: true }, paths: [] },
+      ...windowsForbiddenFields.map(
+        (f): Case => ({
+          step: `${f.level === "pod" ? "pod" : f.path.startsWith("spec.initContainers") ? "init container" : "container"}: ${f.path} → ${f.reason}`,
+          base: "windows",
+          set: f.set,
+          expect: rejects([{ field: f.path, reason: f.reason, message: f.message }]),
+          paths: [f.path],
+        }),
+      ),
+    ]);
+  });
+
+  it("accepts runAsNonRoot on a Windows pod (negative control)", async () => {
+    await runCases(
+      windowsAllowedFields.map((f) => ({
+        step: `${f.level}: ${f.path}=true is accepted and kept`,
+        base: "windows",
+        set: f.set,
+        expect: { accept: true },
+        paths: [f.path],
+        accepted: (sent, answer) =>
+          valueAt(answer, f.path) === valueAt(sent, f.path) ? undefined : `accepted, but the answer has ${f.path}=${show(valueAt(answer, f.path))} (sent ${show(valueAt(sent, f.path))})`,
+      })),
+    );
+  });
+
+  it("rejects windowsOptions on a Linux pod with Forbidden", async () => {
+    await runCases(linuxWindowsOptionsCases.map((c) => fromCase(c)));
+  });
+
+  it("rejects an invalid spec.os.name (NotSupported on spec.os, Required when empty)", async () => {
+    await runCases(osFieldCases.map((c) => fromCase(c, ["spec.os.name"])));
+  });
+
+  it("applies each runAsUserName rule: Invalid on the exact path, valid names accepted", async () => {
+    await runCases(
+      runAsUserNameCases.map((c) => {
+        const path = c.level === "pod" ? "spec.securityContext.windowsOptions.runAsUserName" : "spec.containers[0].securityContext.windowsOptions.runAsUserName";
+        return {
+          step: `${c.valid ? "accepts" : "rejects"} ${c.name}: ${show(c.value, 48)} (${c.level})`,
+          base: "windows" as const,
+          set: c.set,
+          expect: c.valid ? ({ accept: true } as const) : rejects([c.cause!]),
+          paths: [path],
+        };
+      }),
+    );
+  });
+
+  it("applies the HostProcess rules: pod and containers agree, all containers HostProcess, hostNetwork true", async () => {
+    // As upstream's HostProcess e2e tests do: the namespace admits privileged pods, so Pod Security admission does
+    // not refuse the valid HostProcess pod (validation, which these cases check, runs before it anyway).
+    await env.step("namespace enforces Pod Security level privileged", () =>
+      env.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: env.ns, labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }),
+    );
+    const paths = ["spec.hostNetwork", "spec.securityContext.windowsOptions.hostProcess", "spec.containers[0].securityContext.windowsOptions.hostProcess", "spec.containers[1].securityContext.windowsOptions.hostProcess"];
+    await runCases(hostProcessCases.map((c) => fromCase(c, paths)));
+  });
+
+  it("validates the GMSA fields: credential spec name is a DNS subdomain, contents non-empty and under 64 KiB", async () => {
+    await runCases(gmsaFieldCases.map((c) => fromCase(c)));
+  });
+});

@@ -1,0 +1,116 @@
+// The reports a run writes, read back: summary.json and JUnit agree, Allure results carry labels, steps and
+// attachments, the environment names the cluster, history accumulates, nothing secret leaks, exit codes are
+// honest, and the HTML report renders in a real browser with the failed test's attachment.
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "../support/local-cluster.js";
+import { inspectReport, chromiumPath } from "../support/report-browser.js";
+import { stateDir } from "../../localcluster/paths.js";
+
+const failing = "keeps Linux workloads off Windows nodes by taint";
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe("reports", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let healthy: ReturnType<typeof cli>;
+  let broken: ReturnType<typeof cli>;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "hc-reports-"));
+    healthy = cli(["run", "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
+    // A second run into the same report dir, with one Windows node's taint removed: one test fails.
+    const on = cli(["cluster", "fault", "add", "windows-taint-missing", "--node", "hc-win2022-1"]);
+    expect(on.code, on.stderr).to.equal(0);
+    try {
+      broken = cli(["run", "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
+    } finally {
+      cli(["cluster", "fault", "clear", "windows-taint-missing"]);
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("exits 0 when all pass and 1 when a test fails, and says so in summary.json", () => {
+    expect(healthy.code, healthy.stderr).to.equal(0);
+    expect(broken.code, broken.stderr).to.equal(1);
+    const s = JSON.parse(readFileSync(join(dir, "r", "summary.json"), "utf8"));
+    expect(s.exitCode).to.equal(1);
+    expect(s.counts).to.deep.equal({ passed: 5, failed: 1, skipped: 0, flaky: 0 });
+    expect(s.cluster.version).to.equal("v1.36.3");
+    const failed = s.tests.filter((t: { state: string }) => t.state === "failed");
+    expect(failed).to.have.length(1);
+    expect(failed[0].error).to.contain("node hc-win2022-1 has no NoSchedule taint");
+  });
+
+  it("writes JUnit whose counts equal summary.json's", () => {
+    const xml = readFileSync(join(dir, "r", "junit.xml"), "utf8");
+    const s = JSON.parse(readFileSync(join(dir, "r", "summary.json"), "utf8"));
+    const attr = (name: string) => Number(new RegExp(`<testsuites [^>]*${name}="(\\d+)"`).exec(xml)![1]);
+    expect(attr("tests")).to.equal(s.tests.length);
+    expect(attr("failures")).to.equal(s.counts.failed);
+    expect(attr("skipped")).to.equal(s.counts.skipped);
+    expect((xml.match(/<testcase /g) ?? []).length).to.equal(s.tests.length);
+    expect(xml).to.match(/<failure message="node hc-win2022-1 has no NoSchedule taint/);
+  });
+
+  it("gives every Allure result its labels and steps, and the failed one its attachment", () => {
+    const results = readdirSync(join(dir, "r", "allure-results")).filter((f) => f.endsWith("-result.json"));
+    expect(results).to.have.length(6); // only this run's results: the directory is emptied per run
+    for (const f of results) {
+      const r = JSON.parse(readFileSync(join(dir, "r", "allure-results", f), "utf8"));
+      const labels = Object.fromEntries(r.labels.map((l: { name: string; value: string }) => [l.name, l.value]));
+      expect(labels).to.include({ feature: "Core.Nodes", category: "Core.Nodes", epic: "Core" });
+      expect(r.steps, r.name).not.to.be.empty;
+      if (r.name.startsWith(failing)) {
+        expect(r.status).to.equal("failed");
+        const att = r.steps.flatMap((s: { steps: { attachments: { source: string; name: string }[] }[] }) => s.steps.flatMap((x) => x.attachments));
+        expect(att.map((a: { name: string }) => a.name)).to.include("taint-posture.txt");
+        const text = readFileSync(join(dir, "r", "allure-results", att[0].source), "utf8");
+        expect(text).to.contain("hc-win2022-1: no taints");
+      }
+    }
+  });
+
+  it("names the cluster in the environment and classifies failures", () => {
+    const env = readFileSync(join(dir, "r", "allure-results", "environment.properties"), "utf8");
+    expect(env).to.match(/^Server\\ version=v1\.36\.3$/m);
+    expect(env).to.match(/^Windows\\ nodes=3 \(builds 10\.0\.20348×2, 10\.0\.26100×1\)$/m);
+    expect(env).to.match(/^Container\\ runtimes=.*windows: containerd:\/\/1\.7\.27/m);
+    const rc = readFileSync(join(dir, "r", "allurerc.mjs"), "utf8");
+    expect(rc).to.contain("Infrastructure problems").and.contain("Harness errors").and.contain("Product defects");
+  });
+
+  it("keeps history across runs for trends", () => {
+    const lines = readFileSync(join(dir, "r", "history.jsonl"), "utf8").trim().split("\n");
+    expect(lines).to.have.length(2);
+    const last = JSON.parse(lines[1]);
+    const statuses = Object.values(last.testResults as Record<string, { status: string }>).map((t) => t.status);
+    expect(statuses.filter((s) => s === "failed")).to.have.length(1);
+  });
+
+  it("never writes a token or key from the cluster's credentials into any report file", () => {
+    const tokens = readFileSync(join(stateDir(), "pki", "tokens.csv"), "utf8").split("\n").filter(Boolean).map((l) => l.split(",")[0]);
+    const keys = ["sa.key", "apiserver.key", "webhook.key"].map((f) => readFileSync(join(stateDir(), "pki", f), "utf8").split("\n")[1]);
+    const files = filesUnder(join(dir, "r"));
+    expect(files.length).to.be.greaterThan(10);
+    for (const f of files) {
+      const text = readFileSync(f, "latin1");
+      for (const secret of [...tokens, ...keys]) expect(text.includes(secret), `${f} contains a credential`).to.equal(false);
+    }
+  });
+
+  it("renders in headless Chromium: suites, the failed test and its attachment", async function () {
+    expect(chromiumPath, "Debian's chromium is needed (scripts/test.sh installs it)").to.be.a("string");
+    const seen = await inspectReport(join(dir, "r", "html"), { suites: ["Core.Nodes"], failedTest: failing, attachment: "taint-posture.txt", screenshot: join(dir, "report.png") });
+    expect(seen.suitesSeen).to.deep.equal(["Core.Nodes"]);
+    expect(seen.failedTestOpened).to.equal(true);
+    expect(seen.attachmentSeen).to.equal(true);
+  });
+});
