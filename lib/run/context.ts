@@ -13,6 +13,8 @@ export interface RunOptions {
   registryOverrides: Record<string, string>;
   /** Egress target for the external-reachability check; undefined when the run is air-gapped. */
   externalUrl?: string;
+  /** Extend.* settings (`run --runtime-handler/--runtime-class/--require-load-balancer/--credspec`). */
+  extended?: { runtimeHandler?: string; runtimeClass?: string; requireLoadBalancer?: boolean; credspecFile?: string };
 }
 
 export interface RunContext {

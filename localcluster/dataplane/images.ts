@@ -1,6 +1,7 @@
 // What the emulated runtime knows about an image: which OS it is built for, which Windows build,
 // and the user it runs as by default. Unknown images run as a no-op workload of the node's OS.
 import type { OsName } from "./model.js";
+import { classifyImage } from "./workloads/images.js";
 
 const windowsTagBuilds: Record<string, string> = {
   ltsc2019: "10.0.17763",
@@ -18,15 +19,13 @@ export interface ImageFacts {
 }
 
 export function imageFacts(image: string): ImageFacts {
-  const [repo, tag = "latest"] = splitImage(image);
-  const r = repo.toLowerCase();
-  if (r.startsWith("mcr.microsoft.com/windows/") || r.includes("/windows/")) {
-    const build = windowsTagBuilds[tag.toLowerCase().split("-")[0]] ?? windowsTagBuilds[tag.toLowerCase().replace(/^.*-(ltsc\d+)$/, "$1")];
-    return { os: "windows", build, defaultUser: r.endsWith("/nanoserver") ? "ContainerUser" : "ContainerAdministrator" };
+  const { family, tag } = classifyImage(image);
+  if (family === "servercore" || family === "iis" || family === "nanoserver") {
+    const release = /(ltsc\d{4}|1809)/i.exec(tag)?.[1]?.toLowerCase();
+    return { os: "windows", build: release ? windowsTagBuilds[release] : undefined, defaultUser: family === "nanoserver" ? "ContainerUser" : "ContainerAdministrator" };
   }
-  if (r.startsWith("registry.k8s.io/e2e-test-images/") || r === "registry.k8s.io/pause" || r.startsWith("mcr.microsoft.com/oss/kubernetes/pause")) {
-    return { defaultUser: r.endsWith("/nonroot") ? "ContainerUser" : "ContainerAdministrator" };
-  }
+  // The e2e test images are manifest lists with Windows variants: they run on either OS.
+  if (family === "agnhost" || family === "pause" || family === "nonroot") return { defaultUser: family === "nonroot" ? "ContainerUser" : "ContainerAdministrator" };
   return { os: "linux", defaultUser: "root" };
 }
 

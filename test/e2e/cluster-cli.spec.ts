@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSy
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, type CliResult } from "../support/local-cluster.js";
+import { cli, expectOneLineError } from "../support/local-cluster.js";
 
 /** Processes whose command line mentions `needle` (our state dir): what a failed `up` must not leave behind. */
 function processesMentioning(needle: string): number[] {
@@ -22,13 +22,6 @@ function processesMentioning(needle: string): number[] {
     .map(Number);
 }
 
-function expectOneLineError(r: CliResult, pattern: RegExp): void {
-  expect(r.code, `exit code (stderr: ${r.stderr})`).to.equal(2);
-  const lines = r.stderr.split("\n").filter((l) => l.trim());
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(pattern);
-  expect(r.stderr).not.to.match(/^\s+at /m);
-}
 
 describe("cluster CLI", function () {
   this.timeout(240_000);

@@ -6,18 +6,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig, type CliResult } from "../support/local-cluster.js";
+import { cli, localKubeConfig, expectOneLineError } from "../support/local-cluster.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { waitOn } from "../../lib/cluster/watch.js";
 import { freePort } from "../../localcluster/processes.js";
 
-function expectOneLineError(r: CliResult, pattern: RegExp): void {
-  expect(r.code, `exit code (stderr: ${r.stderr})`).to.equal(2);
-  const lines = r.stderr.split("\n").filter((l) => l.trim());
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(pattern);
-  expect(r.stderr).not.to.match(/^\s+at /m);
-}
 
 async function harnessNamespaces(kc: k8s.KubeConfig): Promise<string[]> {
   return (await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: "hybrid-conformance.io/run" })).items.map((n) => n.metadata!.name!);

@@ -1,6 +1,7 @@
 // What the harness's own end-to-end tests share: the running local cluster (started by scripts/test.sh),
 // a namespace per test that is always deleted, and the CLI.
 import * as k8s from "@kubernetes/client-node";
+import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -50,3 +51,12 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300
 }
 
 export const windowsTolerations = [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }];
+
+/** Bad input must produce exactly one line on stderr, exit code 2, and no stack trace. */
+export function expectOneLineError(r: CliResult, pattern: RegExp): void {
+  expect(r.code, `exit code (stderr: ${r.stderr})`).to.equal(2);
+  const lines = r.stderr.split("\n").filter((l) => l.trim());
+  expect(lines, r.stderr).to.have.length(1);
+  expect(lines[0]).to.match(pattern);
+  expect(r.stderr).not.to.match(/^\s+at /m);
+}
