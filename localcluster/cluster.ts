@@ -141,6 +141,10 @@ async function startAll(
       "--kubelet-preferred-address-types=InternalIP",
       "--enable-priority-and-fairness=false",
       "--profiling=false",
+      // Every change made to the cluster, for debugging a run and for the suites' benchmark floor.
+      `--audit-policy-file=${auditPolicy(dir)}`,
+      `--audit-log-path=${join(dir, "logs", "audit.log")}`,
+      "--audit-log-maxsize=200",
       `--cert-dir=${join(dir, "pki", "apiserver-generated")}`,
     ], logFile("kube-apiserver")),
   );
@@ -251,6 +255,33 @@ async function waitNodesReady(kc: k8s.KubeConfig, want: number, guards: Componen
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 500);
   }
+}
+
+function auditPolicy(dir: string): string {
+  const f = join(dir, "audit-policy.yaml");
+  writeFileSync(
+    f,
+    [
+      "apiVersion: audit.k8s.io/v1",
+      "kind: Policy",
+      "omitStages: [RequestReceived]",
+      "rules:",
+      // Components' own chatter (status updates, leases, events) is not what anyone debugs here.
+      "- level: None",
+      "  users: [system:kube-controller-manager, system:kube-scheduler, system:kwok, system:hybrid-conformance-dataplane, system:apiserver]",
+      "- level: None",
+      "  userGroups: [system:serviceaccounts:kube-system, system:nodes]",
+      // Never record what Secrets, tokens and GMSA credspecs contain: names only.
+      "- level: Metadata",
+      "  resources: [{group: \"\", resources: [secrets, serviceaccounts/token]}, {group: windows.k8s.io}, {group: authentication.k8s.io}]",
+      "- level: Request",
+      "  verbs: [create, update, patch, delete, deletecollection]",
+      "- level: Metadata",
+      "  resources: [{group: \"\", resources: [pods/exec, pods/log]}]",
+      "",
+    ].join("\n"),
+  );
+  return f;
 }
 
 /** Stops exactly the processes `up` recorded, newest first, and removes the state. */
