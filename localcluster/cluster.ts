@@ -271,9 +271,9 @@ function auditPolicy(dir: string): string {
       "  users: [system:kube-controller-manager, system:kube-scheduler, system:kwok, system:hybrid-conformance-dataplane, system:apiserver]",
       "- level: None",
       "  userGroups: [system:serviceaccounts:kube-system, system:nodes]",
-      // Never record what Secrets, tokens and GMSA credspecs contain: names only.
+      // Never record what Secrets, tokens and GMSA credspecs (also inline in pods) contain: names only.
       "- level: Metadata",
-      "  resources: [{group: \"\", resources: [secrets, serviceaccounts/token]}, {group: windows.k8s.io}, {group: authentication.k8s.io}]",
+      "  resources: [{group: \"\", resources: [secrets, serviceaccounts/token, pods]}, {group: windows.k8s.io}, {group: authentication.k8s.io}]",
       "- level: Request",
       "  verbs: [create, update, patch, delete, deletecollection]",
       "- level: Metadata",

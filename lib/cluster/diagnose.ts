@@ -30,13 +30,23 @@ export function untoleratedTaints(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[]
   return [...byTaint].map(([t, ns]) => `${t} on ${ns.join(", ")}`);
 }
 
+/** Nodes the pod's selector allows that are not Ready, with the kubelet's condition, e.g. "hc-win2022-1 (Ready=False KubeletNotReady: …)". */
+export function notReadyNodes(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[] {
+  return nodes.filter((n) => selectorMatches(pod, n)).flatMap((n) => {
+    const c = n.status?.conditions?.find((x) => x.type === "Ready");
+    if (c?.status === "True") return [];
+    return [`${n.metadata!.name} (Ready=${c?.status ?? "Unknown"}${c?.reason ? ` ${c.reason}` : ""}${c?.message ? `: ${c.message}` : ""})`];
+  });
+}
+
 /** The scheduler's message plus, when it blames taints, which ones. */
 export async function explainUnschedulable(kc: k8s.KubeConfig, pod: k8s.V1Pod, message: string): Promise<string> {
   if (!/untolerated taint/.test(message)) return message;
   try {
     const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
     const taints = untoleratedTaints(pod, nodes);
-    return taints.length ? `${message} [untolerated: ${taints.join("; ")}]` : message;
+    const down = notReadyNodes(pod, nodes);
+    return `${message}${taints.length ? ` [untolerated: ${taints.join("; ")}]` : ""}${down.length ? ` [not Ready: ${down.join("; ")}]` : ""}`;
   } catch {
     return message;
   }

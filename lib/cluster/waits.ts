@@ -1,8 +1,8 @@
 // Named waits. Each watches, fails at once on a terminal state with the cause (pod, node, reason, message),
 // and times out with the last state it saw.
 import type * as k8s from "@kubernetes/client-node";
-import type { KubeConfig } from "@kubernetes/client-node";
-import { waitOn, WaitFailed, type Verdict } from "./watch.js";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { waitOn, WaitFailed, WaitTimeout, type Verdict } from "./watch.js";
 import { explainUnschedulable } from "./diagnose.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
@@ -49,7 +49,24 @@ async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string
   } catch (e) {
     // Name the taints the scheduler no longer names.
     if (e instanceof WaitFailed && last && /untolerated taint/.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
-    throw e;
+    throw await withLastWarning(kc, ns, [name], e);
+  }
+}
+
+/** A timed-out pod wait also names the pod's latest Warning event (e.g. "Unhealthy: Readiness probe failed: …"). */
+async function withLastWarning(kc: KubeConfig, ns: string, pods: string[], e: unknown): Promise<unknown> {
+  if (!(e instanceof WaitTimeout) || !pods.length) return e;
+  try {
+    const evs = (await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns, fieldSelector: "type=Warning" })).items
+      .filter((x) => pods.includes(x.involvedObject.name ?? ""))
+      .sort((a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion));
+    const w = evs[evs.length - 1];
+    if (!w) return e;
+    const at = w.source?.host ?? w.reportingInstance;
+    e.message += `; last warning event on pod ${w.involvedObject.name}${at ? ` (node ${at})` : ""}: ${w.reason}: ${w.message}`;
+    return e;
+  } catch {
+    return e;
   }
 }
 
@@ -100,12 +117,14 @@ export const waits = {
   },
   /** `count` Ready pods matching a selector; fails as soon as one of them is stuck. */
   podsReady(kc: KubeConfig, ns: string, labelSelector: string, count: number, opts: PodWaitOptions) {
+    let seen: string[] = [];
     return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
       kc,
       { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
       `${count} Ready pod(s) matching ${labelSelector} in ${ns}`,
       (pods) => {
         const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+        seen = live.map((p) => p.metadata!.name!);
         const ready = live.filter(isReady);
         if (ready.length >= count) return { done: ready };
         for (const p of live) {
@@ -115,6 +134,48 @@ export const waits = {
         return { pending: `${ready.length}/${count} ready: ${live.map(podSummary).join("; ") || "no pods"}` };
       },
       opts.timeoutMs,
+    ).catch(async (e) => {
+      throw await withLastWarning(kc, ns, seen, e);
+    });
+  },
+  /**
+   * Until the pods matching a selector satisfy `test` (all of them, terminating ones included, are passed);
+   * fails at once when a live one is stuck (unschedulable — with the taints named — or a terminal container state).
+   */
+  podsMatch(kc: KubeConfig, ns: string, labelSelector: string, what: string, opts: PodWaitOptions, test: (pods: k8s.V1Pod[]) => boolean) {
+    let stuck: k8s.V1Pod | undefined;
+    let seen: string[] = [];
+    const desc = `pods matching ${labelSelector} in ${ns} ${what}`;
+    return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
+      kc,
+      { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
+      desc,
+      (pods) => {
+        seen = pods.map((p) => p.metadata!.name!);
+        if (test(pods)) return { done: pods };
+        for (const p of pods.filter((x) => !x.metadata?.deletionTimestamp)) {
+          const t = podTrouble(p, opts);
+          if (t) return (stuck = p), { fail: t };
+        }
+        return { pending: pods.map(podSummary).join("; ") || "no pods" };
+      },
+      opts.timeoutMs,
+    ).catch(async (e) => {
+      if (e instanceof WaitFailed && stuck && /untolerated taint/.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
+      throw await withLastWarning(kc, ns, seen, e);
+    });
+  },
+  /** Until none of the named pods exists any more (deleted and gone from the API, not merely terminating). */
+  podsGone(kc: KubeConfig, ns: string, names: string[], timeoutMs: number) {
+    return waitOn<k8s.V1Pod, true>(
+      kc,
+      { path: `/api/v1/namespaces/${ns}/pods` },
+      `pod(s) ${names.map((n) => `${ns}/${n}`).join(", ")} to be gone`,
+      (pods) => {
+        const left = pods.filter((p) => names.includes(p.metadata?.name ?? ""));
+        return left.length ? { pending: `still there: ${left.map(podSummary).join("; ")}` } : { done: true };
+      },
+      timeoutMs,
     );
   },
   deploymentAvailable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {

@@ -44,6 +44,8 @@ type BoundWaits = {
   podUnschedulable(name: string, o?: Partial<PodWaitOptions>): Promise<{ message: string; explained: string }>;
   podMatches(name: string, what: string, test: (p: k8s.V1Pod) => boolean, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
   podsReady(selector: string, count: number, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
+  podsMatch(selector: string, what: string, test: (pods: k8s.V1Pod[]) => boolean, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
+  podsGone(names: string[]): Promise<true>;
   deploymentAvailable(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Deployment>;
   endpoints(service: string, accept: (ips: string[]) => boolean, describe: string): Promise<string[]>;
   event(object: string, reason: string, matching?: (e: k8s.CoreV1Event) => boolean): Promise<k8s.CoreV1Event>;
@@ -111,6 +113,8 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         podUnschedulable: (n, o) => waits.podUnschedulable(ctx.kc, ns, n, podOpts(o)),
         podMatches: (n, what, t, o) => waits.podMatches(ctx.kc, ns, n, what, podOpts(o), t),
         podsReady: (s, c, o) => waits.podsReady(ctx.kc, ns, s, c, podOpts(o)),
+        podsMatch: (s, what, t, o) => waits.podsMatch(ctx.kc, ns, s, what, podOpts(o), t),
+        podsGone: (names) => waits.podsGone(ctx.kc, ns, names, b.podDeleteMs),
         deploymentAvailable: (n, o) => waits.deploymentAvailable(ctx.kc, ns, n, podOpts(o)),
         endpoints: (svc, accept, describe) => waits.endpointsReady(ctx.kc, ns, svc, accept, describe, b.podStartMs),
         event: (obj, reason, matching) => waits.event(ctx.kc, ns, obj, reason, b.podStartMs, matching),

@@ -14,6 +14,8 @@ import { runCommand } from "./commands/index.js";
 import { notReadyAnnotation } from "../kwok-stages.js";
 import type { NodeFacts } from "./pods/container-view.js";
 import type { OsName } from "./model.js";
+import { SABOTAGE_CONFIG_NAME, SABOTAGE_FAULT, sabotageWebhookConfiguration } from "../gmsa-webhook/sabotage.js";
+import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -157,7 +159,27 @@ export class DataPlaneAgent {
         await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
       }
     }
+    await this.syncSabotageWebhook();
     this.syncNodePorts();
+  }
+
+  /**
+   * The admission-rewrites-pods fault: its MutatingWebhookConfiguration exists exactly while the fault is on.
+   * The endpoint lives in the GMSA webhook's process, so the registration reuses that webhook's URL and caBundle.
+   */
+  private async syncSabotageWebhook(): Promise<void> {
+    const adm = this.kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+    const active = this.faults.list().filter((f) => f.name === SABOTAGE_FAULT);
+    if (!active.length) {
+      await adm.deleteMutatingWebhookConfiguration({ name: SABOTAGE_CONFIG_NAME }).catch((e) => {
+        if ((e as { code?: number }).code !== 404) throw e;
+      });
+      return;
+    }
+    const gmsa = (await adm.readMutatingWebhookConfiguration({ name: GMSA_WEBHOOK_CONFIG_NAME })).webhooks?.[0]?.clientConfig;
+    if (!gmsa?.url || !gmsa.caBundle) throw new Error(`cannot register ${SABOTAGE_CONFIG_NAME}: the ${GMSA_WEBHOOK_CONFIG_NAME} webhook has no URL/caBundle to share`);
+    const body = sabotageWebhookConfiguration(new URL(gmsa.url).origin, gmsa.caBundle, active);
+    await k8s.KubernetesObjectApi.makeApiClient(this.kc).patch(body, undefined, undefined, "hybrid-conformance-dataplane", true, k8s.PatchStrategy.ServerSideApply);
   }
 
   private async serve(net: EmulatedNetwork): Promise<void> {

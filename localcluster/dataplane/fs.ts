@@ -55,6 +55,16 @@ export class ContainerFs implements VirtualFs {
     return "ok";
   }
 
+  remove(path: string): "ok" | "read-only" | "not-found" {
+    const l = this.locate(path);
+    if (l.readOnly) return "read-only";
+    const files = l.volume?.files ?? this.own;
+    const key = [...files.keys()].find((k) => (this.os === "windows" ? k.toLowerCase() : k) === l.key);
+    if (key === undefined) return "not-found";
+    files.delete(key);
+    return "ok";
+  }
+
   list(path: string): string[] | undefined {
     const l = this.locate(path);
     const files = l.volume?.files ?? this.own;

@@ -39,6 +39,8 @@ export interface VirtualFs {
   read(path: string): string | undefined;
   write(path: string, content: string, append?: boolean): "ok" | "read-only" | "no-such-directory";
   list(path: string): string[] | undefined;
+  /** Deletes a file (cmd's `del`); optional so simple fakes need not implement it. */
+  remove?(path: string): "ok" | "read-only" | "not-found";
 }
 
 export interface HttpRequest {

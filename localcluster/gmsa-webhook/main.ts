@@ -5,6 +5,8 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { startGmsaWebhook } from "./server.js";
+import { SABOTAGE_FAULT, SABOTAGE_PATH, sabotageHandler, type SabotageTarget } from "./sabotage.js";
+import { scopeMatches, type Fault } from "../dataplane/faults.js";
 
 function fail(message: string): never {
   process.stderr.write(`gmsa-webhook: ${message}\n`);
@@ -19,6 +21,20 @@ function faultActive(file: string, name: string): () => boolean {
     } catch {
       return false;
     }
+  };
+}
+
+/** Whether an active admission-rewrites-pods fault's scope covers the pod (any of its images, for an image scope). */
+function sabotageActive(file: string): (t: SabotageTarget) => boolean {
+  return (t) => {
+    let faults: Fault[] = [];
+    try {
+      faults = JSON.parse(readFileSync(file, "utf8")) as Fault[];
+    } catch {
+      return false;
+    }
+    const images = t.images.length ? t.images : [undefined];
+    return faults.some((f) => f.name === SABOTAGE_FAULT && images.some((image) => scopeMatches(f.scope ?? {}, { ...t, image })));
   };
 }
 
@@ -54,6 +70,7 @@ async function main(): Promise<void> {
     kubeconfigPath: values.kubeconfig,
     admission: { randomHostname: values["random-hostname"] },
     down: values["faults-file"] ? faultActive(values["faults-file"], "gmsa-webhook-down") : undefined,
+    routes: values["faults-file"] ? { [SABOTAGE_PATH]: sabotageHandler(sabotageActive(values["faults-file"]), log) } : undefined,
     log,
   });
   log(`gmsa-webhook listening on https://${values.host}:${webhook.port} (POST /mutate, POST /validate, /health)`);

@@ -49,6 +49,8 @@ export interface GmsaWebhookOptions {
   log?: (line: string) => void;
   /** Reported by /info; upstream reports "unknown" when built without a version. */
   version?: string;
+  /** Further endpoints served by the same HTTPS server (the local cluster's /sabotage), by path; not subject to `down`. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
 }
 
 export interface GmsaWebhookHandle {
@@ -220,6 +222,15 @@ export async function startGmsaWebhook(options: GmsaWebhookOptions): Promise<Gms
   const handler = createGmsaHandler(deps, options);
   const log = options.log ?? (() => {});
   const server = https.createServer({ cert: pem(options.cert), key: pem(options.key) }, (req, res) => {
+    const route = options.routes?.[new URL(req.url ?? "/", "https://webhook.invalid").pathname];
+    if (route) {
+      route(req, res).catch((err: unknown) => {
+        log(`internal error on ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
     // The gmsa-webhook-down fault: the webhook drops admission requests as a crashed pod behind a Service would.
     if (options.down?.() && req.url !== "/health") {
       log(`dropping ${req.method} ${req.url} (fault gmsa-webhook-down)`);

@@ -4,7 +4,7 @@
 
 import type { ExecResult } from "../model.js";
 import { isKnownCommand } from "./availability.js";
-import { listDir, readFile, writeFile } from "./fsview.js";
+import { deleteFile, listDir, readFile, writeFile } from "./fsview.js";
 import { Output, result } from "./output.js";
 import type { CmdContext, EnvMap, Handler } from "./types.js";
 
@@ -287,7 +287,28 @@ const BUILTINS: Record<string, Builtin> = {
   chdir: async (st, rest) => (rest.trim() ? ok() : ok(`${st.ctx.cwd}\r\n`)),
   rem: async () => ok(),
   cls: async () => ok(),
+  del: async (st, rest) => deleteFiles(st, rest),
+  erase: async (st, rest) => deleteFiles(st, rest),
 };
+
+/** DEL/ERASE: switches (/f /q /s ...) are accepted; a missing file is reported but, as in cmd, leaves errorlevel 0. */
+async function deleteFiles(st: CmdState, rest: string): Promise<ExecResult> {
+  const files = splitWindowsArgs(rest).filter((a) => !a.startsWith("/"));
+  if (files.length === 0) return result("", "The syntax of the command is incorrect.\r\n", 1);
+  const out = new Output("windows");
+  let code = 0;
+  for (const f of files) {
+    const r = deleteFile(st.ctx.container, f, st.ctx.cwd);
+    if (r === "not-found") out.errLine(`Could Not Find ${normalizeForMessage(st, f)}`);
+    if (r === "read-only") {
+      out.errLine(`${normalizeForMessage(st, f)}`, "Access is denied.");
+      code = 1;
+    }
+  }
+  return out.done(code);
+}
+
+const normalizeForMessage = (st: CmdState, f: string): string => (/^[a-zA-Z]:/.test(f) ? f : `${st.ctx.cwd.replace(/\\$/, "")}\\${f}`);
 
 // Update build revisions are not part of the node's reported build; a fixed one per release keeps it stable.
 const UBR: Record<string, string> = { "10.0.17763": "6054", "10.0.20348": "2849", "10.0.26100": "2894" };

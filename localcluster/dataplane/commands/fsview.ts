@@ -81,6 +81,12 @@ export function writeFile(
   return c.fs.write(c.os === "windows" ? resolveCase(c, norm) : norm, content, append);
 }
 
+/** Deletes a file; "not-found" also when the VirtualFs cannot delete at all. */
+export function deleteFile(c: ContainerView, path: string, cwd?: string): "ok" | "read-only" | "not-found" {
+  const norm = normalizePath(c.os, path, cwd);
+  return c.fs.remove?.(c.os === "windows" ? resolveCase(c, norm) : norm) ?? "not-found";
+}
+
 export function listDir(c: ContainerView, path: string, cwd?: string): string[] | undefined {
   const norm = normalizePath(c.os, path, cwd);
   const direct = c.fs.list(norm) ?? (c.os === "windows" ? c.fs.list(resolveCase(c, norm)) : undefined);
