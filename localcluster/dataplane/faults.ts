@@ -21,7 +21,7 @@ export const faultCatalogue = {
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
   "admission-rewrites-pods":
     "a misbehaving policy webhook silently 'sanitizes' pods on CREATE, so the API server never rejects them: a real MutatingWebhookConfiguration " +
-    "(hc-fault-admission-rewrites-pods, failurePolicy Ignore, registered while the fault is on) sends pods to the webhook process's POST /sabotage, " +
+    "(hc-fault-admission-rewrites-pods, failurePolicy Ignore, registered while the fault is on) sends pods to the webhook process's POST /sabotage/<fault id>, " +
     "which removes spec.os, removes the Linux-only fields (spec.hostPID/hostIPC/hostUsers/shareProcessNamespace, pod and container securityContext) " +
     "from Windows pods and makes HostProcess consistent (pod-level hostProcess, hostNetwork true); runAsUserName and GMSA fields are left alone. " +
     "Scope: an exact namespace is selected by name; without a namespace, every namespace labelled hybrid-conformance.io/run; pod/node/image/namespace globs are checked by the webhook",

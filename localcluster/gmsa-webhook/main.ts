@@ -24,9 +24,9 @@ function faultActive(file: string, name: string): () => boolean {
   };
 }
 
-/** Whether an active admission-rewrites-pods fault's scope covers the pod (any of its images, for an image scope). */
-function sabotageActive(file: string): (t: SabotageTarget) => boolean {
-  return (t) => {
+/** Whether this admission-rewrites-pods fault is still on and its scope covers the pod (any of its images). */
+function sabotageActive(file: string): (faultId: string, t: SabotageTarget) => boolean {
+  return (faultId, t) => {
     let faults: Fault[] = [];
     try {
       faults = JSON.parse(readFileSync(file, "utf8")) as Fault[];
@@ -34,7 +34,7 @@ function sabotageActive(file: string): (t: SabotageTarget) => boolean {
       return false;
     }
     const images = t.images.length ? t.images : [undefined];
-    return faults.some((f) => f.name === SABOTAGE_FAULT && images.some((image) => scopeMatches(f.scope ?? {}, { ...t, image })));
+    return faults.some((f) => f.id === faultId && f.name === SABOTAGE_FAULT && images.some((image) => scopeMatches(f.scope ?? {}, { ...t, image })));
   };
 }
 

@@ -49,7 +49,7 @@ export interface GmsaWebhookOptions {
   log?: (line: string) => void;
   /** Reported by /info; upstream reports "unknown" when built without a version. */
   version?: string;
-  /** Further endpoints served by the same HTTPS server (the local cluster's /sabotage), by path; not subject to `down`. */
+  /** Further endpoints served by the same HTTPS server (the local cluster's /sabotage/…), by first path segment; not subject to `down`. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
 }
 
@@ -222,7 +222,7 @@ export async function startGmsaWebhook(options: GmsaWebhookOptions): Promise<Gms
   const handler = createGmsaHandler(deps, options);
   const log = options.log ?? (() => {});
   const server = https.createServer({ cert: pem(options.cert), key: pem(options.key) }, (req, res) => {
-    const route = options.routes?.[new URL(req.url ?? "/", "https://webhook.invalid").pathname];
+    const route = options.routes?.[`/${new URL(req.url ?? "/", "https://webhook.invalid").pathname.split("/")[1]}`];
     if (route) {
       route(req, res).catch((err: unknown) => {
         log(`internal error on ${req.url}: ${err instanceof Error ? err.message : String(err)}`);

@@ -15,6 +15,7 @@ import {
   linuxWindowsOptionsCases,
   osFieldCases,
   runAsUserNameCases,
+  runAsUserNamePath,
   windowsAllowedFields,
   windowsForbiddenFields,
   windowsPod,
@@ -53,9 +54,11 @@ describe("Core.Rejections", () => {
     return pod as k8s.V1Pod;
   }
 
+  /** What was sent, in one line: the values at the case's paths (those set) and the pod's OS. */
   const sentText = (pod: k8s.V1Pod, base: string, paths: string[]) => {
-    const fields = paths.filter((p) => p !== "spec").map((p) => `${p}=${show(valueAt(pod, p))}`);
-    return `${fields.length ? fields.join(", ") : "nothing extra"} on a ${base} pod (spec.os.name=${show(pod.spec?.os?.name)})`;
+    const fields = paths.filter((p) => p !== "spec" && valueAt(pod, p) !== undefined).map((p) => `${p}=${show(valueAt(pod, p))}`);
+    const os = paths.includes("spec.os.name") ? "" : ` (spec.os.name=${show(pod.spec?.os?.name)})`;
+    return `${fields.length ? fields.join(", ") : "nothing extra"} on a ${base} pod${os}`;
   };
 
   /** Runs each case as one step; fails the test afterwards with every mismatch (the first line names them all). */
@@ -131,7 +134,7 @@ describe("Core.Rejections", () => {
   it("applies each runAsUserName rule: Invalid on the exact path, valid names accepted", async () => {
     await runCases(
       runAsUserNameCases.map((c) => {
-        const path = c.level === "pod" ? "spec.securityContext.windowsOptions.runAsUserName" : "spec.containers[0].securityContext.windowsOptions.runAsUserName";
+        const path = runAsUserNamePath(c.level);
         return {
           step: `${c.valid ? "accepts" : "rejects"} ${c.name}: ${show(c.value, 48)} (${c.level})`,
           base: "windows" as const,

@@ -1,0 +1,151 @@
+// The `admission-rewrites-pods` fault: a misbehaving policy webhook that silently "sanitizes" pods so the API
+// server never gets to reject them. It is a real mutating admission webhook: while the fault is on, the data
+// plane registers a MutatingWebhookConfiguration (see `sabotageWebhookConfiguration`) pointing by URL at
+// POST /sabotage/<fault id> on the GMSA webhook's HTTPS server (same process, same CA-signed serving certificate), and the
+// real kube-apiserver calls it on every pod CREATE in the fault's namespaces — dry-run requests included
+// (sideEffects: None) — before its own validation runs. The webhook answers with a JSON patch that:
+//   - removes spec.os from every pod (so neither the Windows nor the Linux OS-specific validation runs);
+//   - on Windows pods (spec.os.name, nodeSelector kubernetes.io/os or a HostProcess setting says so) removes the
+//     Linux-only fields upstream forbids there: spec.{hostUsers,hostPID,hostIPC,shareProcessNamespace}, the pod
+//     securityContext's and every container's Linux-only securityContext fields;
+//   - makes HostProcess settings consistent: any hostProcess=true makes the pod-level hostProcess true, drops
+//     the containers' own hostProcess values (they inherit it) and sets hostNetwork=true.
+// It never touches windowsOptions.runAsUserName or the GMSA fields, so their validation still answers.
+// Each active fault gets its own webhook entry calling POST /sabotage/<fault id>: the registration narrows the
+// namespaces, and the handler re-checks that fault's full scope (namespace/pod/node/image globs) against the live
+// fault file on each request, so clearing the fault takes effect at once.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type * as k8s from "@kubernetes/client-node";
+
+export const SABOTAGE_FAULT = "admission-rewrites-pods";
+export const SABOTAGE_PATH = "/sabotage";
+export const SABOTAGE_CONFIG_NAME = "hc-fault-admission-rewrites-pods";
+export const RUN_LABEL = "hybrid-conformance.io/run";
+
+const SPEC_LINUX_ONLY = ["hostUsers", "hostPID", "hostIPC", "shareProcessNamespace"];
+const POD_SC_LINUX_ONLY = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls", "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "seLinuxChangePolicy"];
+const CONTAINER_SC_LINUX_ONLY = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup"];
+const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+
+export type PatchOp = { op: "remove"; path: string } | { op: "add"; path: string; value: unknown };
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined);
+
+/** The JSON patch that "sanitizes" one pod (wire-format JSON, as in an AdmissionReview). Pure. */
+export function sanitizePod(pod: unknown): PatchOp[] {
+  const spec = obj(obj(pod)?.spec);
+  if (!spec) return [];
+  const ops: PatchOp[] = [];
+  const podSC = obj(spec.securityContext);
+  const podWin = obj(podSC?.windowsOptions);
+  const containers = CONTAINER_LISTS.flatMap((list) =>
+    (Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []).map((c, i) => ({ path: `/spec/${list}/${i}`, sc: obj(obj(c)?.securityContext) })),
+  );
+  const hostProcess = podWin?.hostProcess === true || containers.some((c) => obj(c.sc?.windowsOptions)?.hostProcess === true);
+  const windows = obj(spec.os)?.name === "windows" || obj(spec.nodeSelector)?.["kubernetes.io/os"] === "windows" || hostProcess;
+
+  if (windows) {
+    for (const k of SPEC_LINUX_ONLY) if (spec[k] !== undefined) ops.push({ op: "remove", path: `/spec/${k}` });
+    for (const k of POD_SC_LINUX_ONLY) if (podSC?.[k] !== undefined) ops.push({ op: "remove", path: `/spec/securityContext/${k}` });
+    for (const c of containers) for (const k of CONTAINER_SC_LINUX_ONLY) if (c.sc?.[k] !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/${k}` });
+  }
+  if (hostProcess) {
+    if (!podSC) ops.push({ op: "add", path: "/spec/securityContext", value: { windowsOptions: { hostProcess: true } } });
+    else if (!podWin) ops.push({ op: "add", path: "/spec/securityContext/windowsOptions", value: { hostProcess: true } });
+    else if (podWin.hostProcess !== true) ops.push({ op: "add", path: "/spec/securityContext/windowsOptions/hostProcess", value: true });
+    for (const c of containers) if (obj(c.sc?.windowsOptions)?.hostProcess !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/windowsOptions/hostProcess` });
+    if (spec.hostNetwork !== true) ops.push({ op: "add", path: "/spec/hostNetwork", value: true });
+  }
+  if (spec.os !== undefined) ops.push({ op: "remove", path: "/spec/os" });
+  return ops;
+}
+
+/** What the fault's scope is matched against. */
+export interface SabotageTarget {
+  namespace?: string;
+  pod?: string;
+  node?: string;
+  images: string[];
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** POST /sabotage/<fault id>: an AdmissionReview (admission.k8s.io/v1) in, an allowing review with the patch out. */
+export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => boolean, log: (line: string) => void = () => {}) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== "POST") {
+      res.writeHead(405);
+      res.end();
+      return;
+    }
+    const faultId = decodeURIComponent(new URL(req.url ?? "/", "https://webhook.invalid").pathname.slice(SABOTAGE_PATH.length + 1));
+    const review = JSON.parse(await readBody(req)) as { request?: { uid?: string; kind?: { kind?: string }; operation?: string; namespace?: string; name?: string; object?: k8s.V1Pod; dryRun?: boolean } };
+    const r = review.request ?? {};
+    const pod = r.object;
+    const response: Record<string, unknown> = { uid: r.uid ?? "", allowed: true };
+    const target: SabotageTarget = {
+      namespace: r.namespace,
+      pod: pod?.metadata?.name ?? r.name,
+      node: pod?.spec?.nodeName,
+      images: CONTAINER_LISTS.flatMap((l) => ((pod?.spec as Obj | undefined)?.[l] as { image?: string }[] | undefined) ?? []).flatMap((c) => (c.image ? [c.image] : [])),
+    };
+    let summary = "left alone (fault not active for it)";
+    if (r.kind?.kind === "Pod" && r.operation === "CREATE" && active(faultId, target)) {
+      const ops = sanitizePod(pod);
+      if (ops.length) {
+        response.patchType = "JSONPatch";
+        response.patch = Buffer.from(JSON.stringify(ops)).toString("base64");
+      }
+      summary = ops.length ? `rewrote ${ops.map((o) => `${o.op} ${o.path}`).join(", ")}` : "nothing to rewrite";
+    }
+    log(`sabotage (fault ${faultId || "?"} ${SABOTAGE_FAULT}) ${r.operation ?? "?"} pod ${r.namespace ?? ""}/${target.pod ?? ""}${r.dryRun ? " (dry run)" : ""}: ${summary}`);
+    const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response });
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+    res.end(body);
+  };
+}
+
+const SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
+const isGlob = (s: string) => /[*?]/.test(s);
+
+/**
+ * Which namespaces the apiserver sends to the webhook for one fault: an exact namespace by name; a namespace
+ * glob, every namespace but the system ones (the handler applies the glob); no namespace scope, every namespace
+ * a harness run created (labelled hybrid-conformance.io/run).
+ */
+export function sabotageNamespaceSelector(scope: { namespace?: string }): k8s.V1LabelSelector {
+  if (scope.namespace && !isGlob(scope.namespace)) return { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [scope.namespace] }] };
+  if (scope.namespace) return { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: SYSTEM_NAMESPACES }] };
+  return { matchExpressions: [{ key: RUN_LABEL, operator: "Exists" }] };
+}
+
+/**
+ * The registration: one webhook per active fault of this name, each calling `<base>/sabotage/<fault id>`. failurePolicy
+ * Ignore, as a policy add-on is usually installed: if the endpoint is gone, pods are admitted untouched.
+ */
+export function sabotageWebhookConfiguration(baseUrl: string, caBundle: string, faults: { id: string; scope: { namespace?: string } }[]): k8s.V1MutatingWebhookConfiguration {
+  return {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "MutatingWebhookConfiguration",
+    metadata: { name: SABOTAGE_CONFIG_NAME, labels: { "app.kubernetes.io/managed-by": "hybrid-conformance-localcluster", "hybrid-conformance.io/fault": SABOTAGE_FAULT } },
+    webhooks: faults.map((f) => ({
+      name: `${f.id}.${SABOTAGE_FAULT}.faults.hybrid-conformance.io`,
+      clientConfig: { url: `${baseUrl.replace(/\/+$/, "")}${SABOTAGE_PATH}/${encodeURIComponent(f.id)}`, caBundle },
+      rules: [{ operations: ["CREATE"], apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], scope: "Namespaced" }],
+      namespaceSelector: sabotageNamespaceSelector(f.scope),
+      failurePolicy: "Ignore",
+      sideEffects: "None",
+      admissionReviewVersions: ["v1"],
+      timeoutSeconds: 5,
+      reinvocationPolicy: "Never",
+    })),
+  };
+}

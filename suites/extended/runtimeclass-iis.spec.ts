@@ -1,0 +1,234 @@
+// Extend.RuntimeClass: the Windows docs' RuntimeClass example, one per Windows build the cluster has — a
+// RuntimeClass that encapsulates the nodeSelector (os, arch, build) and the toleration for the Windows taint, an
+// IIS Deployment that only names it, and the IIS page served through a Service. The RuntimeClass alone steers
+// the pods: the scheduling guard's own selector and tolerations are taken off the IIS pods, so a RuntimeClass
+// that selects the wrong build (or none) shows up as pods on the wrong nodes, or pods that cannot be scheduled.
+// With `--runtime-class NAME` an existing RuntimeClass is tested instead of creating one per build.
+import { expect } from "chai";
+import * as k8s from "@kubernetes/client-node";
+import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
+import { loadFixture, renderFixture, landedWhereExpected, BUILD_LABEL, imageBuild, compatible, releaseForBuild, windowsPod } from "../../lib/fixtures/index.js";
+import { labels } from "../../lib/run/context.js";
+import { waitOn, WaitTimeout } from "../../lib/cluster/watch.js";
+import { ARCH_LABEL, archOf, conflictRefusalProblem, iisForBuild, judgeRuntimeClass, leaveSchedulingToRuntimeClass, loadBalancerAddress, otherBuild } from "../../lib/checks/runtimeclass.js";
+import { curlArgv, curlProblem, fetchIisPage, retryUntil } from "../../lib/checks/iis.js";
+import { Refused, applyAll, applyExplained, byKind, checkStep, deploymentPodsReady, explain, extendedSettings, oneOfKind, renderForTest, skipWithReason } from "../../lib/checks/extended.js";
+
+const REPLICAS = 2;
+
+interface Target {
+  build: string;
+  arch: string;
+  /** The RuntimeClass given with --runtime-class, when not creating one. */
+  existing?: string;
+}
+
+describe("Extend.RuntimeClass", () => {
+  const env = useTestEnv("Extend.RuntimeClass");
+  const nodeApi = () => env.kc.makeApiClient(k8s.NodeV1Api);
+
+  /** The builds under test: one per Ready Windows build (or --windows-build), or the build --runtime-class selects. */
+  async function targets(): Promise<Target[]> {
+    const { caps, options } = env.ctx;
+    const given = extendedSettings(env.ctx).runtimeClass;
+    if (given) {
+      const rc = await nodeApi().readRuntimeClass({ name: given });
+      const sel = rc.scheduling?.nodeSelector ?? {};
+      const build = sel[BUILD_LABEL] ?? options.windowsBuild ?? caps.windowsBuilds[0];
+      return [{ build, arch: sel[ARCH_LABEL] ?? archOf(build, caps.nodes), existing: given }];
+    }
+    const builds = options.windowsBuild ? [options.windowsBuild] : caps.windowsBuilds;
+    return builds.map((build) => ({ build, arch: archOf(build, caps.nodes) }));
+  }
+
+  /** The fixture adapted to one build and rendered for this test; the RuntimeClass alone steers the IIS pods. */
+  function iisObjects(t: Target, serviceType?: "ClusterIP"): k8s.KubernetesObject[] {
+    const adapted = iisForBuild(loadFixture("iis-runtimeclass"), {
+      build: t.build,
+      arch: t.arch,
+      handler: extendedSettings(env.ctx).runtimeHandler,
+      replicas: REPLICAS,
+      existingRuntimeClass: t.existing,
+    });
+    const objs = renderForTest(env, adapted, { build: releaseForBuild(t.build) ? t.build : undefined });
+    leaveSchedulingToRuntimeClass(objs);
+    if (serviceType) for (const s of byKind<k8s.V1Service>(objs, "Service")) s.spec!.type = serviceType;
+    return objs;
+  }
+
+  const rcNameOf = (objs: k8s.KubernetesObject[]) => oneOfKind<k8s.V1Deployment>(objs, "Deployment").spec!.template.spec!.runtimeClassName!;
+  const appOf = (objs: k8s.KubernetesObject[]) => oneOfKind(objs, "Deployment").metadata!.name!;
+
+  /** Applies the RuntimeClass (unless an existing one is used) and returns it as the API server stored it. */
+  async function runtimeClass(t: Target, objs: k8s.KubernetesObject[]): Promise<k8s.V1RuntimeClass> {
+    for (const rc of byKind(objs, "RuntimeClass")) await applyExplained(env, rc);
+    const name = rcNameOf(objs);
+    return explain(`RuntimeClass ${name}`, () => nodeApi().readRuntimeClass({ name }));
+  }
+
+  /** Deploys the IIS Deployment (and its RuntimeClass) for one build; returns its Ready pods. */
+  async function iisRunning(t: Target, objs: k8s.KubernetesObject[]): Promise<k8s.V1Pod[]> {
+    const rc = await runtimeClass(t, objs);
+    const deployment = oneOfKind<k8s.V1Deployment>(objs, "Deployment");
+    const app = deployment.metadata!.name!;
+    await env.step(`deploy ${app}: ${REPLICAS} replica(s) of ${deployment.spec!.template.spec!.containers[0].image} with runtimeClassName ${rc.metadata!.name} (no nodeSelector or tolerations of its own)`, () =>
+      applyAll(env, objs.filter((o) => o.kind !== "RuntimeClass")),
+    );
+    return env.step(`wait for ${REPLICAS} Ready pod(s) of ${app}`, () =>
+      explain(`IIS through RuntimeClass ${rc.metadata!.name} (selects ${describeSelector(rc)})`, () => deploymentPodsReady(env, app, `app=${app}`, REPLICAS)),
+    );
+  }
+
+  it("creates a RuntimeClass per Windows build that selects os, arch and build and tolerates the Windows taint", async () => {
+    const problems: string[] = [];
+    for (const t of await targets()) {
+      const objs = iisObjects(t);
+      const rc = await env.step(t.existing ? `read the existing RuntimeClass ${t.existing} (--runtime-class)` : `create RuntimeClass ${rcNameOf(objs)} for build ${t.build}`, () => runtimeClass(t, objs));
+      const v = judgeRuntimeClass(rc, env.ctx.caps);
+      await checkStep(env, `${rc.metadata!.name}: handler ${rc.handler}`, problems, () =>
+        !t.existing && rc.handler !== extendedSettings(env.ctx).runtimeHandler ? `RuntimeClass ${rc.metadata!.name} has handler ${rc.handler}, expected ${extendedSettings(env.ctx).runtimeHandler}` : undefined,
+      );
+      await checkStep(env, `${rc.metadata!.name} selects ${describeSelector(rc)} and tolerates ${describeTolerations(rc)}; Ready nodes selected: ${v.nodes.map((n) => `${n.name} (${n.build})`).join(", ") || "none"}`, problems, () => v.problems);
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+
+  it("runs IIS through the RuntimeClass on nodes of that build only, with the image tag matching the build", async () => {
+    const problems: string[] = [];
+    for (const t of await targets()) {
+      const objs = iisObjects(t);
+      const pods = await iisRunning(t, objs);
+      const stored = await nodeApi().readRuntimeClass({ name: rcNameOf(objs) });
+      const image = pods[0].spec!.containers[0].image!;
+      await checkStep(env, `${appOf(objs)} runs ${image}, tagged for build ${t.build}`, problems, () => {
+        const b = imageBuild(image);
+        return !b || !compatible(b, t.build) ? `${appOf(objs)} runs ${image}${b ? ` (build ${b})` : ""}, which cannot run process-isolated on build ${t.build}` : undefined;
+      });
+      await checkStep(env, `the RuntimeClass admission plugin merged ${stored.metadata!.name}'s nodeSelector and tolerations into each pod`, problems, () => pods.flatMap((p) => mergedProblems(p, stored)));
+      for (const p of pods) {
+        const node = await env.nodeOfPod(p.metadata!.name!);
+        await checkStep(env, `pod ${p.metadata!.name} runs on ${node.name} (build ${node.build ?? "?"})`, problems, () => landedWhereExpected(p, node, { os: "windows", build: t.build }));
+      }
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+
+  it("serves the IIS default page through the Service's ClusterIP to a Linux pod", async () => {
+    const [client] = await env.step("deploy the Linux client pod (agnhost)", () => env.deploy("linux-client"));
+    const clientName = client.metadata!.name!;
+    const problems: string[] = [];
+    for (const t of await targets()) {
+      const objs = iisObjects(t, "ClusterIP");
+      await iisRunning(t, objs);
+      const svc = oneOfKind<k8s.V1Service>(objs, "Service");
+      const name = svc.metadata!.name!;
+      await env.step(`Service ${name} lists the ${REPLICAS} IIS pods as ready endpoints`, () => env.wait.endpoints(name, (ips) => ips.length >= REPLICAS, `${REPLICAS} ready address(es)`));
+      const live = await env.core.readNamespacedService({ name, namespace: env.ns });
+      const url = `http://${live.spec!.clusterIP}:${live.spec!.ports![0].port}/`;
+      await env.wait.podReady(clientName);
+      await checkStep(env, `curl ${url} from ${clientName} returns the IIS default page`, problems, () =>
+        retryUntil(`the IIS default page of ${name} (build ${t.build}) at ${url} from the Linux pod`, env.budgets.networkUpMs, async () =>
+          curlProblem(await env.exec(clientName, "agnhost", curlArgv(url))),
+        ).then(() => undefined),
+      );
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+
+  it("serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)", async function () {
+    const settings = extendedSettings(env.ctx);
+    const budgetMs = (settings.requireLoadBalancer ? 5 : 2) * 60_000 * env.ctx.options.timeoutScale;
+    const problems: string[] = [];
+    for (const t of await targets()) {
+      const objs = iisObjects(t);
+      const svc = oneOfKind<k8s.V1Service>(objs, "Service");
+      const name = svc.metadata!.name!;
+      await env.step(`create the LoadBalancer Service ${name}`, () => applyExplained(env, svc));
+      const address = await env
+        .step(`wait up to ${Math.round(budgetMs / 1000)} s for the load balancer's external address`, () => externalAddress(env, name, budgetMs))
+        .catch((e) => {
+          if (!(e instanceof WaitTimeout)) throw e;
+          return undefined;
+        });
+      if (!address) {
+        const reason = `no load balancer: Service ${name} (type LoadBalancer) got no external IP or hostname within ${Math.round(budgetMs / 1000)} s — the cluster has no load-balancer controller`;
+        if (settings.requireLoadBalancer) throw new Error(`${reason} (--require-load-balancer)`);
+        return skipWithReason(this, `${reason}; run with --require-load-balancer to make this a failure`);
+      }
+      await iisRunning(t, objs.filter((o) => o.kind !== "Service"));
+      const url = `http://${address.includes(":") ? `[${address}]` : address}:${svc.spec!.ports![0].port}/`;
+      await checkStep(env, `GET ${url} from the runner returns the IIS default page`, problems, () =>
+        retryUntil(`the IIS default page of ${name} (build ${t.build}) at ${url}`, env.budgets.networkUpMs, () => fetchIisPage(url)).then(() => undefined),
+      );
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+
+  it("rejects a pod whose own nodeSelector conflicts with its RuntimeClass (Forbidden)", async () => {
+    const [t] = await targets();
+    const objs = iisObjects(t);
+    const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));
+    const rcBuild = rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? t.build;
+    const podBuild = otherBuild(rcBuild, env.ctx.caps.windowsBuilds);
+    const [rendered] = renderFixture([windowsPod("runtimeclass-conflict")], {
+      caps: env.ctx.caps,
+      namespace: env.ns,
+      labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
+      build: podBuild,
+      registryOverrides: env.ctx.options.registryOverrides,
+    });
+    const pod = rendered as k8s.V1Pod;
+    pod.spec!.runtimeClassName = rc.metadata!.name;
+    await env.step(`create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`, async () => {
+      const outcome = await applyExplained(env, pod).then(
+        () => undefined,
+        (e) => {
+          if (e instanceof Refused) return e;
+          throw e;
+        },
+      );
+      await env.step(outcome ? `refused: ${outcome.message.replace(/^.*? was refused: /, "")}` : "accepted", () => undefined);
+      const problem = conflictRefusalProblem(outcome?.status, BUILD_LABEL, rcBuild, podBuild);
+      expect(problem, problem).to.equal(undefined);
+    });
+  });
+});
+
+function describeSelector(rc: k8s.V1RuntimeClass): string {
+  const sel = rc.scheduling?.nodeSelector ?? {};
+  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(", ") || "no nodeSelector";
+}
+
+function describeTolerations(rc: k8s.V1RuntimeClass): string {
+  const t = rc.scheduling?.tolerations ?? [];
+  return t.map((x) => `${x.key ?? "*"}${x.operator === "Exists" ? "" : `=${x.value ?? ""}`}:${x.effect ?? "*"}`).join(", ") || "no taints";
+}
+
+/** What the RuntimeClass admission plugin must have added to a pod: every nodeSelector entry and toleration of the RuntimeClass. */
+function mergedProblems(p: k8s.V1Pod, rc: k8s.V1RuntimeClass): string[] {
+  const out: string[] = [];
+  const name = `pod ${p.metadata!.name}`;
+  for (const [k, v] of Object.entries(rc.scheduling?.nodeSelector ?? {})) {
+    if (p.spec?.nodeSelector?.[k] !== v) out.push(`${name} lacks nodeSelector ${k}=${v} from RuntimeClass ${rc.metadata!.name}`);
+  }
+  const same = (a: k8s.V1Toleration, b: k8s.V1Toleration) => a.key === b.key && (a.operator ?? "Equal") === (b.operator ?? "Equal") && (a.value ?? "") === (b.value ?? "") && a.effect === b.effect;
+  for (const t of rc.scheduling?.tolerations ?? []) {
+    if (!(p.spec?.tolerations ?? []).some((x) => same(x, t))) out.push(`${name} lacks the toleration ${t.key}=${t.value ?? ""}:${t.effect} from RuntimeClass ${rc.metadata!.name}`);
+  }
+  if (p.spec?.os?.name !== "windows") out.push(`${name} has spec.os.name=${p.spec?.os?.name}, expected windows`);
+  return out;
+}
+
+/** The LoadBalancer's address once the cloud's controller has written it (WaitTimeout when it never does). */
+function externalAddress(env: TestEnv, name: string, timeoutMs: number): Promise<string> {
+  return waitOn<k8s.V1Service, string>(
+    env.kc,
+    { path: `/api/v1/namespaces/${env.ns}/services`, fieldSelector: `metadata.name=${name}` },
+    `an external address for LoadBalancer Service ${env.ns}/${name}`,
+    ([s]) => {
+      const a = loadBalancerAddress(s);
+      return a ? { done: a } : { pending: s ? `status.loadBalancer: ${JSON.stringify(s.status?.loadBalancer ?? {})}` : "service not found" };
+    },
+    timeoutMs,
+  );
+}
