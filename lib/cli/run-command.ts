@@ -169,7 +169,8 @@ async function run(flags: RunFlags): Promise<number> {
     const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, only, retries: flags.retries, resultsDir, onRunner: (r) => (runner = r) });
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
-    await sweepRun(kc, runId, 120_000);
+    const swept = await sweepRun(kc, runId, 120_000);
+    if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 

@@ -17,7 +17,11 @@ export class CleanupRegistry {
     return this.objects.length;
   }
 
-  /** Deletes newest first; namespaces last and waited for, so a test leaves nothing behind. */
+  /**
+   * Deletes newest first, namespaces last. `waitMs` > 0 waits until the namespaces are gone; per-test
+   * cleanup passes 0 and the run's final sweep waits for all of them at once (a namespace takes seconds
+   * to finalize, and tests need not queue behind each other's).
+   */
   async run(waitMs: number): Promise<string[]> {
     const problems: string[] = [];
     const all = this.objects.splice(0).reverse();
@@ -30,7 +34,7 @@ export class CleanupRegistry {
     await Promise.all(
       namespaces.map(async (n) => {
         await remove(this.kc, n).catch((e) => problems.push(`namespace ${n.metadata?.name}: ${(e as Error).message}`));
-        await waits.namespaceGone(this.kc, n.metadata!.name!, waitMs).catch((e) => problems.push((e as Error).message));
+        if (waitMs > 0) await waits.namespaceGone(this.kc, n.metadata!.name!, waitMs).catch((e) => problems.push((e as Error).message));
       }),
     );
     return problems;
@@ -38,7 +42,7 @@ export class CleanupRegistry {
 }
 
 /** Removes whatever still carries this run's label (after an interrupt, or a crash of a previous run). */
-export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<number> {
+export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const selector = `${labels.run}=${runId}`;
   const nss = (await core.listNamespace({ labelSelector: selector })).items;
@@ -53,7 +57,6 @@ export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number
   cluster.push(...creds.items.map((o) => ({ ...o, apiVersion: "windows.k8s.io/v1", kind: "GMSACredentialSpec" })));
   const reg = new CleanupRegistry(kc);
   for (const o of [...cluster, ...nss.map((n) => ({ ...n, apiVersion: "v1", kind: "Namespace" }))]) reg.track(o);
-  const n = reg.size;
-  await reg.run(waitMs);
-  return n;
+  const removed = reg.size;
+  return { removed, problems: await reg.run(waitMs) };
 }

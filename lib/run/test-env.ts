@@ -172,7 +172,8 @@ export function useTestEnv(category: string, feature = category): TestEnv {
       process.stderr.write(`      kept namespace ${env.ns} for inspection (--keep-on-failure)\n`);
       return;
     }
-    const problems = await cleanup.run(env.budgets.podDeleteMs);
+    // Deletion is issued now; the run's final sweep waits until every namespace is gone.
+    const problems = await cleanup.run(0);
     if (problems.length) throw new Error(`cleanup of ${env.ns} incomplete: ${problems.join("; ")}`);
   });
 

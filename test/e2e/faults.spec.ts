@@ -205,7 +205,7 @@ describe("faults on demand", function () {
       const w = wb();
       await faults.add("image-pull-fails", { namespace: ns(), image: "*nginx*" });
       await w.create(linuxPod("web", { image: images.nginx }));
-      const p = await waits.podMatches(kc, ns(), "web", "to back off pulling", { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (x) => containerStatus(x).state?.waiting?.reason === "ImagePullBackOff");
+      const p = await waits.podMatches(kc, ns(), "web", "to back off pulling", { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff");
       const ref = `${images.nginx}`;
       expect(containerStatus(p).state!.waiting!.message).to.equal(
         `Back-off pulling image "${ref}": ErrImagePull: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": unexpected status from HEAD request: 403 Forbidden`,
@@ -229,7 +229,7 @@ describe("faults on demand", function () {
       const w = wb();
       await faults.add("container-crashes", { namespace: ns(), pod: "crasher" });
       await w.create(linuxPod("crasher"));
-      const p = await waits.podMatches(kc, ns(), "crasher", "to crash-loop", { timeoutMs, allowReasons: ["CrashLoopBackOff"] }, (x) => containerStatus(x).state?.waiting?.reason === "CrashLoopBackOff");
+      const p = await waits.podMatches(kc, ns(), "crasher", "to crash-loop", { timeoutMs, allowReasons: ["CrashLoopBackOff"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff");
       const cs = containerStatus(p);
       expect(cs.lastState!.terminated).to.include({ exitCode: 1, reason: "Error" });
       expect(cs.state!.waiting!.message).to.match(/^back-off 10s restarting failed container=c pod=crasher_/);

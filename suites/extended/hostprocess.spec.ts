@@ -1,0 +1,97 @@
+// Extend.HostProcess: Windows HostProcess containers — the API's rules for them (checked with server-side dry
+// runs: pod and container hostProcess agree, all containers are HostProcess, hostNetwork is true), and, where
+// the cluster allows privileged pods, a HostProcess pod that really runs on its node as NT AUTHORITY\SYSTEM:
+// `hostname` inside is the node's name. Where Pod Security (or an API server without --allow-privileged)
+// forbids privileged pods, that test is skipped with the reason; the harness does not relabel namespaces.
+import { expect } from "chai";
+import * as allure from "allure-js-commons";
+import type * as k8s from "@kubernetes/client-node";
+import { useTestEnv } from "../../lib/run/test-env.js";
+import { labels } from "../../lib/run/context.js";
+import { hostProcessCases, loadFixture, renderFixture, windowsPod, BUILD_LABEL, renderedTargetOf } from "../../lib/fixtures/index.js";
+import { describeOutcome, failureMessage, matchOutcome, submitPod } from "../../lib/checks/rejections.js";
+import { accountProblem, enforceLevel, hostnameProblem, privilegedForbiddenBy, PSA_ENFORCE } from "../../lib/checks/hostprocess.js";
+import { checkStep, isFinished, podReached, skipWithReason, statusLine } from "../../lib/checks/extended.js";
+
+const SYSTEM = "NT AUTHORITY\\SYSTEM";
+const HOSTNAME_LABEL = "kubernetes.io/hostname";
+
+describe("Extend.HostProcess", () => {
+  const env = useTestEnv("Extend.HostProcess");
+
+  const namespaceLabels = async () => (await env.core.readNamespace({ name: env.ns })).metadata?.labels ?? {};
+
+  it("enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)", async () => {
+    const nsLabels = await namespaceLabels();
+    await env.step(`namespace ${env.ns}: ${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "(unset: the cluster's default)"}`, () => undefined);
+    const problems: string[] = [];
+    for (const c of hostProcessCases) {
+      const title = c.accepted ? `${c.name}: passes validation` : `${c.name}: ${c.causes.map((x) => `${x.reason} on ${x.field}`).join(", ")}`;
+      await checkStep(env, title, problems, async () => {
+        const [rendered] = renderFixture([windowsPod("hostprocess-rule")], {
+          caps: env.ctx.caps,
+          namespace: env.ns,
+          labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
+          build: env.ctx.options.windowsBuild,
+          registryOverrides: env.ctx.options.registryOverrides,
+        });
+        const pod = rendered as k8s.V1Pod;
+        c.set(pod);
+        const outcome = await submitPod(env.core, env.ns, pod);
+        // Pod Security admission runs after validation: its refusal of the valid pod shows validation passed.
+        const psa = !outcome.accepted && c.accepted ? privilegedForbiddenBy(outcome.status, nsLabels) : undefined;
+        if (psa && /Pod Security/.test(psa)) {
+          await env.step(`validation passed; then ${psa}`, () => undefined);
+          return undefined;
+        }
+        const verdict = matchOutcome(outcome, c.accepted ? { accept: true } : { reject: c.causes });
+        await allure.parameter(c.name, describeOutcome(outcome).slice(0, 300));
+        return verdict.ok ? undefined : failureMessage(verdict, c.name, outcome, pod);
+      });
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+
+  it("runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)", async function () {
+    const nsLabels = await namespaceLabels();
+    // Pinned to one node, as upstream pins it, so the node name to compare with is known beforehand.
+    let node: string | undefined;
+    const objs = await env.step("render the hostprocess fixture, pinned to one Windows node", async () => {
+      const [rendered] = renderFixture(loadFixture("hostprocess"), {
+        caps: env.ctx.caps,
+        namespace: env.ns,
+        labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
+        build: env.ctx.options.windowsBuild,
+        registryOverrides: env.ctx.options.registryOverrides,
+      });
+      const build = renderedTargetOf(rendered)?.build ?? (rendered as k8s.V1Pod).spec?.nodeSelector?.[BUILD_LABEL];
+      node = env.ctx.caps.nodes.find((n) => n.os === "windows" && n.ready && n.build === build)?.name;
+      if (!node) throw new Error(`no Ready Windows node of build ${build}`);
+      return [rendered as k8s.V1Pod];
+    });
+    const [pod] = objs;
+    pod.spec!.nodeSelector = { ...pod.spec!.nodeSelector, [HOSTNAME_LABEL]: node! };
+
+    const check = await env.step(`may this namespace run privileged pods? (${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "unset"}; dry-run create)`, () => submitPod(env.core, env.ns, pod));
+    if (!check.accepted) {
+      const forbidden = privilegedForbiddenBy(check.status, nsLabels);
+      if (forbidden) return skipWithReason(this, forbidden);
+      throw new Error(`the dry-run create of the HostProcess pod was refused: ${statusLine(check.status, check.error)}`);
+    }
+
+    await env.step(`create pod ${pod.metadata!.name} on node ${node} (hostProcess, runAsUserName ${SYSTEM}, hostNetwork): prints hostname and whoami, then exits`, () =>
+      env.deploy("hostprocess", { mutate: (o) => void ((o[0] as k8s.V1Pod).spec!.nodeSelector = pod.spec!.nodeSelector) }),
+    );
+    const name = pod.metadata!.name!;
+    const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));
+    const problems: string[] = [];
+    await checkStep(env, `${name} Succeeded`, problems, () => (done.status?.phase === "Succeeded" ? undefined : `${name} ended in phase ${done.status?.phase}: ${done.status?.containerStatuses?.[0]?.state?.terminated?.reason ?? ""}`));
+    const log = (await env.logs(name, pod.spec!.containers[0].name)).replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()).filter(Boolean);
+    await allure.attachment("hostprocess.log", log.join("\n"), "text/plain");
+    await checkStep(env, `hostname "${log[0] ?? ""}" is node ${done.spec?.nodeName} (case-insensitively, at most 15 characters)`, problems, () =>
+      log[0] === undefined ? "the HostProcess container printed nothing" : hostnameProblem(log[0], done.spec!.nodeName!),
+    );
+    await checkStep(env, `whoami "${log[1] ?? ""}" is ${SYSTEM}`, problems, () => (log[1] === undefined ? "whoami printed nothing" : accountProblem(log[1], SYSTEM)));
+    expect(problems, problems.join("; ")).to.deep.equal([]);
+  });
+});
