@@ -7,6 +7,7 @@ import { Status } from "allure-js-commons";
 import { statusOf } from "../cluster/api.js";
 import { podSummary, podTrouble } from "../cluster/waits.js";
 import { renderFixture } from "../fixtures/guard.js";
+import { loadFixtures } from "../fixtures/load.js";
 import { labels, type RunContext } from "../run/context.js";
 import type { TestEnv } from "../run/test-env.js";
 
@@ -229,3 +230,17 @@ export async function podReached(
 
 export const isRunning = (p: k8s.V1Pod) => p.status?.phase === "Running" && (p.status.containerStatuses ?? []).every((c) => !!c.state?.running);
 export const isFinished = (p: k8s.V1Pod) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+
+/**
+ * env.deploy with refusals explained: renders the fixture files exactly as env.deploy does, lets `mutate` adjust
+ * the rendered objects, and applies them one by one, so a refusal names the object and the API server's answer.
+ */
+export async function deployFixture(
+  env: TestEnv,
+  fixtures: string | string[],
+  opts: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void } = {},
+): Promise<k8s.KubernetesObject[]> {
+  const objs = renderForTest(env, loadFixtures(...(Array.isArray(fixtures) ? fixtures : [fixtures])), { build: opts.build });
+  opts.mutate?.(objs);
+  return applyAll(env, objs);
+}

@@ -59,12 +59,16 @@ export function readCredSpecFile(path: string): UserCredSpec {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read"}`);
   }
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = yaml.load(text);
+    docs = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
   } catch {
     throw new Error(`${path}: not valid JSON or YAML`);
   }
+  // A multi-document manifest may carry the GMSACredentialSpec next to other objects (RBAC, pods).
+  const specs = docs.filter((d) => pick(d, "kind") === "GMSACredentialSpec");
+  if (docs.length > 1 && specs.length !== 1) throw new Error(`${path}: holds ${docs.length} documents and ${specs.length} GMSACredentialSpec(s); expected one credential spec`);
+  const doc = docs.length > 1 ? specs[0] : docs[0];
   const kind = pick(doc, "kind");
   if (kind !== undefined && kind !== "GMSACredentialSpec") throw new Error(`${path}: a ${String(kind)}, not a credential spec (JSON) or a GMSACredentialSpec`);
   const spec = kind === "GMSACredentialSpec" ? pick(doc, "credspec") : doc;

@@ -73,8 +73,9 @@ export function podLine(pod: k8s.V1Pod | undefined): string {
   if (!pod) return "the pod does not exist";
   const cs = (pod.status?.containerStatuses ?? []).map((c) => {
     const [k, v] = Object.entries(c.state ?? {})[0] ?? ["unknown", {}];
-    const reason = (v as { reason?: string })?.reason;
-    return `${c.name}=${k}${reason ? `(${reason})` : ""}`;
+    const { reason, message } = (v ?? {}) as { reason?: string; message?: string };
+    const why = [reason, firstLine(message).slice(0, 240)].filter(Boolean).join(": ");
+    return `${c.name}=${k}${why ? `(${why})` : ""}`;
   });
   return `phase ${pod.status?.phase ?? "?"}${pod.spec?.nodeName ? ` on ${pod.spec.nodeName}` : ""}${cs.length ? ` [${cs.join(", ")}]` : ""}`;
 }

@@ -3,6 +3,7 @@
 // path) — or accept one it must accept? The matching is a pure function over what the request returned, so it
 // is unit-tested without a cluster; `submitPod` is the one API call (a server-side dry-run create: the whole
 // admission chain and validation run, nothing is stored, nothing runs).
+import { record } from "../cluster/recorder.js";
 import * as k8s from "@kubernetes/client-node";
 import { statusOf, withRetry } from "../cluster/api.js";
 import type { ExpectedCause } from "../fixtures/rejections.js";
@@ -22,6 +23,7 @@ export interface Verdict {
 
 /** Creates the pod with dryRun=All and returns what the API server answered; transient errors are retried. */
 export async function submitPod(core: k8s.CoreV1Api, namespace: string, pod: k8s.V1Pod): Promise<Outcome> {
+  record({ op: "dry-run", obj: { ...pod, apiVersion: "v1", kind: "Pod", metadata: { ...pod.metadata, namespace } } });
   try {
     const object = await withRetry(`dry-run create pod ${pod.metadata?.name}`, () => core.createNamespacedPod({ namespace, body: pod, dryRun: "All" }));
     return { accepted: true, object };

@@ -132,8 +132,8 @@ export function rollingBounds(replicas: number, strategy?: k8s.V1DeploymentStrat
     return up ? Math.ceil(f) : Math.floor(f);
   };
   const ru = strategy?.rollingUpdate;
-  let maxSurge = resolve(ru?.maxSurge as number | string | undefined, "25%", true);
-  const maxUnavailable = resolve(ru?.maxUnavailable as number | string | undefined, "25%", false);
+  let maxSurge = resolve(ru?.maxSurge, "25%", true);
+  const maxUnavailable = resolve(ru?.maxUnavailable, "25%", false);
   if (maxSurge === 0 && maxUnavailable === 0) maxSurge = 1;
   return { maxSurge, maxUnavailable };
 }

@@ -2,7 +2,6 @@
 // container sees, Secret values compared without ever being printed, pod status fields against the node, resource
 // requirements, and the state of a rollout. Each returns its problems, one line each, naming pod and container.
 import type * as k8s from "@kubernetes/client-node";
-import { createHash } from "node:crypto";
 import type { NodeInfo } from "../preflight/types.js";
 import { parseImage, normaliseBuild } from "../fixtures/images.js";
 import { parseQuantity, sameQuantity } from "./quantity.js";
@@ -33,17 +32,16 @@ export function envProblems(where: string, want: Record<string, string>, got: Re
   });
 }
 
-/** A short fingerprint that identifies a value in a report without revealing it. */
-export const fingerprint = (v: string) => `sha256:${createHash("sha256").update(v).digest("hex").slice(0, 8)}`;
-
 /**
- * A Secret value as the container saw it (env or file) against the Secret's own data. Never prints either value:
- * a mismatch names where and which key, with lengths and fingerprints only.
+ * A Secret value as the container saw it (env or file) against the Secret's own data. Never prints either value,
+ * nor anything derived from it that could be checked against a guess (no hashes): a mismatch names where and
+ * which key, and says whether only surrounding whitespace differs, else the lengths.
  */
 export function secretProblems(where: string, what: string, source: string, want: string, got: string | undefined): string[] {
   if (got === undefined) return [`${where}: ${what} is missing (should hold ${source})`];
   if (got === want) return [];
-  return [`${where}: ${what} does not match ${source} (${got.length} characters, ${fingerprint(got)}; want ${want.length} characters, ${fingerprint(want)})`];
+  if (got.trim() === want.trim()) return [`${where}: ${what} differs from ${source} only in surrounding whitespace (e.g. a trailing newline)`];
+  return [`${where}: ${what} does not match ${source} (${got.length} characters, want ${want.length}; values not shown)`];
 }
 
 /** File content as `type`/`cat` printed it (CRLF normalised, one trailing newline tolerated) against what it should hold. */

@@ -15,6 +15,7 @@ import { junitXml } from "../report/junit.js";
 import { writeAllureExtras, generateHtml, markFlaky } from "../report/allure.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
+import { readCredSpecFile } from "../checks/gmsa.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -27,6 +28,24 @@ function positive(v: string): number {
 function category(v: string, prev: string[] = []): string[] {
   if (!categories.includes(v)) throw new InvalidArgumentError(`unknown category ${JSON.stringify(v)} (known: ${categories.join(", ")})`);
   return [...prev, v];
+}
+function dnsLabel(what: string, max: number) {
+  return (v: string): string => {
+    if (v.length > max || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)) throw new InvalidArgumentError(`expected ${what} (lowercase letters, digits and '-', at most ${max}), got ${JSON.stringify(v)}`);
+    return v;
+  };
+}
+function dnsSubdomain(v: string): string {
+  if (v.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) throw new InvalidArgumentError(`expected a RuntimeClass name (a DNS subdomain), got ${JSON.stringify(v)}`);
+  return v;
+}
+function credspecFile(v: string): string {
+  try {
+    readCredSpecFile(v); // never echoes the contents
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return resolve(v);
 }
 function build(v: string): string {
   if (!/^10\.0\.\d{5}$/.test(v)) throw new InvalidArgumentError(`expected a Windows build like 10.0.20348, got ${JSON.stringify(v)}`);
@@ -50,6 +69,10 @@ interface RunFlags {
   retries?: number;
   rerunFailed?: string;
   historyFile?: string;
+  runtimeHandler?: string;
+  runtimeClass?: string;
+  requireLoadBalancer?: boolean;
+  credspec?: string;
 }
 
 export function runCommand(): Command {
@@ -78,6 +101,10 @@ export function runCommand(): Command {
     })
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
+    .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
+    .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
+    .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
+    .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -123,12 +150,16 @@ async function run(flags: RunFlags): Promise<number> {
     return 0;
   }
   if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
+  if (flags.runtimeHandler && flags.runtimeClass)
+    throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
   const reportDir = resolve(flags.reportDir);
   const { kc, local, startedLocal } = await target(flags);
   let interrupted = false;
   try {
     const caps = await discover(kc, local);
     assertTestable(caps, flags.windowsBuild);
+    if (flags.runtimeClass && !caps.runtimeClasses.some((r) => r.name === flags.runtimeClass))
+      throw new UserFacingError(`--runtime-class ${flags.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((r) => r.name).join(", ") || "none"})`);
     await assertAllowed(kc, [...basePermissions, ...(entries.some((e) => e.suite === "extended") ? extendedPermissions : [])]);
     const runId = `r${Date.now().toString(36)}`;
     const options: RunOptions = {
@@ -141,6 +172,7 @@ async function run(flags: RunFlags): Promise<number> {
       timeoutScale: flags.timeoutScale ?? (local ? 0.2 : 1),
       registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
       externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+      extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
     };
     setRunContext({ runId, kc, caps, options });
     const resultsDir = join(reportDir, "allure-results");

@@ -2,6 +2,7 @@
 // connection resets) retried by p-retry. Anything else — a 4xx the test may be asserting — is not retried.
 import * as k8s from "@kubernetes/client-node";
 import pRetry, { AbortError } from "p-retry";
+import { record } from "./recorder.js";
 
 export const fieldManager = "hybrid-conformance";
 
@@ -36,6 +37,7 @@ export function objectsApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
 
 /** Server-side apply (create or update) of one object; returns what the server stored. */
 export function apply<T extends k8s.KubernetesObject>(kc: k8s.KubeConfig, obj: T): Promise<T> {
+  record({ op: "apply", obj });
   return withRetry(`apply ${obj.kind} ${obj.metadata?.name}`, () =>
     objectsApi(kc).patch(obj, undefined, undefined, fieldManager, true, k8s.PatchStrategy.ServerSideApply) as Promise<T>,
   );
@@ -43,6 +45,7 @@ export function apply<T extends k8s.KubernetesObject>(kc: k8s.KubeConfig, obj: T
 
 /** Deletes one object; absent is fine. */
 export async function remove(kc: k8s.KubeConfig, obj: k8s.KubernetesObject): Promise<void> {
+  record({ op: "delete", obj });
   await withRetry(`delete ${obj.kind} ${obj.metadata?.name}`, () => objectsApi(kc).delete(obj)).catch((e) => {
     if ((e as { code?: number }).code !== 404) throw e;
   });

@@ -1,6 +1,7 @@
 // Runs a command in a container through the API (websocket exec) and returns what it printed and its exit code.
 import * as k8s from "@kubernetes/client-node";
 import { Writable } from "node:stream";
+import { record } from "./recorder.js";
 
 export interface ExecOutput {
   stdout: string;
@@ -40,6 +41,7 @@ export async function execInPod(
   command: string[],
   opts: { timeoutMs?: number; keepCRLF?: boolean } = {},
 ): Promise<ExecOutput> {
+  record({ op: "exec", namespace: target.namespace, pod: target.pod, container: target.container, command });
   const out = sink();
   const err = sink();
   const timeoutMs = opts.timeoutMs ?? 60_000;

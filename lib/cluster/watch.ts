@@ -3,6 +3,7 @@
 import * as k8s from "@kubernetes/client-node";
 import * as https from "node:https";
 import * as http from "node:http";
+import { record, signature } from "./recorder.js";
 
 export type Verdict<R> = { done: R } | { fail: string } | { pending: string };
 
@@ -56,7 +57,10 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       } catch (e) {
         return finish(() => reject(e));
       }
-      if ("done" in v) finish(() => resolve(v.done));
+      if ("done" in v) {
+        record({ op: "wait", path: target.path, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector, signature: signature([...current.values()]) });
+        finish(() => resolve(v.done));
+      }
       else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
       else last = v.pending;
     };

@@ -14,6 +14,8 @@ export interface TestOutcome {
   attempts: number;
   durationMs: number;
   error?: string;
+  /** Why a skipped test was skipped (set by the test through lib/checks/extended.ts skipWithReason). */
+  reason?: string;
 }
 
 export interface MochaRun {
@@ -76,7 +78,12 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
       if (prior >= 0) outcomes.splice(prior, 1); // passed, then its afterEach failed: it failed
       record(test, "failed", err);
     });
-    runner.on("pending", (t) => record(t, "skipped"));
+    runner.on("pending", (t) => {
+      record(t, "skipped");
+      const holder = (x: unknown) => (x as { skipReason?: string } | undefined)?.skipReason;
+      const reason = holder(t) ?? holder(t.parent);
+      if (reason) outcomes[outcomes.length - 1].reason = reason;
+    });
     runner.on("end", () => (aborted = (runner as unknown as { _abort?: boolean })._abort === true));
   });
   return { outcomes, aborted };

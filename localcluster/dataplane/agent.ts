@@ -211,9 +211,10 @@ export class DataPlaneAgent {
   private async exec(req: { namespace: string; pod: string; container: string; argv: string[] }, net: EmulatedNetwork) {
     const found = this.runtime.find(req.namespace, req.pod, req.container);
     if (!found || found.c.state.kind !== "running" || !found.c.view) {
-      // What the kubelet answers for a container that is not running.
-      const state = found?.c.state.kind ?? "unknown";
-      return { stdout: "", stderr: `container ${JSON.stringify(req.container)} in pod ${JSON.stringify(req.pod)} is not running (state: ${state})\n`, exitCode: 126 };
+      // The kubelet only looks among running containers and refuses the exec with its GetExec error,
+      // `container not found ("<name>")`. kwok has already started the command by now, so the refusal travels
+      // as the command's stderr and exit code 126 ("cannot execute") rather than as a failed upgrade.
+      return { stdout: "", stderr: `container not found (${JSON.stringify(req.container)})\n`, exitCode: 126 };
     }
     return runCommand({ container: found.c.view, net }, req.argv);
   }

@@ -2,9 +2,13 @@
 // It forwards the command to the data plane, which answers as the emulated container would.
 // Plain JavaScript, no dependencies: it starts once per exec and must start fast.
 import { request } from "node:http";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 
-const argv0 = process.env.HC_ARGV0 || basename(process.argv[1]);
+// The shim runs as a script, so argv[1] is the path kwok executed: a bin directory when the command was given by
+// absolute path (/usr/bin/curl, bound over by the shims), the shim directory when it was looked up on PATH.
+const script = process.argv[1] ?? "";
+const absolute = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin"].includes(dirname(script));
+const argv0 = absolute ? script : process.env.HC_ARGV0 || basename(script);
 const args = process.argv.slice(2);
 const body = JSON.stringify({
   namespace: process.env.HC_POD_NAMESPACE,

@@ -134,14 +134,14 @@ describe("Core.Network", () => {
   it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod", async () => {
     const w = await walkthrough(env, { linux: true });
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.linux!));
-    await reach(env, { path: "Service FQDN from a Linux pod", from: w.linux!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name` }, ...page });
+    await reach(env, { path: "Service FQDN from a Linux pod", from: w.linux!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` }, ...page });
   });
 
   it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod", async () => {
     const w = await walkthrough(env, { windows: true });
     // Windows does not devolve partially qualified names the way Linux resolvers do: always the FQDN.
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.windows!));
-    await reach(env, { path: "Service FQDN from a Windows pod", from: w.windows!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name` }, ...page });
+    await reach(env, { path: "Service FQDN from a Windows pod", from: w.windows!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` }, ...page });
   });
 
   it("serves the web page on the NodePort from outside the cluster (every node)", async () => {
@@ -151,7 +151,7 @@ describe("Core.Network", () => {
     const ready = new Set(env.ctx.caps.nodes.filter((n) => n.ready).map((n) => n.name));
     const nodes = nodeAddresses((await env.core.listNode()).items).filter((n) => ready.has(n.name));
     const vantage = await chooseNodePortVantage(nodes, 3000);
-    const fromText = vantage.from === "runner" ? "the runner (outside the cluster)" : "a host-network Linux pod (the runner cannot reach node addresses)";
+    const fromText = vantage.from === "runner" ? "the runner (outside the cluster)" : "a host-network Linux pod (instead of the runner)";
     await allure.parameter("NodePort checked from", `${fromText}: ${vantage.why}`);
     await allure.description(`NodePort ${nodePort} checked on every Ready node from ${fromText}. Why: ${vantage.why}.`);
     let from = runnerSource();
@@ -168,6 +168,10 @@ describe("Core.Network", () => {
           return upThenSteady(p, attempter(env, p), (a) => bodyProblem(p, a), steadyOptions(env));
         }),
       );
+      for (const [i, r] of results.entries()) {
+        if (r.status === "fulfilled") await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: up after ${r.value.upAfterMs} ms, ${r.value.steadyAttempts} steady attempt(s)`);
+        else await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: ${(r.reason as Error).message}`, allure.Status.FAILED);
+      }
       const failures = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
       expect(failures, failures.join("\n")).to.deep.equal([]);
     });

@@ -51,13 +51,10 @@ describe("Core.Workloads", () => {
     const r = await env.exec(pod, container, ["cmd", "/c", `type ${path}`]);
     return r.exitCode === 0 && r.error === undefined ? r.stdout : undefined;
   };
-  const describePod = async (p: k8s.V1Pod) => {
-    const n = env.node(p.spec!.nodeName!);
-    return { node: n, text: `${p.metadata!.name} on ${n.name} (${n.os}${n.build ? ` ${buildName(n.build)}` : ""})` };
-  };
+  /** Where a pod landed, as a step: a Windows node (of the build it was rendered for) that can run its images. */
   const landed = async (p: k8s.V1Pod, build?: string) => {
-    const { node, text } = await describePod(p);
-    await env.step(`${text}`, () => fail(placementProblems(p, node, { os: "windows", build })));
+    const node = env.node(p.spec!.nodeName!);
+    await env.step(`${p.metadata!.name} on ${node.name} (${node.os}${node.build ? ` ${buildName(node.build)}` : ""})`, () => fail(placementProblems(p, node, { os: "windows", build })));
     return node;
   };
 
@@ -68,8 +65,10 @@ describe("Core.Workloads", () => {
     const image = dep.spec!.template.spec!.containers[0].image!;
     await param("build", build ?? "?");
     await param("image", image);
-    const pods = await env.step("2 pods Ready", () => env.wait.podsReady("app=win-webserver", 2));
-    await env.step("Deployment win-webserver reports 2/2 replicas available", () => env.wait.deploymentAvailable(dep.metadata!.name!));
+    const replicas = dep.spec!.replicas ?? 1;
+    expect(replicas, "the docs' win-webserver runs 2 replicas").to.equal(2);
+    const pods = await env.step(`${replicas} pods Ready`, () => env.wait.podsReady("app=win-webserver", replicas));
+    await env.step(`Deployment win-webserver reports ${replicas}/${replicas} replicas available`, () => env.wait.deploymentAvailable(dep.metadata!.name!));
     await param("nodes", pods.map((p) => p.spec!.nodeName).join(", "), true);
     for (const p of pods) await landed(p, build);
     for (const p of pods) {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
 import { ECHO_USERNAME, defaultUserOf, nonRootEvidence, podLine, printedUser, startedAnyway, unknownUserEvidence, userProblem, type Evidence } from "../../lib/checks/identity.js";
-import { checkStep, explain, isFinished, isRunning, podReached } from "../../lib/checks/extended.js";
+import { checkStep, deployFixture, explain, fatalSandboxEvent, isFinished, isRunning, podReached } from "../../lib/checks/extended.js";
 import { retryUntil } from "../../lib/checks/iis.js";
 
 const windowsOptions = (spec: k8s.V1PodSpec | k8s.V1Container) => ((spec.securityContext ??= {}).windowsOptions ??= {});
@@ -26,7 +26,7 @@ describe("Extend.RunAsUserName", () => {
   const running = (name: string) => env.step(`wait for ${name} to be Running`, () => podReached(env, name, "to be Running", isRunning));
 
   it("runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)", async () => {
-    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () => env.deploy("run-as-username-default"));
+    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () => deployFixture(env, "run-as-username-default"));
     const name = pod.metadata!.name!;
     const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));
     const problems: string[] = [];
@@ -40,7 +40,7 @@ describe("Extend.RunAsUserName", () => {
 
   it("runs every container as the pod-level runAsUserName (ContainerUser, as in the docs; and ContainerAdministrator)", async () => {
     const objs = await env.step("deploy run-as-username-pod (ContainerUser) and a copy asking for ContainerAdministrator", () =>
-      env.deploy("run-as-username-pod", {
+      deployFixture(env, "run-as-username-pod", {
         mutate: (o) => {
           const admin = structuredClone(o[0]) as k8s.V1Pod;
           admin.metadata!.name = "run-as-username-pod-admin";
@@ -60,7 +60,7 @@ describe("Extend.RunAsUserName", () => {
 
   it("lets a container's runAsUserName (ContainerAdministrator) override the pod's (ContainerUser); a container without one keeps the pod's", async () => {
     const [pod] = await env.step("deploy run-as-username-container, plus a second container that sets no runAsUserName", () =>
-      env.deploy("run-as-username-container", {
+      deployFixture(env, "run-as-username-container", {
         mutate: (o) => {
           const spec = (o[0] as k8s.V1Pod).spec!;
           const plain = structuredClone(spec.containers[0]);
@@ -79,7 +79,7 @@ describe("Extend.RunAsUserName", () => {
   });
 
   it('fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."', async () => {
-    const objs = await env.step("deploy run-as-username-unknown: FooLish at pod level, and at container level", () => env.deploy("run-as-username-unknown"));
+    const objs = await env.step("deploy run-as-username-unknown: FooLish at pod level, and at container level", () => deployFixture(env, "run-as-username-unknown"));
     const problems: string[] = [];
     for (const p of objs as k8s.V1Pod[]) {
       const name = p.metadata!.name!;
@@ -94,7 +94,7 @@ describe("Extend.RunAsUserName", () => {
   });
 
   it("refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message", async () => {
-    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () => env.deploy("run-as-username-nonroot"));
+    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () => deployFixture(env, "run-as-username-nonroot"));
     const name = pod.metadata!.name!;
     const r = await env.step(`${name} is not started: "container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy"`, () =>
       refusal(name, (live, events) => nonRootEvidence(live, events)),
@@ -103,21 +103,28 @@ describe("Extend.RunAsUserName", () => {
   });
 
   /**
-   * Until the pod shows the expected refusal (returns what showed it); fails at once if a container starts
-   * after all, and after the pod start budget if nothing shows.
+   * Until the pod shows the expected refusal (returns what showed it). Fails at once if a container starts after
+   * all, or if the sandbox cannot be created for the pod-level user when that is not the refusal expected (the
+   * node does not know ContainerUser/ContainerAdministrator either); after the pod start budget if nothing shows.
    */
   async function refusal(name: string, evidence: (live: k8s.V1Pod, events: k8s.CoreV1Event[]) => Evidence | undefined): Promise<string> {
-    let outcome: { seen: string } | { started: string } | undefined;
+    let outcome: { seen: string } | { wrong: string } | undefined;
     await explain(name, () =>
       retryUntil(`the expected start failure of ${name}`, env.budgets.podStartMs, async () => {
         const live = await env.core.readNamespacedPod({ name, namespace: env.ns });
+        const events = await env.events(name);
         const started = startedAnyway(live);
-        const seen = evidence(live, await env.events(name));
-        outcome = started ? { started } : seen;
-        return outcome ? undefined : `no refusal yet: ${podLine(live)}`;
+        const seen = evidence(live, events);
+        const sandbox = events.find(fatalSandboxEvent);
+        const user = live.spec?.securityContext?.windowsOptions?.runAsUserName;
+        if (started) outcome = { wrong: `${started}; expected the node to refuse it` };
+        else if (seen) outcome = seen;
+        else if (sandbox) outcome = { wrong: `the node does not know the pod-level user ${user ?? "(image default)"} either, so the pod sandbox cannot be created: ${sandbox.reason}: ${(sandbox.message ?? "").split("\n")[0]}` };
+        const warning = events.filter((e) => e.type === "Warning").pop();
+        return outcome ? undefined : `no refusal yet: ${podLine(live)}${warning ? `; last warning: ${warning.reason}: ${(warning.message ?? "").split("\n")[0]}` : ""}`;
       }, 1000),
     );
-    if (outcome && "started" in outcome) throw new Error(`${name}: ${outcome.started}; expected the node to refuse it`);
+    if (outcome && "wrong" in outcome) throw new Error(`${name}: ${outcome.wrong}`);
     return outcome!.seen;
   }
 });

@@ -12,7 +12,7 @@ import { labels } from "../../lib/run/context.js";
 import { waitOn, WaitTimeout } from "../../lib/cluster/watch.js";
 import { ARCH_LABEL, archOf, conflictRefusalProblem, iisForBuild, judgeRuntimeClass, leaveSchedulingToRuntimeClass, loadBalancerAddress, otherBuild } from "../../lib/checks/runtimeclass.js";
 import { curlArgv, curlProblem, fetchIisPage, retryUntil } from "../../lib/checks/iis.js";
-import { Refused, applyAll, applyExplained, byKind, checkStep, deploymentPodsReady, explain, extendedSettings, oneOfKind, renderForTest, skipWithReason } from "../../lib/checks/extended.js";
+import { Refused, applyAll, applyExplained, byKind, checkStep, deployFixture, deploymentPodsReady, explain, extendedSettings, oneOfKind, renderForTest, skipWithReason } from "../../lib/checks/extended.js";
 
 const REPLICAS = 2;
 
@@ -114,7 +114,7 @@ describe("Extend.RuntimeClass", () => {
   });
 
   it("serves the IIS default page through the Service's ClusterIP to a Linux pod", async () => {
-    const [client] = await env.step("deploy the Linux client pod (agnhost)", () => env.deploy("linux-client"));
+    const [client] = await env.step("deploy the Linux client pod (agnhost)", () => deployFixture(env, "linux-client"));
     const clientName = client.metadata!.name!;
     const problems: string[] = [];
     for (const t of await targets()) {

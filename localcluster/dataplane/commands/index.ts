@@ -65,7 +65,9 @@ const REGISTRY: Record<string, Entry> = {
 function notFound(os: OsName, argv0: string): ExecResult {
   const stderr = os === "windows"
     ? `failed to exec in container: hcs::System::CreateProcess ${argv0}: The system cannot find the file specified.\r\n`
-    : `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`;
+    : argv0.includes("/")
+      ? `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`
+      : `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`;
   return { stdout: "", stderr, exitCode: 127 };
 }
 

@@ -19,7 +19,16 @@ function portOf(c: ContainerRecord, port: number | string | undefined): number |
   return c.spec.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWorld, kubeletIP: string, timeoutSeconds = 1): Promise<ProbeResult> {
+export interface HandlerOptions {
+  timeoutSeconds?: number;
+  /** The kubelet's User-Agent: kube-probe/<minor> for probes, kube-lifecycle/<minor> for hooks. */
+  userAgent?: string;
+  /** Receives what the container printed while serving the request (a server logs probe requests too). */
+  log?: (lines: string[]) => void;
+}
+
+export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWorld, kubeletIP: string, o: HandlerOptions = {}): Promise<ProbeResult> {
+  const timeoutSeconds = o.timeoutSeconds ?? 1;
   const ip = c.view?.podIP ?? "";
   if (h.httpGet) {
     const port = portOf(c, h.httpGet.port as number | string)!;
@@ -27,7 +36,8 @@ export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWor
     const path = h.httpGet.path ?? "/";
     const host = h.httpGet.host ?? ip;
     const url = `${scheme}://${host}:${port}${path}`;
-    const req = { method: "GET", host, port, path, headers: Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])) };
+    const headers = { "User-Agent": o.userAgent ?? "kube-probe/1.36", Accept: "*/*", ...Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])) };
+    const req = { method: "GET", host, port, path, headers };
     let status: number | undefined;
     let failure = "connect: connection refused";
     if (host !== ip && c.view) {
@@ -38,7 +48,9 @@ export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWor
       else if (res.error === "timeout" || res.error === "dns") failure = "i/o timeout";
       else if (res.error === "reset") failure = "connection reset by peer";
     } else {
-      status = c.workload?.handle(req, kubeletIP)?.response.status;
+      const served = c.workload?.handle(req, kubeletIP);
+      if (served) o.log?.(served.logLines);
+      status = served?.response.status;
     }
     if (status === undefined) return { ok: false, detail: `Get "${url}": dial tcp ${host}:${port}: ${failure}` };
     return status >= 200 && status < 400 ? { ok: true } : { ok: false, detail: `HTTP probe failed with statuscode: ${status}` };

@@ -277,7 +277,7 @@ export class PodRuntime {
     this.writeLogs(r, c, c.workload.startupLines());
 
     if (c.spec.lifecycle?.postStart) {
-      const res = await runHandler(c, c.spec.lifecycle.postStart, this.d.net, r.node.address);
+      const res = await this.hook(r, c, c.spec.lifecycle.postStart);
       if (!res.ok) {
         await this.d.events.emit(r.ref, "Warning", "FailedPostStartHook", `PostStartHook failed: ${res.detail}`, who);
         return this.exited(r, c, 137, "Error", undefined);
@@ -397,7 +397,7 @@ export class PodRuntime {
     loop("startup", c.spec.startupProbe, async () => {
       if (c.probes.startupOk) return;
       const p = c.spec.startupProbe!;
-      const res = await runHandler(c, p, this.d.net, r.node.address, p.timeoutSeconds);
+      const res = await this.probe(r, c, p);
       if (res.ok) {
         if (++c.probes.startupFails, (c.probes.startupOk = true)) c.started = true;
         this.queueStatus(r);
@@ -411,7 +411,7 @@ export class PodRuntime {
       if (!c.started) return; // readiness waits for the startup probe
       const p = c.spec.readinessProbe;
       const fault = this.d.faults.active("readiness-never", this.target(r, c));
-      const res = fault ? { ok: false, detail: "HTTP probe failed with statuscode: 503" } : p ? await runHandler(c, p, this.d.net, r.node.address, p.timeoutSeconds) : { ok: true };
+      const res = fault ? { ok: false, detail: "HTTP probe failed with statuscode: 503" } : p ? await this.probe(r, c, p) : { ok: true };
       if (res.ok) {
         c.probes.readinessFails = 0;
         if (++c.probes.readinessOk >= (p?.successThreshold ?? 1) && !c.ready) {
@@ -431,7 +431,7 @@ export class PodRuntime {
       if (!c.started) return;
       const p = c.spec.livenessProbe!;
       const fault = this.d.faults.active("liveness-fails", this.target(r, c));
-      const res = fault ? { ok: false, detail: "HTTP probe failed with statuscode: 500" } : await runHandler(c, p, this.d.net, r.node.address, p.timeoutSeconds);
+      const res = fault ? { ok: false, detail: "HTTP probe failed with statuscode: 500" } : await this.probe(r, c, p);
       if (res.ok) {
         c.probes.livenessFails = 0;
         return;
@@ -441,10 +441,19 @@ export class PodRuntime {
     });
   }
 
+  /** Runs a probe the way the kubelet does; what the container prints while answering goes to its log. */
+  private probe(r: PodRecord, c: ContainerRecord, p: k8s.V1Probe) {
+    return runHandler(c, p, this.d.net, r.node.address, { timeoutSeconds: p.timeoutSeconds, log: (lines) => this.writeLogs(r, c, lines) });
+  }
+
+  private hook(r: PodRecord, c: ContainerRecord, h: k8s.V1LifecycleHandler) {
+    return runHandler(c, h, this.d.net, r.node.address, { userAgent: "kube-lifecycle/1.36", log: (lines) => this.writeLogs(r, c, lines) });
+  }
+
   /** The kubelet kills a container that failed its liveness or startup probe; restartPolicy decides what follows. */
   private async kill(r: PodRecord, c: ContainerRecord, why: string): Promise<void> {
     await this.d.events.emit(r.ref, "Normal", "Killing", `Container ${c.spec.name} ${why}, will be restarted`, { name: c.spec.name });
-    if (c.spec.lifecycle?.preStop) await runHandler(c, c.spec.lifecycle.preStop, this.d.net, r.node.address);
+    if (c.spec.lifecycle?.preStop) await this.hook(r, c, c.spec.lifecycle.preStop);
     // Windows reports the process's own exit code after CTRL_SHUTDOWN_EVENT; Linux reports SIGKILL's 137.
     this.exited(r, c, r.node.os === "windows" ? 1 : 137, "Error");
     c.probes = { readinessFails: 0, readinessOk: 0, livenessFails: 0, startupOk: false, startupFails: 0 };
@@ -477,7 +486,7 @@ export class PodRuntime {
           await this.d.events.emit(r.ref, "Normal", "Killing", `Stopping container ${c.spec.name}`, { name: c.spec.name });
           if (c.spec.lifecycle?.preStop) {
             // preStop runs within the grace period; past it, the kubelet kills the container anyway.
-            const hook = runHandler(c, c.spec.lifecycle.preStop, this.d.net, r.node.address);
+            const hook = this.hook(r, c, c.spec.lifecycle.preStop);
             const res = await Promise.race([hook, new Promise<undefined>((res) => this.later(r, Math.max(0, deadline - Date.now()), () => res(undefined)))]);
             if (res && !res.ok) await this.d.events.emit(r.ref, "Warning", "FailedPreStopHook", `PreStopHook failed: ${res.detail}`, { name: c.spec.name });
           }
