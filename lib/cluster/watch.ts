@@ -13,12 +13,17 @@ export class WaitTimeout extends Error {
     this.name = "WaitTimeout";
   }
 }
-export class WaitFailed extends Error {
+/**
+ * The cluster reached a terminal state the test did not want: a product defect, so reports show it as a
+ * failed expectation (Allure classifies errors by an "Expectation"/"Assertion" class name), not as broken.
+ */
+export class WaitExpectationFailed extends Error {
   constructor(what: string, why: string) {
     super(`${what}: ${why}`);
-    this.name = "WaitFailed";
+    this.name = "WaitExpectationFailed";
   }
 }
+export const WaitFailed = WaitExpectationFailed;
 
 export interface WatchTarget {
   /** API path of the collection, e.g. /api/v1/namespaces/ns/pods. */

@@ -73,8 +73,6 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
     await allure.feature(feature);
     await allure.label("category", category);
-    await allure.parentSuite(category.split(".")[0]);
-    await allure.suite(category);
 
     const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
     const env: TestEnv = {

@@ -75,7 +75,7 @@ describe("Extend.RuntimeClass", () => {
       applyAll(env, objs.filter((o) => o.kind !== "RuntimeClass")),
     );
     return env.step(`wait for ${REPLICAS} Ready pod(s) of ${app}`, () =>
-      explain(`IIS through RuntimeClass ${rc.metadata!.name} (selects ${describeSelector(rc)})`, () => deploymentPodsReady(env, app, `app=${app}`, REPLICAS)),
+      explain(`IIS ${app} through RuntimeClass ${rc.metadata!.name} (${BUILD_LABEL}=${rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? "unset"})`, () => deploymentPodsReady(env, app, `app=${app}`, REPLICAS)),
     );
   }
 
