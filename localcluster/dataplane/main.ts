@@ -7,7 +7,8 @@ const opts = new Command()
   .requiredOption("--state-dir <dir>")
   .requiredOption("--port <n>", "control API port on 127.0.0.1", Number)
   .requiredOption("--kubelet-port <n>", "kwok's kubelet port", Number)
-  .option("--external-host <name=ip>", "the one external host pods may reach", "www.example.com=93.184.215.14")
+  // `cluster up` passes its environment on: HC_EXTERNAL_HOST=name=ip changes the host without a flag of its own.
+  .option("--external-host <name=ip>", "the one external host pods may reach", process.env.HC_EXTERNAL_HOST || "www.example.com=93.184.215.14")
   .parse()
   .opts();
 

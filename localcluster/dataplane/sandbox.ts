@@ -10,6 +10,7 @@ import { UserFacingError } from "../../lib/errors.js";
 const commands = [
   "curl", "powershell", "pwsh", "cmd", "whoami", "hostname", "nslookup", "ipconfig", "nltest", "ping",
   "sh", "bash", "ash", "cat", "ls", "echo", "nc", "wget", "env", "printenv", "test", "sleep", "true", "false", "id", "uname", "agnhost",
+  "grep", "wc", "head",
 ];
 export function shimNames(): string[] {
   const win = ["curl", "powershell", "cmd", "whoami", "hostname", "nslookup", "ipconfig", "nltest", "ping"];

@@ -244,6 +244,8 @@ describe("emulated data plane, through the real API", function () {
       expect(sh).to.include({ stdout: "lin\n", exitCode: 3 });
       expect((await w.exec("lin", ["cat", "/etc/resolv.conf"])).stdout).to.equal(`search ${ns()}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`);
       expect((await w.exec("lin", ["cat", "/etc/hostname"])).stdout).to.equal("lin\n");
+      expect((await w.exec("lin", ["grep", "nameserver", "/etc/resolv.conf"])).stdout).to.equal("nameserver 10.96.0.10\n");
+      expect((await w.exec("lin", ["sh", "-c", "cat /etc/resolv.conf | wc -l"])).stdout.trim()).to.equal("3");
       const open = await w.exec("lin", ["nc", "-vz", web.status!.podIP!, "80"]);
       expect(open).to.include({ exitCode: 0, stderr: `Connection to ${web.status!.podIP} 80 port [tcp/http] succeeded!\n` });
       const refused = await w.exec("lin", ["nc", "-vz", web.status!.podIP!, "81"]);
