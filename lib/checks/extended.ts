@@ -3,9 +3,11 @@
 // skipping a test with a reason the report keeps, and errors that say which step they come from.
 import * as k8s from "@kubernetes/client-node";
 import * as allure from "allure-js-commons";
+import { AssertionError } from "chai";
 import { Status } from "allure-js-commons";
 import { statusOf } from "../cluster/api.js";
 import { podSummary, podTrouble } from "../cluster/waits.js";
+import { WaitExpectationFailed } from "../cluster/watch.js";
 import { renderFixture } from "../fixtures/guard.js";
 import { loadFixtures } from "../fixtures/load.js";
 import { labels, type RunContext } from "../run/context.js";
@@ -57,17 +59,22 @@ export function renderForTest(env: TestEnv, objects: k8s.KubernetesObject[], opt
   });
 }
 
-/** An API refusal as one line (client-node's own message starts "HTTP-Code: 500" and carries the whole body). */
-export class Refused extends Error {
+/**
+ * An API refusal as one line (client-node's own message starts "HTTP-Code: 500" and carries the whole body).
+ * Where a test did not expect it, it is a product defect: the class name makes reports show a failed expectation.
+ */
+export class RefusalExpectationFailed extends Error {
   constructor(
     readonly what: string,
     readonly status: k8s.V1Status | undefined,
     detail: string,
   ) {
     super(`${what} was refused: ${detail}`);
-    this.name = "Refused";
+    this.name = "RefusalExpectationFailed";
   }
 }
+export const Refused = RefusalExpectationFailed;
+export type Refused = RefusalExpectationFailed;
 
 /** The first line of what the API server said, with its code and reason. */
 export function statusLine(status: k8s.V1Status | undefined, e?: unknown): string {
@@ -118,13 +125,13 @@ export async function deploymentPods(env: TestEnv, deployment: string, selector:
     if (ready.length >= count) return ready;
     for (const p of pods) {
       const t = podTrouble(p);
-      if (t) throw new Error(`${what}: ${t}`);
+      if (t) throw new WaitExpectationFailed(what, t);
     }
     const d = await apps.readNamespacedDeployment({ name: deployment, namespace: env.ns }).catch(() => undefined);
     const failure = d?.status?.conditions?.find((c) => c.type === "ReplicaFailure" && c.status === "True");
-    if (failure) throw new Error(`${what}: the ReplicaSet cannot create pods (${failure.reason}): ${(failure.message ?? "").split("\n")[0]}`);
+    if (failure) throw new WaitExpectationFailed(what, `the ReplicaSet cannot create pods (${failure.reason}): ${(failure.message ?? "").split("\n")[0]}`);
     const failedCreate = (await env.core.listNamespacedEvent({ namespace: env.ns, fieldSelector: "reason=FailedCreate" })).items.find((e) => e.involvedObject.kind === "ReplicaSet" && e.involvedObject.name?.startsWith(`${deployment}-`));
-    if (failedCreate) throw new Error(`${what}: ReplicaSet ${failedCreate.involvedObject.name} cannot create pods (FailedCreate): ${(failedCreate.message ?? "").split("\n")[0]}`);
+    if (failedCreate) throw new WaitExpectationFailed(what, `ReplicaSet ${failedCreate.involvedObject.name} cannot create pods (FailedCreate): ${(failedCreate.message ?? "").split("\n")[0]}`);
     last = `${ready.length}/${count} ready: ${pods.map(podSummary).join("; ") || "no pods yet"}`;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last seen: ${last}`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -184,7 +191,7 @@ export async function checkStep(env: TestEnv, name: string, problems: string[], 
     .step(name, async () => {
       const found = await f();
       const list = found === undefined || found === null ? [] : Array.isArray(found) ? found : [found as string];
-      if (list.length) throw new Error(list.join("; "));
+      if (list.length) throw new AssertionError(list.join("; "));
     })
     .catch((e: Error) => problems.push(e.message));
 }
@@ -217,10 +224,10 @@ export async function podReached(
     });
     if (p && test(p)) return p;
     const trouble = p && podTrouble(p, { allowReasons: opts.allowReasons });
-    if (trouble) throw new Error(`${title}: ${trouble}`);
+    if (trouble) throw new WaitExpectationFailed(title, trouble);
     const warnings = (await env.events(name)).filter((e) => e.type === "Warning");
     const bad = warnings.find(fatal);
-    if (bad) throw new Error(`${title}: ${bad.reason}: ${(bad.message ?? "").split("\n")[0]}`);
+    if (bad) throw new WaitExpectationFailed(title, `${bad.reason}: ${(bad.message ?? "").split("\n")[0]}`);
     const w = warnings[warnings.length - 1];
     last = `${p ? podSummary(p) : "the pod does not exist (yet)"}${w ? `; last warning: ${w.reason}: ${(w.message ?? "").split("\n")[0]}` : ""}`;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${title}; last seen: ${last}`);

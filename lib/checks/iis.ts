@@ -2,6 +2,7 @@
 // cluster, or from the runner for a load balancer's external address — retried within a budget the way upstream
 // polls (every 2 s) until it first succeeds, with the last failure as the reason when it never does.
 import type { ExecOutput } from "../cluster/exec.js";
+import { WaitExpectationFailed } from "../cluster/watch.js";
 
 /** The title of IIS's iisstart.htm, the page a fresh servercore/iis container serves on "/". */
 export const IIS_TITLE = "<title>IIS Windows Server</title>";
@@ -44,7 +45,7 @@ export async function retryUntil(what: string, budgetMs: number, attempt: () => 
     } catch (e) {
       last = (e as Error).message.split("\n")[0];
     }
-    if (Date.now() + intervalMs > deadline) throw new Error(`${what}: still failing after ${tries} attempt(s) in ${Math.round(budgetMs / 1000)} s: ${last}`);
+    if (Date.now() + intervalMs > deadline) throw new WaitExpectationFailed(what, `still failing after ${tries} attempt(s) in ${Math.round(budgetMs / 1000)} s: ${last}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -163,12 +163,17 @@ export interface SteadyResult {
   last: Attempt;
 }
 
-export class ReachabilityError extends Error {
+/**
+ * A path that does not answer (or not with the expected page) is a product defect: the class name says
+ * "Expectation" so Allure reports the test as failed, not broken.
+ */
+export class ReachabilityExpectationFailed extends Error {
   constructor(message: string, readonly attempts: Attempt[]) {
     super(message);
-    this.name = "ReachabilityError";
+    this.name = "ReachabilityExpectationFailed";
   }
 }
+export const ReachabilityError = ReachabilityExpectationFailed;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -199,7 +204,7 @@ export async function upThenSteady(
       break;
     }
     if (now() - start >= o.upMs) {
-      throw new ReachabilityError(failureMessage(p, `no success within ${secs(o.upMs)} (${seen.length} attempt(s)); last: ${problem}`), seen);
+      throw new ReachabilityExpectationFailed(failureMessage(p, `no success within ${secs(o.upMs)} (${seen.length} attempt(s)); last: ${problem}`), seen);
     }
     await sleep(Math.min(o.intervalMs, Math.max(0, start + o.upMs - now())));
   }
@@ -211,7 +216,7 @@ export async function upThenSteady(
     steady++;
     const problem = problemOf(last);
     if (problem) {
-      throw new ReachabilityError(
+      throw new ReachabilityExpectationFailed(
         failureMessage(p, `came up after ${secs(upAt - start)} but failed ${secs(now() - upAt)} later (attempt ${seen.length}; it must stay up for ${secs(o.stableMs)}): ${problem}`),
         seen,
       );
@@ -230,7 +235,7 @@ export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt
     const a = await attempt();
     n++;
     if (!a.ok) return a;
-    if (now() - start >= o.upMs) throw new ReachabilityError(failureMessage(p, `still answering after ${secs(o.upMs)} (${n} attempt(s)); it should have stopped`), [a]);
+    if (now() - start >= o.upMs) throw new ReachabilityExpectationFailed(failureMessage(p, `still answering after ${secs(o.upMs)} (${n} attempt(s)); it should have stopped`), [a]);
     await sleep(o.intervalMs);
   }
 }

@@ -58,7 +58,7 @@ describe("Core.Logs", () => {
     await env.wait.podReady("windows-client");
     await env.step(`wait: ${pod} running with its container started`, () => env.wait.podMatches(pod, "to be running with its container started", (x) => isRunning(x, c) && isStarted(x, c)));
     await env.step("the first container stays up (no restart yet)", () =>
-      holds(env.kc, env.ns, pod, "keeps its first container while healthy", 3000, (x) => (restarts(x, c) > 0 || !isRunning(x, c) ? `was restarted before the test restarted it: ${containerSummary(x, c)}` : undefined)),
+      holds(env.kc, env.ns, pod, "keeps its first container while healthy", 3000, (x) => (restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted before the test restarted it: ${containerSummary(x, c)}` : undefined)),
     );
     const to = await podRef(env, pod, c);
     const from = await podRef(env, "windows-client", "servercore");

@@ -60,7 +60,7 @@ describe("Core.Probes", () => {
     );
     await env.step("the container is not restarted while its liveness probe passes", () =>
       holds(env.kc, env.ns, pod, "keeps restartCount 0 while healthy", 3000, (x) =>
-        restarts(x, c) > 0 || !isRunning(x, c) ? `was restarted although its liveness probe should pass: ${containerSummary(x, c)}` : undefined,
+        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted although its liveness probe should pass: ${containerSummary(x, c)}` : undefined,
       ),
     );
 
@@ -88,7 +88,7 @@ describe("Core.Probes", () => {
       expect(prev, `kubectl logs --previous ${env.ns}/${pod} -c ${c}: expected the killed web server's "Listening at" line, got ${JSON.stringify(prev.slice(0, 300))}`).to.match(/Listening at/);
     });
     await env.step("the restarted container is healthy again (fresh file system, no C:\\unhealthy.txt)", () =>
-      holds(env.kc, env.ns, pod, "stays up after its restart", 3000, (x) => (restarts(x, c) > 1 || !isRunning(x, c) ? `was restarted again: ${containerSummary(x, c)}` : undefined)),
+      holds(env.kc, env.ns, pod, "stays up after its restart", 3000, (x) => (restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined)),
     );
   });
 
@@ -117,7 +117,7 @@ describe("Core.Probes", () => {
     expect(restarts(ready, c), `pod ${env.ns}/${pod} was restarted on its way to Ready: ${containerSummary(ready, c)}`).to.equal(0);
     await env.step("now that liveness runs, it passes: no restart", () =>
       holds(env.kc, env.ns, pod, "keeps running with restartCount 0 once started", 3000, (x) =>
-        restarts(x, c) > 0 || !isRunning(x, c) ? `was restarted after its startup probe passed: ${containerSummary(x, c)}` : !isReady(x) ? `turned NotReady: ${containerSummary(x, c)}` : undefined,
+        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}` : !isReady(x) ? `turned NotReady: ${containerSummary(x, c)}` : undefined,
       ),
     );
   });

@@ -169,7 +169,7 @@ describe("Extend.ActiveDirectory", () => {
       await allure.attachment("nltest-query.txt", scrubCredSpec(`${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`, source.secrets), "text/plain");
       const problem = nltestProblem(out);
       await env.step(problem ? `nltest: ${problem}` : '"The command completed successfully"; no ERROR_NO_LOGON_SERVERS, no RPC_S_SERVER_UNAVAILABLE', () => {
-        if (problem) throw new Error(`pod ${podName}: ${problem}`);
+        if (problem) expect.fail(`pod ${podName}: ${problem}`);
       });
     });
   });
@@ -185,13 +185,13 @@ describe("Extend.ActiveDirectory", () => {
         },
       ),
     );
-    if (!outcome) throw new Error(`${what}: the pod was accepted; expected ${want.code} "${want.message}" from the GMSA webhook`);
+    if (!outcome) expect.fail(`${what}: the pod was accepted; expected ${want.code} "${want.message}" from the GMSA webhook`);
     await env.step(`refused by ${outcome.by}: ${outcome.code} ${outcome.message}`, () => {
       const problems: string[] = [];
       if (want.webhook && !outcome.message.includes(`admission webhook "${GMSA_WEBHOOK}" denied the request`)) problems.push(`not refused by the GMSA webhook: ${describeRefusal(outcome)}`);
       else if (outcome.code !== want.code) problems.push(`refused with code ${outcome.code}, expected ${want.code}: ${describeRefusal(outcome)}`);
       else if (!outcome.message.includes(want.message)) problems.push(`refused with "${outcome.message}", expected the message to contain "${want.message}"`);
-      if (problems.length) throw new Error(`${what}: ${problems.join("; ")}`);
+      if (problems.length) expect.fail(`${what}: ${problems.join("; ")}`);
     });
   }
 });

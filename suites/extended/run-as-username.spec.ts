@@ -124,7 +124,7 @@ describe("Extend.RunAsUserName", () => {
         return outcome ? undefined : `no refusal yet: ${podLine(live)}${warning ? `; last warning: ${warning.reason}: ${(warning.message ?? "").split("\n")[0]}` : ""}`;
       }, 1000),
     );
-    if (outcome && "wrong" in outcome) throw new Error(`${name}: ${outcome.wrong}`);
+    if (outcome && "wrong" in outcome) expect.fail(`${name}: ${outcome.wrong}`);
     return outcome!.seen;
   }
 });

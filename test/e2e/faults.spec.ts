@@ -160,7 +160,7 @@ describe("faults on demand", function () {
   describe("pod-network-partition", () => {
     it("Linux and Windows pods cannot reach each other (both directions time out); same-OS traffic flows; cleared, they can", async () => {
       const w = wb();
-      const [lin, lin2, win, win2] = await w.ready(linuxPod("lin"), linuxPod("lin2"), windowsPod("win"), winWebserverPod("win2"));
+      const [lin, lin2, , win2] = await w.ready(linuxPod("lin"), linuxPod("lin2"), windowsPod("win"), winWebserverPod("win2"));
       await faults.add("pod-network-partition", { namespace: ns() });
 
       const toWin = await w.exec("lin", ["curl", "-sS", "-m", "2", `http://${win2.status!.podIP}/`]);
@@ -177,7 +177,6 @@ describe("faults on demand", function () {
       await faults.clear();
       expect((await w.exec("lin", ["curl", "-s", `http://${win2.status!.podIP}/`])).stdout).to.contain("Windows Container Web Server");
       expect((await w.exec("win", ["curl.exe", "-s", `http://${lin2.status!.podIP}:8080/hostname`])).stdout).to.equal("lin2");
-      expect(win.status!.podIP).to.not.equal(lin.status!.podIP);
     });
   });
 

@@ -47,7 +47,7 @@ describe("network guard: nothing dials a non-loopback address", function () {
 
   it("while traffic flows to pod IPs, ClusterIPs, NodePorts and the external host, every TCP connection of the machine stays on loopback", async () => {
     const w = wb();
-    const [web, win, , nginx] = await w.ready(winWebserverPod("web", { role: "web" }), windowsPod("win"), linuxPod("lin"), linuxPod("nginx", { image: images.nginx }));
+    const [web, , , nginx] = await w.ready(winWebserverPod("web", { role: "web" }), windowsPod("win"), linuxPod("lin"), linuxPod("nginx", { image: images.nginx }));
     const svc = await w.service("web", { role: "web" }, 80, 80, "NodePort");
     await w.endpoints("web", [web.status!.podIP!]);
     const nodeIP = await w.nodeAddress(web.spec!.nodeName!);
@@ -90,6 +90,5 @@ describe("network guard: nothing dials a non-loopback address", function () {
       outside.map((s) => `${s.state} ${s.local}:${s.localPort} -> ${s.remote}:${s.remotePort} held by ${socketOwner(s.inode)}`),
       "connections to non-loopback addresses",
     ).to.deep.equal([]);
-    expect(win.status!.podIP).to.match(/^10\.244\./);
   });
 });
