@@ -61,7 +61,11 @@ describe("local cluster: a real control plane with simulated nodes", function ()
   });
 
   it("schedules a Windows pod with selector and toleration onto a Windows node, through Scheduled→Pulling→Pulled→Created→Started", async () => {
-    await core().createNamespacedPod({ namespace: ns(), body: winPod("win") });
+    // imagePullPolicy Always: other tests on this cluster may already have pulled the image onto that node, and an
+    // IfNotPresent pull of a cached image goes straight to "Pulled: already present" without a Pulling event.
+    const pod = winPod("win");
+    pod.spec!.containers[0].imagePullPolicy = "Always";
+    await core().createNamespacedPod({ namespace: ns(), body: pod });
     const p = await waits.podReady(kc, ns(), "win", { timeoutMs });
     const node = await core().readNode({ name: p.spec!.nodeName! });
     expect(node.metadata!.labels!["kubernetes.io/os"]).to.equal("windows");

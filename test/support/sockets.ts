@@ -67,7 +67,45 @@ export function isLoopback(addr: string): boolean {
 /** Connections that carry (or try to carry) traffic. */
 export const isConnection = (s: TcpSocket): boolean => s.state === "ESTABLISHED" || s.state === "SYN_SENT";
 
-/** Which process holds a socket, for a failure message: "pid 123 (node …)" or "unknown". */
+function ppid(pid: number): number | undefined {
+  try {
+    // "pid (comm) state ppid …": comm may contain spaces and parentheses, so split after the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The given processes and all their descendants, as they are right now. */
+export function processTree(roots: number[]): Set<number> {
+  const parents = new Map<number, number>();
+  for (const d of readdirSync("/proc")) if (/^\d+$/.test(d)) parents.set(Number(d), ppid(Number(d)) ?? 0);
+  const tree = new Set(roots.filter((r) => parents.has(r)));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, parent] of parents) if (!tree.has(pid) && tree.has(parent)) (tree.add(pid), (grew = true));
+  }
+  return tree;
+}
+
+/** Socket inodes held by these processes: inode -> pid. */
+export function socketInodes(pids: Iterable<number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`, "utf8") as string);
+        if (m) out.set(m[1], pid);
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** Which process holds a socket, for a message: "pid 123 (node …)" or "no process visible here". */
 export function socketOwner(inode: string): string {
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
@@ -81,5 +119,5 @@ export function socketOwner(inode: string): string {
       // gone, or not ours to look at
     }
   }
-  return "unknown owner";
+  return "no process visible here";
 }
