@@ -73,6 +73,8 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
     await allure.feature(feature);
     await allure.label("category", category);
+    // Core checks gate a node pool's sign-off; extended ones depend on the estate's needs.
+    await allure.severity(category.startsWith("Core.") ? "critical" : "normal");
 
     const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
     const env: TestEnv = {

@@ -10,6 +10,7 @@ describe("Core.Nodes", () => {
     await allure.epic("Core");
     await allure.feature("Core.Nodes");
     await allure.label("category", "Core.Nodes");
+    await allure.severity("blocker");
   });
   const caps = () => runContext().caps;
   const windows = () => caps().nodes.filter((n) => n.os === "windows");

@@ -66,7 +66,7 @@ describe("reports", function () {
     for (const f of results) {
       const r = JSON.parse(readFileSync(join(dir, "r", "allure-results", f), "utf8"));
       const labels = Object.fromEntries(r.labels.map((l: { name: string; value: string }) => [l.name, l.value]));
-      expect(labels).to.include({ feature: "Core.Nodes", category: "Core.Nodes", epic: "Core" });
+      expect(labels).to.include({ feature: "Core.Nodes", category: "Core.Nodes", epic: "Core", severity: "blocker" });
       expect(r.steps, r.name).not.to.be.empty;
       if (r.name.startsWith(failing)) {
         expect(r.status).to.equal("failed");
@@ -104,6 +104,17 @@ describe("reports", function () {
       const text = readFileSync(f, "latin1");
       for (const secret of [...tokens, ...keys]) expect(text.includes(secret), `${f} contains a credential`).to.equal(false);
     }
+  });
+
+  it("re-runs only what failed with --rerun-failed, and says when nothing failed", () => {
+    const again = cli(["run", "--category", "Core.Nodes", "--rerun-failed", join(dir, "r", "summary.json"), "--report-dir", join(dir, "rerun")]);
+    expect(again.code, again.stderr).to.equal(0); // the fault is cleared: the one failed test passes now
+    const s = JSON.parse(readFileSync(join(dir, "rerun", "summary.json"), "utf8"));
+    expect(s.tests.map((t: { title: string }) => t.title)).to.have.length(1);
+    expect(s.tests[0].title).to.match(new RegExp(`^${failing}`));
+    const none = cli(["run", "--category", "Core.Nodes", "--rerun-failed", join(dir, "rerun", "summary.json"), "--report-dir", join(dir, "rerun2")]);
+    expect(none.code).to.equal(0);
+    expect(none.stderr).to.contain("nothing to re-run");
   });
 
   it("renders in headless Chromium: suites, the failed test and its attachment", async function () {
