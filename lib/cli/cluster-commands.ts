@@ -62,10 +62,12 @@ export function clusterCommand(): Command {
     .option("--pod <glob>")
     .option("--node <glob>")
     .option("--image <glob>")
-    .action(async (name: string, o: Record<string, string>) => {
-      const scope = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-      const r = await control("POST", "/faults", { name, scope });
-      say(`fault ${r.id} on: ${r.name}${Object.keys(scope).length ? " " + JSON.stringify(scope) : " (whole cluster)"}`);
+    .addOption(new Option("--times <n>", "transient: apply to the next n matching events (pulls, probes, lookups…), then clear itself").argParser(positiveInt))
+    .action(async (name: string, o: Record<string, string> & { times?: number }) => {
+      const { times, ...rest } = o;
+      const scope = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const r = await control("POST", "/faults", { name, scope, ...(times ? { times } : {}) });
+      say(`fault ${r.id} on: ${r.name}${Object.keys(scope).length ? " " + JSON.stringify(scope) : " (whole cluster)"}${times ? `, for the next ${times} matching event(s)` : ""}`);
     });
   fault
     .command("list")
@@ -73,7 +75,7 @@ export function clusterCommand(): Command {
     .action(async () => {
       const r = await control("GET", "/faults");
       say(r.active.length ? "active:" : "active: none");
-      for (const f of r.active) say(`  ${f.id}  ${f.name}  ${JSON.stringify(f.scope)}  since ${f.since}`);
+      for (const f of r.active) say(`  ${f.id}  ${f.name}  ${JSON.stringify(f.scope)}  since ${f.since}${f.times ? `  ${f.times - (f.hits ?? 0)} of ${f.times} event(s) left` : ""}`);
       say("available:");
       for (const [n, d] of Object.entries(r.catalogue as Record<string, string>)) say(`  ${n.padEnd(24)} ${d}`);
     });
@@ -90,6 +92,12 @@ export function clusterCommand(): Command {
 function portArg(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserFacingError(`--apiserver-port: ${JSON.stringify(v)} is not a port number`);
+  return n;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserFacingError(`--times: ${JSON.stringify(v)} is not a positive whole number`);
   return n;
 }
 

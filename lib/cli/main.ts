@@ -5,6 +5,11 @@ import { runCommand, listCommand } from "./run-command.js";
 import { reportCommand } from "./report-command.js";
 import { UserFacingError } from "../errors.js";
 
+// `… | head`: a reader that stops early is not an error. Keep going rather than exit, so a run still cleans up.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+});
+
 const program = new Command("hybrid-conformance")
   .description("Conformance tests for hybrid Kubernetes clusters: a Linux control plane with Windows Server 2022/2025 workers")
   .exitOverride()

@@ -12,7 +12,7 @@ import { setRunContext, type RunOptions } from "../run/context.js";
 import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
 import { sweepRun } from "../run/cleanup.js";
 import { junitXml } from "../report/junit.js";
-import { writeAllureExtras, generateHtml, markFlaky } from "../report/allure.js";
+import { writeAllureExtras, generateHtml, finalizeResults } from "../report/allure.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
 import { readCredSpecFile } from "../checks/gmsa.js";
@@ -67,6 +67,7 @@ interface RunFlags {
   externalUrl?: string;
   airGapped?: boolean;
   retries?: number;
+  failOnFlaky?: boolean;
   rerunFailed?: string;
   historyFile?: string;
   runtimeHandler?: string;
@@ -99,6 +100,7 @@ export function runCommand(): Command {
       if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected an integer 0..10, got ${JSON.stringify(v)}`);
       return n;
     })
+    .option("--fail-on-flaky", "exit 1 when a test passed only on retry (release sign-off: a flaky node pool is not signed off)")
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
     .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
@@ -206,10 +208,11 @@ async function run(flags: RunFlags): Promise<number> {
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 
-    const code = interrupted ? 3 : result.outcomes.some((o) => o.state === "failed") ? 1 : 0;
+    const failed = result.outcomes.some((o) => o.state === "failed" || (flags.failOnFlaky && o.state === "flaky"));
+    const code = interrupted ? 3 : failed ? 1 : 0;
     writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted });
     writeAllureExtras(resultsDir, caps, runId);
-    markFlaky(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
+    finalizeResults(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     const html = join(reportDir, "html");
     await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, resolve(flags.historyFile ?? join(reportDir, "history.jsonl"))).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),

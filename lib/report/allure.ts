@@ -3,6 +3,7 @@
 import { writeFileSync, mkdirSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import type { Capabilities } from "../preflight/types.js";
 import { repoRoot } from "../../localcluster/paths.js";
@@ -54,16 +55,32 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
   await run(process.execPath, [bin, "generate", resultsDir, "--config", config, "--output", outDir], { cwd: repoRoot, maxBuffer: 16 << 20 });
 }
 
-/** allure-mocha records a retried test's final pass as plain "passed": mark those results flaky. */
-export function markFlaky(resultsDir: string, fullTitles: string[]): void {
-  if (!fullTitles.length) return;
-  const wanted = fullTitles.map((t) => t.split(" › ").join(" > "));
+/**
+ * Post-processes allure-mocha's results before rendering. A test's identity is its full name: the parameters we
+ * record (node, build, the API's answer) describe what one attempt saw, so they are excluded from Allure's identity
+ * (historyId, retry grouping). Otherwise a retry whose pod landed elsewhere — or a first attempt that failed before
+ * recording its node — looks like a different test, and retries, flaky marking and history all break.
+ * allure-mocha also records a retried test's final pass as plain "passed": those are marked flaky.
+ */
+export function finalizeResults(resultsDir: string, flakyFullTitles: string[]): void {
+  const flaky = flakyFullTitles.map((t) => t.split(" › ").join(" > "));
   for (const f of readdirSync(resultsDir).filter((f) => f.endsWith("-result.json"))) {
     const p = join(resultsDir, f);
-    const r = JSON.parse(readFileSync(p, "utf8")) as { fullName?: string; status?: string; statusDetails?: Record<string, unknown> };
-    if (r.status === "passed" && wanted.some((w) => r.fullName?.endsWith(`: ${w}`))) {
-      r.statusDetails = { ...r.statusDetails, flaky: true };
-      writeFileSync(p, JSON.stringify(r));
-    }
+    const r = JSON.parse(readFileSync(p, "utf8")) as AllureResult;
+    r.parameters = (r.parameters ?? []).map((x) => ({ ...x, excluded: true }));
+    if (r.testCaseId) r.historyId = `${r.testCaseId}:${md5("")}`;
+    if (r.status === "passed" && flaky.some((w) => r.fullName?.endsWith(`: ${w}`))) r.statusDetails = { ...r.statusDetails, flaky: true };
+    writeFileSync(p, JSON.stringify(r));
   }
 }
+
+interface AllureResult {
+  fullName?: string;
+  status?: string;
+  testCaseId?: string;
+  historyId?: string;
+  parameters?: { name: string; value: string; excluded?: boolean }[];
+  statusDetails?: Record<string, unknown>;
+}
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");

@@ -1,4 +1,6 @@
-// JUnit XML for CI systems: one testsuite per category, counts equal to summary.json's.
+// JUnit XML for CI systems: one testsuite per category, counts equal to summary.json's. Retried attempts use
+// Maven Surefire's elements (understood by Jenkins and most JUnit readers): a flaky test is a passed testcase
+// with a <flakyFailure> per failed attempt; a test that failed every attempt has <rerunFailure> for the others.
 import type { TestOutcome } from "../run/mocha-runner.js";
 import { redactText } from "./redact.js";
 
@@ -11,8 +13,11 @@ export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): 
   const secs = (xs: TestOutcome[]) => (xs.reduce((a, x) => a + x.durationMs, 0) / 1000).toFixed(3);
   const suites = [...byCat].map(([cat, xs]) => {
     const cases = xs.map((x) => {
-      const body =
-        x.state === "failed" ? `\n      <failure message="${esc(redactText(x.error ?? "failed"))}"/>\n    ` : x.state === "skipped" ? `\n      <skipped/>\n    ` : "";
+      const msg = (m: string) => `message="${esc(redactText(m))}"`;
+      const attempts = (x.failedAttempts ?? []).map((m) => `<${x.state === "flaky" ? "flakyFailure" : "rerunFailure"} ${msg(m)}/>`);
+      const elements =
+        x.state === "failed" ? [`<failure ${msg(x.error ?? "failed")}/>`, ...attempts] : x.state === "skipped" ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`] : attempts;
+      const body = elements.length ? `\n${elements.map((e) => `      ${e}\n`).join("")}    ` : "";
       return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
     return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="0" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;

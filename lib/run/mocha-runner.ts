@@ -14,6 +14,8 @@ export interface TestOutcome {
   attempts: number;
   durationMs: number;
   error?: string;
+  /** The first line of each failed attempt's error, when the test was retried. */
+  failedAttempts?: string[];
   /** Why a skipped test was skipped (set by the test through lib/checks/extended.ts skipWithReason). */
   reason?: string;
 }
@@ -50,13 +52,14 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
   for (const f of o.files) mocha.addFile(join(repoRoot, f));
   await mocha.loadFilesAsync();
   const outcomes: TestOutcome[] = [];
+  const retriedErrors = new Map<string, string[]>();
   let aborted = false;
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
     o.onRunner?.(runner);
     const record = (t: Mocha.Test, state: TestOutcome["state"], err?: Error) => {
       const path = t.titlePath();
-      const attempts = ((t as unknown as { currentRetry(): number }).currentRetry?.() ?? 0) + 1;
+      const attempts = attemptOf(t);
       if (state === "passed" && attempts > 1) state = "flaky";
       outcomes.push({
         attempts,
@@ -66,9 +69,18 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
         file: (t.file ?? "").replace(repoRoot + "/", ""),
         state,
         durationMs: t.duration ?? 0,
-        ...(err ? { error: err.message.split("\n")[0] } : {}),
+        ...(err ? { error: firstLine(err) } : {}),
+        ...(retriedErrors.has(path.join(" › ")) ? { failedAttempts: retriedErrors.get(path.join(" › ")) } : {}),
       });
     };
+    runner.on("retry", (t: Mocha.Test, err: Error) => {
+      // mocha leaves a retried attempt's state unset: mark it failed so its afterEach attaches the failure bundle.
+      t.state = "failed";
+      const key = t.titlePath().join(" › ");
+      retriedErrors.set(key, [...(retriedErrors.get(key) ?? []), firstLine(err)]);
+      // The spec reporter says nothing about retries: say which attempt failed and why.
+      if (!o.quiet && !o.dryRun) process.stdout.write(`    ↻ ${t.title}: attempt ${attemptOf(t)} failed, retrying in a fresh namespace: ${firstLine(err)}\n`);
+    });
     runner.on("pass", (t) => record(t, "passed"));
     runner.on("fail", (t: Mocha.Runnable, err) => {
       // A failing hook is reported on the hook; attribute it to its test (once).
@@ -88,6 +100,10 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
   });
   return { outcomes, aborted };
 }
+
+/** 1 for the first run of a test, 2 for its first retry… */
+const attemptOf = (t: Mocha.Runnable) => ((t as unknown as { currentRetry?(): number }).currentRetry?.() ?? 0) + 1;
+const firstLine = (e: Error) => String(e?.message ?? e).split("\n")[0];
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -28,6 +28,23 @@ export const faultCatalogue = {
 } as const;
 export type FaultName = keyof typeof faultCatalogue;
 
+/**
+ * Faults checked once per event (a pull, a container start, a probe, a lookup, a connection), so `times` means
+ * something. The others are states synced continuously (node conditions, taints, listeners) or evaluated by
+ * another process (the webhooks), or checked twice per connection (the partition).
+ */
+export const transientFaults: readonly FaultName[] = [
+  "image-pull-fails",
+  "container-crashes",
+  "username-unknown",
+  "readiness-never",
+  "liveness-fails",
+  "dns-down",
+  "egress-blocked",
+  "service-routing-broken",
+  "gmsa-domain-unreachable",
+];
+
 const scopeSchema = z
   .object({
     namespace: z.string().min(1).optional(),
@@ -36,11 +53,19 @@ const scopeSchema = z
     image: z.string().min(1).optional(),
   })
   .strict();
-export const faultSchema = z.object({
-  name: z.enum(Object.keys(faultCatalogue) as [FaultName, ...FaultName[]]),
-  scope: scopeSchema.default({}),
-});
-export type Fault = z.infer<typeof faultSchema> & { id: string; since: string };
+export const faultSchema = z
+  .object({
+    name: z.enum(Object.keys(faultCatalogue) as [FaultName, ...FaultName[]]),
+    scope: scopeSchema.default({}),
+    /** A transient fault: it applies to its next `times` matching checks (a pull, a probe, a lookup…), then clears itself. */
+    times: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((f) => f.times === undefined || transientFaults.includes(f.name), {
+    path: ["times"],
+    message: `only these faults can be transient: ${transientFaults.join(", ")}`,
+  });
+export type Fault = z.infer<typeof faultSchema> & { id: string; since: string; hits?: number };
 export type FaultScope = z.infer<typeof scopeSchema>;
 
 /** A shell-style glob (`*`, `?`) anchored at both ends. */
@@ -74,9 +99,15 @@ export class FaultRegistry {
     return [...this.faults];
   }
 
-  /** The first active fault of this name whose scope matches the target. */
+  /** The first active fault of this name whose scope matches the target. A match uses up one of a transient fault's times. */
   active(name: FaultName, t: FaultTarget): Fault | undefined {
-    return this.faults.find((f) => f.name === name && scopeMatches(f.scope, t));
+    const f = this.faults.find((f) => f.name === name && scopeMatches(f.scope, t));
+    if (f?.times !== undefined) {
+      f.hits = (f.hits ?? 0) + 1;
+      if (f.hits >= f.times) this.faults = this.faults.filter((x) => x !== f);
+      void this.changed();
+    }
+    return f;
   }
 
   any(name: FaultName): boolean {

@@ -4,7 +4,7 @@
 // wherever they can be, and every fault a test switched on is cleared in afterEach. (Issue 3, item 7.)
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
-import { cli, useNamespace } from "../support/local-cluster.js";
+import { cli, expectOneLineError, useNamespace } from "../support/local-cluster.js";
 import {
   FaultSwitch,
   Workbench,
@@ -79,6 +79,21 @@ describe("faults on demand", function () {
     for (const name of covered) expect(list.stdout).to.match(new RegExp(`^  ${name} +\\S`, "m"));
     await faults.remove(id, "cli");
     expect((await FaultSwitch.active()).map((f) => f.id)).to.not.include(id);
+  });
+
+  it("`cluster fault add --times N` makes a fault transient: listed with what is left, refused (one line, exit 2) for faults that are states", async () => {
+    const add = cli(["cluster", "fault", "add", "container-crashes", "--namespace", ns(), "--times", "2"]);
+    expect(add.code, add.stderr).to.equal(0);
+    expect(add.stdout).to.match(/^fault (\S+) on: container-crashes \{"namespace":"[^"]+"\}, for the next 2 matching event\(s\)$/m);
+    const id = /^fault (\S+) on/.exec(add.stdout)![1];
+    try {
+      expect(cli(["cluster", "fault", "list"]).stdout).to.match(new RegExp(`^  ${id}  container-crashes .*  2 of 2 event\\(s\\) left$`, "m"));
+    } finally {
+      cli(["cluster", "fault", "clear", id]);
+    }
+    expectOneLineError(cli(["cluster", "fault", "add", "node-not-ready", "--times", "1"]), /^hybrid-conformance: fault: times: only these faults can be transient: image-pull-fails, /);
+    expectOneLineError(cli(["cluster", "fault", "add", "dns-down", "--times", "0"]), /--times: "0" is not a positive whole number/);
+    expect(await FaultSwitch.active()).to.deep.equal([]);
   });
 
   describe("dns-down", () => {

@@ -93,6 +93,8 @@ describe("reports", function () {
     const last = JSON.parse(lines[1]);
     const statuses = Object.values(last.testResults as Record<string, { status: string }>).map((t) => t.status);
     expect(statuses.filter((s) => s === "failed")).to.have.length(1);
+    // A test keeps its identity across runs whatever it recorded as parameters (nodes, answers), so trends line up.
+    expect(Object.keys(last.testResults).sort()).to.deep.equal(Object.keys(JSON.parse(lines[0]).testResults).sort());
   });
 
   it("never writes a token or key from the cluster's credentials into any report file", () => {

@@ -2,7 +2,7 @@
 // stderr, exit code 2, no stack trace, and nothing created on the cluster. SIGINT mid-run cleans up and exits 3.
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +91,12 @@ describe("run CLI: bad input and interruption", function () {
     expectOneLineError(cli(["run", "--suite", "weekly"]), /argument 'weekly' is invalid\. Allowed choices are core, extended, all/);
     expectOneLineError(cli(["run", "--frobnicate"]), /unknown option '--frobnicate'/);
     expectOneLineError(cli(["run", "--timeout-scale", "-1"]), /expected a positive number/);
+  });
+
+  it("a reader that closes the pipe early (`list | head -1`) gets no stack trace", () => {
+    const r = spawnSync("bash", ["-c", `"${process.execPath}" bin/hybrid-conformance.mjs list --suite all | head -1; echo "exit=\${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: "utf8" });
+    expect(r.stdout).to.match(/^Core\.Nodes \(core, \d+ tests\)/);
+    expect(r.stderr.trim()).to.equal("exit=0");
   });
 
   it("a cluster without Windows nodes", () => {

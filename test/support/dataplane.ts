@@ -244,6 +244,13 @@ export class FaultSwitch {
     return id;
   }
 
+  /** A transient fault: on for the next `times` matching events, then it clears itself. */
+  async addTransient(name: string, scope: FaultScope, times: number): Promise<string> {
+    const id = ((await control("POST", "/faults", { name, scope, times })) as { id: string }).id;
+    this.ids.push(id);
+    return id;
+  }
+
   async remove(id: string, via: "api" | "cli" = "api"): Promise<void> {
     if (via === "cli") {
       const r = cli(["cluster", "fault", "clear", id]);

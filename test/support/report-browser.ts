@@ -1,15 +1,13 @@
 // Opens a generated Allure report in headless Chromium (Debian's /usr/bin/chromium via playwright-core),
 // served over HTTP on 127.0.0.1, and reports what a reader would see.
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { existsSync } from "node:fs";
 import { serveDir } from "./static-server.js";
 
 export const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 
-export async function inspectReport(
-  htmlDir: string,
-  o: { suites: string[]; failedTest: string; attachment: string; screenshot?: string },
-): Promise<{ suitesSeen: string[]; failedTestOpened: boolean; attachmentSeen: boolean }> {
+/** Serves the report, opens its front page in a fresh browser, hands the page over, and always closes both. */
+async function withReportPage<T>(htmlDir: string, look: (page: Page) => Promise<T>): Promise<T> {
   if (!chromiumPath) throw new Error("chromium is not installed (Debian package `chromium`); .ci/run installs it");
   const srv = await serveDir(htmlDir);
   // Flags: a closed network here, so no background connections; root needs --no-sandbox.
@@ -20,17 +18,50 @@ export async function inspectReport(
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(srv.url);
+    return await look(page);
+  } finally {
+    await browser.close();
+    await srv.close();
+  }
+}
+
+const seen = (p: Promise<unknown>) => p.then(() => true, () => false);
+
+export async function inspectReport(
+  htmlDir: string,
+  o: { suites: string[]; failedTest: string; attachment: string; screenshot?: string },
+): Promise<{ suitesSeen: string[]; failedTestOpened: boolean; attachmentSeen: boolean }> {
+  return withReportPage(htmlDir, async (page) => {
     await page.getByText(o.suites[0], { exact: true }).first().waitFor({ timeout: 15_000 });
     const body = await page.innerText("body");
     const suitesSeen = o.suites.filter((s) => body.includes(s));
     if (o.screenshot) await page.screenshot({ path: o.screenshot });
     await page.getByText(o.failedTest).filter({ visible: true }).first().click();
-    const failedTestOpened = await page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
-    const attachmentSeen = await page.getByText(o.attachment).filter({ visible: true }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+    const failedTestOpened = await seen(page.getByText("Failed", { exact: true }).first().waitFor({ timeout: 10_000 }));
+    const attachmentSeen = await seen(page.getByText(o.attachment).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
     if (o.screenshot) await page.screenshot({ path: o.screenshot.replace(/\.png$/, "-failed-test.png") });
     return { suitesSeen, failedTestOpened, attachmentSeen };
-  } finally {
-    await browser.close();
-    await srv.close();
-  }
+  });
+}
+
+/**
+ * Opens a test that passed on retry: what the front page counts, whether the test page says Passed and Flaky,
+ * and whether its Retries tab shows the failed attempt with its error.
+ */
+export async function inspectFlakyTest(
+  htmlDir: string,
+  o: { suite: string; test: string; retryError: string; screenshot?: string },
+): Promise<{ frontPage: string; passedShown: boolean; flakyShown: boolean; retryErrorSeen: boolean }> {
+  return withReportPage(htmlDir, async (page) => {
+    await page.getByText(o.suite, { exact: true }).first().waitFor({ timeout: 15_000 });
+    const frontPage = await page.innerText("body");
+    await page.getByText(o.suite, { exact: true }).first().click();
+    await page.getByText(o.test).filter({ visible: true }).first().click();
+    const passedShown = await seen(page.getByText("Passed", { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
+    const flakyShown = await seen(page.getByText("Flaky", { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
+    await page.getByText("Retries").filter({ visible: true }).first().click();
+    const retryErrorSeen = await seen(page.getByText(o.retryError).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
+    if (o.screenshot) await page.screenshot({ path: o.screenshot });
+    return { frontPage, passedShown, flakyShown, retryErrorSeen };
+  });
 }

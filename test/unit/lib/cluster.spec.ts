@@ -126,4 +126,16 @@ describe("lib/report", () => {
     expect(xml).to.contain('name="ok &lt;1&gt;"').and.contain('message="pod &quot;x&quot; &amp; node"');
     expect((xml.match(/<testsuite /g) ?? []).length).to.equal(2);
   });
+
+  it("writes a flaky test as passed with a <flakyFailure> per failed attempt, and earlier attempts of a failed one as <rerunFailure>", () => {
+    const xml = junitXml([
+      { category: "Core.A", title: "flaky", fullTitle: "Core.A › flaky", file: "f", state: "flaky", durationMs: 10, attempts: 2, failedAttempts: ["ErrImagePull on node w1"] },
+      { category: "Core.A", title: "bad", fullTitle: "Core.A › bad", file: "f", state: "failed", durationMs: 5, attempts: 2, error: "second", failedAttempts: ["first"] },
+      { category: "Core.A", title: "lb", fullTitle: "Core.A › lb", file: "f", state: "skipped", durationMs: 0, attempts: 1, reason: "no load balancer" },
+    ]);
+    expect(xml).to.match(/<testsuites [^>]*tests="3" failures="1" errors="0" skipped="1"/);
+    expect(xml).to.match(/name="flaky"[^>]*>\s*<flakyFailure message="ErrImagePull on node w1"\/>\s*<\/testcase>/);
+    expect(xml).to.match(/name="bad"[^>]*>\s*<failure message="second"\/>\s*<rerunFailure message="first"\/>\s*<\/testcase>/);
+    expect(xml).to.contain('<skipped message="no load balancer"/>');
+  });
 });
