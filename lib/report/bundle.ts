@@ -1,10 +1,12 @@
 // The failure bundle attached to a failed test: what was applied, what the namespace's events say, each
-// pod as the API sees it, current and previous container logs, and the involved nodes' conditions.
+// pod described (kubectl-describe style) and as the API sees it, current and previous container logs, and the involved nodes' conditions.
 // Everything goes through redaction.
 import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { redactObject, redactText } from "./redact.js";
+import { describePod } from "./describe.js";
 
+const iso = (t: Date | string | undefined) => (t ? new Date(t).toISOString() : "");
 const dump = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1, skipInvalid: true });
 
 export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s.KubernetesObject[]): Promise<Record<string, string>> {
@@ -17,10 +19,11 @@ export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s
   );
   out["events.txt"] =
     events
-      .map((e) => `${(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp)?.toString() ?? ""}  ${e.type}  ${e.reason}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`)
+      .map((e) => `${iso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp)}  ${e.type}  ${e.reason}${(e.count ?? 0) > 1 ? ` (x${e.count})` : ""}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`)
       .join("\n") || "no events";
 
   const pods = (await core.listNamespacedPod({ namespace: ns }).catch(() => ({ items: [] as k8s.V1Pod[] }))).items;
+  out["pods-describe.txt"] = pods.map((p) => describePod(p, events)).join("\n\n") || "no pods";
   out["pods.yaml"] = pods.map((p) => dump(redactObject({ ...p, metadata: { ...p.metadata, managedFields: undefined } }))).join("---\n") || "# no pods\n";
 
   const logs: string[] = [];

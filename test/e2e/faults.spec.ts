@@ -245,6 +245,8 @@ describe("faults on demand", function () {
       await w.create(linuxPod("crasher"));
       const p = await waits.podMatches(kc, ns(), "crasher", "to crash-loop", { timeoutMs, allowReasons: ["CrashLoopBackOff"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff");
       const cs = containerStatus(p);
+      // As a kubelet does: the first exit is restarted at once, the second one backs off 10 s.
+      expect(cs.restartCount).to.equal(1);
       expect(cs.lastState!.terminated).to.include({ exitCode: 1, reason: "Error" });
       expect(cs.state!.waiting!.message).to.match(/^back-off 10s restarting failed container=c pod=crasher_/);
       expect(await w.logs("crasher")).to.equal("fatal: unrecoverable error, exiting\n");
@@ -255,7 +257,7 @@ describe("faults on demand", function () {
 
       await faults.clear();
       const up = await waits.podReady(kc, ns(), "crasher", { timeoutMs, allowReasons: ["CrashLoopBackOff"] });
-      expect(containerStatus(up).restartCount).to.equal(1);
+      expect(containerStatus(up).restartCount).to.equal(2);
       expect((await w.exec("crasher", ["hostname"])).stdout).to.equal("crasher\n");
     });
   });

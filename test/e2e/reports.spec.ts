@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../support/local-cluster.js";
+import { FaultSwitch } from "../support/dataplane.js";
 import { inspectReport, chromiumPath } from "../support/report-browser.js";
 import { stateDir } from "../../localcluster/paths.js";
 
@@ -127,3 +128,60 @@ describe("reports", function () {
     expect(seen.attachmentSeen).to.equal(true);
   });
 });
+
+describe("reports: the failure bundle of a crash-looping pod", function () {
+  this.timeout(180_000);
+  let dir: string;
+  let bundle: Record<string, string>;
+  const faults = new FaultSwitch();
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hc-bundle-"));
+    await faults.add("container-crashes", { pod: "multi-container-emptydir*" });
+    let r: ReturnType<typeof cli>;
+    try {
+      r = cli(["run", "--category", "Core.Workloads", "--grep", "emptyDir", "--report-dir", dir]);
+    } finally {
+      await faults.clear();
+    }
+    expect(r.code, r.stderr).to.equal(1);
+    bundle = failureBundleOf(join(dir, "allure-results"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("attaches the manifests applied, the namespace's events (with the node), and the node's conditions", () => {
+    expect(Object.keys(bundle)).to.have.members(["manifests-applied.yaml", "events.txt", "pods-describe.txt", "pods.yaml", "container-logs.txt", "node-conditions.txt"]);
+    expect(bundle["manifests-applied.yaml"]).to.match(/^kind: Pod$/m).and.match(/^  name: multi-container-emptydir$/m);
+    expect(bundle["events.txt"]).to.match(/^\S+Z  Warning  BackOff( \(x\d+\))?  Pod\/multi-container-emptydir \(node hc-win20\d\d-\d\): Back-off restarting failed container/m);
+    expect(bundle["node-conditions.txt"]).to.match(/^hc-win20\d\d-\d \(windows 10\.0\.\d+\) taints: os=windows:NoSchedule$/m).and.match(/^  Ready=True KubeletReady/m);
+  });
+
+  it("describes each pod: node, the crash-looping container's state, last state and restart count, and the pod's events", () => {
+    const d = bundle["pods-describe.txt"];
+    expect(d).to.match(/^Node: +hc-win20\d\d-\d\/127\.\d+\.\d+\.\d+$/m);
+    expect(d).to.match(/^  writer:\n(    .*\n)*    State: +Waiting: CrashLoopBackOff — back-off 10s restarting failed container=writer/m);
+    expect(d).to.match(/^    Last state: +Terminated: Error \(exit code 1\)/m);
+    expect(d).to.match(/^    Restart count: +1$/m);
+    expect(d).to.match(/^Events:\n(  .*\n)*  Warning  BackOff/m);
+  });
+
+  it("carries the current and the previous container's logs", () => {
+    const logs = bundle["container-logs.txt"];
+    expect(logs).to.match(/^===== multi-container-emptydir\/writer =====\nfatal: unrecoverable error, exiting$/m);
+    expect(logs).to.match(/^===== multi-container-emptydir\/writer \(previous\) =====\nfatal: unrecoverable error, exiting$/m);
+  });
+});
+
+/** The failed test's afterEach attachments (the failure bundle), by name → content. */
+function failureBundleOf(resultsDir: string): Record<string, string> {
+  const files = readdirSync(resultsDir);
+  const failed = files.filter((f) => f.endsWith("-result.json")).map((f) => JSON.parse(readFileSync(join(resultsDir, f), "utf8"))).filter((r) => r.status === "failed");
+  expect(failed, "exactly one failed result").to.have.length(1);
+  const out: Record<string, string> = {};
+  for (const f of files.filter((f) => f.endsWith("-container.json"))) {
+    const c = JSON.parse(readFileSync(join(resultsDir, f), "utf8"));
+    if (!c.children.includes(failed[0].uuid)) continue;
+    for (const a of c.afters ?? []) for (const s of a.steps ?? []) for (const x of s.attachments ?? []) out[x.name] = readFileSync(join(resultsDir, x.source), "utf8");
+  }
+  return out;
+}
+

@@ -61,7 +61,12 @@ export async function inspectFlakyTest(
     const flakyShown = await seen(page.getByText("Flaky", { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
     await page.getByText("Retries").filter({ visible: true }).first().click();
     const retryErrorSeen = await seen(page.getByText(o.retryError).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
-    if (o.screenshot) await page.screenshot({ path: o.screenshot });
+    if (o.screenshot) {
+      // Expanded, the retry shows its whole error: what a reader opens first.
+      await page.getByText(/^Retry 1 of/).first().click().catch(() => undefined);
+      await page.getByText("Error", { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+      await page.screenshot({ path: o.screenshot });
+    }
     return { frontPage, passedShown, flakyShown, retryErrorSeen };
   });
 }

@@ -345,8 +345,14 @@ export class PodRuntime {
       this.updatePhase(r);
       return c.init ? false : true;
     }
-    const backoff = Math.min(10_000 * 2 ** Math.min(c.restartCount, 5), 300_000);
     this.queueStatus(r);
+    // The kubelet restarts a container at once the first time it exits (it is not in back-off yet), then backs off
+    // 10 s, 20 s, 40 s … up to 5 min, showing CrashLoopBackOff while it waits.
+    if (c.restartCount === 0) {
+      this.later(r, 500, () => this.restart(r, c));
+      return false;
+    }
+    const backoff = Math.min(10_000 * 2 ** Math.min(c.restartCount - 1, 5), 300_000);
     this.later(r, 500, async () => {
       if (r.terminating) return;
       c.lastState = c.state;

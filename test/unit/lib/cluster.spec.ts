@@ -12,6 +12,7 @@ import { tolerates, untoleratedTaints } from "../../../lib/cluster/diagnose.js";
 import { podTrouble } from "../../../lib/cluster/waits.js";
 import { redactObject, redactText, REDACTED } from "../../../lib/report/redact.js";
 import { junitXml } from "../../../lib/report/junit.js";
+import { describePod } from "../../../lib/report/describe.js";
 
 describe("lib/cluster", () => {
   describe("exitCodeOf", () => {
@@ -137,5 +138,58 @@ describe("lib/report", () => {
     expect(xml).to.match(/name="flaky"[^>]*>\s*<flakyFailure message="ErrImagePull on node w1"\/>\s*<\/testcase>/);
     expect(xml).to.match(/name="bad"[^>]*>\s*<failure message="second"\/>\s*<rerunFailure message="first"\/>\s*<\/testcase>/);
     expect(xml).to.contain('<skipped message="no load balancer"/>');
+  });
+
+  it("describes a pod as kubectl would: node, states and last states, conditions, its own events; env values never shown", () => {
+    const pod = {
+      metadata: { name: "web-1", namespace: "hc-x" },
+      spec: {
+        nodeName: "hc-win2022-1",
+        os: { name: "windows" },
+        nodeSelector: { "kubernetes.io/os": "windows" },
+        tolerations: [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }],
+        containers: [
+          {
+            name: "web",
+            image: "mcr.microsoft.com/windows/servercore:ltsc2022",
+            env: [{ name: "PASSWORD", value: "hunter2" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "token" } } }],
+            livenessProbe: { httpGet: { path: "/healthz", port: 80 }, periodSeconds: 2 },
+          },
+        ],
+      },
+      status: {
+        phase: "Running",
+        hostIP: "10.0.0.4",
+        podIP: "10.244.3.2",
+        conditions: [{ type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]" }],
+        containerStatuses: [
+          {
+            name: "web",
+            image: "x",
+            imageID: "",
+            ready: false,
+            restartCount: 3,
+            state: { waiting: { reason: "CrashLoopBackOff", message: "back-off 40s restarting failed container" } },
+            lastState: { terminated: { exitCode: 1, reason: "Error", startedAt: new Date(0), finishedAt: new Date(1000) } },
+          },
+        ],
+      },
+    } as unknown as k8s.V1Pod;
+    const events = [
+      { involvedObject: { kind: "Pod", name: "web-1" }, type: "Warning", reason: "BackOff", count: 4, source: { component: "kubelet", host: "hc-win2022-1" }, message: "Back-off restarting failed container web" },
+      { involvedObject: { kind: "Pod", name: "other" }, type: "Normal", reason: "Pulled", message: "not this pod" },
+    ] as unknown as k8s.CoreV1Event[];
+    const text = describePod(pod, events);
+    expect(text).to.match(/^Node: +hc-win2022-1\/10\.0\.0\.4$/m);
+    expect(text).to.match(/^Tolerations: +os=windows:NoSchedule$/m);
+    expect(text).to.match(/^ {4}State: +Waiting: CrashLoopBackOff — back-off 40s/m);
+    expect(text).to.match(/^ {4}Last state: +Terminated: Error \(exit code 1\)/m);
+    expect(text).to.match(/^ {4}Restart count: +3$/m);
+    expect(text).to.match(/^ {4}Liveness: +http-get HTTP:\/\/:80\/healthz .*period=2s/m);
+    expect(text).to.match(/^ {2}Ready +False  ContainersNotReady: containers with unready status: \[web\]$/m);
+    expect(text).to.match(/^ {2}Warning  BackOff \(x4\)  kubelet@hc-win2022-1: Back-off restarting failed container web$/m);
+    expect(text).not.to.contain("not this pod");
+    expect(text).to.contain("PASSWORD (set in the manifest); TOKEN from Secret s/token").and.not.contain("hunter2");
+    expect(describePod({ metadata: { name: "p" }, spec: { containers: [] } } as unknown as k8s.V1Pod, [])).to.match(/^Node: +<none> \(not scheduled\)$/m);
   });
 });
