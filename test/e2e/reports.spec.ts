@@ -5,12 +5,34 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "../support/local-cluster.js";
+import { spawn, type ChildProcess } from "node:child_process";
+import { cli, expectOneLineError } from "../support/local-cluster.js";
+import { freePort } from "../../localcluster/processes.js";
+import { repoRoot } from "../../localcluster/paths.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { inspectReport, chromiumPath } from "../support/report-browser.js";
 import { stateDir } from "../../localcluster/paths.js";
 
 const failing = "keeps Linux workloads off Windows nodes by taint";
+
+/** Resolves when the child prints `line`; fails at once if it exits first, or after `ms`. */
+function printed(child: ChildProcess, line: string, ms: number): Promise<void> {
+  let out = "";
+  return new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no "${line}" within ${ms} ms; stdout: ${out}`)), ms);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes(line)) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`exited ${code} before printing "${line}"; stdout: ${out}`));
+    });
+  });
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -118,6 +140,36 @@ describe("reports", function () {
     const none = cli(["run", "--category", "Core.Nodes", "--rerun-failed", join(dir, "rerun", "summary.json"), "--report-dir", join(dir, "rerun2")]);
     expect(none.code).to.equal(0);
     expect(none.stderr).to.contain("nothing to re-run");
+  });
+
+  it("`report` regenerates the HTML from the results without adding the run to the history again", () => {
+    const history = readFileSync(join(dir, "r", "history.jsonl"), "utf8");
+    rmSync(join(dir, "r", "html"), { recursive: true });
+    const r = cli(["report", "--report-dir", join(dir, "r")]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim()).to.equal(join(dir, "r", "html", "index.html"));
+    expect(readFileSync(join(dir, "r", "html", "index.html"), "utf8")).to.contain("<html");
+    // The regenerated report still knows this run's failed test, and the trend source is untouched.
+    expect(readFileSync(join(dir, "r", "html", "widgets", "categories.json"), "utf8")).to.contain("Product defects (the cluster)").and.contain(failing);
+    expect(readFileSync(join(dir, "r", "history.jsonl"), "utf8")).to.equal(history);
+    expectOneLineError(cli(["report", "--report-dir", join(dir, "nothing-here")]), /^hybrid-conformance: no allure-results in .*nothing-here: run `hybrid-conformance run --report-dir /);
+    expectOneLineError(cli(["report", "--report-dir", join(dir, "r"), "--serve", "--port", "http"]), /--port.*expected a port number, got "http"/);
+  });
+
+  it("`report --serve` serves the report on 127.0.0.1 until interrupted", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "report", "--report-dir", join(dir, "r"), "--serve", "--port", String(port)], { cwd: repoRoot });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    try {
+      await printed(child, `serving http://127.0.0.1:${port}/`, 60_000);
+      const page = await fetch(`http://127.0.0.1:${port}/`);
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.contain("<html");
+      expect((await fetch(`http://127.0.0.1:${port}/..%2fjunit.xml`)).status, "no path escapes the report directory").to.equal(404);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).to.equal(0);
   });
 
   it("renders in headless Chromium: suites, the failed test and its attachment", async function () {

@@ -2,7 +2,7 @@
 // served over HTTP on 127.0.0.1, and reports what a reader would see.
 import { chromium, type Page } from "playwright-core";
 import { existsSync } from "node:fs";
-import { serveDir } from "./static-server.js";
+import { serveDir } from "../../lib/report/static-server.js";
 
 export const chromiumPath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 
