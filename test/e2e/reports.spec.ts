@@ -237,3 +237,41 @@ function failureBundleOf(resultsDir: string): Record<string, string> {
   return out;
 }
 
+describe("reports: redaction of a test that handles a Secret", function () {
+  this.timeout(180_000);
+  const secretValue = "not-a-real-password"; // fixtures/config-env-volumes.yaml
+  let dir: string;
+  const faults = new FaultSwitch();
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hc-redact-"));
+    // Healthy: the test reads the Secret through env and a volume and compares (its steps say "value not shown").
+    const ok = cli(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "passed")]);
+    expect(ok.code, ok.stderr).to.equal(0);
+    // Failed: the pod never starts, so the failure bundle carries the applied Secret manifest.
+    await faults.add("image-pull-fails", { namespace: "hc-*" });
+    try {
+      const bad = cli(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "failed")]);
+      expect(bad.code, bad.stderr).to.equal(1);
+    } finally {
+      await faults.clear();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("puts the Secret into the failure bundle with its data redacted", () => {
+    const bundle = failureBundleOf(join(dir, "failed", "allure-results"));
+    expect(bundle["manifests-applied.yaml"]).to.match(/^kind: Secret$/m).and.match(/^  password: <redacted>$/m);
+    expect(bundle["pods-describe.txt"]).to.contain("APP_PASSWORD from Secret win-secret");
+  });
+
+  it("never writes the Secret's value, plain or base64, into any file of either report", () => {
+    const forms = [secretValue, Buffer.from(secretValue).toString("base64")];
+    const files = [...filesUnder(join(dir, "passed")), ...filesUnder(join(dir, "failed"))];
+    expect(files.length).to.be.greaterThan(20);
+    for (const f of files) {
+      const text = readFileSync(f, "latin1");
+      for (const form of forms) expect(text.includes(form), `${f} contains the Secret's value`).to.equal(false);
+    }
+  });
+});
+
