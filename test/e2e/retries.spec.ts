@@ -3,32 +3,16 @@
 // summary.json, JUnit (<flakyFailure>), the Allure results (one test, a failed retry with its failure bundle,
 // statusDetails.flaky) and the HTML a reader opens; and --fail-on-flaky must turn it into exit 1.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, type CliResult } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { inspectFlakyTest } from "../support/report-browser.js";
+import { allureResults, failureBundle } from "../support/allure-results.js";
 
 const test = "reports a Windows pod's status fields";
 const args = (dir: string) => ["run", "--category", "Core.Workloads", "--grep", test, "--retries", "2", "--report-dir", dir];
-
-interface Result {
-  status: string;
-  historyId: string;
-  fullName: string;
-  statusDetails?: { message?: string; flaky?: boolean };
-  uuid: string;
-}
-interface Container {
-  children: string[];
-  afters: { steps: { attachments: { name: string; source: string }[] }[] }[];
-}
-
-const readJson = (dir: string, suffix: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith(suffix))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")));
 
 describe("retries: a test that passes on retry is reported flaky", function () {
   this.timeout(180_000);
@@ -72,7 +56,8 @@ describe("retries: a test that passes on retry is reported flaky", function () {
   });
 
   it("gives Allure one test: the failed attempt as a retry with its failure bundle, the pass marked flaky", () => {
-    const results = readJson(join(dir, "r", "allure-results"), "-result.json") as Result[];
+    const resultsDir = join(dir, "r", "allure-results");
+    const results = allureResults(resultsDir);
     expect(results.map((r) => r.status).sort()).to.deep.equal(["failed", "passed"]);
     expect(new Set(results.map((r) => r.historyId)).size, "both attempts share one identity, so Allure groups them").to.equal(1);
     const failed = results.find((r) => r.status === "failed")!;
@@ -81,15 +66,11 @@ describe("retries: a test that passes on retry is reported flaky", function () {
     expect(failed.statusDetails?.flaky).not.to.equal(true);
     expect(failed.statusDetails?.message).to.contain("ErrImagePull");
     // The failed attempt's afterEach attached the failure bundle (mocha leaves a retried attempt's state unset).
-    const containers = readJson(join(dir, "r", "allure-results"), "-container.json") as Container[];
-    const bundle = containers
-      .filter((c) => c.children.includes(failed.uuid))
-      .flatMap((c) => c.afters.flatMap((a) => a.steps.flatMap((s) => s.attachments)));
-    expect(bundle.map((a) => a.name)).to.include.members(["manifests-applied.yaml", "events.txt", "pods.yaml", "node-conditions.txt"]);
-    const events = readFileSync(join(dir, "r", "allure-results", bundle.find((a) => a.name === "events.txt")!.source), "utf8");
-    expect(events).to.match(/Failed.*servercore/);
-    const passedBundle = containers.filter((c) => c.children.includes(passed.uuid)).flatMap((c) => c.afters.flatMap((a) => a.steps));
-    expect(passedBundle, "the passing attempt gets no failure bundle").to.deep.equal([]);
+    const bundle = failureBundle(resultsDir, failed);
+    expect(Object.keys(bundle)).to.include.members(["manifests-applied.yaml", "events.txt", "pods-describe.txt", "pods.yaml", "node-conditions.txt"]);
+    expect(bundle["events.txt"]).to.match(/Failed.*servercore/);
+    expect(bundle["pods-describe.txt"]).to.match(/State: +Waiting: (ErrImagePull|ImagePullBackOff)/);
+    expect(failureBundle(resultsDir, passed), "the passing attempt gets no failure bundle").to.deep.equal({});
   });
 
   it("shows the HTML reader one passed test marked Flaky, with the failed attempt and its error under Retries", async () => {
