@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import * as k8s from "@kubernetes/client-node";
 import { up, down, liveness } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
+import { portArg } from "./args.js";
 
 const say = (l: string) => process.stdout.write(l + "\n");
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -87,12 +88,6 @@ export function clusterCommand(): Command {
       say(r.cleared.length ? `cleared ${r.cleared.map((f: { id: string; name: string }) => `${f.id} ${f.name}`).join(", ")}` : "no matching fault was active");
     });
   return cluster;
-}
-
-function portArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserFacingError(`--apiserver-port: ${JSON.stringify(v)} is not a port number`);
-  return n;
 }
 
 function positiveInt(v: string): number {

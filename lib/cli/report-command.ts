@@ -1,11 +1,12 @@
 // `hybrid-conformance report`: regenerate the HTML report from a run's allure-results, or serve it.
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateHtml } from "../report/allure.js";
 import { serveDir } from "../report/static-server.js";
 import { UserFacingError } from "../errors.js";
+import { portArg } from "./args.js";
 
 export function reportCommand(): Command {
   return new Command("report")
@@ -13,11 +14,7 @@ export function reportCommand(): Command {
     .option("--report-dir <dir>", "the run's report directory", "reports/latest")
     .option("--history-file <file>", "Allure history (JSONL) for trends (default: <report-dir>/history.jsonl); read, never changed")
     .option("--serve", "serve the report on 127.0.0.1 until interrupted")
-    .option("--port <n>", "port for --serve (default: a free one)", (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`expected a port number, got ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option("--port <n>", "port for --serve (default: a free one)", portArg)
     .action(async (o: { reportDir: string; historyFile?: string; serve?: boolean; port?: number }) => {
       const dir = resolve(o.reportDir);
       const results = join(dir, "allure-results");

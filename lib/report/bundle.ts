@@ -4,9 +4,8 @@
 import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { redactObject, redactText } from "./redact.js";
-import { describePod } from "./describe.js";
+import { describePod, isoTime } from "./describe.js";
 
-const iso = (t: Date | string | undefined) => (t ? new Date(t).toISOString() : "");
 const dump = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1, skipInvalid: true });
 
 export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s.KubernetesObject[]): Promise<Record<string, string>> {
@@ -19,7 +18,7 @@ export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s
   );
   out["events.txt"] =
     events
-      .map((e) => `${iso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp)}  ${e.type}  ${e.reason}${(e.count ?? 0) > 1 ? ` (x${e.count})` : ""}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`)
+      .map((e) => `${isoTime(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp, "")}  ${e.type}  ${e.reason}${(e.count ?? 0) > 1 ? ` (x${e.count})` : ""}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`)
       .join("\n") || "no events";
 
   const pods = (await core.listNamespacedPod({ namespace: ns }).catch(() => ({ items: [] as k8s.V1Pod[] }))).items;

@@ -4,7 +4,9 @@
 import type * as k8s from "@kubernetes/client-node";
 import { redactText } from "./redact.js";
 
-const when = (t: Date | string | undefined) => (t ? new Date(t).toISOString() : "?");
+/** An API timestamp (Date or string) as ISO 8601, or `missing` when absent. */
+export const isoTime = (t: Date | string | undefined, missing = "?") => (t ? new Date(t).toISOString() : missing);
+const when = (t: Date | string | undefined) => isoTime(t);
 
 function containerState(s: k8s.V1ContainerState | undefined): string {
   if (!s) return "Waiting (no status yet)";
