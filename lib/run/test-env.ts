@@ -9,7 +9,9 @@ import { runContext, labels, type RunContext } from "./context.js";
 import { budgets, type Budgets } from "./budgets.js";
 import { CleanupRegistry } from "./cleanup.js";
 import { apply } from "../cluster/api.js";
+import { explainRefusal } from "../cluster/refusal.js";
 import { waits, type PodWaitOptions } from "../cluster/waits.js";
+import { waitFor, type Condition, type WaitOptions } from "../cluster/wait.js";
 import { execInPod, type ExecOutput } from "../cluster/exec.js";
 import { loadFixtures, renderFixture } from "../fixtures/index.js";
 import type { NodeInfo } from "../preflight/types.js";
@@ -23,10 +25,20 @@ export interface TestEnv {
   readonly budgets: Budgets;
   readonly core: k8s.CoreV1Api;
   step<T>(name: string, f: () => Promise<T> | T): Promise<T>;
-  /** Renders fixtures (scheduling guard, run labels, per-run names) and applies them. */
-  deploy(fixtures: string | string[], opts?: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void }): Promise<k8s.KubernetesObject[]>;
-  /** Applies ready-made objects in the test namespace (they still get the run labels). */
+  /**
+   * Renders fixtures — by name, or objects a suite loaded and adapted first — for this test: the scheduling guard,
+   * the test namespace, the run's labels, per-run names for cluster-scoped objects and every reference to them.
+   */
+  render(fixtures: FixtureSource, opts?: { build?: string }): k8s.KubernetesObject[];
+  /** Renders (as `render`), lets `mutate` adjust the objects, and applies them in order. */
+  deploy(fixtures: FixtureSource, opts?: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void }): Promise<k8s.KubernetesObject[]>;
+  /**
+   * Applies one object in the test namespace (it gets the run labels and is cleaned up after the test). A refusal
+   * throws a Refused naming the object and the API server's one-line answer.
+   */
   apply<T extends k8s.KubernetesObject>(obj: T): Promise<T>;
+  /** Applies rendered objects in order (each as `apply`). */
+  applyAll(objs: k8s.KubernetesObject[]): Promise<k8s.KubernetesObject[]>;
   wait: BoundWaits;
   exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecOutput>;
   logs(pod: string, container: string, opts?: { previous?: boolean; tailLines?: number }): Promise<string>;
@@ -37,7 +49,12 @@ export interface TestEnv {
   track(obj: k8s.KubernetesObject): void;
 }
 
+/** Fixture files by name, or fixture objects already loaded (and adapted by the suite). */
+export type FixtureSource = string | string[] | k8s.KubernetesObject[];
+
 type BoundWaits = {
+  /** The one condition-style wait (lib/cluster/wait.ts); the named waits below are conditions ready-made. Default budget: pod start. */
+  for<R, T extends k8s.KubernetesObject = k8s.KubernetesObject>(condition: Condition<R, T>, o?: Partial<WaitOptions<R>>): Promise<R>;
   podReady(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
   podRunning(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
   podFinished(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
@@ -47,6 +64,8 @@ type BoundWaits = {
   podsReady(selector: string, count: number, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
   podsMatch(selector: string, what: string, test: (pods: k8s.V1Pod[]) => boolean, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
   podsGone(names: string[]): Promise<true>;
+  /** The pod keeps a property for `ms` (fails the moment `broken` names a problem). */
+  podHolds(name: string, what: string, ms: number, broken: (p: k8s.V1Pod) => string | undefined): Promise<k8s.V1Pod>;
   deploymentAvailable(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Deployment>;
   endpoints(service: string, accept: (ips: string[]) => boolean, describe: string): Promise<string[]>;
   event(object: string, reason: string, matching?: (e: k8s.CoreV1Event) => boolean): Promise<k8s.CoreV1Event>;
@@ -85,8 +104,9 @@ export function useTestEnv(category: string, feature = category): TestEnv {
       budgets: b,
       core,
       step: (name, f) => allure.step(name, async () => f()) as Promise<never>,
-      async deploy(fixtures, opts = {}) {
-        const objs = renderFixture(loadFixtures(...(Array.isArray(fixtures) ? fixtures : [fixtures])), {
+      render(fixtures, opts = {}) {
+        const objects = typeof fixtures === "string" ? loadFixtures(fixtures) : fixtures.every((f) => typeof f === "string") ? loadFixtures(...(fixtures as string[])) : (fixtures as k8s.KubernetesObject[]);
+        return renderFixture(objects, {
           caps: ctx.caps,
           namespace: ns,
           labels: runLabels,
@@ -94,7 +114,13 @@ export function useTestEnv(category: string, feature = category): TestEnv {
           registryOverrides: ctx.options.registryOverrides,
           nameSuffix: `${ctx.runId}-${testId}`,
         });
+      },
+      async deploy(fixtures, opts = {}) {
+        const objs = env.render(fixtures, { build: opts.build });
         opts.mutate?.(objs);
+        return env.applyAll(objs);
+      },
+      async applyAll(objs) {
         const out: k8s.KubernetesObject[] = [];
         for (const o of objs) out.push(await env.apply(o));
         return out;
@@ -104,9 +130,10 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         if (o.kind !== "Namespace" && !isClusterScoped(o.kind) && !o.metadata?.namespace) o.metadata!.namespace = ns;
         applied.push(o);
         cleanup.track(o);
-        return apply(ctx.kc, o);
+        return explainRefusal(o, () => apply(ctx.kc, o));
       },
       wait: {
+        for: (c, o) => waitFor(ctx.kc, c, { timeoutMs: b.podStartMs, ...o }),
         podReady: (n, o) => waits.podReady(ctx.kc, ns, n, podOpts(o)),
         podRunning: (n, o) => waits.podRunning(ctx.kc, ns, n, podOpts(o)),
         podFinished: (n, o) => waits.podFinished(ctx.kc, ns, n, podOpts(o)),
@@ -116,6 +143,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         podsReady: (s, c, o) => waits.podsReady(ctx.kc, ns, s, c, podOpts(o)),
         podsMatch: (s, what, t, o) => waits.podsMatch(ctx.kc, ns, s, what, podOpts(o), t),
         podsGone: (names) => waits.podsGone(ctx.kc, ns, names, b.podDeleteMs),
+        podHolds: (n, what, ms, broken) => waits.podHolds(ctx.kc, ns, n, what, ms, broken),
         deploymentAvailable: (n, o) => waits.deploymentAvailable(ctx.kc, ns, n, podOpts(o)),
         endpoints: (svc, accept, describe) => waits.endpointsReady(ctx.kc, ns, svc, accept, describe, b.podStartMs),
         event: (obj, reason, matching) => waits.event(ctx.kc, ns, obj, reason, b.podStartMs, matching),

@@ -6,8 +6,6 @@
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, toYaml } from "../../lib/run/test-env.js";
-import { labels } from "../../lib/run/context.js";
-import { renderFixture } from "../../lib/fixtures/guard.js";
 import {
   gmsaFieldCases,
   hostProcessCases,
@@ -43,14 +41,7 @@ describe("Core.Rejections", () => {
 
   /** A base pod rendered through the scheduling guard for this cluster and test namespace. */
   function basePod(base: "windows" | "linux"): k8s.V1Pod {
-    const { caps, options, runId } = env.ctx;
-    const [pod] = renderFixture([base === "windows" ? windowsPod() : linuxPod()], {
-      caps,
-      namespace: env.ns,
-      labels: { [labels.run]: runId, [labels.managed]: "hybrid-conformance" },
-      build: options.windowsBuild,
-      registryOverrides: options.registryOverrides,
-    });
+    const [pod] = env.render([base === "windows" ? windowsPod() : linuxPod()]);
     return pod as k8s.V1Pod;
   }
 
