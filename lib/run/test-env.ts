@@ -73,6 +73,17 @@ type BoundWaits = {
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 24).replace(/-$/, "");
 
+/**
+ * The report labels of a test in this category: epic (Core or Extended), feature, category, severity — Core
+ * checks gate a node pool's sign-off (critical), extended ones depend on the estate's needs (normal).
+ */
+export async function categoryLabels(category: string, o: { feature?: string; severity?: string } = {}): Promise<void> {
+  await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
+  await allure.feature(o.feature ?? category);
+  await allure.label("category", category);
+  await allure.severity(o.severity ?? (category.startsWith("Core.") ? "critical" : "normal"));
+}
+
 /** Declares the environment for the tests of one describe block (one category). */
 export function useTestEnv(category: string, feature = category): TestEnv {
   let state: { env: TestEnv; cleanup: CleanupRegistry; applied: k8s.KubernetesObject[] } | undefined;
@@ -90,11 +101,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const cleanup = new CleanupRegistry(ctx.kc);
     const applied: k8s.KubernetesObject[] = [];
     const core = ctx.kc.makeApiClient(k8s.CoreV1Api);
-    await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
-    await allure.feature(feature);
-    await allure.label("category", category);
-    // Core checks gate a node pool's sign-off; extended ones depend on the estate's needs.
-    await allure.severity(category.startsWith("Core.") ? "critical" : "normal");
+    await categoryLabels(category, { feature });
 
     const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
     const env: TestEnv = {

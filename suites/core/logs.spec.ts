@@ -9,6 +9,7 @@ import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { WEB_PAGE_TITLE, hasRequestFor, podRef, reach, requestLines, type PodSource } from "../../lib/checks/network.js";
 import { containerSummary, isRunning, isStarted, restarts } from "../../lib/checks/probes.js";
 import { configuredSources, logMonitorEntries, sourcesSeen } from "../../lib/checks/logs.js";
+import { categoryOf } from "../index.js";
 
 /** Log lines reach the API a moment after they are written: poll (bounded by the log-arrival budget) until `ok`. */
 async function logUntil(env: TestEnv, pod: string, container: string, ok: (log: string) => boolean, o: { previous?: boolean } = {}): Promise<string> {
@@ -32,8 +33,10 @@ async function requests(env: TestEnv, from: PodSource, to: PodSource, tag: strin
 
 const lineCount = (log: string) => log.split("\n").filter((l) => l.trim()).length;
 
-describe("Core.Logs", () => {
-  const env = useTestEnv("Core.Logs");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("shows the web server's request lines in the pod's log after the test's requests", async () => {
     await env.step("deploy win-webserver + windows-client", () => env.deploy(["win-webserver", "windows-client"]));

@@ -35,6 +35,7 @@ import {
   type PodSource,
   type Probe,
 } from "../../lib/checks/network.js";
+import { categoryOf } from "../index.js";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -84,8 +85,10 @@ async function clusterDomain(env: TestEnv, from: PodSource): Promise<string> {
   return domain ?? "cluster.local";
 }
 
-describe("Core.Network", () => {
-  const env = useTestEnv("Core.Network");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("serves the web page on each Windows pod's IP from a Linux pod", async () => {
     const w = await walkthrough(env, { linux: true });

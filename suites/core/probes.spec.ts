@@ -9,6 +9,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
 import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
+import { categoryOf } from "../index.js";
 
 /** Runs a command that must succeed (creating or deleting a probe's marker file). */
 async function run(env: TestEnv, pod: string, container: string, command: string[]): Promise<void> {
@@ -23,8 +24,10 @@ function unhealthy(env: TestEnv, pod: string, kind: "Liveness" | "Readiness" | "
   return env.step(`a "${kind} probe failed" (Unhealthy) event on ${pod}`, () => env.wait.event(pod, "Unhealthy", (e) => (e.message ?? "").startsWith(`${kind} probe failed`)));
 }
 
-describe("Core.Probes", () => {
-  const env = useTestEnv("Core.Probes");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes", async () => {
     const pod = "probes-readiness-exec";

@@ -21,6 +21,7 @@ import {
   type RejectionCase,
 } from "../../lib/fixtures/rejections.js";
 import { failureMessage, matchOutcome, show, submitPod, valueAt, type Expectation } from "../../lib/checks/rejections.js";
+import { categoryOf } from "../index.js";
 
 type Setter = (pod: k8s.V1Pod) => void;
 
@@ -36,8 +37,10 @@ interface Case {
   accepted?: (sent: k8s.V1Pod, answer: k8s.V1Pod) => string | undefined;
 }
 
-describe("Core.Rejections", () => {
-  const env = useTestEnv("Core.Rejections");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** A base pod rendered through the scheduling guard for this cluster and test namespace. */
   function basePod(base: "windows" | "linux"): k8s.V1Pod {

@@ -30,14 +30,17 @@ import {
 } from "../../lib/checks/workloads.js";
 import { cpuMillis, bytes } from "../../lib/checks/quantity.js";
 import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
+import { categoryOf } from "../index.js";
 
 const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], kind: string) => objs.find((o) => o.kind === kind) as T;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
 /** Shown in the report; node names are excluded from the history id (they may differ between runs). */
 const param = (name: string, value: string, excluded = false) => allure.parameter(name, value, excluded ? { excluded: true } : undefined);
 
-describe("Core.Workloads", () => {
-  const env = useTestEnv("Core.Workloads");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** Runs a command that must succeed; a failure names pod, container and what the container printed. */
   const run = async (pod: string, container: string, command: string[]) => {

@@ -31,10 +31,13 @@ import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.j
 import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPods, deploymentPodsReady } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const CRD = "gmsacredentialspecs.windows.k8s.io";
 
-describe("Extend.ActiveDirectory", () => {
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
   before(async function () {
     const { caps } = runContext();
     if (!caps.gmsa.crd) return skipWithReason(this, `GMSA is not set up on this cluster: the ${CRD} CRD is not installed (install the windows-gmsa webhook chart)`);
@@ -45,7 +48,7 @@ describe("Extend.ActiveDirectory", () => {
       );
     }
   });
-  const env = useTestEnv("Extend.ActiveDirectory");
+  const env = useTestEnv(CATEGORY);
 
   /** The credential spec in use: the user's (real domain) or the synthetic fixture's. */
   let source: { credspec: CredSpec; synthetic: boolean; secrets: string[] };

@@ -14,12 +14,15 @@ import { isFinished } from "../../lib/checks/extended.js";
 import { statusLine } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { podReached } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const SYSTEM = "NT AUTHORITY\\SYSTEM";
 const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
-describe("Extend.HostProcess", () => {
-  const env = useTestEnv("Extend.HostProcess");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   const namespaceLabels = async () => (await env.core.readNamespace({ name: env.ns })).metadata?.labels ?? {};
 

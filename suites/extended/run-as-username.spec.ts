@@ -10,11 +10,14 @@ import { isFinished, isRunning } from "../../lib/checks/extended.js";
 import { checkStep, explain } from "../../lib/run/steps.js";
 import { fatalSandboxEvent, podReached } from "../../lib/run/polled-waits.js";
 import { retryUntil } from "../../lib/cluster/wait.js";
+import { categoryOf } from "../index.js";
 
 const windowsOptions = (spec: k8s.V1PodSpec | k8s.V1Container) => ((spec.securityContext ??= {}).windowsOptions ??= {});
 
-describe("Extend.RunAsUserName", () => {
-  const env = useTestEnv("Extend.RunAsUserName");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** Runs `cmd /c echo %USERNAME%` in a running container and compares what it prints. */
   async function runsAs(pod: string, container: string, want: string, problems: string[]): Promise<void> {

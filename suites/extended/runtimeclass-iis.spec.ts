@@ -16,6 +16,7 @@ import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.j
 import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, explain, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPodsReady } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const REPLICAS = 2;
 
@@ -26,8 +27,10 @@ interface Target {
   existing?: string;
 }
 
-describe("Extend.RuntimeClass", () => {
-  const env = useTestEnv("Extend.RuntimeClass");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
   const nodeApi = () => env.kc.makeApiClient(k8s.NodeV1Api);
 
   /** The builds under test: one per Ready Windows build (or --windows-build), or the build --runtime-class selects. */
