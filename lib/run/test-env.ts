@@ -4,7 +4,6 @@
 import * as k8s from "@kubernetes/client-node";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
-import yaml from "js-yaml";
 import { runContext, labels, type RunContext } from "./context.js";
 import { budgets, type Budgets } from "./budgets.js";
 import { CleanupRegistry } from "./cleanup.js";
@@ -219,5 +218,3 @@ export function useTestEnv(category: string, feature = category): TestEnv {
 function isClusterScoped(kind: string | undefined): boolean {
   return ["Namespace", "Node", "RuntimeClass", "ClusterRole", "ClusterRoleBinding", "GMSACredentialSpec", "PersistentVolume", "StorageClass", "PriorityClass"].includes(kind ?? "");
 }
-
-export const toYaml = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1 });

@@ -5,7 +5,8 @@
 // every mismatch, each naming the field, what was sent and what came back.
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
-import { useTestEnv, toYaml } from "../../lib/run/test-env.js";
+import { useTestEnv } from "../../lib/run/test-env.js";
+import { toYaml } from "../../lib/report/yaml.js";
 import {
   gmsaFieldCases,
   hostProcessCases,
