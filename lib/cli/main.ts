@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { clusterCommand } from "./cluster-commands.js";
 import { runCommand, listCommand } from "./run-command.js";
 import { reportCommand } from "./report-command.js";
+import { cleanupCommand } from "./cleanup-command.js";
+import { compareCommand } from "./compare-command.js";
 import { UserFacingError } from "../errors.js";
 
 // `… | head`: a reader that stops early is not an error. Keep going rather than exit, so a run still cleans up.
@@ -19,6 +21,8 @@ program.addCommand(runCommand());
 program.addCommand(listCommand());
 program.addCommand(reportCommand());
 program.addCommand(clusterCommand());
+program.addCommand(cleanupCommand());
+program.addCommand(compareCommand());
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
 

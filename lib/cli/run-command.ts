@@ -11,6 +11,11 @@ import { assertAllowed, basePermissions, extendedPermissions } from "../prefligh
 import { setRunContext, type RunOptions } from "../run/context.js";
 import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
 import { sweepRun } from "../run/cleanup.js";
+import { keptNotice } from "../run/leftovers.js";
+import { inCluster, loadInClusterConfig } from "../cluster/in-cluster.js";
+import { withConfigFile } from "./config.js";
+import { signoffRecord, recordEnvironment, resetRecord } from "../run/record.js";
+import { compareRuns, formatComparison, comparisonEnvironment, readSummary, type Comparison, type RunSummary } from "../report/compare.js";
 import { junitXml } from "../report/junit.js";
 import { writeAllureExtras, generateHtml, finalizeResults } from "../report/allure.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
@@ -74,10 +79,11 @@ interface RunFlags {
   runtimeClass?: string;
   requireLoadBalancer?: boolean;
   credspec?: string;
+  baseline?: string;
 }
 
 export function runCommand(): Command {
-  return new Command("run")
+  return withConfigFile(new Command("run"))
     .description("run the conformance suites against a cluster (the embedded local cluster when no kubeconfig is given or found)")
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     .option("--context <name>", "kubeconfig context to use")
@@ -102,6 +108,7 @@ export function runCommand(): Command {
     })
     .option("--fail-on-flaky", "exit 1 when a test passed only on retry (release sign-off: a flaky node pool is not signed off)")
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
+    .option("--baseline <summary.json>", "compare with this earlier run (regressions, fixes, new/removed/slower tests, changed cluster facts); exit 1 on a regression")
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
     .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
@@ -131,6 +138,7 @@ export function listCommand(): Command {
 
 async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boolean; startedLocal: boolean }> {
   const files = flags.local ? [] : kubeconfigFiles(flags);
+  if (!files.length && !flags.local && inCluster()) return { kc: loadInClusterConfig(), local: false, startedLocal: false };
   if (!files.length) {
     if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
     const already = (await liveness()).state === "up";
@@ -155,6 +163,9 @@ async function run(flags: RunFlags): Promise<number> {
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
   const reportDir = resolve(flags.reportDir);
+  // Read now: the baseline may be the summary.json this run is about to overwrite.
+  const baseline = flags.baseline ? readSummary(flags.baseline, "--baseline") : undefined;
+  resetRecord();
   const { kc, local, startedLocal } = await target(flags);
   let interrupted = false;
   try {
@@ -205,13 +216,14 @@ async function run(flags: RunFlags): Promise<number> {
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
     const swept = await sweepRun(kc, runId, 120_000);
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
+    for (const l of await keptNotice(kc, runId).catch(() => [])) info(l);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 
     const failed = result.outcomes.some((o) => o.state === "failed" || (flags.failOnFlaky && o.state === "flaky"));
     const code = interrupted ? 3 : failed ? 1 : 0;
-    writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted });
-    writeAllureExtras(resultsDir, caps, runId);
+    const summary = writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted, baseline });
+    writeAllureExtras(resultsDir, caps, runId, { ...recordEnvironment(summary.record), ...(summary.comparison ? comparisonEnvironment(summary.comparison) : {}) });
     finalizeResults(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     const html = join(reportDir, "html");
     await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, resolve(flags.historyFile ?? join(reportDir, "history.jsonl"))).catch((e) =>
@@ -219,8 +231,9 @@ async function run(flags: RunFlags): Promise<number> {
     );
     const c = count(result.outcomes);
     info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (summary.comparison) for (const l of formatComparison(summary.comparison)) info(l);
     info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
-    return code;
+    return summary.comparison?.regressions.length ? Math.max(code, 1) : code;
   } finally {
     setRunContext(undefined);
     if (startedLocal) await down().catch(() => undefined);
@@ -248,7 +261,7 @@ function failedIn(file: string): string[] {
   return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);
 }
 
-function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean }) {
+function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean; baseline?: RunSummary }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "junit.xml"), junitXml(outcomes));
   const summary = {
@@ -266,6 +279,10 @@ function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: strin
       nodes: meta.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
     },
     tests: outcomes,
+    record: signoffRecord(meta.caps),
+    comparison: undefined as Comparison | undefined,
   };
+  if (meta.baseline) summary.comparison = compareRuns(meta.baseline, summary);
   writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
+  return summary;
 }
