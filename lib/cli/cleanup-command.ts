@@ -36,8 +36,7 @@ export function cleanupCommand(): Command {
     .option("--kept", "the namespaces (and cluster-scoped objects) --keep-on-failure kept; without it they are left alone")
     .addOption(new Option("--dry-run", "only print what would be removed (the default)").conflicts("yes"))
     .option("--yes", "remove what is listed (needs --run, --older-than or --kept)")
-    .option("--wait <duration>", "how long to wait for deletions to finish before explaining what holds them", durationMs, 120_000)
-    .addHelpText("after", "\nExamples:\n  hybrid-conformance cleanup                              # list every run's leftovers\n  hybrid-conformance cleanup --older-than 2h --yes        # remove what runs older than 2 h left (a crashed nightly)\n  hybrid-conformance cleanup --kept --run r1a2b3c --yes   # remove the namespaces --keep-on-failure kept")
+    .addOption(new Option("--wait <duration>", "how long to wait for deletions to finish before explaining what holds them").argParser(durationMs).default(120_000, "2m"))
     .action(async (flags: CleanupFlags) => {
       process.exitCode = await cleanup(flags);
     });

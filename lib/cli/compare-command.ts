@@ -7,7 +7,6 @@ export function compareCommand(): Command {
     .description("compare two runs' summary.json: regressions (passed → failed), fixes, new and removed tests, tests >50% slower, changed cluster facts; exit 1 on any regression")
     .argument("<baseline>", "summary.json of the last good run")
     .argument("<current>", "summary.json of the run to sign off")
-    .addHelpText("after", "\nExample:\n  hybrid-conformance compare reports/2026-11-01/summary.json reports/latest/summary.json")
     .action((baseline: string, current: string) => {
       const c = compareRuns(readSummary(baseline, "baseline"), readSummary(current, "current run"));
       for (const l of formatComparison(c)) process.stdout.write(l + "\n");
