@@ -1,26 +1,19 @@
-// `hybrid-conformance run` and `list`: select suites, find the cluster (the embedded one by default),
-// preflight it, run the suites, write the reports, and exit 0 / 1 / 2 / 3.
+// `hybrid-conformance run` and `list`: the flags, then the run's phases (lib/run/plan, target, lib/preflight,
+// lib/run/execute, lib/report/reporter), and exit 0 / 1 / 2 / 3.
 import { Command, Option, InvalidArgumentError } from "commander";
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import * as k8s from "@kubernetes/client-node";
 import { catalogue, select } from "../../suites/index.js";
-import { kubeconfigFiles, loadKubeConfig } from "../cluster/kubeconfig.js";
-import { discover, assertTestable } from "../preflight/discover.js";
-import { assertAllowed, basePermissions, extendedPermissions } from "../preflight/access.js";
-import { setRunContext, type RunOptions } from "../run/context.js";
-import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
-import { sweepRun } from "../run/cleanup.js";
-import { keptNotice } from "../run/leftovers.js";
-import { inCluster, loadInClusterConfig } from "../cluster/in-cluster.js";
-import { withConfigFile } from "./config.js";
-import { signoffRecord, recordEnvironment, resetRecord } from "../run/record.js";
-import { compareRuns, formatComparison, comparisonEnvironment, readSummary, type Comparison, type RunSummary } from "../report/compare.js";
-import { junitXml } from "../report/junit.js";
-import { writeAllureExtras, generateHtml, finalizeResults } from "../report/allure.js";
-import { up, down, liveness } from "../../localcluster/cluster.js";
+import type { RunOptions } from "../run/context.js";
+import { runMocha } from "../run/mocha-runner.js";
+import { plan } from "../run/plan.js";
+import { target } from "../run/target.js";
+import { preflight } from "../preflight/preflight.js";
+import { execute } from "../run/execute.js";
+import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { readCredSpecFile } from "../checks/gmsa.js";
+import { withConfigFile } from "./config.js";
+import { readSummary, compareRuns } from "../report/compare.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -136,153 +129,43 @@ export function listCommand(): Command {
     });
 }
 
-async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boolean; startedLocal: boolean }> {
-  const files = flags.local ? [] : kubeconfigFiles(flags);
-  if (!files.length && !flags.local && inCluster()) return { kc: loadInClusterConfig(), local: false, startedLocal: false };
-  if (!files.length) {
-    if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
-    const already = (await liveness()).state === "up";
-    const r = await up({ log: info });
-    if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(r.kubeconfig);
-    return { kc, local: true, startedLocal: !already };
-  }
-  const kc = loadKubeConfig(files, flags.context);
-  return { kc, local: kc.getCurrentContext() === "hybrid-local", startedLocal: false };
+/** Flags → the options the suites read (lib/run/context.ts). */
+function runOptions(flags: RunFlags, reportDir: string): RunOptions {
+  return {
+    suite: flags.suite,
+    categories: flags.category ?? [],
+    grep: flags.grep,
+    windowsBuild: flags.windowsBuild,
+    reportDir,
+    keepOnFailure: !!flags.keepOnFailure,
+    timeoutScale: flags.timeoutScale,
+    registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
+    externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+    extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
+  };
 }
 
-async function run(flags: RunFlags): Promise<number> {
-  const only = flags.rerunFailed ? failedIn(flags.rerunFailed) : undefined;
-  const entries = select(flags.suite, flags.category ?? []).filter((e) => !only || only.some((t) => t.startsWith(`${e.category} › `)));
-  if (only && !only.length) {
-    info(`nothing to re-run: ${flags.rerunFailed} records no failed test`);
-    return 0;
-  }
-  if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
+/** plan → target → preflight → execute → report. */
+async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): Promise<number> {
+  const p = plan({ suite: flags.suite, categories: flags.category ?? [], rerunFailed: flags.rerunFailed }, info);
+  if (!p) return 0;
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
   const reportDir = resolve(flags.reportDir);
   // Read now: the baseline may be the summary.json this run is about to overwrite.
   const baseline = flags.baseline ? readSummary(flags.baseline, "--baseline") : undefined;
-  resetRecord();
-  const { kc, local, startedLocal } = await target(flags);
-  let interrupted = false;
+  const t = await target(flags, info);
   try {
-    const caps = await discover(kc, local);
-    assertTestable(caps, flags.windowsBuild);
-    if (flags.runtimeClass && !caps.runtimeClasses.some((r) => r.name === flags.runtimeClass))
-      throw new UserFacingError(`--runtime-class ${flags.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((r) => r.name).join(", ") || "none"})`);
-    await assertAllowed(kc, [...basePermissions, ...(entries.some((e) => e.suite === "extended") ? extendedPermissions : [])]);
-    const runId = `r${Date.now().toString(36)}`;
-    const options: RunOptions = {
-      suite: flags.suite,
-      categories: flags.category ?? [],
-      grep: flags.grep,
-      windowsBuild: flags.windowsBuild,
-      reportDir,
-      keepOnFailure: !!flags.keepOnFailure,
-      timeoutScale: flags.timeoutScale ?? (local ? 0.2 : 1),
-      registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
-      externalUrl: flags.airGapped ? undefined : flags.externalUrl,
-      extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
-    };
-    setRunContext({ runId, kc, caps, options });
-    const resultsDir = join(reportDir, "allure-results");
-    // allure-mocha never empties its directory: a report must only show this run.
-    rmSync(resultsDir, { recursive: true, force: true });
-    mkdirSync(resultsDir, { recursive: true });
-    info(`run ${runId}: ${entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")})`);
-
-    // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
-    let runner: { abort(): void } | undefined;
-    let sweeping: Promise<unknown> | undefined;
-    const onSignal = (sig: string) => {
-      if (interrupted) {
-        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
-        process.exit(3);
-      }
-      interrupted = true;
-      info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
-      runner?.abort();
-      sweeping = sweepRun(kc, runId, 120_000);
-    };
-    const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
-    process.on("SIGINT", handlers.SIGINT);
-    process.on("SIGTERM", handlers.SIGTERM);
-    const started = Date.now();
-    const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, only, retries: flags.retries, resultsDir, onRunner: (r) => (runner = r) });
-    if (sweeping) await sweeping;
-    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
-    const swept = await sweepRun(kc, runId, 120_000);
-    if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
-    for (const l of await keptNotice(kc, runId).catch(() => [])) info(l);
-    process.off("SIGINT", handlers.SIGINT);
-    process.off("SIGTERM", handlers.SIGTERM);
-
-    const failed = result.outcomes.some((o) => o.state === "failed" || (flags.failOnFlaky && o.state === "flaky"));
-    const code = interrupted ? 3 : failed ? 1 : 0;
-    const summary = writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted, baseline });
-    writeAllureExtras(resultsDir, caps, runId, { ...recordEnvironment(summary.record), ...(summary.comparison ? comparisonEnvironment(summary.comparison) : {}) });
-    finalizeResults(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
-    const html = join(reportDir, "html");
-    await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, resolve(flags.historyFile ?? join(reportDir, "history.jsonl"))).catch((e) =>
-      info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
+    const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended: p.entries.some((e) => e.suite === "extended") });
+    const paths = { dir: reportDir, allureResults: join(reportDir, "allure-results"), historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")) };
+    const result = await execute(
+      { kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults },
+      info,
     );
-    const c = count(result.outcomes);
-    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (summary.comparison) for (const l of formatComparison(summary.comparison)) info(l);
-    info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
-    return summary.comparison?.regressions.length ? Math.max(code, 1) : code;
+    if (baseline) result.comparison = compareRuns(baseline, { runId: result.runId, tests: result.outcomes, record: result.record });
+    await report(result, paths, reporters);
+    return result.comparison?.regressions.length ? Math.max(result.exitCode, 1) : result.exitCode;
   } finally {
-    setRunContext(undefined);
-    if (startedLocal) await down().catch(() => undefined);
+    await t.release();
   }
-}
-
-export function count(outcomes: TestOutcome[]) {
-  return {
-    passed: outcomes.filter((o) => o.state === "passed").length,
-    failed: outcomes.filter((o) => o.state === "failed").length,
-    skipped: outcomes.filter((o) => o.state === "skipped").length,
-    flaky: outcomes.filter((o) => o.state === "flaky").length,
-  };
-}
-
-/** Full titles of the tests that failed (or only passed on retry) in an earlier run's summary.json. */
-function failedIn(file: string): string[] {
-  let summary: { tests?: TestOutcome[] };
-  try {
-    summary = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserFacingError(`--rerun-failed ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance"}`);
-  }
-  if (!Array.isArray(summary.tests)) throw new UserFacingError(`--rerun-failed ${file}: not a summary.json written by hybrid-conformance (no "tests")`);
-  return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);
-}
-
-function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean; baseline?: RunSummary }) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "junit.xml"), junitXml(outcomes));
-  const summary = {
-    runId: meta.runId,
-    startedAt: new Date(meta.started).toISOString(),
-    durationMs: Date.now() - meta.started,
-    exitCode: meta.code,
-    interrupted: meta.interrupted,
-    counts: count(outcomes),
-    cluster: {
-      context: meta.caps.context,
-      server: meta.caps.server.url,
-      version: meta.caps.server.gitVersion,
-      local: meta.caps.local,
-      nodes: meta.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
-    },
-    tests: outcomes,
-    record: signoffRecord(meta.caps),
-    comparison: undefined as Comparison | undefined,
-  };
-  if (meta.baseline) summary.comparison = compareRuns(meta.baseline, summary);
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
-  return summary;
 }

@@ -3,22 +3,7 @@
 import Mocha from "mocha";
 import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
-
-export interface TestOutcome {
-  category: string;
-  title: string;
-  fullTitle: string;
-  file: string;
-  /** flaky: failed, then passed on a retry in a fresh namespace. */
-  state: "passed" | "failed" | "skipped" | "flaky";
-  attempts: number;
-  durationMs: number;
-  error?: string;
-  /** The first line of each failed attempt's error, when the test was retried. */
-  failedAttempts?: string[];
-  /** Why a skipped test was skipped (set by the test through lib/checks/extended.ts skipWithReason). */
-  reason?: string;
-}
+import type { TestOutcome } from "../results/model.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];

@@ -70,3 +70,13 @@ export async function inspectFlakyTest(
     return { frontPage, passedShown, flakyShown, retryErrorSeen };
   });
 }
+
+/** The report's front page as a reader sees it (the environment rows, e.g. the comparison with a baseline). */
+export async function inspectEnvironment(htmlDir: string, o: { screenshot?: string } = {}): Promise<string> {
+  return withReportPage(htmlDir, async (page) => {
+    await page.getByText("Environment").first().waitFor({ timeout: 15_000 });
+    const body = await page.innerText("body");
+    if (o.screenshot) await page.screenshot({ path: o.screenshot, fullPage: true });
+    return body;
+  });
+}

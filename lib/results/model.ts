@@ -1,0 +1,97 @@
+// The result model: what a run found, test by test, and the summary.json that records it. Every reporter
+// (lib/report/reporters.ts) and every reader of an earlier run (--rerun-failed, the sensitivity tests) uses these types.
+import type { Capabilities } from "../preflight/types.js";
+import type { SignoffRecord } from "../run/record.js";
+import type { Comparison } from "../report/compare.js";
+
+export type TestState = "passed" | "failed" | "skipped" | "flaky";
+
+export interface TestOutcome {
+  category: string;
+  title: string;
+  fullTitle: string;
+  file: string;
+  /** flaky: failed, then passed on a retry in a fresh namespace. */
+  state: TestState;
+  attempts: number;
+  durationMs: number;
+  error?: string;
+  /** The first line of each failed attempt's error, when the test was retried. */
+  failedAttempts?: string[];
+  /** Why a skipped test was skipped (set by the test through lib/run/skip.ts skipWithReason). */
+  reason?: string;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  flaky: number;
+}
+
+export function count(outcomes: TestOutcome[]): Counts {
+  return {
+    passed: outcomes.filter((o) => o.state === "passed").length,
+    failed: outcomes.filter((o) => o.state === "failed").length,
+    skipped: outcomes.filter((o) => o.state === "skipped").length,
+    flaky: outcomes.filter((o) => o.state === "flaky").length,
+  };
+}
+
+/** A finished run, as the reporters receive it. */
+export interface RunResult {
+  runId: string;
+  caps: Capabilities;
+  outcomes: TestOutcome[];
+  /** The exit code the run ends with: 0 all passed, 1 a test failed (or was flaky under --fail-on-flaky), 3 interrupted. */
+  exitCode: number;
+  interrupted: boolean;
+  /** Epoch ms. */
+  startedAt: number;
+  finishedAt: number;
+  /** What was tested: server, nodes, the image digests the pods ran (lib/run/record.ts). */
+  record: SignoffRecord;
+  /** `run --baseline`: the comparison with that earlier run. */
+  comparison?: Comparison;
+}
+
+/** summary.json, as written by the summary reporter. */
+export interface Summary {
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+  counts: Counts;
+  cluster: {
+    context: string;
+    server: string;
+    version: string;
+    local: boolean;
+    nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
+  };
+  tests: TestOutcome[];
+  record: SignoffRecord;
+  comparison?: Comparison;
+}
+
+export function summaryOf(r: RunResult): Summary {
+  return {
+    runId: r.runId,
+    startedAt: new Date(r.startedAt).toISOString(),
+    durationMs: r.finishedAt - r.startedAt,
+    exitCode: r.exitCode,
+    interrupted: r.interrupted,
+    counts: count(r.outcomes),
+    cluster: {
+      context: r.caps.context,
+      server: r.caps.server.url,
+      version: r.caps.server.gitVersion,
+      local: r.caps.local,
+      nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
+    },
+    tests: r.outcomes,
+    record: r.record,
+    ...(r.comparison ? { comparison: r.comparison } : {}),
+  };
+}
