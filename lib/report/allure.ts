@@ -10,12 +10,13 @@ import { repoRoot } from "../../localcluster/paths.js";
 
 const run = promisify(execFile);
 
-export function environmentProperties(caps: Capabilities, runId: string, extra: Record<string, string> = {}): string {
+export function environmentProperties(caps: Capabilities, runId: string, extra: Record<string, string> = {}, leading: Record<string, string> = {}): string {
   const win = caps.nodes.filter((n) => n.os === "windows");
   const lin = caps.nodes.filter((n) => n.os === "linux");
   const byBuild = caps.windowsBuilds.map((b) => `${b}×${win.filter((n) => n.build === b).length}`).join(", ");
   const runtimes = [...new Set(caps.nodes.map((n) => `${n.os}: ${n.containerRuntimeVersion}`))].join("; ");
   const rows: Record<string, string> = {
+    ...leading,
     Cluster: `${caps.context} (${caps.server.url})${caps.local ? " — embedded local cluster: real control plane, simulated nodes" : ""}`,
     "Server version": caps.server.gitVersion,
     "Windows nodes": `${win.length} (builds ${byBuild || "none"})`,
@@ -36,10 +37,13 @@ export const categories = [
   { id: "product", name: "Product defects (the cluster)", matchedStatuses: ["failed"] },
 ];
 
-/** `extra`: more environment rows (the sign-off record, the comparison with a baseline). */
-export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string, extra: Record<string, string> = {}): void {
+/**
+ * `extra`: more environment rows after the cluster's (the sign-off record); `leading`: rows before them — the front
+ * page shows the first few and hides the rest behind "Show more" (the comparison with a baseline goes first).
+ */
+export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string, extra: Record<string, string> = {}, leading: Record<string, string> = {}): void {
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId, extra));
+  writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId, extra, leading));
   writeFileSync(join(resultsDir, "categories.json"), JSON.stringify(categories, null, 2));
 }
 

@@ -46,8 +46,8 @@ export const summaryReporter: Reporter = {
 export const allureReporter: Reporter = {
   name: "allure",
   async write(run, paths) {
-    // The sign-off record and the baseline comparison show on the report's front page, as environment rows.
-    writeAllureExtras(paths.allureResults, run.caps, run.runId, { ...recordEnvironment(run.record), ...(run.comparison ? comparisonEnvironment(run.comparison) : {}) });
+    // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
+    writeAllureExtras(paths.allureResults, run.caps, run.runId, recordEnvironment(run.record), run.comparison ? comparisonEnvironment(run.comparison) : {});
     finalizeResults(paths.allureResults, run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     await generateHtml(paths.allureResults, htmlDir(paths), `hybrid-conformance ${run.caps.context}`, paths.historyFile).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),

@@ -2,7 +2,7 @@
 // parser, flags given on the command line win, and every bad file is one line naming the key and the file.
 import { expect } from "chai";
 import { Command } from "commander";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../../../lib/cli/run-command.js";
@@ -54,6 +54,13 @@ describe("lib/cli config file", () => {
         expect((e as { exitCode?: number }).exitCode).to.equal(2);
       }
     }
+  });
+
+  it("accepts the commented example in examples/ (every option it shows, uncommented, too)", () => {
+    expect(readConfig("examples/hybrid-conformance.yaml")).to.include({ suite: "all", "report-dir": "reports/nightly" });
+    const uncommented = readFileSync("examples/hybrid-conformance.yaml", "utf8").replace(/^# ([a-z-]+:)/gm, "$1").replace(/^#( {2,}\S)/gm, "$1");
+    const all = readConfig(file("uncommented.yaml", uncommented.replace(/^(runtime-class|credspec|rerun-failed|baseline|kubeconfig):.*\n/gm, "")));
+    expect(Object.keys(all).length).to.be.greaterThan(15);
   });
 
   it("parses durations for cleanup --older-than", () => {
