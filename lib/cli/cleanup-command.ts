@@ -48,9 +48,11 @@ async function cleanup(flags: CleanupFlags): Promise<number> {
   const kc = await clusterForMaintenance(flags);
   const server = kc.getCurrentCluster()!.server;
   const selector = [flags.run ? `${labels.run}=${flags.run}` : labels.run, flags.kept ? `${labels.kept}=true` : `!${labels.kept}`].join(",");
-  const all = await findLeftovers(kc, selector).catch((e) => {
+  const unlisted: string[] = [];
+  const all = await findLeftovers(kc, selector, unlisted).catch((e) => {
     throw apiFailure(server, e, "listing the objects runs left");
   });
+  if (unlisted.length) process.stderr.write(`not checked (no permission to list them): ${unlisted.join(", ")}\n`);
   const now = Date.now();
   const runs = groupByRun(all).filter((r) => flags.olderThan === undefined || now - r.created >= flags.olderThan);
   const chosen = runs.flatMap((r) => r.items);

@@ -42,7 +42,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     let sweeping: Promise<unknown> | undefined;
     const onSignal = (sig: string) => {
       if (interrupted) {
-        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
+        info(`${sig} again: leaving now; remove leftovers with: hybrid-conformance cleanup --run ${runId} --yes`);
         process.exit(3);
       }
       interrupted = true;

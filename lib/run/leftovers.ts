@@ -36,13 +36,19 @@ export interface Leftover {
 
 export const describeObject = (o: k8s.KubernetesObject) => `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name}`;
 
-/** Everything carrying the run label that matches `selector` (e.g. `hybrid-conformance.io/run=r1,!hybrid-conformance.io/kept`). */
-export async function findLeftovers(kc: k8s.KubeConfig, selector = labels.run): Promise<Leftover[]> {
+/**
+ * Everything carrying the run label that matches `selector` (e.g. `hybrid-conformance.io/run=r1,!hybrid-conformance.io/kept`).
+ * `unlisted` names the cluster-scoped kinds the credentials may not list: only the extended suites create those
+ * (and their preflight requires listing them), so a core-only identity cannot have left any.
+ */
+export async function findLeftovers(kc: k8s.KubeConfig, selector = labels.run, unlisted: string[] = []): Promise<Leftover[]> {
   const api = objectsApi(kc);
   const found: k8s.KubernetesObject[] = [];
   for (const t of [{ apiVersion: "v1", kind: "Namespace" }, ...clusterScoped]) {
     const l = await api.list(t.apiVersion, t.kind, undefined, undefined, undefined, undefined, undefined, selector).catch((e) => {
-      if ((e as { code?: number }).code === 404) return { items: [] }; // the kind is not served (e.g. no GMSA CRD)
+      const code = (e as { code?: number }).code;
+      if (code === 404) return { items: [] }; // the kind is not served (e.g. no GMSA CRD)
+      if (code === 403 && t.kind !== "Namespace") return (unlisted.push(t.kind), { items: [] });
       throw e;
     });
     found.push(...l.items.map((o) => ({ ...o, apiVersion: t.apiVersion, kind: t.kind })));
