@@ -12,6 +12,7 @@ import { hostname } from "node:os";
 import * as allure from "allure-js-commons";
 import type { ExecOutput } from "../cluster/exec.js";
 import type { TestEnv } from "../run/test-env.js";
+import { waitFor } from "../cluster/wait.js";
 
 export type OsName = "linux" | "windows";
 
@@ -188,56 +189,85 @@ export async function upThenSteady(
   judge: (a: Attempt) => string | undefined,
   o: SteadyOptions,
 ): Promise<SteadyResult> {
-  const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? realSleep;
-  const start = now();
+  const clock = { now: o.now ?? Date.now, sleep: o.sleep ?? realSleep };
+  const start = clock.now();
   const seen: Attempt[] = [];
   const problemOf = (a: Attempt) => (a.ok ? judge(a) : a.error ?? "failed");
-  let upAt: number | undefined;
-  let last: Attempt;
-  for (;;) {
-    last = await attempt();
-    seen.push(last);
-    const problem = problemOf(last);
-    if (!problem) {
-      upAt = now();
-      break;
-    }
-    if (now() - start >= o.upMs) {
-      throw new ReachabilityExpectationFailed(failureMessage(p, `no success within ${secs(o.upMs)} (${seen.length} attempt(s)); last: ${problem}`), seen);
-    }
-    await sleep(Math.min(o.intervalMs, Math.max(0, start + o.upMs - now())));
-  }
+  const tryOnce = async (): Promise<{ a: Attempt; problem?: string }> => {
+    const a = await attempt();
+    seen.push(a);
+    return { a, problem: problemOf(a) };
+  };
+  let last!: Attempt;
+  await waitFor(
+    undefined,
+    {
+      what: `${p.path} to come up`,
+      intervalMs: o.intervalMs,
+      ...clock,
+      check: async () => {
+        const t = await tryOnce();
+        last = t.a;
+        return t.problem ? { pending: t.problem } : { done: undefined };
+      },
+    },
+    {
+      timeoutMs: o.upMs,
+      onTimeout: (problem) => {
+        throw new ReachabilityExpectationFailed(failureMessage(p, `no success within ${secs(o.upMs)} (${seen.length} attempt(s)); last: ${problem}`), seen);
+      },
+    },
+  );
+  const upAt = clock.now();
   let steady = 0;
-  while (now() - upAt < o.stableMs) {
-    await sleep(o.intervalMs);
-    last = await attempt();
-    seen.push(last);
-    steady++;
-    const problem = problemOf(last);
-    if (problem) {
-      throw new ReachabilityExpectationFailed(
-        failureMessage(p, `came up after ${secs(upAt - start)} but failed ${secs(now() - upAt)} later (attempt ${seen.length}; it must stay up for ${secs(o.stableMs)}): ${problem}`),
-        seen,
-      );
-    }
-  }
+  await waitFor(
+    undefined,
+    {
+      what: `${p.path} to stay up`,
+      intervalMs: o.intervalMs,
+      immediate: false,
+      ...clock,
+      check: async () => {
+        const t = await tryOnce();
+        last = t.a;
+        steady++;
+        if (t.problem)
+          throw new ReachabilityExpectationFailed(
+            failureMessage(p, `came up after ${secs(upAt - start)} but failed ${secs(clock.now() - upAt)} later (attempt ${seen.length}; it must stay up for ${secs(o.stableMs)}): ${t.problem}`),
+            seen,
+          );
+        return { pending: "up" };
+      },
+    },
+    { timeoutMs: o.stableMs, onTimeout: () => undefined },
+  );
   return { upAfterMs: upAt - start, attempts: seen.length, steadyAttempts: steady, last };
 }
 
 /** The opposite, for "the old address stops answering": the first failure within the budget. */
 export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt: () => Promise<Attempt>, o: Pick<SteadyOptions, "upMs" | "intervalMs" | "now" | "sleep">): Promise<Attempt> {
-  const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? realSleep;
-  const start = now();
   let n = 0;
-  for (;;) {
-    const a = await attempt();
-    n++;
-    if (!a.ok) return a;
-    if (now() - start >= o.upMs) throw new ReachabilityExpectationFailed(failureMessage(p, `still answering after ${secs(o.upMs)} (${n} attempt(s)); it should have stopped`), [a]);
-    await sleep(o.intervalMs);
-  }
+  let last!: Attempt;
+  return waitFor<Attempt>(
+    undefined,
+    {
+      what: `${p.path} to stop answering`,
+      intervalMs: o.intervalMs,
+      now: o.now,
+      sleep: o.sleep,
+      check: async () => {
+        last = await attempt();
+        n++;
+        return last.ok ? { pending: "still answering" } : { done: last };
+      },
+    },
+    {
+      timeoutMs: o.upMs,
+      onTimeout: () => {
+        throw new ReachabilityExpectationFailed(failureMessage(p, `still answering after ${secs(o.upMs)} (${n} attempt(s)); it should have stopped`), [last]);
+      },
+    },
+  );
 }
 
 // ---------- the runner side: node.js http against node addresses ----------

@@ -11,7 +11,8 @@ import { inCluster, loadInClusterConfig } from "../cluster/in-cluster.js";
 import { liveness } from "../../localcluster/cluster.js";
 import { apiFailure } from "../preflight/discover.js";
 import { UserFacingError } from "../errors.js";
-import { durationMs, formatAge } from "./duration.js";
+import { formatAge } from "./duration.js";
+import { durationMs } from "./args.js";
 
 const say = (l: string) => process.stdout.write(l + "\n");
 

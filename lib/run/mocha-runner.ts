@@ -4,6 +4,7 @@ import Mocha from "mocha";
 import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
+import { SKIP_REASON } from "./steps.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];
@@ -77,7 +78,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     });
     runner.on("pending", (t) => {
       record(t, "skipped");
-      const holder = (x: unknown) => (x as { skipReason?: string } | undefined)?.skipReason;
+      const holder = (x: unknown) => (x as Record<string, string | undefined> | undefined)?.[SKIP_REASON];
       const reason = holder(t) ?? holder(t.parent);
       if (reason) outcomes[outcomes.length - 1].reason = reason;
     });

@@ -157,7 +157,7 @@ export function containerStatus(p: k8s.V1Pod, name?: string): k8s.V1ContainerSta
   return cs;
 }
 
-export const isReady = (p: k8s.V1Pod): boolean => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+export { isPodReady as isReady } from "../../lib/cluster/status.js";
 
 // ---- real HTTP from the runner ----------------------------------------------------------------------------
 

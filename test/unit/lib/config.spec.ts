@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../../../lib/cli/run-command.js";
 import { runConfigSchema, readConfig } from "../../../lib/cli/config.js";
-import { durationMs } from "../../../lib/cli/duration.js";
+import { durationMs } from "../../../lib/cli/args.js";
 
 describe("lib/cli config file", () => {
   let dir: string;
