@@ -3,7 +3,7 @@
 // A dry run is the default: removing is an explicit act (`--yes`), as with `helm uninstall --dry-run`'s opposite —
 // someone pointing it at a shared production cluster first sees exactly what would go.
 import { Command, Option } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { findLeftovers, removeLeftovers, describeObject, type Leftover } from "../run/leftovers.js";
 import { labels } from "../run/context.js";
 import { kubeconfigFiles, loadKubeConfig } from "../cluster/kubeconfig.js";
@@ -29,7 +29,9 @@ interface CleanupFlags {
 
 export function cleanupCommand(): Command {
   return new Command("cleanup")
-    .description("list what earlier runs left on the cluster (crashed runs, namespaces kept by --keep-on-failure) and, with --yes, remove it; only objects carrying the run label are ever looked at")
+    .description(
+      "list what earlier runs left on the cluster (crashed runs, namespaces kept by --keep-on-failure) and, with --yes, remove it; only objects carrying the run label are ever looked at",
+    )
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config, then in-cluster credentials, then the running local cluster)")
     .option("--context <name>", "kubeconfig context to use")
     .option("--run <id>", "only this run's objects (the id `run` printed, e.g. r1a2b3c4d)")
@@ -37,7 +39,11 @@ export function cleanupCommand(): Command {
     .option("--kept", "the namespaces (and cluster-scoped objects) --keep-on-failure kept; without it they are left alone")
     .addOption(new Option("--dry-run", "only print what would be removed (the default)").conflicts("yes"))
     .option("--yes", "remove what is listed (needs --run, --older-than or --kept)")
-    .addOption(new Option("--wait <duration>", "how long to wait for deletions to finish before explaining what holds them").argParser(durationMs).default(120_000, "2m"))
+    .addOption(
+      new Option("--wait <duration>", "how long to wait for deletions to finish before explaining what holds them")
+        .argParser(durationMs)
+        .default(120_000, "2m"),
+    )
     .action(async (flags: CleanupFlags) => {
       process.exitCode = await cleanup(flags);
     });
@@ -63,13 +69,18 @@ async function cleanup(flags: CleanupFlags): Promise<number> {
   }
   for (const r of runs) {
     say(`run ${r.runId} (created ${new Date(r.created).toISOString()}, ${formatAge(now - r.created)} ago):`);
-    for (const l of r.items) say(`  ${describeObject(l.obj)}${l.kept ? " (kept by --keep-on-failure)" : ""}${l.obj.metadata?.deletionTimestamp ? " (being deleted)" : ""}`);
+    for (const l of r.items)
+      say(`  ${describeObject(l.obj)}${l.kept ? " (kept by --keep-on-failure)" : ""}${l.obj.metadata?.deletionTimestamp ? " (being deleted)" : ""}`);
   }
   if (!flags.yes) {
     say(`would remove ${chosen.length} object(s) of ${runs.length} run(s)${describeSelection(flags)}; add --yes to remove them`);
     return 0;
   }
-  const problems = await removeLeftovers(kc, chosen.map((l) => l.obj), flags.wait);
+  const problems = await removeLeftovers(
+    kc,
+    chosen.map((l) => l.obj),
+    flags.wait,
+  );
   for (const p of problems) process.stderr.write(`not removed: ${p}\n`);
   say(`removed ${chosen.length - problems.length} of ${chosen.length} object(s) of ${runs.length} run(s)`);
   return problems.length ? 1 : 0;
@@ -79,11 +90,15 @@ async function cleanup(flags: CleanupFlags): Promise<number> {
 function groupByRun(all: Leftover[]): { runId: string; created: number; items: Leftover[] }[] {
   const by = new Map<string, Leftover[]>();
   for (const l of all) by.set(l.runId, [...(by.get(l.runId) ?? []), l]);
-  return [...by].map(([runId, items]) => ({ runId, items, created: Math.min(...items.map((l) => new Date(l.obj.metadata?.creationTimestamp ?? Date.now()).getTime())) })).sort((a, b) => a.created - b.created);
+  return [...by]
+    .map(([runId, items]) => ({ runId, items, created: Math.min(...items.map((l) => new Date(l.obj.metadata?.creationTimestamp ?? Date.now()).getTime())) }))
+    .sort((a, b) => a.created - b.created);
 }
 
 function describeSelection(f: CleanupFlags): string {
-  const parts = [f.run && `run ${f.run}`, f.olderThan !== undefined && `older than ${formatAge(f.olderThan)}`, f.kept && "kept by --keep-on-failure"].filter(Boolean);
+  const parts = [f.run && `run ${f.run}`, f.olderThan !== undefined && `older than ${formatAge(f.olderThan)}`, f.kept && "kept by --keep-on-failure"].filter(
+    Boolean,
+  );
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
@@ -93,6 +108,7 @@ async function clusterForMaintenance(flags: { kubeconfig?: string; context?: str
   if (files.length) return loadKubeConfig(files, flags.context);
   if (inCluster()) return loadInClusterConfig();
   const l = await liveness();
-  if (l.state !== "up") throw new UserFacingError("no kubeconfig given or found, no in-cluster credentials, and the embedded local cluster is not running: pass --kubeconfig");
+  if (l.state !== "up")
+    throw new UserFacingError("no kubeconfig given or found, no in-cluster credentials, and the embedded local cluster is not running: pass --kubeconfig");
   return loadKubeConfig([l.s.kubeconfig], flags.context);
 }

@@ -4,7 +4,9 @@ import { compareRuns, formatComparison, readSummary } from "../report/compare.js
 
 export function compareCommand(): Command {
   return new Command("compare")
-    .description("compare two runs' summary.json: regressions (passed → failed), fixes, new and removed tests, tests >50% slower, changed cluster facts; exit 1 on any regression")
+    .description(
+      "compare two runs' summary.json: regressions (passed → failed), fixes, new and removed tests, tests >50% slower, changed cluster facts; exit 1 on any regression",
+    )
     .argument("<baseline>", "summary.json of the last good run")
     .argument("<current>", "summary.json of the run to sign off")
     .action((baseline: string, current: string) => {

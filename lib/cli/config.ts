@@ -3,7 +3,7 @@
 // flag takes a list, `registry` a map from → to. The schema checks types (zod); every value then goes through the
 // very parser its flag uses, so a file and a command line accept exactly the same values. Flags given on the
 // command line override the file. Relative paths in the file are relative to the file.
-import { Command, Option, InvalidArgumentError } from "commander";
+import { type Command, Option, InvalidArgumentError } from "commander";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import yaml from "js-yaml";
@@ -48,7 +48,11 @@ const pathKeys = new Set(["kubeconfig", "report-dir", "rerun-failed", "history-f
 
 /** Adds `--config` to the run command and, before its action, fills in every option not given on the command line. */
 export function withConfigFile(cmd: Command): Command {
-  cmd.addOption(new Option("--config <file>", "YAML file with run options (keys are the flag names, e.g. `suite: all`); flags override it").env("HYBRID_CONFORMANCE_CONFIG"));
+  cmd.addOption(
+    new Option("--config <file>", "YAML file with run options (keys are the flag names, e.g. `suite: all`); flags override it").env(
+      "HYBRID_CONFORMANCE_CONFIG",
+    ),
+  );
   cmd.hook("preAction", (c) => {
     const file = c.getOptionValue("config") as string | undefined;
     if (file) applyConfig(c, file, readConfig(file));
@@ -70,11 +74,17 @@ export function readConfig(file: string): RunConfig {
     throw new UserFacingError(`config file ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   if (doc === undefined || doc === null) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UserFacingError(`config file ${file}: expected a mapping of run options (e.g. \`suite: all\`), got ${Array.isArray(doc) ? "a list" : typeof doc}`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new UserFacingError(
+      `config file ${file}: expected a mapping of run options (e.g. \`suite: all\`), got ${Array.isArray(doc) ? "a list" : typeof doc}`,
+    );
   const r = runConfigSchema.safeParse(doc);
   if (!r.success) {
     const issue = r.error.issues[0];
-    if (issue.code === "unrecognized_keys") throw new UserFacingError(`config file ${file}: unknown key "${issue.keys[0]}" (run \`hybrid-conformance run --help\` for the options; keys are the flag names without --)`);
+    if (issue.code === "unrecognized_keys")
+      throw new UserFacingError(
+        `config file ${file}: unknown key "${issue.keys[0]}" (run \`hybrid-conformance run --help\` for the options; keys are the flag names without --)`,
+      );
     const key = String(issue.path[0]);
     const got = (doc as Record<string, unknown>)[key];
     const expected = issue.code === "invalid_type" ? issue.expected : issue.code === "invalid_value" ? `one of ${issue.values.join(", ")}` : issue.message;
@@ -92,13 +102,19 @@ function applyConfig(cmd: Command, file: string, config: RunConfig): void {
     if (!opt) throw new UserFacingError(`config file ${file}: unknown key "${key}"`); // schema and flags disagree: caught by a unit test
     const attr = opt.attributeName();
     if (cmd.getOptionValueSource(attr) === "cli") continue;
-    const strings = key === "registry" ? Object.entries(value as Record<string, string>).map(([f, t]) => `${f}=${t}`) : Array.isArray(value) ? value.map(String) : [String(value)];
+    const strings =
+      key === "registry"
+        ? Object.entries(value as Record<string, string>).map(([f, t]) => `${f}=${t}`)
+        : Array.isArray(value)
+          ? value.map(String)
+          : [String(value)];
     let parsed: unknown = opt.isBoolean() ? value : undefined;
     if (!opt.isBoolean()) {
       try {
         for (const s of strings) {
           const v = pathKeys.has(key) ? resolve(dirname(file), s) : s;
-          if (opt.argChoices && !opt.argChoices.includes(v)) throw new InvalidArgumentError(`expected one of ${opt.argChoices.join(", ")}, got ${JSON.stringify(v)}`);
+          if (opt.argChoices && !opt.argChoices.includes(v))
+            throw new InvalidArgumentError(`expected one of ${opt.argChoices.join(", ")}, got ${JSON.stringify(v)}`);
           parsed = opt.parseArg ? opt.parseArg(v, parsed as never) : v;
         }
       } catch (e) {

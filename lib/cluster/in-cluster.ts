@@ -20,7 +20,9 @@ export function loadInClusterConfig(env = process.env): k8s.KubeConfig {
   const dir = join(root || "/", serviceAccountDir);
   for (const f of ["token", "ca.crt"])
     if (!existsSync(join(dir, f)))
-      throw new UserFacingError(`in-cluster credentials: KUBERNETES_SERVICE_HOST is set but ${join(dir, f)} is missing (is automountServiceAccountToken off? or pass --kubeconfig)`);
+      throw new UserFacingError(
+        `in-cluster credentials: KUBERNETES_SERVICE_HOST is set but ${join(dir, f)} is missing (is automountServiceAccountToken off? or pass --kubeconfig)`,
+      );
   const kc = new k8s.KubeConfig();
   kc.loadFromCluster(root);
   return kc;

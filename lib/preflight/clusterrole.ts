@@ -22,7 +22,9 @@ export function rulesFor(perms: Pick<Permission, "verb" | "resource" | "group" |
     if (!r.verbs.includes(p.verb)) r.verbs.push(p.verb);
     by.set(key, r);
   }
-  return [...by.values()].map((r) => ({ ...r, verbs: r.verbs.sort() })).sort((a, b) => a.apiGroups[0].localeCompare(b.apiGroups[0]) || a.resources[0].localeCompare(b.resources[0]));
+  return [...by.values()]
+    .map((r) => ({ ...r, verbs: r.verbs.sort() }))
+    .sort((a, b) => a.apiGroups[0].localeCompare(b.apiGroups[0]) || a.resources[0].localeCompare(b.resources[0]));
 }
 
 export function clusterRoleYaml(perms: Pick<Permission, "verb" | "resource" | "group" | "subresource">[] = permissions, name = deployName): string {

@@ -41,7 +41,9 @@ export function readSummary(file: string, what = "summary"): RunSummary {
   try {
     s = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new UserFacingError(`${what} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance (not JSON)"}`);
+    throw new UserFacingError(
+      `${what} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance (not JSON)"}`,
+    );
   }
   if (!s || !Array.isArray(s.tests)) throw new UserFacingError(`${what} ${file}: not a summary.json written by hybrid-conformance (no "tests")`);
   return s;
@@ -101,7 +103,9 @@ function factChanges(a: SignoffRecord, b: SignoffRecord) {
 }
 
 export function formatComparison(c: Comparison): string[] {
-  const lines = [`compared with baseline run ${c.baseline}: ${c.regressions.length} regression(s), ${c.fixes.length} fix(es), ${c.added.length} new, ${c.removed.length} removed, ${c.slower.length} slower, ${c.facts.length} cluster fact(s) changed`];
+  const lines = [
+    `compared with baseline run ${c.baseline}: ${c.regressions.length} regression(s), ${c.fixes.length} fix(es), ${c.added.length} new, ${c.removed.length} removed, ${c.slower.length} slower, ${c.facts.length} cluster fact(s) changed`,
+  ];
   const section = (title: string, items: string[]) => {
     if (items.length) lines.push(`${title}:`, ...items.map((i) => `  ${i}`));
   };

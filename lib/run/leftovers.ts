@@ -59,7 +59,11 @@ export async function findLeftovers(kc: k8s.KubeConfig, selector = labels.run, u
 /** Marks objects kept (a label), so the run's sweep leaves them and `cleanup --kept` finds them. */
 export async function markKept(kc: k8s.KubeConfig, objs: k8s.KubernetesObject[]): Promise<void> {
   for (const o of objs) {
-    const patch = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata!.name, namespace: o.metadata?.namespace, labels: { [labels.kept]: "true" } } };
+    const patch = {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: { name: o.metadata!.name, namespace: o.metadata?.namespace, labels: { [labels.kept]: "true" } },
+    };
     await objectsApi(kc).patch(patch, undefined, undefined, fieldManager, undefined, k8s.PatchStrategy.MergePatch);
   }
 }
@@ -79,7 +83,13 @@ export async function removeLeftovers(kc: k8s.KubeConfig, objs: k8s.KubernetesOb
   await Promise.all(
     objs.map(async (o) => {
       const left = Math.max(deadline - Date.now(), 1000);
-      const gone = o.kind === "Namespace" ? waits.namespaceGone(kc, o.metadata!.name!, left).then(() => true, () => false) : objectGone(kc, o, left);
+      const gone =
+        o.kind === "Namespace"
+          ? waits.namespaceGone(kc, o.metadata!.name!, left).then(
+              () => true,
+              () => false,
+            )
+          : objectGone(kc, o, left);
       if (!(await gone)) problems.push(`${describeObject(o)} is still being deleted after ${Math.round(waitMs / 1000)} s: ${await whatHolds(kc, o)}`);
     }),
   );
@@ -90,10 +100,12 @@ async function objectGone(kc: k8s.KubeConfig, o: k8s.KubernetesObject, timeoutMs
   // Cluster-scoped objects here have no controllers of their own: a deleted one is gone at once or held by a finalizer.
   const end = Date.now() + Math.min(timeoutMs, 5000);
   for (;;) {
-    const still = await objectsApi(kc).read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata?.namespace } }).then(
-      (x) => x,
-      () => undefined,
-    );
+    const still = await objectsApi(kc)
+      .read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata?.namespace } })
+      .then(
+        (x) => x,
+        () => undefined,
+      );
     if (!still) return true;
     if (still.metadata?.finalizers?.length || Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, 250));
@@ -103,7 +115,9 @@ async function objectGone(kc: k8s.KubeConfig, o: k8s.KubernetesObject, timeoutMs
 /** Why a deletion has not finished: the finalizers on the object, and for a namespace the objects inside still holding finalizers. */
 export async function whatHolds(kc: k8s.KubeConfig, o: k8s.KubernetesObject): Promise<string> {
   const api = objectsApi(kc);
-  const cur = await api.read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata?.namespace } }).catch(() => undefined);
+  const cur = await api
+    .read({ apiVersion: o.apiVersion!, kind: o.kind!, metadata: { name: o.metadata!.name!, namespace: o.metadata?.namespace } })
+    .catch(() => undefined);
   if (!cur) return "gone now";
   const reasons: string[] = [];
   if (cur.metadata?.finalizers?.length) reasons.push(`finalizer ${cur.metadata.finalizers.join(", ")} on ${describeObject(o)}`);
@@ -111,7 +125,8 @@ export async function whatHolds(kc: k8s.KubeConfig, o: k8s.KubernetesObject): Pr
     const ns = o.metadata!.name!;
     for (const t of namespaced) {
       const l = await api.list(t.apiVersion, t.kind, ns).catch(() => ({ items: [] as k8s.KubernetesObject[] }));
-      for (const x of l.items) if (x.metadata?.finalizers?.length) reasons.push(`finalizer ${x.metadata.finalizers.join(", ")} on ${t.kind} ${ns}/${x.metadata.name}`);
+      for (const x of l.items)
+        if (x.metadata?.finalizers?.length) reasons.push(`finalizer ${x.metadata.finalizers.join(", ")} on ${t.kind} ${ns}/${x.metadata.name}`);
     }
     if (!reasons.length) {
       // Content of a kind not searched above: the namespace controller's own conditions say what remains.
@@ -125,12 +140,21 @@ export async function whatHolds(kc: k8s.KubeConfig, o: k8s.KubernetesObject): Pr
 /** The run's own sweep: whatever still carries its label and was not kept. */
 export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
   const left = await findLeftovers(kc, `${labels.run}=${runId},!${labels.kept}`);
-  return { removed: left.length, problems: await removeLeftovers(kc, left.map((l) => l.obj), waitMs) };
+  return {
+    removed: left.length,
+    problems: await removeLeftovers(
+      kc,
+      left.map((l) => l.obj),
+      waitMs,
+    ),
+  };
 }
 
 /** What the end of a run prints about the namespaces `--keep-on-failure` kept: how to look at them and how to remove them. */
 export async function keptNotice(kc: k8s.KubeConfig, runId: string): Promise<string[]> {
-  const kept = (await findLeftovers(kc, `${labels.run}=${runId},${labels.kept}=true`)).filter((l) => l.obj.kind === "Namespace").map((l) => l.obj.metadata!.name!);
+  const kept = (await findLeftovers(kc, `${labels.run}=${runId},${labels.kept}=true`))
+    .filter((l) => l.obj.kind === "Namespace")
+    .map((l) => l.obj.metadata!.name!);
   if (!kept.length) return [];
   return [
     `kept ${kept.length} namespace(s) of failed tests (--keep-on-failure): ${kept.join(", ")}`,

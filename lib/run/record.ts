@@ -55,15 +55,26 @@ export function resetRecord(): void {
 export function signoffRecord(caps: Capabilities): SignoffRecord {
   return {
     server: { version: caps.server.gitVersion, platform: caps.server.platform },
-    nodes: caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, osImage: n.osImage, kernel: n.kernelVersion, runtime: n.containerRuntimeVersion, kubelet: n.kubeletVersion })),
-    images: [...images.values()].map((i) => ({ ...i, nodes: [...i.nodes].sort() })).sort((a, b) => a.image.localeCompare(b.image) || a.imageID.localeCompare(b.imageID)),
+    nodes: caps.nodes.map((n) => ({
+      name: n.name,
+      os: n.os,
+      build: n.build,
+      osImage: n.osImage,
+      kernel: n.kernelVersion,
+      runtime: n.containerRuntimeVersion,
+      kubelet: n.kubeletVersion,
+    })),
+    images: [...images.values()]
+      .map((i) => ({ ...i, nodes: [...i.nodes].sort() }))
+      .sort((a, b) => a.image.localeCompare(b.image) || a.imageID.localeCompare(b.imageID)),
   };
 }
 
 /** The record as Allure environment rows (one per node and per image). */
 export function recordEnvironment(r: SignoffRecord): Record<string, string> {
   const rows: Record<string, string> = {};
-  for (const n of r.nodes) rows[`Node ${n.name}`] = `${n.os}${n.build ? ` ${n.build}` : ""} · ${n.osImage} · kernel ${n.kernel} · ${n.runtime} · kubelet ${n.kubelet}`;
+  for (const n of r.nodes)
+    rows[`Node ${n.name}`] = `${n.os}${n.build ? ` ${n.build}` : ""} · ${n.osImage} · kernel ${n.kernel} · ${n.runtime} · kubelet ${n.kubelet}`;
   for (const i of r.images) rows[`Image ${i.image}`] = i.imageID;
   return rows;
 }

@@ -48,7 +48,10 @@ describe("cleanup: --keep-on-failure and the reaper", function () {
       expect(run.code, run.stderr).to.equal(1);
       expect(run.stderr).to.match(/^1 passed, 1 failed/m);
       const left = await harnessNamespaces();
-      expect(left.map((n) => n.metadata!.name), "only the failed test's namespace").to.have.length(1);
+      expect(
+        left.map((n) => n.metadata!.name),
+        "only the failed test's namespace",
+      ).to.have.length(1);
       expect(left[0].metadata!.name).to.match(/^hc-reports-a-windows-pod-s-/);
       expect(left[0].metadata!.labels).to.include({ [runLabel]: runId, [keptLabel]: "true" });
       expect(left[0].status?.phase, "the run's final sweep did not delete it").to.equal("Active");
@@ -88,13 +91,23 @@ describe("cleanup: --keep-on-failure and the reaper", function () {
     });
 
     it("SIGKILL mid-test leaves labelled objects; cleanup --older-than 0s finds and removes them and nothing else", async () => {
-      const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--category", "Core.Workloads", "--grep", passing, "--report-dir", join(dir, "crashed")], {
-        cwd: repoRoot,
-        stdio: "ignore",
-      });
+      const child = spawn(
+        process.execPath,
+        [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--category", "Core.Workloads", "--grep", passing, "--report-dir", join(dir, "crashed")],
+        {
+          cwd: repoRoot,
+          stdio: "ignore",
+        },
+      );
       const exited = new Promise((r) => child.on("exit", r));
       // Mid-test: the test's pod exists in its labelled namespace.
-      await waitOn<k8s.V1Pod, true>(kc, { path: "/api/v1/pods", labelSelector: runLabel }, "a pod of the run", (pods) => (pods.length ? { done: true } : { pending: "no pod yet" }), 120_000);
+      await waitOn<k8s.V1Pod, true>(
+        kc,
+        { path: "/api/v1/pods", labelSelector: runLabel },
+        "a pod of the run",
+        (pods) => (pods.length ? { done: true } : { pending: "no pod yet" }),
+        120_000,
+      );
       child.kill("SIGKILL");
       await exited;
       const left = await harnessNamespaces();

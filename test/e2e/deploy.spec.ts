@@ -18,8 +18,18 @@ import { repoRoot } from "../../localcluster/paths.js";
 const ns = "hybrid-conformance";
 const manifests = (file: string) => yaml.loadAll(readFileSync(join(repoRoot, "deploy", file), "utf8")).filter(Boolean) as k8s.KubernetesObject[];
 const kubeManifests = readdirSync(join(repoRoot, "deploy")).filter((f) => f.endsWith(".yaml") && f !== "sonobuoy-plugin.yaml");
-const subset = ["--suite", "all", "--category", "Core.Workloads", "--category", "Extend.RuntimeClass", "--category", "Extend.ActiveDirectory",
-  "--grep", "reports a Windows pod's status fields|creates a RuntimeClass per Windows build|fills the credential spec contents"];
+const subset = [
+  "--suite",
+  "all",
+  "--category",
+  "Core.Workloads",
+  "--category",
+  "Extend.RuntimeClass",
+  "--category",
+  "Extend.ActiveDirectory",
+  "--grep",
+  "reports a Windows pod's status fields|creates a RuntimeClass per Windows build|fills the credential spec contents",
+];
 
 describe("deploy/: in-cluster run with the generated role", function () {
   this.timeout(300_000);
@@ -29,7 +39,8 @@ describe("deploy/: in-cluster run with the generated role", function () {
   const cluster = kc.getCurrentCluster()!;
   const minus = `hybrid-conformance-minus-watch-pods-${Math.random().toString(36).slice(2, 7)}`;
   let dir: string;
-  const token = async (sa: string) => (await core.createNamespacedServiceAccountToken({ name: sa, namespace: ns, body: { spec: { expirationSeconds: 3600 } } })).status!.token;
+  const token = async (sa: string) =>
+    (await core.createNamespacedServiceAccountToken({ name: sa, namespace: ns, body: { spec: { expirationSeconds: 3600 } } })).status!.token;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "hc-deploy-"));
@@ -49,17 +60,40 @@ describe("deploy/: in-cluster run with the generated role", function () {
 
   it("every manifest passes server-side dry-run (dryRun=All), the Sonobuoy plugin's container as a pod", async () => {
     const objs = kubeManifests.flatMap(manifests);
-    expect(objs.map((o) => o.kind).sort()).to.deep.equal(["ClusterRole", "ClusterRoleBinding", "ConfigMap", "Job", "Namespace", "PersistentVolumeClaim", "ServiceAccount"]);
+    expect(objs.map((o) => o.kind).sort()).to.deep.equal([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Job",
+      "Namespace",
+      "PersistentVolumeClaim",
+      "ServiceAccount",
+    ]);
     for (const o of objs) {
-      const r = await objectsApi(kc).patch(o, undefined, "All", fieldManager, true, k8s.PatchStrategy.ServerSideApply).catch((e) => {
-        throw new Error(`${o.kind} ${o.metadata?.name}: ${(e as Error).message}`);
-      });
+      const r = await objectsApi(kc)
+        .patch(o, undefined, "All", fieldManager, true, k8s.PatchStrategy.ServerSideApply)
+        .catch((e) => {
+          throw new Error(`${o.kind} ${o.metadata?.name}: ${(e as Error).message}`);
+        });
       expect(r.kind).to.equal(o.kind);
     }
-    expect(await objectsApi(kc).read({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "hybrid-conformance", namespace: ns } }).catch(() => undefined), "dry run creates nothing").to.equal(undefined);
-    const plugin = yaml.load(readFileSync(join(repoRoot, "deploy", "sonobuoy-plugin.yaml"), "utf8")) as { "sonobuoy-config": Record<string, string>; spec: k8s.V1Container };
+    expect(
+      await objectsApi(kc)
+        .read({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "hybrid-conformance", namespace: ns } })
+        .catch(() => undefined),
+      "dry run creates nothing",
+    ).to.equal(undefined);
+    const plugin = yaml.load(readFileSync(join(repoRoot, "deploy", "sonobuoy-plugin.yaml"), "utf8")) as {
+      "sonobuoy-config": Record<string, string>;
+      spec: k8s.V1Container;
+    };
     expect(plugin["sonobuoy-config"]).to.include({ driver: "Job", "result-format": "junit" });
-    const pod: k8s.V1Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "sonobuoy-plugin", namespace: ns }, spec: { restartPolicy: "Never", containers: [plugin.spec], volumes: [{ name: "results", emptyDir: {} }] } };
+    const pod: k8s.V1Pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "sonobuoy-plugin", namespace: ns },
+      spec: { restartPolicy: "Never", containers: [plugin.spec], volumes: [{ name: "results", emptyDir: {} }] },
+    };
     await objectsApi(kc).create(pod, undefined, "All", fieldManager);
   });
 
@@ -86,15 +120,26 @@ describe("deploy/: in-cluster run with the generated role", function () {
     const rules = role.rules!.map((r) => (r.resources![0] === "pods" && r.apiGroups![0] === "" ? { ...r, verbs: r.verbs.filter((v) => v !== "watch") } : r));
     await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "minus" } } });
     await rbac.createClusterRole({ body: { metadata: { name: minus }, rules } });
-    await rbac.createClusterRoleBinding({ body: { metadata: { name: minus }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: minus }, subjects: [{ kind: "ServiceAccount", name: "minus", namespace: ns }] } });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: minus },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: minus },
+        subjects: [{ kind: "ServiceAccount", name: "minus", namespace: ns }],
+      },
+    });
     const t = await token("minus");
     const kubeconfig = join(dir, "minus.kubeconfig");
-    writeFileSync(kubeconfig, yaml.dump({
-      apiVersion: "v1", kind: "Config", "current-context": "minus",
-      clusters: [{ name: "c", cluster: { server: cluster.server, "certificate-authority-data": cluster.caData } }],
-      users: [{ name: "minus", user: { token: t } }],
-      contexts: [{ name: "minus", context: { cluster: "c", user: "minus" } }],
-    }));
+    writeFileSync(
+      kubeconfig,
+      yaml.dump({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "minus",
+        clusters: [{ name: "c", cluster: { server: cluster.server, "certificate-authority-data": cluster.caData } }],
+        users: [{ name: "minus", user: { token: t } }],
+        contexts: [{ name: "minus", context: { cluster: "c", user: "minus" } }],
+      }),
+    );
     const r = cli(["run", ...subset, "--kubeconfig", kubeconfig, "--report-dir", join(dir, "minus")]);
     expectOneLineError(r, /missing 1 permission\(s\) for the selected suites \(user minus\): cannot watch pods$/);
     expect(r.stderr).not.to.contain(t);

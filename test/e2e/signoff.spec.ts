@@ -20,7 +20,11 @@ const brokenTitle = `Core.Workloads › ${failing}: podIP, hostIP, container and
 interface Summary {
   runId: string;
   tests: { fullTitle: string; state: string }[];
-  record: { server: { version: string }; nodes: { name: string; os: string; build?: string; kernel: string; runtime: string; kubelet: string }[]; images: { image: string; imageID: string; nodes: string[] }[] };
+  record: {
+    server: { version: string };
+    nodes: { name: string; os: string; build?: string; kernel: string; runtime: string; kubelet: string }[];
+    images: { image: string; imageID: string; nodes: string[] }[];
+  };
   comparison?: { regressions: string[] };
 }
 const summary = (dir: string): Summary => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
@@ -28,9 +32,14 @@ const summary = (dir: string): Summary => JSON.parse(readFileSync(join(dir, "sum
 /** Runs the CLI while watching the run's pods; returns the result and every (image, imageID, node) a container status reported. */
 async function runWatchingPods(kc: k8s.KubeConfig, args: string[]): Promise<{ r: CliResult; seen: Set<string> }> {
   const seen = new Set<string>();
-  const req = await new k8s.Watch(kc).watch("/api/v1/pods", { labelSelector: "hybrid-conformance.io/run" }, (_t, p: k8s.V1Pod) => {
-    for (const s of p.status?.containerStatuses ?? []) if (s.imageID) seen.add(`${s.image}|${s.imageID}|${p.spec?.nodeName}`);
-  }, () => undefined);
+  const req = await new k8s.Watch(kc).watch(
+    "/api/v1/pods",
+    { labelSelector: "hybrid-conformance.io/run" },
+    (_t, p: k8s.V1Pod) => {
+      for (const s of p.status?.containerStatuses ?? []) if (s.imageID) seen.add(`${s.image}|${s.imageID}|${p.spec?.nodeName}`);
+    },
+    () => undefined,
+  );
   const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args], { cwd: repoRoot });
   let stdout = "";
   let stderr = "";
@@ -89,7 +98,11 @@ describe("sign-off: config file, record, baseline comparison", function () {
     expect(rec.nodes.map((n) => n.name).sort()).to.deep.equal(nodes.map((n) => n.metadata!.name!).sort());
     for (const n of nodes) {
       const r = rec.nodes.find((x) => x.name === n.metadata!.name)!;
-      expect(r).to.include({ kernel: n.status!.nodeInfo!.kernelVersion, runtime: n.status!.nodeInfo!.containerRuntimeVersion, kubelet: n.status!.nodeInfo!.kubeletVersion });
+      expect(r).to.include({
+        kernel: n.status!.nodeInfo!.kernelVersion,
+        runtime: n.status!.nodeInfo!.containerRuntimeVersion,
+        kubelet: n.status!.nodeInfo!.kubeletVersion,
+      });
       expect(r.build).to.equal(n.metadata!.labels!["node.kubernetes.io/windows-build"]);
     }
   });

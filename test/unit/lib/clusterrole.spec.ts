@@ -13,13 +13,24 @@ describe("deploy/clusterrole.yaml", () => {
 
   it("grants every permission the preflight asks for, and nothing more", () => {
     const role = yaml.load(readFileSync("deploy/clusterrole.yaml", "utf8")) as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
-    const granted = role.rules.flatMap((r) => r.verbs.map((v) => `${v} ${r.apiGroups[0] ? `${r.resources[0].split("/")[0]}.${r.apiGroups[0]}` : r.resources[0].split("/")[0]}${r.resources[0].includes("/") ? `/${r.resources[0].split("/")[1]}` : ""}`));
+    const granted = role.rules.flatMap((r) =>
+      r.verbs.map(
+        (v) =>
+          `${v} ${r.apiGroups[0] ? `${r.resources[0].split("/")[0]}.${r.apiGroups[0]}` : r.resources[0].split("/")[0]}${r.resources[0].includes("/") ? `/${r.resources[0].split("/")[1]}` : ""}`,
+      ),
+    );
     expect(new Set(granted)).to.deep.equal(new Set(permissions.map(permissionName)));
     expect(role.rules.every((r) => !r.verbs.includes("*") && !r.resources.includes("*"))).to.equal(true);
   });
 
   it("groups verbs by API group and resource, subresources separately", () => {
-    expect(rulesFor([{ verb: "get", resource: "pods" }, { verb: "create", resource: "pods", subresource: "exec" }, { verb: "create", resource: "pods" }])).to.deep.equal([
+    expect(
+      rulesFor([
+        { verb: "get", resource: "pods" },
+        { verb: "create", resource: "pods", subresource: "exec" },
+        { verb: "create", resource: "pods" },
+      ]),
+    ).to.deep.equal([
       { apiGroups: [""], resources: ["pods"], verbs: ["create", "get"] },
       { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
     ]);

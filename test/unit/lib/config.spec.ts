@@ -20,12 +20,17 @@ describe("lib/cli config file", () => {
   };
 
   it("has a key for every run option (and no other)", () => {
-    const flags = runCommand().options.map((o) => o.long!.slice(2)).filter((f) => f !== "config");
+    const flags = runCommand()
+      .options.map((o) => o.long!.slice(2))
+      .filter((f) => f !== "config");
     expect(Object.keys(runConfigSchema.shape).sort()).to.deep.equal(flags.sort());
   });
 
   it("fills options from the file through the flags' parsers; command-line flags override it", async () => {
-    const f = file("ok.yaml", "suite: all\ncategory: [Core.Nodes, Core.Network]\nretries: 2\ntimeout-scale: 0.5\nregistry: {mcr.microsoft.com: registry.local/mcr}\nreport-dir: out\nkeep-on-failure: true\n");
+    const f = file(
+      "ok.yaml",
+      "suite: all\ncategory: [Core.Nodes, Core.Network]\nretries: 2\ntimeout-scale: 0.5\nregistry: {mcr.microsoft.com: registry.local/mcr}\nreport-dir: out\nkeep-on-failure: true\n",
+    );
     let seen: Record<string, unknown> = {};
     const cmd = runCommand();
     cmd.action((o: Record<string, unknown>) => void (seen = o));
@@ -58,7 +63,9 @@ describe("lib/cli config file", () => {
 
   it("accepts the commented example in examples/ (every option it shows, uncommented, too)", () => {
     expect(readConfig("examples/hybrid-conformance.yaml")).to.include({ suite: "all", "report-dir": "reports/nightly" });
-    const uncommented = readFileSync("examples/hybrid-conformance.yaml", "utf8").replace(/^# ([a-z-]+:)/gm, "$1").replace(/^#( {2,}\S)/gm, "$1");
+    const uncommented = readFileSync("examples/hybrid-conformance.yaml", "utf8")
+      .replace(/^# ([a-z-]+:)/gm, "$1")
+      .replace(/^#( {2,}\S)/gm, "$1");
     const all = readConfig(file("uncommented.yaml", uncommented.replace(/^(runtime-class|credspec|rerun-failed|baseline|kubeconfig):.*\n/gm, "")));
     expect(Object.keys(all).length).to.be.greaterThan(15);
   });
