@@ -1,6 +1,6 @@
 // Everything a run creates is registered here and deleted after each test, on failure, and on
 // SIGINT/SIGTERM — and only what we created: deletes go by recorded object, or by our run label.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { remove } from "../cluster/api.js";
 import { waits } from "../cluster/waits.js";
 import { markKept } from "./leftovers.js";
