@@ -61,3 +61,12 @@ export function retriesArg(v: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected an integer 0..10, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** A duration: "0s", "90m", "2h", "1h30m", "7d" (cleanup --older-than, --wait). */
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function durationMs(v: string): number {
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (!parts.length || parts.map((p) => p[0]).join("") !== v) throw new InvalidArgumentError(`expected a duration like 0s, 90m, 2h or 1h30m, got ${JSON.stringify(v)}`);
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);
+}

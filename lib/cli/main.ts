@@ -1,8 +1,6 @@
 // `hybrid-conformance`: parses the command line and maps every failure to one line and an exit code.
-import { Command, CommanderError } from "commander";
-import { clusterCommand } from "./cluster-commands.js";
-import { runCommand, listCommand } from "./run-command.js";
-import { reportCommand } from "./report-command.js";
+import { CommanderError } from "commander";
+import { buildProgram } from "./program.js";
 import { UserFacingError } from "../errors.js";
 
 // `… | head`: a reader that stops early is not an error. Keep going rather than exit, so a run still cleans up.
@@ -10,17 +8,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code !== "EPIPE") throw e;
 });
 
-const program = new Command("hybrid-conformance")
-  .description("Conformance tests for hybrid Kubernetes clusters: a Linux control plane with Windows Server 2022/2025 workers")
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-  .showSuggestionAfterError();
-program.addCommand(runCommand());
-program.addCommand(listCommand());
-program.addCommand(reportCommand());
-program.addCommand(clusterCommand());
-for (const c of program.commands) c.exitOverride();
-for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
+const program = buildProgram();
 
 try {
   await program.parseAsync(process.argv);

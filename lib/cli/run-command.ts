@@ -12,6 +12,8 @@ import { execute } from "../run/execute.js";
 import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { build, category, credspecFile, dnsLabel, dnsSubdomain, positive, registryOverride, retriesArg } from "./args.js";
+import { withConfigFile } from "./config.js";
+import { readSummary, compareRuns } from "../report/compare.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -38,10 +40,11 @@ interface RunFlags {
   runtimeClass?: string;
   requireLoadBalancer?: boolean;
   credspec?: string;
+  baseline?: string;
 }
 
 export function runCommand(): Command {
-  return new Command("run")
+  return withConfigFile(new Command("run"))
     .description("run the conformance suites against a cluster (the embedded local cluster when no kubeconfig is given or found)")
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     .option("--context <name>", "kubeconfig context to use")
@@ -59,6 +62,7 @@ export function runCommand(): Command {
     .option("--retries <n>", "re-run a failed test up to n times in a fresh namespace; a pass on retry is reported flaky", retriesArg)
     .option("--fail-on-flaky", "exit 1 when a test passed only on retry (release sign-off: a flaky node pool is not signed off)")
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
+    .option("--baseline <summary.json>", "compare with this earlier run (regressions, fixes, new/removed/slower tests, changed cluster facts); exit 1 on a regression")
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
     .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
@@ -109,6 +113,8 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
   const reportDir = resolve(flags.reportDir);
+  // Read now: the baseline may be the summary.json this run is about to overwrite.
+  const baseline = flags.baseline ? readSummary(flags.baseline, "--baseline") : undefined;
   const t = await target(flags, info);
   try {
     const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended: p.entries.some((e) => e.suite === "extended") });
@@ -117,8 +123,9 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
       { kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults },
       info,
     );
+    if (baseline) result.comparison = compareRuns(baseline, { runId: result.runId, tests: result.outcomes, record: result.record });
     await report(result, paths, reporters);
-    return result.exitCode;
+    return result.comparison?.regressions.length ? Math.max(result.exitCode, 1) : result.exitCode;
   } finally {
     await t.release();
   }

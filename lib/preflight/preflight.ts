@@ -2,7 +2,7 @@
 // as asked, and whether our credentials may do what the selected suites do. Bad input ends here, in one line.
 import type * as k8s from "@kubernetes/client-node";
 import { discover, assertTestable } from "./discover.js";
-import { assertAllowed, basePermissions, extendedPermissions } from "./access.js";
+import { assertAllowed, permissionsFor } from "./access.js";
 import type { Capabilities } from "./types.js";
 import { UserFacingError } from "../errors.js";
 
@@ -21,6 +21,6 @@ export async function preflight(kc: k8s.KubeConfig, r: PreflightRequest): Promis
   assertTestable(caps, r.windowsBuild);
   if (r.runtimeClass && !caps.runtimeClasses.some((x) => x.name === r.runtimeClass))
     throw new UserFacingError(`--runtime-class ${r.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((x) => x.name).join(", ") || "none"})`);
-  await assertAllowed(kc, [...basePermissions, ...(r.extended ? extendedPermissions : [])]);
+  await assertAllowed(kc, permissionsFor(r.extended));
   return caps;
 }

@@ -10,12 +10,13 @@ import { repoRoot } from "../../localcluster/paths.js";
 
 const run = promisify(execFile);
 
-export function environmentProperties(caps: Capabilities, runId: string): string {
+export function environmentProperties(caps: Capabilities, runId: string, extra: Record<string, string> = {}, leading: Record<string, string> = {}): string {
   const win = caps.nodes.filter((n) => n.os === "windows");
   const lin = caps.nodes.filter((n) => n.os === "linux");
   const byBuild = caps.windowsBuilds.map((b) => `${b}×${win.filter((n) => n.build === b).length}`).join(", ");
   const runtimes = [...new Set(caps.nodes.map((n) => `${n.os}: ${n.containerRuntimeVersion}`))].join("; ");
   const rows: Record<string, string> = {
+    ...leading,
     Cluster: `${caps.context} (${caps.server.url})${caps.local ? " — embedded local cluster: real control plane, simulated nodes" : ""}`,
     "Server version": caps.server.gitVersion,
     "Windows nodes": `${win.length} (builds ${byBuild || "none"})`,
@@ -24,8 +25,9 @@ export function environmentProperties(caps: Capabilities, runId: string): string
     "Windows taints": caps.windowsTaints.map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(", ") || "none",
     "GMSA": `CRD ${caps.gmsa.crd ? "present" : "absent"}, webhook ${caps.gmsa.webhook ? "present" : "absent"}`,
     "Run id": runId,
+    ...extra,
   };
-  return Object.entries(rows).map(([k, v]) => `${k.replace(/ /g, "\\ ")}=${v.replace(/\n/g, " ")}`).join("\n") + "\n";
+  return Object.entries(rows).map(([k, v]) => `${k.replace(/([ :=])/g, "\\$1")}=${v.replace(/\n/g, " ")}`).join("\n") + "\n";
 }
 
 /** Failure classes: the cluster is broken, the infrastructure is, or the harness is. */
@@ -35,9 +37,13 @@ export const categories = [
   { id: "product", name: "Product defects (the cluster)", matchedStatuses: ["failed"] },
 ];
 
-export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string): void {
+/**
+ * `extra`: more environment rows after the cluster's (the sign-off record); `leading`: rows before them — the front
+ * page shows the first few and hides the rest behind "Show more" (the comparison with a baseline goes first).
+ */
+export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string, extra: Record<string, string> = {}, leading: Record<string, string> = {}): void {
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId));
+  writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId, extra, leading));
   writeFileSync(join(resultsDir, "categories.json"), JSON.stringify(categories, null, 2));
 }
 

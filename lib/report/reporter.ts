@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { summaryOf, count, type RunResult } from "../results/model.js";
 import { junitXml } from "./junit.js";
 import { writeAllureExtras, generateHtml, finalizeResults } from "./allure.js";
+import { recordEnvironment } from "../run/record.js";
+import { comparisonEnvironment, formatComparison } from "./compare.js";
 
 export interface ReportPaths {
   /** --report-dir, absolute. */
@@ -44,11 +46,20 @@ export const summaryReporter: Reporter = {
 export const allureReporter: Reporter = {
   name: "allure",
   async write(run, paths) {
-    writeAllureExtras(paths.allureResults, run.caps, run.runId);
+    // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
+    writeAllureExtras(paths.allureResults, run.caps, run.runId, recordEnvironment(run.record), run.comparison ? comparisonEnvironment(run.comparison) : {});
     finalizeResults(paths.allureResults, run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     await generateHtml(paths.allureResults, htmlDir(paths), `hybrid-conformance ${run.caps.context}`, paths.historyFile).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
     );
+  },
+};
+
+/** `run --baseline`: what changed since the baseline, on stderr. */
+export const comparisonReporter: Reporter = {
+  name: "comparison",
+  write(run) {
+    if (run.comparison) for (const l of formatComparison(run.comparison)) info(l);
   },
 };
 
@@ -66,7 +77,7 @@ export const consoleReporter: Reporter = {
 };
 
 /** In this order: the machine-readable files first, the console line last (it names what exists). */
-export const defaultReporters: Reporter[] = [junitReporter, summaryReporter, allureReporter, consoleReporter];
+export const defaultReporters: Reporter[] = [junitReporter, summaryReporter, allureReporter, comparisonReporter, consoleReporter];
 
 const htmlDir = (paths: ReportPaths) => join(paths.dir, "html");
 

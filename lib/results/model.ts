@@ -1,6 +1,8 @@
 // The result model: what a run found, test by test, and the summary.json that records it. Every reporter
 // (lib/report/reporters.ts) and every reader of an earlier run (--rerun-failed, the sensitivity tests) uses these types.
 import type { Capabilities } from "../preflight/types.js";
+import type { SignoffRecord } from "../run/record.js";
+import type { Comparison } from "../report/compare.js";
 
 export type TestState = "passed" | "failed" | "skipped" | "flaky";
 
@@ -47,6 +49,10 @@ export interface RunResult {
   /** Epoch ms. */
   startedAt: number;
   finishedAt: number;
+  /** What was tested: server, nodes, the image digests the pods ran (lib/run/record.ts). */
+  record: SignoffRecord;
+  /** `run --baseline`: the comparison with that earlier run. */
+  comparison?: Comparison;
 }
 
 /** summary.json, as written by the summary reporter. */
@@ -65,6 +71,8 @@ export interface Summary {
     nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
   };
   tests: TestOutcome[];
+  record: SignoffRecord;
+  comparison?: Comparison;
 }
 
 export function summaryOf(r: RunResult): Summary {
@@ -83,5 +91,7 @@ export function summaryOf(r: RunResult): Summary {
       nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
     },
     tests: r.outcomes,
+    record: r.record,
+    ...(r.comparison ? { comparison: r.comparison } : {}),
   };
 }

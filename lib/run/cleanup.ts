@@ -1,9 +1,9 @@
 // Everything a run creates is registered here and deleted after each test, on failure, and on
 // SIGINT/SIGTERM — and only what we created: deletes go by recorded object, or by our run label.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { remove } from "../cluster/api.js";
 import { waits } from "../cluster/waits.js";
-import { labels } from "./context.js";
+import { markKept } from "./leftovers.js";
 
 export class CleanupRegistry {
   private readonly objects: k8s.KubernetesObject[] = [];
@@ -11,6 +11,16 @@ export class CleanupRegistry {
 
   track(o: k8s.KubernetesObject): void {
     if (!this.objects.some((x) => x.kind === o.kind && x.metadata?.name === o.metadata?.name && x.metadata?.namespace === o.metadata?.namespace)) this.objects.push(o);
+  }
+
+  /**
+   * `--keep-on-failure`: labels the namespace and the cluster-scoped objects of the test as kept (objects inside
+   * the namespace stay with it), and forgets them, so neither this registry nor the run's sweep deletes them.
+   */
+  async keep(): Promise<k8s.KubernetesObject[]> {
+    const top = this.objects.splice(0).filter((o) => !o.metadata?.namespace);
+    await markKept(this.kc, top);
+    return top;
   }
 
   get size(): number {
@@ -41,22 +51,5 @@ export class CleanupRegistry {
   }
 }
 
-/** Removes whatever still carries this run's label (after an interrupt, or a crash of a previous run). */
-export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const selector = `${labels.run}=${runId}`;
-  const nss = (await core.listNamespace({ labelSelector: selector })).items;
-  const cluster: k8s.KubernetesObject[] = [];
-  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
-  const node = kc.makeApiClient(k8s.NodeV1Api);
-  cluster.push(...(await rbac.listClusterRole({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole" })));
-  cluster.push(...(await rbac.listClusterRoleBinding({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding" })));
-  cluster.push(...(await node.listRuntimeClass({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "node.k8s.io/v1", kind: "RuntimeClass" })));
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const creds = (await custom.listClusterCustomObject({ group: "windows.k8s.io", version: "v1", plural: "gmsacredentialspecs", labelSelector: selector }).catch(() => ({ items: [] }))) as { items: k8s.KubernetesObject[] };
-  cluster.push(...creds.items.map((o) => ({ ...o, apiVersion: "windows.k8s.io/v1", kind: "GMSACredentialSpec" })));
-  const reg = new CleanupRegistry(kc);
-  for (const o of [...cluster, ...nss.map((n) => ({ ...n, apiVersion: "v1", kind: "Namespace" }))]) reg.track(o);
-  const removed = reg.size;
-  return { removed, problems: await reg.run(waitMs) };
-}
+// The run's final sweep (and the reaper) live with the leftover finder: one list of the kinds a run leaves.
+export { sweepRun } from "./leftovers.js";

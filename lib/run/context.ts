@@ -40,4 +40,6 @@ export const labels = {
   run: "hybrid-conformance.io/run",
   test: "hybrid-conformance.io/test",
   managed: "app.kubernetes.io/managed-by",
+  /** Set on what `--keep-on-failure` keeps: the run's sweep leaves it, `cleanup --kept` removes it. */
+  kept: "hybrid-conformance.io/kept",
 };

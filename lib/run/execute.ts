@@ -5,6 +5,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import { setRunContext, type RunOptions } from "./context.js";
 import { runMocha } from "./mocha-runner.js";
 import { sweepRun } from "./cleanup.js";
+import { keptNotice } from "./leftovers.js";
+import { resetRecord, signoffRecord } from "./record.js";
 import type { Capabilities } from "../preflight/types.js";
 import type { RunResult } from "../results/model.js";
 import type { SuiteEntry } from "../../suites/index.js";
@@ -27,6 +29,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
   const { kc, caps, options } = x;
   const runId = `r${Date.now().toString(36)}`;
   setRunContext({ runId, kc, caps, options });
+  resetRecord();
   try {
     // allure-mocha never empties its directory: a report must only show this run.
     rmSync(x.allureResults, { recursive: true, force: true });
@@ -39,7 +42,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     let sweeping: Promise<unknown> | undefined;
     const onSignal = (sig: string) => {
       if (interrupted) {
-        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
+        info(`${sig} again: leaving now; remove leftovers with: hybrid-conformance cleanup --run ${runId} --yes`);
         process.exit(3);
       }
       interrupted = true;
@@ -56,11 +59,12 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
     const swept = await sweepRun(kc, runId, 120_000);
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
+    for (const l of await keptNotice(kc, runId).catch(() => [])) info(l);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 
     const failed = result.outcomes.some((o) => o.state === "failed" || (x.failOnFlaky && o.state === "flaky"));
-    return { runId, caps, outcomes: result.outcomes, exitCode: interrupted ? 3 : failed ? 1 : 0, interrupted, startedAt, finishedAt: Date.now() };
+    return { runId, caps, outcomes: result.outcomes, exitCode: interrupted ? 3 : failed ? 1 : 0, interrupted, startedAt, finishedAt: Date.now(), record: signoffRecord(caps) };
   } finally {
     setRunContext(undefined);
   }

@@ -4,6 +4,7 @@ import * as k8s from "@kubernetes/client-node";
 import { kubeconfigFiles, loadKubeConfig, type KubeconfigChoice } from "../cluster/kubeconfig.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
+import { inCluster, loadInClusterConfig } from "../cluster/in-cluster.js";
 
 export interface Target {
   kc: k8s.KubeConfig;
@@ -15,6 +16,8 @@ export interface Target {
 
 export async function target(choice: KubeconfigChoice & { local?: boolean }, info: (l: string) => void): Promise<Target> {
   const files = choice.local ? [] : kubeconfigFiles(choice);
+  // In a pod (the deploy/ Job, the Sonobuoy plugin): the ServiceAccount's credentials.
+  if (!files.length && !choice.local && inCluster()) return { kc: loadInClusterConfig(), local: false, release: async () => undefined };
   if (!files.length) {
     if (choice.context) throw new UserFacingError(`--context ${choice.context} given, but no kubeconfig was given or found`);
     const already = (await liveness()).state === "up";

@@ -16,6 +16,7 @@ import { loadFixtures, renderFixture } from "../fixtures/index.js";
 import type { NodeInfo } from "../preflight/types.js";
 import { failureBundle } from "../report/bundle.js";
 import { redactObject } from "../report/redact.js";
+import { recordPodImages } from "./record.js";
 
 export interface TestEnv {
   readonly ctx: RunContext;
@@ -199,11 +200,14 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const { env, cleanup, applied } = state;
     state = undefined;
     const failed = this.currentTest?.state === "failed";
+    // The sign-off record: the digests this test's pods ran, read before the namespace goes.
+    await recordPodImages(env.kc, env.ns).catch((e) => process.stderr.write(`      could not read the image digests of ${env.ns}: ${(e as Error).message.split("\n")[0]}\n`));
     if (failed) {
       const bundle = await failureBundle(env.kc, env.ns, applied.map(redactObject)).catch((e) => ({ error: `could not collect the failure bundle: ${(e as Error).message}` }));
       for (const [name, content] of Object.entries(bundle)) await allure.attachment(name, content, name.endsWith(".yaml") ? "application/yaml" : "text/plain");
     }
     if (failed && env.ctx.options.keepOnFailure) {
+      await cleanup.keep();
       process.stderr.write(`      kept namespace ${env.ns} for inspection (--keep-on-failure)\n`);
       return;
     }

@@ -77,7 +77,7 @@ describe("run CLI: bad input and interruption", function () {
       });
       const token = (await core.createNamespacedServiceAccountToken({ name: "reader", namespace: ns, body: { spec: { expirationSeconds: 600 } } })).status!.token;
       const r = cli(["run", "--kubeconfig", kubeconfig("reader", { token })]);
-      expectOneLineError(r, /missing permissions for the selected suites: cannot .*create namespaces.*create pods\/exec.* \(user u\)/);
+      expectOneLineError(r, /missing \d+ permission\(s\) for the selected suites \(user u\): cannot .*create namespaces.*create pods\/exec/);
       expect(r.stderr).not.to.contain(token);
     } finally {
       await rbac.deleteClusterRoleBinding({ name: role }).catch(() => undefined);

@@ -70,3 +70,17 @@ export async function inspectFlakyTest(
     return { frontPage, passedShown, flakyShown, retryErrorSeen };
   });
 }
+
+/**
+ * The report's front page as a reader first sees it (before "Show more"): its environment rows ("Metadata"),
+ * e.g. the comparison with a baseline.
+ */
+export async function inspectEnvironment(htmlDir: string, o: { screenshot?: string } = {}): Promise<string> {
+  return withReportPage(htmlDir, async (page) => {
+    await page.getByText("Metadata", { exact: true }).first().waitFor({ timeout: 15_000 });
+    await page.getByText("Run id", { exact: true }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    const body = await page.innerText("body");
+    if (o.screenshot) await page.screenshot({ path: o.screenshot, fullPage: true });
+    return body;
+  });
+}
