@@ -61,3 +61,10 @@ export function retriesArg(v: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected an integer 0..10, got ${JSON.stringify(v)}`);
   return n;
 }
+
+/** --parallel: tests at once, 1..64. */
+export function parallelArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`expected an integer 1..64, got ${JSON.stringify(v)}`);
+  return n;
+}
