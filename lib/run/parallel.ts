@@ -6,6 +6,7 @@
 // sweep (lib/run/execute.ts) removes whatever the run left.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
 import type * as k8s from "@kubernetes/client-node";
 import type { Capabilities } from "../preflight/types.js";
 import type { TestOutcome } from "../results/model.js";
@@ -47,12 +48,12 @@ export interface ParallelRun {
 
 /**
  * The default for --parallel: two tests per schedulable Windows node (Windows pods are what tests wait on; a node
- * runs a couple of test pods at once without skewing start times), capped at 8 to spare the API server and the
- * machine running the harness; at least 1.
+ * runs a couple of test pods at once without skewing start times), at most two per CPU of the machine running the
+ * harness (each worker is a Node process that loads the suites), capped at 8 to spare the API server; at least 1.
  */
-export function defaultParallelism(caps: Capabilities): number {
+export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
   const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
-  return Math.max(1, Math.min(8, 2 * windows));
+  return Math.max(1, Math.min(8, 2 * windows, 2 * cpus));
 }
 
 /** Tests → worker shares: round-robin in catalogue order, so every worker gets a mix of categories. */
@@ -101,7 +102,9 @@ const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
 
 function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<ChildProcess>, out: (l: string) => void, aborted: () => boolean): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = fork(workerFile, [], { execArgv: ["--import", import.meta.resolve("tsx")], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    // ESM only, like bin/hybrid-conformance.mjs: with tsx's CommonJS hook too, mocha would require() the suites and
+    // they would see a second, empty copy of the run context.
+    const child = fork(workerFile, [], { execArgv: ["--import", import.meta.resolve("tsx/esm")], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     live.add(child);
     const prefix = `[${n}] `;
     for (const [stream, write] of [
@@ -113,7 +116,7 @@ function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<Chi
       stream.on("data", (d: string) => {
         const lines = (rest + d).split("\n");
         rest = lines.pop()!;
-        for (const l of lines) write(prefix + l);
+        for (const l of lines) if (l.trim()) write(prefix + l);
       });
       stream.on("end", () => rest && write(prefix + rest));
     }

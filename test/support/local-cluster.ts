@@ -60,3 +60,9 @@ export function expectOneLineError(r: CliResult, pattern: RegExp): void {
   expect(lines[0]).to.match(pattern);
   expect(r.stderr).not.to.match(/^\s+at /m);
 }
+
+/**
+ * `run --parallel` for the sensitivity specs: their runs are many and mostly wait on budgets under faults, so tests
+ * run 4 at once (the exact sets of failing tests do not depend on it). HC_E2E_PARALLEL=1 measures the serial baseline.
+ */
+export const sensitivityParallel = ["--parallel", process.env.HC_E2E_PARALLEL ?? "4"];
