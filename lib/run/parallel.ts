@@ -5,7 +5,8 @@
 // allure-results are written by every worker into the same directory; interrupts are forwarded and the parent's
 // sweep (lib/run/execute.ts) removes whatever the run left.
 import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import type * as k8s from "@kubernetes/client-node";
 import type { Capabilities } from "../preflight/types.js";
@@ -99,12 +100,13 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
 }
 
 const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const tsxEsm = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
 function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<ChildProcess>, out: (l: string) => void, aborted: () => boolean): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
   return new Promise((resolve, reject) => {
     // ESM only, like bin/hybrid-conformance.mjs: with tsx's CommonJS hook too, mocha would require() the suites and
     // they would see a second, empty copy of the run context.
-    const child = fork(workerFile, [], { execArgv: ["--import", import.meta.resolve("tsx/esm")], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = fork(workerFile, [], { execArgv: ["--import", tsxEsm], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     live.add(child);
     const prefix = `[${n}] `;
     for (const [stream, write] of [
