@@ -66,7 +66,7 @@ export function runCommand(): Command {
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
-    .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 2 per CPU here and 8; 1 = one at a time)", parallelArg)
+    .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)", parallelArg)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });

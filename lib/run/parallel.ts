@@ -49,12 +49,14 @@ export interface ParallelRun {
 
 /**
  * The default for --parallel: two tests per schedulable Windows node (Windows pods are what tests wait on; a node
- * runs a couple of test pods at once without skewing start times), at most two per CPU of the machine running the
- * harness (each worker is a Node process that loads the suites), capped at 8 to spare the API server; at least 1.
+ * runs a couple of test pods at once without skewing start times), capped at 8 to spare the API server; at least 1.
+ * When the cluster runs on this very machine (the embedded local cluster), workers compete with it for CPU — each
+ * worker is a Node process that spends seconds of CPU loading the suites — so at most one per two CPUs (measured on
+ * 2 cores: 4 workers made local runs 2-3x slower than one; see docs/parallel.md).
  */
 export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
   const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
-  return Math.max(1, Math.min(8, 2 * windows, 2 * cpus));
+  return Math.max(1, Math.min(8, 2 * windows, caps.local ? Math.floor(cpus / 2) : 8));
 }
 
 /** Tests → worker shares: round-robin in catalogue order, so every worker gets a mix of categories. */

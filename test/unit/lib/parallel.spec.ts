@@ -18,11 +18,13 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
     expect(shares(["a"], 8)).to.deep.equal([["a"]]);
   });
 
-  it("defaults to 2 per schedulable Windows node, at most 2 per CPU and 8, at least 1", () => {
+  it("defaults to 2 per schedulable Windows node, at most 8 (one per two CPUs when the cluster shares this machine), at least 1", () => {
     const win = (n: number, o: Partial<NodeInfo> = {}) => Array.from({ length: n }, () => node("windows", o));
     expect(defaultParallelism(caps([...win(3), node("linux")]), 16)).to.equal(6);
     expect(defaultParallelism(caps(win(10)), 16)).to.equal(8);
-    expect(defaultParallelism(caps(win(3)), 2)).to.equal(4);
+    expect(defaultParallelism(caps(win(3)), 2)).to.equal(6);
+    expect(defaultParallelism({ ...caps(win(3)), local: true }, 2)).to.equal(1);
+    expect(defaultParallelism({ ...caps(win(3)), local: true }, 8)).to.equal(4);
     expect(defaultParallelism(caps([...win(2, { ready: false }), ...win(1, { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] })]), 16)).to.equal(1);
   });
 
