@@ -70,3 +70,10 @@ export function durationMs(v: string): number {
   if (!parts.length || parts.map((p) => p[0]).join("") !== v) throw new InvalidArgumentError(`expected a duration like 0s, 90m, 2h or 1h30m, got ${JSON.stringify(v)}`);
   return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);
 }
+
+/** --parallel: tests at once, 1..64. */
+export function parallelArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`expected an integer 1..64, got ${JSON.stringify(v)}`);
+  return n;
+}

@@ -9,11 +9,12 @@ import { plan } from "../run/plan.js";
 import { target } from "../run/target.js";
 import { preflight } from "../preflight/preflight.js";
 import { execute } from "../run/execute.js";
+import { defaultParallelism } from "../run/parallel.js";
 import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
-import { build, category, credspecFile, dnsLabel, dnsSubdomain, positive, registryOverride, retriesArg } from "./args.js";
 import { withConfigFile } from "./config.js";
 import { readSummary, compareRuns } from "../report/compare.js";
+import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg } from "./args.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -41,6 +42,7 @@ interface RunFlags {
   requireLoadBalancer?: boolean;
   credspec?: string;
   baseline?: string;
+  parallel?: number;
 }
 
 export function runCommand(): Command {
@@ -68,6 +70,7 @@ export function runCommand(): Command {
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
+    .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)", parallelArg)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -120,7 +123,7 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
     const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended: p.entries.some((e) => e.suite === "extended") });
     const paths = { dir: reportDir, allureResults: join(reportDir, "allure-results"), historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")) };
     const result = await execute(
-      { kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults },
+      { kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults, parallel: flags.parallel ?? defaultParallelism(caps) },
       info,
     );
     if (baseline) result.comparison = compareRuns(baseline, { runId: result.runId, tests: result.outcomes, record: result.record });

@@ -4,6 +4,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { mkdirSync, rmSync } from "node:fs";
 import { setRunContext, type RunOptions } from "./context.js";
 import { runMocha } from "./mocha-runner.js";
+import { runParallel } from "./parallel.js";
 import { sweepRun } from "./cleanup.js";
 import { keptNotice } from "./leftovers.js";
 import { resetRecord, signoffRecord } from "./record.js";
@@ -23,6 +24,8 @@ export interface Execution {
   failOnFlaky: boolean;
   /** Where allure-mocha writes (emptied first: a report must only show this run). */
   allureResults: string;
+  /** Tests at once (--parallel); 1 runs them in this process, one after the other. */
+  parallel: number;
 }
 
 export async function execute(x: Execution, info: (l: string) => void): Promise<RunResult> {
@@ -34,7 +37,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // allure-mocha never empties its directory: a report must only show this run.
     rmSync(x.allureResults, { recursive: true, force: true });
     mkdirSync(x.allureResults, { recursive: true });
-    info(`run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")})`);
+    info(`run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")}; ${x.parallel > 1 ? `${x.parallel} tests at once` : "one test at a time"})`);
 
     // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
     let interrupted = false;
@@ -54,7 +57,12 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     process.on("SIGINT", handlers.SIGINT);
     process.on("SIGTERM", handlers.SIGTERM);
     const startedAt = Date.now();
-    const result = await runMocha({ files: x.entries.map((e) => e.file), grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner: (r) => (runner = r) });
+    const files = x.entries.map((e) => e.file);
+    const onRunner = (r: { abort(): void }) => (runner = r);
+    const result =
+      x.parallel > 1
+        ? await runParallel({ kc, runId, caps, options, files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, workers: x.parallel, onRunner })
+        : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
     const swept = await sweepRun(kc, runId, 120_000);

@@ -5,10 +5,13 @@ import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
 import { SKIP_REASON } from "./steps.js";
+import { isRunsAlone } from "./serial.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];
   aborted: boolean;
+  /** Full titles of the tests marked runsAlone (lib/run/serial.ts). */
+  alone: string[];
 }
 
 export interface MochaRunOptions {
@@ -38,6 +41,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
   for (const f of o.files) mocha.addFile(join(repoRoot, f));
   await mocha.loadFilesAsync();
   const outcomes: TestOutcome[] = [];
+  const alone: string[] = [];
   const retriedErrors = new Map<string, string[]>();
   let aborted = false;
   await new Promise<void>((resolve) => {
@@ -45,6 +49,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     o.onRunner?.(runner);
     const record = (t: Mocha.Test, state: TestOutcome["state"], err?: Error) => {
       const path = t.titlePath();
+      if (isRunsAlone(t) && !alone.includes(path.join(" › "))) alone.push(path.join(" › "));
       const attempts = attemptOf(t);
       if (state === "passed" && attempts > 1) state = "flaky";
       outcomes.push({
@@ -84,7 +89,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     });
     runner.on("end", () => (aborted = (runner as unknown as { _abort?: boolean })._abort === true));
   });
-  return { outcomes, aborted };
+  return { outcomes, aborted, alone };
 }
 
 /** 1 for the first run of a test, 2 for its first retry… */

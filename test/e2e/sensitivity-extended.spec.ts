@@ -19,7 +19,7 @@ import * as k8s from "@kubernetes/client-node";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig } from "../support/local-cluster.js";
+import { cli, localKubeConfig, sensitivityParallel } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary, TestOutcome } from "../../lib/results/model.js";
 
@@ -64,7 +64,7 @@ describe("sensitivity: the extended suite under faults", function () {
 
   function run(name: string, extra: string[] = []): { code: number; stderr: string; summary?: Summary; reportDir: string } {
     const reportDir = join(dir, name);
-    const r = cli(["run", "--local", "--suite", "extended", "--report-dir", reportDir, ...extra], { KUBECONFIG: "" }, 400_000);
+    const r = cli(["run", "--local", "--suite", "extended", ...sensitivityParallel, "--report-dir", reportDir, ...extra], { KUBECONFIG: "" }, 400_000);
     const file = join(reportDir, "summary.json");
     return { code: r.code, stderr: r.stderr, reportDir, summary: existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Summary) : undefined };
   }

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, type CliResult } from "../support/local-cluster.js";
+import { cli, type CliResult, sensitivityParallel } from "../support/local-cluster.js";
 import type { Summary, TestOutcome } from "../../lib/results/model.js";
 
 const NETWORK = {
@@ -76,7 +76,7 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
 ];
 
 function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: TestOutcome[]; summary: Summary } {
-  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--report-dir", dir, ...extra], env, 20 * 60_000);
+  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", ...sensitivityParallel, "--report-dir", dir, ...extra], env, 20 * 60_000);
   let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));

@@ -8,7 +8,7 @@ import * as k8s from "@kubernetes/client-node";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig } from "../support/local-cluster.js";
+import { cli, localKubeConfig, sensitivityParallel } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary } from "../../lib/results/model.js";
 import { hostProcessCases, linuxWindowsOptionsCases, osFieldCases, windowsForbiddenFields } from "../../lib/fixtures/rejections.js";
@@ -35,7 +35,7 @@ describe("sensitivity: Core.Rejections and the admission-rewrites-pods fault", f
 
   function run(name: string): { code: number; stderr: string; summary: Summary } {
     const reportDir = join(dir, name);
-    const r = cli(["run", "--local", "--category", "Core.Rejections", "--report-dir", reportDir]);
+    const r = cli(["run", "--local", "--category", "Core.Rejections", ...sensitivityParallel, "--report-dir", reportDir]);
     const summary = JSON.parse(readFileSync(join(reportDir, "summary.json"), "utf8")) as Summary;
     return { code: r.code, stderr: r.stderr, summary };
   }

@@ -7,7 +7,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig } from "../support/local-cluster.js";
+import { cli, localKubeConfig, sensitivityParallel } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary } from "../../lib/results/model.js";
 import { waitOn } from "../../lib/cluster/watch.js";
@@ -62,7 +62,7 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
 
   function run(name: string, extra: string[] = []): { code: number; stderr: string; summary?: Summary } {
     const reportDir = join(dir, name);
-    const r = cli(["run", "--local", "--category", "Core.Nodes", "--category", "Core.Scheduling", "--report-dir", reportDir, ...extra], { KUBECONFIG: "" });
+    const r = cli(["run", "--local", "--category", "Core.Nodes", "--category", "Core.Scheduling", ...sensitivityParallel, "--report-dir", reportDir, ...extra], { KUBECONFIG: "" });
     const file = join(reportDir, "summary.json");
     return { code: r.code, stderr: r.stderr, summary: existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Summary) : undefined };
   }

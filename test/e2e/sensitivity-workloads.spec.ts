@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "../support/local-cluster.js";
+import { cli, sensitivityParallel } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary } from "../../lib/results/model.js";
 import type { FaultScope } from "../../localcluster/dataplane/faults.js";
@@ -35,7 +35,7 @@ describe("sensitivity: Core.Workloads under data-plane faults", function () {
 
   function run(name: string, extra: string[] = []): { code: number; stderr: string; summary: Summary } {
     const reportDir = join(dir, name);
-    const r = cli(["run", "--local", "--category", "Core.Workloads", "--report-dir", reportDir, ...extra], { KUBECONFIG: "" });
+    const r = cli(["run", "--local", "--category", "Core.Workloads", ...sensitivityParallel, "--report-dir", reportDir, ...extra], { KUBECONFIG: "" });
     return { code: r.code, stderr: r.stderr, summary: JSON.parse(readFileSync(join(reportDir, "summary.json"), "utf8")) as Summary };
   }
 

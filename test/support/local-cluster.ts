@@ -60,3 +60,10 @@ export function expectOneLineError(r: CliResult, pattern: RegExp): void {
   expect(lines[0]).to.match(pattern);
   expect(r.stderr).not.to.match(/^\s+at /m);
 }
+
+/**
+ * `run --parallel` for the sensitivity specs: 1, measured. On a 2-core machine that also runs the local cluster,
+ * worker processes cost more CPU than the concurrency saves (sensitivity-scheduling: 254 s serial, 420 s with
+ * --parallel 4, same results; docs/parallel.md). HC_E2E_PARALLEL=N runs them with N workers (e.g. on a bigger machine).
+ */
+export const sensitivityParallel = ["--parallel", process.env.HC_E2E_PARALLEL ?? "1"];

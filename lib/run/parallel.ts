@@ -1,0 +1,140 @@
+// --parallel N: the tests of a run spread over N worker processes (lib/run/worker.ts), each running mocha on its
+// share selected by exact full title. Mocha has no in-file concurrency, and every test already lives in its own
+// namespace with per-test names for cluster-scoped objects, so tests are independent; a test marked with
+// `runsAlone` (lib/run/serial.ts) runs afterwards with nothing beside it. Outcomes come back in catalogue order;
+// allure-results are written by every worker into the same directory; interrupts are forwarded and the parent's
+// sweep (lib/run/execute.ts) removes whatever the run left.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import type * as k8s from "@kubernetes/client-node";
+import type { Capabilities } from "../preflight/types.js";
+import type { TestOutcome } from "../results/model.js";
+import type { RunOptions } from "./context.js";
+import { runMocha, type MochaRun } from "./mocha-runner.js";
+
+/** What a worker receives: everything it needs to set the run context a serial run sets in-process. */
+export interface WorkerTask {
+  type: "task";
+  /** The kubeconfig in use, serialised (handed over IPC, never written to disk). */
+  kubeconfig: string;
+  runId: string;
+  caps: Capabilities;
+  options: RunOptions;
+  files: string[];
+  only: string[];
+  retries?: number;
+  resultsDir: string;
+}
+
+export type WorkerReply = { type: "done"; outcomes: TestOutcome[]; aborted: boolean } | { type: "crashed"; error: string };
+
+export interface ParallelRun {
+  kc: k8s.KubeConfig;
+  runId: string;
+  caps: Capabilities;
+  options: RunOptions;
+  files: string[];
+  grep?: string;
+  only?: string[];
+  retries?: number;
+  resultsDir: string;
+  workers: number;
+  /** Called with a handle whose abort() stops every worker after its current test. */
+  onRunner?: (r: { abort(): void }) => void;
+  /** Where worker output goes, line by line, prefixed with the worker's number. */
+  out?: (line: string) => void;
+}
+
+/**
+ * The default for --parallel: two tests per schedulable Windows node (Windows pods are what tests wait on; a node
+ * runs a couple of test pods at once without skewing start times), capped at 8 to spare the API server; at least 1.
+ * When the cluster runs on this very machine (the embedded local cluster), workers compete with it for CPU — each
+ * worker is a Node process that spends seconds of CPU loading the suites — so at most one per two CPUs (measured on
+ * 2 cores: 4 workers made local runs 2-3x slower than one; see docs/parallel.md).
+ */
+export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
+  const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
+  return Math.max(1, Math.min(8, 2 * windows, caps.local ? Math.floor(cpus / 2) : 8));
+}
+
+/** Tests → worker shares: round-robin in catalogue order, so every worker gets a mix of categories. */
+export function shares(titles: string[], workers: number): string[][] {
+  const out: string[][] = Array.from({ length: Math.min(workers, titles.length) }, () => []);
+  titles.forEach((t, i) => out[i % out.length].push(t));
+  return out;
+}
+
+export async function runParallel(p: ParallelRun): Promise<MochaRun> {
+  const listed = await runMocha({ files: p.files, grep: p.grep, only: p.only, dryRun: true });
+  const order = listed.outcomes.map((o) => o.fullTitle);
+  const alone = new Set(listed.alone ?? []);
+  const together = order.filter((t) => !alone.has(t));
+  const out = p.out ?? ((l: string) => process.stdout.write(l + "\n"));
+
+  const live = new Set<ChildProcess>();
+  let aborted = false;
+  p.onRunner?.({
+    abort() {
+      aborted = true;
+      for (const c of live) if (c.connected) c.send({ type: "abort" });
+    },
+  });
+
+  const outcomes: TestOutcome[] = [];
+  let anyAborted = false;
+  const batch = async (groups: string[][], first: number) => {
+    const replies = await Promise.all(groups.map((only, i) => (aborted ? Promise.resolve(undefined) : runWorker({ ...p, only }, first + i, live, out, () => aborted))));
+    for (const r of replies) {
+      if (!r) continue;
+      outcomes.push(...r.outcomes);
+      anyAborted ||= r.aborted;
+    }
+  };
+  await batch(shares(together, p.workers), 1);
+  // Tests that need the cluster to themselves: one after the other, nothing beside them.
+  for (const t of order.filter((t) => alone.has(t))) if (!aborted) await batch([[t]], 1);
+
+  const at = new Map(order.map((t, i) => [t, i]));
+  outcomes.sort((a, b) => (at.get(a.fullTitle) ?? 0) - (at.get(b.fullTitle) ?? 0));
+  return { outcomes, aborted: aborted || anyAborted, alone: [...alone] };
+}
+
+const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const tsxEsm = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+
+function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<ChildProcess>, out: (l: string) => void, aborted: () => boolean): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
+  return new Promise((resolve, reject) => {
+    // ESM only, like bin/hybrid-conformance.mjs: with tsx's CommonJS hook too, mocha would require() the suites and
+    // they would see a second, empty copy of the run context.
+    const child = fork(workerFile, [], { execArgv: ["--import", tsxEsm], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    live.add(child);
+    const prefix = `[${n}] `;
+    for (const [stream, write] of [
+      [child.stdout!, out],
+      [child.stderr!, (l: string) => process.stderr.write(l + "\n")],
+    ] as const) {
+      let rest = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (d: string) => {
+        const lines = (rest + d).split("\n");
+        rest = lines.pop()!;
+        for (const l of lines) if (l.trim()) write(prefix + l);
+      });
+      stream.on("end", () => rest && write(prefix + rest));
+    }
+    let reply: WorkerReply | undefined;
+    child.on("message", (m: WorkerReply) => (reply = m));
+    child.on("exit", (code, signal) => {
+      live.delete(child);
+      if (reply?.type === "done") resolve(reply);
+      else if (reply?.type === "crashed") reject(new Error(`worker ${n} crashed: ${reply.error}`));
+      // Ended by a second interrupt before it could report: its tests have no outcome, as in an interrupted serial run.
+      else if (aborted()) resolve({ outcomes: [], aborted: true });
+      else reject(new Error(`worker ${n} ended (${signal ?? `exit code ${code}`}) before reporting its tests`));
+    });
+    const task: WorkerTask = { type: "task", kubeconfig: p.kc.exportConfig(), runId: p.runId, caps: p.caps, options: p.options, files: p.files, only: p.only, retries: p.retries, resultsDir: p.resultsDir };
+    child.send(task);
+  });
+}
