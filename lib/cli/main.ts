@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { clusterCommand } from "./cluster-commands.js";
 import { runCommand, listCommand } from "./run-command.js";
 import { reportCommand } from "./report-command.js";
+import { lintCommand } from "../lint/command.js";
 import { UserFacingError } from "../errors.js";
 
 // `… | head`: a reader that stops early is not an error. Keep going rather than exit, so a run still cleans up.
@@ -19,6 +20,7 @@ program.addCommand(runCommand());
 program.addCommand(listCommand());
 program.addCommand(reportCommand());
 program.addCommand(clusterCommand());
+program.addCommand(lintCommand());
 for (const c of program.commands) c.exitOverride();
 for (const c of program.commands.flatMap((c) => c.commands)) c.exitOverride();
 
