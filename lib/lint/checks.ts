@@ -146,6 +146,15 @@ function admits(spec: Obj, labels: Record<string, string>): boolean {
   );
 }
 
+/** The image tagged for `build`, or a description when no tag is known for that build. */
+function retagged(image: string, build: string): string {
+  try {
+    return retagForBuild(image, build);
+  } catch {
+    return `the image tag for build ${build}`;
+  }
+}
+
 const say = (ctx: CheckContext, ...args: Parameters<Report>) => ctx.report(...args);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -271,15 +280,15 @@ function checkBuilds(site: PodSite, ctx: CheckContext, images: { c: Obj; path: F
     for (const pin of pins) {
       const bad = pin.values.filter((v) => !compatible(b, v));
       if (bad.length > 0) {
-        say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which cannot run process-isolated on build ${bad.join(", ")}, selected by ${pin.by}`, `use ${retagForBuild(img.c.image, bad[0])}, or select build ${b}`);
+        say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which cannot run process-isolated on build ${bad.join(", ")}, selected by ${pin.by}`, `use ${retagged(img.c.image, bad[0])}, or select build ${b}`);
       }
     }
     if (pins.length > 0) continue;
     const runnable = clusterBuilds?.filter((h) => compatible(b, h));
     if (clusterBuilds && clusterBuilds.length > 0 && runnable!.length === 0) {
-      say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which no Windows node of the cluster (builds ${clusterBuilds.join(", ")}) can run process-isolated`, `use ${retagForBuild(img.c.image, clusterBuilds[0])}`);
+      say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which no Windows node of the cluster (builds ${clusterBuilds.join(", ")}) can run process-isolated`, `use ${retagged(img.c.image, clusterBuilds[0])}`);
     } else if (!clusterBuilds || runnable!.length < clusterBuilds.length) {
-      say(ctx, "build-unpinned", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}) but the pod does not select node.kubernetes.io/windows-build: it can land on a node of another build and fail to start`, `add nodeSelector node.kubernetes.io/windows-build: '${b}', or retag the image for your nodes' build and select that (e.g. ${retagForBuild(img.c.image, "10.0.20348")} with '10.0.20348')`);
+      say(ctx, "build-unpinned", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}) but the pod does not select node.kubernetes.io/windows-build: it can land on a node of another build and fail to start`, `add nodeSelector node.kubernetes.io/windows-build: '${b}', or retag the image for your nodes' build and select that (e.g. ${retagged(img.c.image, "10.0.20348")} with '10.0.20348')`);
     }
   }
 }
