@@ -95,7 +95,7 @@ export function lint(sources: readonly SourceObject[], opts: LintOptions = {}): 
       imageOS: opts.imageOS ?? {},
       cluster: opts.cluster,
     });
-    out.push(...settle(src, raw, disabled));
+    out.push(...settle(src, raw, disabled).sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return out;
 }
