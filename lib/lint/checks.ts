@@ -52,15 +52,15 @@ const FORBIDDEN: ForbiddenSpot[] = windowsForbiddenFields.flatMap((f): Forbidden
 });
 
 /**
- * Whether a forbidden field counts as set. Upstream tests the Go value: hostPID and hostIPC are plain bools (only
- * true is visible), shareProcessNamespace must be true, hostUsers only matters when false, lists when non-empty;
- * any other pointer field counts as soon as it is present, even `privileged: false`.
+ * Whether a forbidden field counts as set, as upstream tests the Go value (checked against the real API server in
+ * test/e2e/lint.spec.ts): hostPID and hostIPC are plain bools, so only true is visible; sysctls count when
+ * non-empty; every other field counts as soon as it is present — even `shareProcessNamespace: false`,
+ * `hostUsers: true`, `supplementalGroups: []` or `privileged: false`.
  */
 function isSet(name: string, v: unknown): boolean {
   if (v === undefined || v === null) return false;
-  if (name === "hostPID" || name === "hostIPC" || name === "shareProcessNamespace") return v === true;
-  if (name === "hostUsers") return v === false;
-  if (Array.isArray(v)) return v.length > 0;
+  if (name === "hostPID" || name === "hostIPC") return v === true;
+  if (name === "sysctls") return Array.isArray(v) && v.length > 0;
   return true;
 }
 

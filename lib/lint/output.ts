@@ -17,7 +17,7 @@ function summary(findings: readonly Finding[], objects: number): string {
 export function formatText(findings: readonly Finding[], objects: number): string {
   const lines: string[] = [];
   for (const f of findings) {
-    lines.push(`${f.file}:${f.line}:${f.column} ${f.accepted ? "accepted" : f.severity} ${f.rule} ${f.object} ${f.path}: ${f.message}`);
+    lines.push(`${f.file}:${f.line}:${f.column} ${f.accepted ? "accepted" : f.severity} ${f.rule} ${f.object}${f.path ? ` ${f.path}` : ""}: ${f.message}`);
     lines.push(`    fix: ${f.fix}`);
   }
   lines.push(summary(findings, objects));
@@ -42,7 +42,7 @@ export function formatSarif(findings: readonly Finding[], version: string): stri
     ruleId: f.rule,
     ruleIndex: index.get(f.rule),
     level: LEVEL[f.severity],
-    message: { text: `${f.object} ${f.path}: ${f.message}. Fix: ${f.fix}` },
+    message: { text: `${f.object}${f.path ? ` ${f.path}` : ""}: ${f.message}. Fix: ${f.fix}` },
     locations: [
       {
         physicalLocation: {

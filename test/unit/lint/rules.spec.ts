@@ -149,6 +149,15 @@ describe("lint agrees with the Rejections tables", () => {
       expect(found.map((x) => x.path)).to.deep.equal([f.path]);
     });
   }
+  it("counts a forbidden field as set the way the server does (hostPID/hostIPC true, sysctls non-empty, others when present)", () => {
+    const paths = (spec: string) => lintText(WIN(`${CTR}\n${spec}`)).filter((x) => x.rule === "forbidden-field").map((x) => x.path).sort();
+    expect(paths("  hostPID: false\n  hostIPC: false\n  securityContext: {sysctls: []}")).to.deep.equal([]);
+    expect(paths("  shareProcessNamespace: false\n  hostUsers: true\n  securityContext: {supplementalGroups: []}")).to.deep.equal([
+      "spec.hostUsers",
+      "spec.securityContext.supplementalGroups",
+      "spec.shareProcessNamespace",
+    ]);
+  });
   for (const f of windowsAllowedFields) {
     it(`allows ${f.path}`, () => {
       const pod = windowsPod();
