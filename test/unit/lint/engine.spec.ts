@@ -1,6 +1,9 @@
 // The lint on the Windows docs' own examples, on every input shape (multi-document YAML, JSON, List), with
 // accepting and disabling, and the three outputs.
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Log } from "sarif";
 import type { ClusterFacts } from "../../../lib/lint/checks.js";
@@ -111,6 +114,31 @@ describe("lint input and findings", () => {
     expect(brief(lint(parseInput({ name: "m.yaml", text }), { imageOS: { "myregistry.io/shop": "linux" } }))).to.deep.equal([
       "9 error linux-image-on-windows Pod/shop/p spec.containers[0].image",
     ]);
+  });
+});
+
+describe("lint bad input (one line each; the CLI exits 2 on these, see test/e2e/lint.spec.ts)", () => {
+  const msg = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+    return "no error";
+  };
+  it("not YAML, not an object, a List item that is not one, a missing file, an empty directory, no -f at all", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lint-bad-"));
+    try {
+      expect(msg(() => parseInput({ name: "x.yaml", text: "a: b\n  c: [\n" }))).to.match(/^UserFacingError: x\.yaml:\d+: not valid YAML or JSON: /);
+      expect(msg(() => parseInput({ name: "x.yaml", text: "just some text\n" }))).to.equal("UserFacingError: x.yaml:1: document 1 is not a Kubernetes object (no apiVersion and kind)");
+      expect(msg(() => parseInput({ name: "x.json", text: '{"apiVersion": "v1", "kind": "List", "items": [42]}' }))).to.equal("UserFacingError: x.json:1: List item 0 is not a Kubernetes object");
+      expect(msg(() => loadSources([join(dir, "missing.yaml")]))).to.equal(`UserFacingError: ${join(dir, "missing.yaml")}: no such file or directory`);
+      writeFileSync(join(dir, "notes.txt"), "not a manifest");
+      expect(msg(() => loadSources([dir]))).to.equal(`UserFacingError: ${dir}: directory holds no .yaml, .yml or .json files`);
+      expect(msg(() => loadSources([]))).to.equal("UserFacingError: nothing to lint: give -f FILE, -f DIR or -f - (stdin)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
