@@ -9,7 +9,7 @@ import type { Log } from "sarif";
 import type { ClusterFacts } from "../../../lib/lint/checks.js";
 import { fails, lint } from "../../../lib/lint/engine.js";
 import { formatJson, formatSarif, formatText } from "../../../lib/lint/output.js";
-import { loadSources, parseInput } from "../../../lib/lint/source.js";
+import { loadSources, parseInput, readInputs } from "../../../lib/lint/source.js";
 
 const data = (name: string) => fileURLToPath(new URL(`./data/${name}`, import.meta.url));
 const brief = (fs: ReturnType<typeof lint>) => fs.map((f) => `${f.line} ${f.severity} ${f.rule} ${f.object} ${f.path}`);
@@ -80,6 +80,18 @@ describe("lint input and findings", () => {
     const sources = parseInput({ name: "l.yaml", text });
     expect(sources.map((s) => s.obj.kind)).to.deep.equal(["ConfigMap", "Pod"]);
     expect(brief(lint(sources))).to.deep.equal(["18 error host-network Pod/shop/p spec.hostNetwork"]);
+  });
+
+  it("reads helm template output from stdin (-): # Source comments, empty documents, files in order", () => {
+    const helm = `---\n# Source: shop/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: shop}\nspec: {ports: [{port: 80}]}\n---\n# Source: shop/templates/pod.yaml\n${POD_WITH_HOSTNET}`;
+    const inputs = readInputs(["-", data("docs-win-webserver.yaml")], () => helm);
+    expect(inputs.map((i) => i.name)).to.deep.equal(["<stdin>", data("docs-win-webserver.yaml")]);
+    const findings = lint(inputs.flatMap(parseInput));
+    expect(findings.map((f) => `${f.file === "<stdin>" ? "<stdin>" : "file"}:${f.line} ${f.rule}`)).to.deep.equal([
+      "<stdin>:17 host-network",
+      "file:35 os-field-missing",
+      "file:38 build-unpinned",
+    ]);
   });
 
   it("reads JSON with line numbers", () => {
