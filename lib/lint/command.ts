@@ -3,8 +3,7 @@
 // Exit 0 clean, 1 findings at or above --fail-on, 2 bad input (one line, from main.ts).
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { loadKubeConfig } from "../cluster/kubeconfig.js";
-import { clusterFacts, dryRunFindings } from "./cluster.js";
+import { UserFacingError } from "../errors.js";
 import { assertRuleIds, fails, lint, type Finding } from "./engine.js";
 import { formatJson, formatSarif, formatText, OUTPUTS, type OutputFormat } from "./output.js";
 import { SEVERITIES, type Severity } from "./rules.js";
@@ -49,11 +48,14 @@ export function lintCommand(): Command {
 
 async function runLint(flags: LintFlags): Promise<number> {
   assertRuleIds(flags.disable);
+  if (flags.context && !flags.kubeconfig) throw new UserFacingError(`--context ${flags.context} given without --kubeconfig: lint reads a cluster only when told which`);
   const sources = loadSources(flags.filename);
-  const kc = flags.kubeconfig ? loadKubeConfig([flags.kubeconfig], flags.context) : undefined;
-  const cluster = kc ? await clusterFacts(kc) : undefined;
+  // The Kubernetes client is loaded only when a cluster is asked for: offline linting starts faster without it.
+  const online = flags.kubeconfig ? { ...(await import("../cluster/kubeconfig.js")), ...(await import("./cluster.js")) } : undefined;
+  const kc = online?.loadKubeConfig([flags.kubeconfig!], flags.context);
+  const cluster = online && kc ? await online.clusterFacts(kc) : undefined;
   const findings: Finding[] = lint(sources, { disable: flags.disable, imageOS: flags.imageOs, cluster });
-  if (kc && flags.dryRun && !flags.disable.includes("dry-run-refused")) findings.push(...(await dryRunFindings(kc, sources, findings, flags.disable)));
+  if (online && kc && flags.dryRun && !flags.disable.includes("dry-run-refused")) findings.push(...(await online.dryRunFindings(kc, sources, findings, flags.disable)));
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   const out = flags.output === "json" ? formatJson(findings, sources.length) : flags.output === "sarif" ? formatSarif(findings, VERSION) : formatText(findings, sources.length);
   process.stdout.write(out);
