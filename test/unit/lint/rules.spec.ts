@@ -114,7 +114,7 @@ const CASES: Case[] = [
   { rule: "accept-unknown-rule", fails: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: no-such-rule}"), passes: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: host-network}") },
 ];
 
-// Rules only the API server's dry run can produce; they are tested in test/e2e/lint.spec.ts.
+// Rules only the dry run produces: tested in dry-run.spec.ts (a loopback stand-in) and test/e2e/lint.spec.ts.
 const DRY_RUN_RULES = ["dry-run-refused", "dry-run-skipped"];
 
 describe("lint rules", () => {
