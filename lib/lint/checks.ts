@@ -280,7 +280,7 @@ function checkBuilds(site: PodSite, ctx: CheckContext, images: { c: Obj; path: F
     for (const pin of pins) {
       const bad = pin.values.filter((v) => !compatible(b, v));
       if (bad.length > 0) {
-        say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which cannot run process-isolated on build ${bad.join(", ")}, selected by ${pin.by}`, `use ${retagged(img.c.image, bad[0])}, or select build ${b}`);
+        say(ctx, "build-mismatch", where, `container ${img.c.name} runs ${img.c.image} (made for build ${b}), which cannot run process-isolated on build ${bad.join(", ")}, selected by ${pin.by}`, `use ${retagged(img.c.image, bad[0])}, the tag for build ${bad[0]}`);
       }
     }
     if (pins.length > 0) continue;

@@ -38,7 +38,7 @@ describe("lint on the Windows docs' examples", () => {
       "38 error build-mismatch Deployment/iis-2019 spec.template.spec.containers[0].image",
     ]);
     expect(findings[1].column).to.equal(9);
-    expect(findings[1].fix).to.equal("use mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022, or select build 10.0.17763");
+    expect(findings[1].fix).to.equal("use mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022, the tag for build 10.0.20348");
     // The RuntimeClass carries the docs' toleration: against the docs' cluster, nothing about tolerations.
     expect(brief(lint(loadSources([data("docs-runtimeclass-iis.yaml")]), { cluster: DOCS_CLUSTER })).some((l) => l.includes("toleration"))).to.equal(false);
   });
