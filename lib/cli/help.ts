@@ -24,6 +24,10 @@ const examples: Record<string, string[]> = {
     "hybrid-conformance cleanup --older-than 2h --yes        # remove what runs older than 2 h left (a crashed nightly)",
     "hybrid-conformance cleanup --kept --run r1a2b3c --yes   # remove the namespaces --keep-on-failure kept",
   ],
+  lint: [
+    "hybrid-conformance lint -f deploy/ --kubeconfig ~/.kube/config   # your manifests against your cluster's taints, builds and API server",
+    "helm template my-chart | hybrid-conformance lint -f - --output sarif > lint.sarif",
+  ],
   compare: ["hybrid-conformance compare last-good/summary.json reports/latest/summary.json"],
   cluster: ["hybrid-conformance cluster up && KUBECONFIG=.localcluster/kubeconfig kubectl get nodes -o wide"],
   "cluster up": ["hybrid-conformance cluster up --topology nodes.yaml"],

@@ -5,6 +5,7 @@ import { runCommand, listCommand } from "./run-command.js";
 import { reportCommand } from "./report-command.js";
 import { cleanupCommand } from "./cleanup-command.js";
 import { compareCommand } from "./compare-command.js";
+import { lintCommand } from "../lint/command.js";
 import { addHelp } from "./help.js";
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(clusterCommand());
   program.addCommand(cleanupCommand());
   program.addCommand(compareCommand());
+  program.addCommand(lintCommand());
   const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
   for (const c of all(program)) c.exitOverride();
   addHelp(program);
