@@ -3,7 +3,7 @@
 import * as k8s from "@kubernetes/client-node";
 import type { ContainerView, OsName } from "../model.js";
 import { ContainerFs, type Mount, type Volume } from "../fs.js";
-import { imageFacts } from "../images.js";
+import { defaultWindowsUser } from "../images.js";
 
 export interface ObjectSource {
   configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
@@ -75,7 +75,7 @@ export function quantity(q: string | undefined): number | undefined {
 
 export function effectiveUser(pod: k8s.V1Pod, c: k8s.V1Container, os: OsName): string {
   if (os === "windows") {
-    return c.securityContext?.windowsOptions?.runAsUserName ?? pod.spec?.securityContext?.windowsOptions?.runAsUserName ?? imageFacts(c.image ?? "").defaultUser;
+    return c.securityContext?.windowsOptions?.runAsUserName ?? pod.spec?.securityContext?.windowsOptions?.runAsUserName ?? defaultWindowsUser(c.image ?? "");
   }
   const uid = c.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser;
   return uid === undefined || uid === 0 ? "root" : String(uid);
