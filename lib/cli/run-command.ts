@@ -74,6 +74,7 @@ interface RunFlags {
   runtimeClass?: string;
   requireLoadBalancer?: boolean;
   credspec?: string;
+  profile?: string;
 }
 
 export function runCommand(): Command {
@@ -82,6 +83,7 @@ export function runCommand(): Command {
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     .option("--context <name>", "kubeconfig context to use")
     .option("--local", "target the embedded local cluster (started if needed, stopped afterwards if this run started it)")
+    .option("--profile <name>", "layout of the local cluster this run starts: docs (default), aks, gke, eks, kubeadm, autoscaled")
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
     .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category)
     .option("--grep <regex>", "only tests whose title matches")
@@ -134,12 +136,13 @@ async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boo
   if (!files.length) {
     if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
     const already = (await liveness()).state === "up";
-    const r = await up({ log: info });
+    const r = await up({ log: info, profile: flags.profile });
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
     return { kc, local: true, startedLocal: !already };
   }
+  if (flags.profile) throw new UserFacingError("--profile chooses the local cluster's layout: use it with --local (or without a kubeconfig)");
   const kc = loadKubeConfig(files, flags.context);
   return { kc, local: kc.getCurrentContext() === "hybrid-local", startedLocal: false };
 }

@@ -60,3 +60,20 @@ export function qualify(image: string): string {
   const repo = registry ? `${registry}/${path}` : `docker.io/${path.includes("/") ? path : `library/${path}`}`;
   return `${repo}${tag || digest ? (tag ? `:${tag}` : "") : ":latest"}${digest ? `@${digest}` : ""}`;
 }
+
+/**
+ * Compressed size the kubelet reports in "Image size: N bytes" (and what a realistic pull downloads): the
+ * Windows base images' published sizes, roughly; a small Linux image otherwise.
+ */
+export function imageSizeBytes(image: string): number {
+  const family = classifyImage(image).family;
+  if (family === "nanoserver") return 121_847_602;
+  if (family === "servercore" || family === "iis") return 1_734_829_104;
+  return 14_212_930;
+}
+
+/** How fast a container of this image starts on Windows (timing.ts figures). */
+export function startClass(image: string): "servercore" | "nanoserver" | "other" {
+  const family = classifyImage(image).family;
+  return family === "servercore" || family === "iis" ? "servercore" : family === "nanoserver" ? "nanoserver" : "other";
+}

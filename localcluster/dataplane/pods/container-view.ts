@@ -94,7 +94,8 @@ export async function containerView(
   const hostNetwork = !!pod.spec?.hostNetwork;
   const podIP = pod.status?.podIP ?? "";
   const user = effectiveUser(pod, c, os);
-  const hostname = hostNetwork ? node.name : (pod.spec?.hostname ?? pod.metadata!.name!);
+  // A Windows host's name is never an FQDN: on EKS the node is ip-10-0-1-23.<region>.compute.internal, the host ip-10-0-1-23.
+  const hostname = hostNetwork ? (node.os === "windows" ? node.name.split(".")[0] : node.name) : (pod.spec?.hostname ?? pod.metadata!.name!);
   const env: Record<string, string> = {
     KUBERNETES_SERVICE_HOST: cluster.kubernetesServiceIP,
     KUBERNETES_SERVICE_PORT: "443",

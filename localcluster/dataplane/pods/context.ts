@@ -6,6 +6,7 @@ import type { FaultRegistry } from "../faults.js";
 import type { NodeFacts, ObjectSource } from "./container-view.js";
 import type { ContainerRecord, PodRecord } from "./records.js";
 import type { StatusWriter } from "./status-writer.js";
+import type { Timing } from "../timing.js";
 
 export interface RuntimeDeps {
   kc: k8s.KubeConfig;
@@ -19,6 +20,7 @@ export interface RuntimeDeps {
   cluster: { dnsIP: string; kubernetesServiceIP: string };
   /** Registers kwok's Exec/Logs objects for the pod so `kubectl exec/logs` reach us. */
   debugging: { ensure(r: PodRecord): Promise<void> };
+  timing: Timing;
   log(line: string): void;
 }
 
@@ -44,6 +46,18 @@ export class PodContext {
       if (!r.gone) void this.guard(r, async () => f());
     }, ms);
     r.timers.add(t);
+  }
+
+  /** Resolves after ms with whether the pod is still there (a pod deleted meanwhile never resolves: its timers are cleared). */
+  sleep(r: PodRecord, ms: number): Promise<boolean> {
+    if (ms <= 0 || r.gone) return Promise.resolve(!r.gone);
+    return new Promise((res) => {
+      const t = setTimeout(() => {
+        r.timers.delete(t);
+        res(!r.gone);
+      }, ms);
+      r.timers.add(t);
+    });
   }
 
   /** What a fault selector is matched against. */

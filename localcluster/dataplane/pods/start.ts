@@ -1,7 +1,8 @@
 // The emulated kubelet's admission and start side: admit, create the sandbox, pull, create and start each
 // container, record exits and restart with the kubelet's back-off.
 import { randomBytes } from "node:crypto";
-import { platformMismatch, qualify } from "../images.js";
+import { imageSizeBytes, platformMismatch, qualify, startClass } from "../images.js";
+import { goDuration, realFigures } from "../timing.js";
 import { containerView, podVolumes, effectiveUser, ContainerConfigError } from "./container-view.js";
 import { freshProbeCounters, type PodContext } from "./context.js";
 import type { HealthChecks } from "./health.js";
@@ -9,6 +10,8 @@ import type { ContainerRecord, PodRecord } from "./records.js";
 import { imageID } from "./status.js";
 import { workloadFor } from "../workloads/index.js";
 import { runCommand } from "../commands/index.js";
+import { entrypointMissing } from "../commands/availability.js";
+import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
 
 const knownWindowsUsers = new Set(["containeradministrator", "containeruser", "nt authority\\system", "nt authority\\local service", "nt authority\\network service", "administrator"]);
@@ -19,6 +22,10 @@ const rid = () => randomBytes(32).toString("hex");
 export class PodStarter {
   private readonly ipsInUse = new Map<string, Set<string>>();
   private readonly pulled = new Map<string, Set<string>>();
+  /** Pulls under way, per node and image: a second pod of the same image waits for the first pull. */
+  private readonly pulling = new Map<string, Promise<void>>();
+  /** Images that have started a container on a node once (the first start is the slow one). */
+  private readonly startedHere = new Map<string, Set<string>>();
   /** Set once by the runtime (health and start reference each other). */
   health!: HealthChecks;
 
@@ -133,8 +140,19 @@ export class PodStarter {
         });
         return false;
       }
+      const began = Date.now();
+      const key = `${r.node.name}\u0000${image}`;
+      let pull = this.pulling.get(key);
+      if (!pull) {
+        pull = this.x.sleep(r, this.x.d.timing.pullMs(imageSizeBytes(image))).then(() => undefined);
+        this.pulling.set(key, pull);
+        void pull.finally(() => this.pulling.delete(key));
+      }
+      await pull;
+      if (r.gone) return false;
       pulledHere.add(image);
-      await events.emit(r.ref, "Normal", "Pulled", `Successfully pulled image "${image}" in 412ms (412ms including waiting). Image size: ${imageSize(image)} bytes.`, who);
+      const took = goDuration(Date.now() - began);
+      await events.emit(r.ref, "Normal", "Pulled", `Successfully pulled image "${image}" in ${this.x.d.timing.realistic ? took : "412ms"} (${this.x.d.timing.realistic ? took : "412ms"} including waiting). Image size: ${imageSizeBytes(image)} bytes.`, who);
     } else {
       await events.emit(r.ref, "Normal", "Pulled", `Container image "${image}" already present on machine`, who);
     }
@@ -161,6 +179,13 @@ export class PodStarter {
     if (r.node.os === "windows" && !this.userKnown(r, c.view.userName)) {
       return this.exited(r, c, 128, "StartError", `failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem ${c.containerID.slice(13, 77)}: The user name or password is incorrect.: unknown`, true);
     }
+    const argv0 = effectiveArgv(c.view)[0];
+    if (entrypointMissing(r.node.os, image, argv0)) {
+      const why = r.node.os === "windows"
+        ? `failed to create containerd task: failed to create shim task: hcs::System::CreateProcess ${c.containerID.slice(13, 77)}: The system cannot find the file specified.: unknown`
+        : `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown`;
+      return this.exited(r, c, 128, "StartError", why, true);
+    }
     if (faults.active("container-crashes", this.x.target(r, c))) {
       c.state = { kind: "running", startedAt: now() };
       await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
@@ -168,11 +193,19 @@ export class PodStarter {
       return this.exited(r, c, 1, "Error");
     }
 
+    // Starting takes time on Windows: servercore's first start on a node is the slow one.
+    const started = this.startedHere.get(r.node.name) ?? new Set<string>();
+    this.startedHere.set(r.node.name, started);
+    const startMs = this.x.d.timing.startMs(r.node.os === "windows" ? startClass(image) : "other", !started.has(image));
+    started.add(image);
+    if (!(await this.x.sleep(r, startMs)) || r.terminating) return false;
+
     c.generation++;
     c.workload = workloadFor(c.view);
     c.state = { kind: "running", startedAt: now() };
     c.started = !c.spec.startupProbe;
     await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
+    if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork) r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
     this.x.writeLogs(r, c, c.workload.startupLines());
 
     if (c.spec.lifecycle?.postStart) {
@@ -276,8 +309,4 @@ export class PodStarter {
 function splitLines(s: string): string[] {
   const t = s.replace(/\r\n/g, "\n").replace(/\n$/, "");
   return t ? t.split("\n") : [];
-}
-
-function imageSize(image: string): number {
-  return /windows|servercore|nanoserver/i.test(image) ? (/nanoserver/i.test(image) ? 121_847_602 : 1_734_829_104) : 14_212_930;
 }

@@ -50,8 +50,17 @@ export function parseImage(image: string): { repo: string; tag: string } {
   return { repo: path.toLowerCase(), tag: tag ?? "latest" };
 }
 
+/**
+ * An image a user built with LogMonitor in it: its repository's last segment names it (e.g.
+ * registry.example/servercore-logmonitor:ltsc2022). It is servercore underneath, with C:\LogMonitor\LogMonitor.exe.
+ */
+export function carriesLogMonitor(image: string): boolean {
+  return /logmonitor/.test(parseImage(image).repo.split("/").pop() ?? "");
+}
+
 // Ordered: the first match wins, so more specific repositories come first.
 const FAMILY_RULES: Array<[RegExp, ImageFamily]> = [
+  [/(^|\/)[^/]*logmonitor[^/]*$/, "servercore"],
   [/(^|\/)windows\/servercore\/iis$/, "iis"],
   [/(^|\/)windows\/(servercore|server)$/, "servercore"],
   [/(^|\/)windows$/, "servercore"],
