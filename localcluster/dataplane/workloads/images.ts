@@ -60,7 +60,8 @@ export function carriesLogMonitor(image: string): boolean {
 
 // Ordered: the first match wins, so more specific repositories come first.
 const FAMILY_RULES: Array<[RegExp, ImageFamily]> = [
-  [/(^|\/)[^/]*logmonitor[^/]*$/, "servercore"],
+  [/(^|\/)[^/]*iis[^/]*logmonitor[^/]*$|(^|\/)[^/]*logmonitor[^/]*iis[^/]*$/, "iis"], // a user's IIS image with LogMonitor added
+  [/(^|\/)[^/]*logmonitor[^/]*$/, "servercore"], // a user's servercore image with LogMonitor added
   [/(^|\/)windows\/servercore\/iis$/, "iis"],
   [/(^|\/)windows\/(servercore|server)$/, "servercore"],
   [/(^|\/)windows$/, "servercore"],
