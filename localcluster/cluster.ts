@@ -269,8 +269,10 @@ function timingOf(opts: UpOptions): TimingConfig {
 async function waitNodesReady(kc: k8s.KubeConfig, want: number, guards: ComponentRecord[], timeoutMs: number): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   // Ready, and the node lifecycle controller has lifted its not-ready taint: only then do pods schedule.
+  // (node.kubernetes.io/os is a Windows pool's own taint on GKE, not a lifecycle one.)
+  const lifecycle = new Set(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/network-unavailable"]);
   const ready = (n: k8s.V1Node) =>
-    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/"));
+    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && !n.spec?.taints?.some((t) => lifecycle.has(t.key));
   const deadline = Date.now() + timeoutMs;
   let delay = 50;
   for (;;) {
