@@ -18,6 +18,7 @@ export const runConfigSchema = z
     kubeconfig: text,
     context: text,
     local: z.boolean(),
+    profile: text,
     suite: z.enum(["core", "extended", "all"]),
     category: list,
     grep: text,
@@ -37,6 +38,7 @@ export const runConfigSchema = z
     "runtime-class": text,
     "require-load-balancer": z.boolean(),
     credspec: text,
+    parallel: z.number(),
   })
   .partial()
   .strict();

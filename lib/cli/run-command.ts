@@ -43,6 +43,7 @@ interface RunFlags {
   credspec?: string;
   baseline?: string;
   parallel?: number;
+  profile?: string;
 }
 
 export function runCommand(): Command {
@@ -51,6 +52,7 @@ export function runCommand(): Command {
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     .option("--context <name>", "kubeconfig context to use")
     .option("--local", "target the embedded local cluster (started if needed, stopped afterwards if this run started it)")
+    .option("--profile <name>", "layout of the local cluster this run starts: docs (default), aks, gke, eks, kubeadm, autoscaled")
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
     .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category(categories))
     .option("--grep <regex>", "only tests whose title matches")
