@@ -42,7 +42,7 @@ describe("lib/cli config file", () => {
 
   it("names the key and the file for an unknown key, a wrong type, a bad value; YAML errors and a missing file are one line", () => {
     const cases: [string, RegExp][] = [
-      [file("unknown.yaml", "suite: all\nparallel: 4\n"), /config file .*unknown\.yaml: unknown key "parallel"/],
+      [file("unknown.yaml", "suite: all\nparalel: 4\n"), /config file .*unknown\.yaml: unknown key "paralel"/],
       [file("type.yaml", "retries: two\n"), /config file .*type\.yaml: key "retries": expected number, got string "two"/],
       [file("bool.yaml", "keep-on-failure: {a: 1}\n"), /config file .*bool\.yaml: key "keep-on-failure": expected boolean, got a mapping/],
       [file("choice.yaml", "suite: weekly\n"), /config file .*choice\.yaml: key "suite": expected one of core, extended, all, got string "weekly"/],
