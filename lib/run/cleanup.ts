@@ -4,12 +4,47 @@ import * as k8s from "@kubernetes/client-node";
 import { remove } from "../cluster/api.js";
 import { waits } from "../cluster/waits.js";
 import { labels } from "./context.js";
+import { InfrastructureError } from "../cluster/errors.js";
+
+/** What this process may have created and has not yet seen deleted: after a failed cleanup, the leftovers. */
+const outstanding = new Map<string, k8s.KubernetesObject>();
+const keyOf = (o: k8s.KubernetesObject) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
+
+export interface Leftover {
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The exact command that removes it (idempotent). */
+  command: string;
+}
+
+/** kubectl's name for a kind: the lowercase kind, qualified by its API group when it has one. */
+function kubectlResource(o: k8s.KubernetesObject): string {
+  const group = o.apiVersion?.includes("/") ? o.apiVersion.split("/")[0] : "";
+  return `${(o.kind ?? "").toLowerCase()}${group ? `.${group}` : ""}`;
+}
+
+/** Everything tracked whose deletion was not confirmed, with the command that removes it. */
+export function leftovers(kubectl = "kubectl"): Leftover[] {
+  const nsLeft = new Set([...outstanding.values()].filter((o) => o.kind === "Namespace").map((o) => o.metadata!.name!));
+  return [...outstanding.values()]
+    // An object inside a leftover namespace goes with it: name the namespace only.
+    .filter((o) => o.kind === "Namespace" || !nsLeft.has(o.metadata?.namespace ?? ""))
+    .map((o) => ({
+      kind: o.kind ?? "?",
+      name: o.metadata?.name ?? "?",
+      ...(o.metadata?.namespace && o.kind !== "Namespace" ? { namespace: o.metadata.namespace } : {}),
+      command: `${kubectl} delete ${kubectlResource(o)} ${o.metadata?.name}${o.metadata?.namespace && o.kind !== "Namespace" ? ` -n ${o.metadata.namespace}` : ""} --ignore-not-found`,
+    }))
+    .sort((a, b) => a.command.localeCompare(b.command));
+}
 
 export class CleanupRegistry {
   private readonly objects: k8s.KubernetesObject[] = [];
   constructor(private readonly kc: k8s.KubeConfig) {}
 
   track(o: k8s.KubernetesObject): void {
+    outstanding.set(keyOf(o), o);
     if (!this.objects.some((x) => x.kind === o.kind && x.metadata?.name === o.metadata?.name && x.metadata?.namespace === o.metadata?.namespace)) this.objects.push(o);
   }
 
@@ -29,34 +64,55 @@ export class CleanupRegistry {
     // Objects inside a namespace we delete go with it.
     const gone = new Set(namespaces.map((n) => n.metadata!.name!));
     for (const o of all.filter((o) => o.kind !== "Namespace" && !gone.has(o.metadata?.namespace ?? ""))) {
-      await remove(this.kc, o).catch((e) => problems.push(`${o.kind} ${o.metadata?.name}: ${(e as Error).message}`));
+      await remove(this.kc, o).then(
+        () => outstanding.delete(keyOf(o)),
+        (e) => problems.push(`${o.kind} ${o.metadata?.name}: ${(e as Error).message}`),
+      );
     }
     await Promise.all(
       namespaces.map(async (n) => {
-        await remove(this.kc, n).catch((e) => problems.push(`namespace ${n.metadata?.name}: ${(e as Error).message}`));
-        if (waitMs > 0) await waits.namespaceGone(this.kc, n.metadata!.name!, waitMs).catch((e) => problems.push((e as Error).message));
+        const name = n.metadata!.name!;
+        const ok = await remove(this.kc, n).then(
+          () => true,
+          (e) => (problems.push(`namespace ${name}: ${(e as Error).message}`), false),
+        );
+        if (ok && waitMs > 0) await waits.namespaceGone(this.kc, name, waitMs).then(() => undefined, (e) => problems.push((e as Error).message));
+        else if (ok) forgetNamespace(name); // deletion accepted: the namespace controller finishes it
+        if (ok && waitMs > 0 && !problems.some((p) => p.includes(name))) forgetNamespace(name);
       }),
     );
     return problems;
   }
 }
 
+function forgetNamespace(name: string): void {
+  for (const [k, o] of outstanding) if ((o.kind === "Namespace" && o.metadata?.name === name) || o.metadata?.namespace === name) outstanding.delete(k);
+}
+
 /** Removes whatever still carries this run's label (after an interrupt, or a crash of a previous run). */
 export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const selector = `${labels.run}=${runId}`;
-  const nss = (await core.listNamespace({ labelSelector: selector })).items;
+  const problems: string[] = [];
+  // Listing may fail (API gone, permission lost): what this process tracked is still deleted, or named as a leftover.
+  const listed = async <T>(what: string, f: () => Promise<{ items: T[] }>, optional = false): Promise<T[]> =>
+    (await f().catch((e) => (optional && !(e instanceof InfrastructureError) ? undefined : (problems.push(`listing ${what}: ${(e as Error).message}`), undefined))))?.items ?? [];
+  const nss = await listed("namespaces", () => core.listNamespace({ labelSelector: selector }));
   const cluster: k8s.KubernetesObject[] = [];
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   const node = kc.makeApiClient(k8s.NodeV1Api);
-  cluster.push(...(await rbac.listClusterRole({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole" })));
-  cluster.push(...(await rbac.listClusterRoleBinding({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding" })));
-  cluster.push(...(await node.listRuntimeClass({ labelSelector: selector }).catch(() => ({ items: [] }))).items.map((o) => ({ ...o, apiVersion: "node.k8s.io/v1", kind: "RuntimeClass" })));
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const creds = (await custom.listClusterCustomObject({ group: "windows.k8s.io", version: "v1", plural: "gmsacredentialspecs", labelSelector: selector }).catch(() => ({ items: [] }))) as { items: k8s.KubernetesObject[] };
-  cluster.push(...creds.items.map((o) => ({ ...o, apiVersion: "windows.k8s.io/v1", kind: "GMSACredentialSpec" })));
+  if (!problems.length) {
+    cluster.push(...(await listed("clusterroles", () => rbac.listClusterRole({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole" })));
+    cluster.push(...(await listed("clusterrolebindings", () => rbac.listClusterRoleBinding({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding" })));
+    cluster.push(...(await listed("runtimeclasses", () => node.listRuntimeClass({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "node.k8s.io/v1", kind: "RuntimeClass" })));
+    const creds = await listed("gmsacredentialspecs", () => custom.listClusterCustomObject({ group: "windows.k8s.io", version: "v1", plural: "gmsacredentialspecs", labelSelector: selector }) as Promise<{ items: k8s.KubernetesObject[] }>, true);
+    cluster.push(...creds.map((o) => ({ ...o, apiVersion: "windows.k8s.io/v1", kind: "GMSACredentialSpec" })));
+  }
   const reg = new CleanupRegistry(kc);
+  // Tracked by this process but not confirmed deleted (e.g. a test's namespace when the API went away mid-test).
+  for (const o of outstanding.values()) reg.track(o);
   for (const o of [...cluster, ...nss.map((n) => ({ ...n, apiVersion: "v1", kind: "Namespace" }))]) reg.track(o);
   const removed = reg.size;
-  return { removed, problems: await reg.run(waitMs) };
+  return { removed, problems: [...problems, ...(await reg.run(waitMs))] };
 }

@@ -3,14 +3,19 @@
 import Mocha from "mocha";
 import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
+import { InfrastructureError } from "../cluster/errors.js";
+import { fatalError } from "../cluster/outage.js";
 
 export interface TestOutcome {
   category: string;
   title: string;
   fullTitle: string;
   file: string;
-  /** flaky: failed, then passed on a retry in a fresh namespace. */
-  state: "passed" | "failed" | "skipped" | "flaky";
+  /**
+   * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (API server
+   * gone past the outage window, permissions lost) — says nothing about the product.
+   */
+  state: "passed" | "failed" | "skipped" | "flaky" | "broken";
   attempts: number;
   durationMs: number;
   error?: string;
@@ -85,10 +90,11 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     runner.on("fail", (t: Mocha.Runnable, err) => {
       // A failing hook is reported on the hook; attribute it to its test (once).
       const test = ((t as unknown as { type: string }).type === "hook" ? t.ctx?.currentTest : t) as Mocha.Test | undefined;
-      if (!test || outcomes.some((o) => o.fullTitle === test.titlePath().join(" › ") && o.state === "failed")) return;
+      if (!test || outcomes.some((o) => o.fullTitle === test.titlePath().join(" › ") && (o.state === "failed" || o.state === "broken"))) return;
       const prior = outcomes.findIndex((o) => o.fullTitle === test.titlePath().join(" › "));
       if (prior >= 0) outcomes.splice(prior, 1); // passed, then its afterEach failed: it failed
-      record(test, "failed", err);
+      // Once the run has an infrastructure error, whatever fails with it (or after it) was hit by it.
+      record(test, err instanceof InfrastructureError || fatalError() ? "broken" : "failed", err);
     });
     runner.on("pending", (t) => {
       record(t, "skipped");

@@ -14,6 +14,7 @@ import { loadFixtures, renderFixture } from "../fixtures/index.js";
 import type { NodeInfo } from "../preflight/types.js";
 import { failureBundle } from "../report/bundle.js";
 import { redactObject } from "../report/redact.js";
+import { InfrastructureError } from "../cluster/errors.js";
 
 export interface TestEnv {
   readonly ctx: RunContext;
@@ -127,7 +128,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
             const r = await execInPod(ctx.kc, { namespace: ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });
             if (r.error === undefined || Date.now() > deadline || !/not running|container not found|unable to upgrade/i.test(r.error)) return r;
           } catch (e) {
-            if (Date.now() > deadline) throw e;
+            if (Date.now() > deadline || e instanceof InfrastructureError) throw e;
           }
           await new Promise((r) => setTimeout(r, 1000));
         }
