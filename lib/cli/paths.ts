@@ -16,7 +16,7 @@ function existingAncestor(path: string): string {
       return p;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") return p; // ENOTDIR and the like: let the caller's checks name it
+      if (code !== "ENOENT" && code !== "ENOTDIR") return p; // EACCES and the like: the caller's checks name it
       const up = dirname(p);
       if (up === p) return p;
       p = up;

@@ -7,10 +7,13 @@ import * as k8s from "@kubernetes/client-node";
 import { catalogue, select } from "../../suites/index.js";
 import { kubeconfigFiles, loadKubeConfig } from "../cluster/kubeconfig.js";
 import { discover, assertTestable } from "../preflight/discover.js";
-import { assertAllowed, basePermissions, extendedPermissions } from "../preflight/access.js";
+import { assertAllowed, permissionsFor } from "../preflight/access.js";
 import { setRunContext, type RunOptions } from "../run/context.js";
 import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
-import { sweepRun } from "../run/cleanup.js";
+import { sweepRun, leftovers } from "../run/cleanup.js";
+import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
+import { resilient } from "../cluster/resilient.js";
+import { configureOutage, resetOutage, onFatal, fatalError, defaultOutageWindowMs } from "../cluster/outage.js";
 import { junitXml } from "../report/junit.js";
 import { writeAllureExtras, generateHtml, finalizeResults } from "../report/allure.js";
 import { up, down, liveness } from "../../localcluster/cluster.js";
@@ -74,7 +77,11 @@ interface RunFlags {
   runtimeClass?: string;
   requireLoadBalancer?: boolean;
   credspec?: string;
+  apiOutageWindow?: number;
 }
+
+/** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
+const cleanupAfterOutageMs = 5_000;
 
 export function runCommand(): Command {
   return new Command("run")
@@ -107,6 +114,7 @@ export function runCommand(): Command {
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
+    .option("--api-outage-window <seconds>", `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`, positive)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -135,6 +143,7 @@ async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boo
     if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
     const already = (await liveness()).state === "up";
     const r = await up({ log: info });
+    localKubeconfig = r.kubeconfig;
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
@@ -154,7 +163,9 @@ async function run(flags: RunFlags): Promise<number> {
   if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
-  const reportDir = resolve(flags.reportDir);
+  // Before any cluster contact: a path that cannot be written fails now, not after the run.
+  const reportDir = assertWritableDir("--report-dir", flags.reportDir);
+  if (flags.historyFile) assertWritableFileLocation("--history-file", flags.historyFile);
   const { kc, local, startedLocal } = await target(flags);
   let interrupted = false;
   try {
@@ -162,8 +173,13 @@ async function run(flags: RunFlags): Promise<number> {
     assertTestable(caps, flags.windowsBuild);
     if (flags.runtimeClass && !caps.runtimeClasses.some((r) => r.name === flags.runtimeClass))
       throw new UserFacingError(`--runtime-class ${flags.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((r) => r.name).join(", ") || "none"})`);
-    await assertAllowed(kc, [...basePermissions, ...(entries.some((e) => e.suite === "extended") ? extendedPermissions : [])]);
+    const extended = entries.some((e) => e.suite === "extended");
+    await assertAllowed(kc, permissionsFor(extended));
     const runId = `r${Date.now().toString(36)}`;
+    // From here on every API call follows the outage window; the preflight above fails fast instead.
+    resetOutage(flags.apiOutageWindow !== undefined ? flags.apiOutageWindow * 1000 : defaultOutageWindowMs);
+    configureOutage({ server: caps.server.url });
+    resilient(kc);
     const options: RunOptions = {
       suite: flags.suite,
       categories: flags.category ?? [],
@@ -194,23 +210,31 @@ async function run(flags: RunFlags): Promise<number> {
       interrupted = true;
       info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
       runner?.abort();
-      sweeping = sweepRun(kc, runId, 120_000);
+      sweeping = sweepRun(kc, runId, 120_000, extended);
     };
     const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
     process.on("SIGINT", handlers.SIGINT);
     process.on("SIGTERM", handlers.SIGTERM);
+    // API gone past the window or permissions lost: stop after the current test (which fails as broken).
+    const stopOnFatal = onFatal(() => runner?.abort());
     const started = Date.now();
     const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, only, retries: flags.retries, resultsDir, onRunner: (r) => (runner = r) });
+    stopOnFatal();
     if (sweeping) await sweeping;
-    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
-    const swept = await sweepRun(kc, runId, 120_000);
+    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
+    // error, cleanup gets its own short budget and names what it could not remove.
+    const infra = fatalError();
+    if (infra) resetOutage(cleanupAfterOutageMs);
+    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, extended);
+    const left = leftovers(kubectlFor(flags, kc, local));
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
+    for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 
     const failed = result.outcomes.some((o) => o.state === "failed" || (flags.failOnFlaky && o.state === "flaky"));
-    const code = interrupted ? 3 : failed ? 1 : 0;
-    writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted });
+    const code = infra ? 2 : interrupted ? 3 : failed ? 1 : 0;
+    writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted, infrastructureError: infra?.message, leftovers: left });
     writeAllureExtras(resultsDir, caps, runId);
     finalizeResults(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     const html = join(reportDir, "html");
@@ -218,8 +242,9 @@ async function run(flags: RunFlags): Promise<number> {
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
     );
     const c = count(result.outcomes);
-    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${c.broken ? `, ${c.broken} broken (infrastructure)` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
+    if (infra) throw new UserFacingError(infra.message);
     return code;
   } finally {
     setRunContext(undefined);
@@ -233,6 +258,7 @@ export function count(outcomes: TestOutcome[]) {
     failed: outcomes.filter((o) => o.state === "failed").length,
     skipped: outcomes.filter((o) => o.state === "skipped").length,
     flaky: outcomes.filter((o) => o.state === "flaky").length,
+    broken: outcomes.filter((o) => o.state === "broken").length,
   };
 }
 
@@ -248,7 +274,18 @@ function failedIn(file: string): string[] {
   return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);
 }
 
-function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean }) {
+/** The kubectl invocation that reaches the cluster this run used (for the leftovers' commands). */
+function kubectlFor(flags: RunFlags, kc: k8s.KubeConfig, local: boolean): string {
+  const file = flags.kubeconfig ?? (local && !kubeconfigFiles(flags).length ? localKubeconfig : undefined);
+  return `kubectl${file ? ` --kubeconfig ${file}` : ""} --context ${kc.getCurrentContext()}`;
+}
+let localKubeconfig: string | undefined;
+
+function writeReports(
+  dir: string,
+  outcomes: TestOutcome[],
+  meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean; infrastructureError?: string; leftovers: import("../run/cleanup.js").Leftover[] },
+) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "junit.xml"), junitXml(outcomes));
   const summary = {
@@ -257,7 +294,9 @@ function writeReports(dir: string, outcomes: TestOutcome[], meta: { runId: strin
     durationMs: Date.now() - meta.started,
     exitCode: meta.code,
     interrupted: meta.interrupted,
+    ...(meta.infrastructureError ? { infrastructureError: meta.infrastructureError } : {}),
     counts: count(outcomes),
+    leftovers: meta.leftovers,
     cluster: {
       context: meta.caps.context,
       server: meta.caps.server.url,

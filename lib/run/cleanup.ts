@@ -90,7 +90,8 @@ function forgetNamespace(name: string): void {
 }
 
 /** Removes whatever still carries this run's label (after an interrupt, or a crash of a previous run). */
-export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
+/** `clusterScoped`: also sweep the cluster-scoped kinds only extended suites create (and only they may list). */
+export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number, clusterScoped = true): Promise<{ removed: number; problems: string[] }> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const selector = `${labels.run}=${runId}`;
   const problems: string[] = [];
@@ -102,7 +103,7 @@ export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   const node = kc.makeApiClient(k8s.NodeV1Api);
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  if (!problems.length) {
+  if (!problems.length && clusterScoped) {
     cluster.push(...(await listed("clusterroles", () => rbac.listClusterRole({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole" })));
     cluster.push(...(await listed("clusterrolebindings", () => rbac.listClusterRoleBinding({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding" })));
     cluster.push(...(await listed("runtimeclasses", () => node.listRuntimeClass({ labelSelector: selector }), true)).map((o) => ({ ...o, apiVersion: "node.k8s.io/v1", kind: "RuntimeClass" })));
