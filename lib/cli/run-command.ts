@@ -1,23 +1,18 @@
-// `hybrid-conformance run` and `list`: select suites, find the cluster (the embedded one by default),
-// preflight it, run the suites, write the reports, and exit 0 / 1 / 2 / 3.
+// `hybrid-conformance run` and `list`: the flags, then the run's phases (lib/run/plan, target, lib/preflight,
+// lib/run/execute, lib/report/reporter), and exit 0 / 1 / 2 / 3.
 import { Command, Option, InvalidArgumentError } from "commander";
-import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import * as k8s from "@kubernetes/client-node";
 import { catalogue, select } from "../../suites/index.js";
-import { kubeconfigFiles, loadKubeConfig } from "../cluster/kubeconfig.js";
-import { discover, assertTestable } from "../preflight/discover.js";
-import { assertAllowed, permissionsFor } from "../preflight/access.js";
-import { setRunContext, type RunOptions } from "../run/context.js";
-import { runMocha, type TestOutcome } from "../run/mocha-runner.js";
-import { sweepRun, leftovers } from "../run/cleanup.js";
-import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
-import { resilient } from "../cluster/resilient.js";
-import { configureOutage, resetOutage, onFatal, fatalError, defaultOutageWindowMs } from "../cluster/outage.js";
-import { junitXml } from "../report/junit.js";
-import { writeAllureExtras, generateHtml, finalizeResults } from "../report/allure.js";
-import { up, down, liveness } from "../../localcluster/cluster.js";
+import type { RunOptions } from "../run/context.js";
+import { runMocha } from "../run/mocha-runner.js";
+import { plan } from "../run/plan.js";
+import { target } from "../run/target.js";
+import { preflight } from "../preflight/preflight.js";
+import { execute } from "../run/execute.js";
+import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
+import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
+import { defaultOutageWindowMs } from "../cluster/outage.js";
 import { readCredSpecFile } from "../checks/gmsa.js";
 
 const categories = catalogue.map((c) => c.category);
@@ -80,9 +75,6 @@ interface RunFlags {
   apiOutageWindow?: number;
 }
 
-/** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
-const cleanupAfterOutageMs = 5_000;
-
 export function runCommand(): Command {
   return new Command("run")
     .description("run the conformance suites against a cluster (the embedded local cluster when no kubeconfig is given or found)")
@@ -137,174 +129,50 @@ export function listCommand(): Command {
     });
 }
 
-async function target(flags: RunFlags): Promise<{ kc: k8s.KubeConfig; local: boolean; startedLocal: boolean }> {
-  const files = flags.local ? [] : kubeconfigFiles(flags);
-  if (!files.length) {
-    if (flags.context) throw new UserFacingError(`--context ${flags.context} given, but no kubeconfig was given or found`);
-    const already = (await liveness()).state === "up";
-    const r = await up({ log: info });
-    localKubeconfig = r.kubeconfig;
-    if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(r.kubeconfig);
-    return { kc, local: true, startedLocal: !already };
-  }
-  const kc = loadKubeConfig(files, flags.context);
-  return { kc, local: kc.getCurrentContext() === "hybrid-local", startedLocal: false };
+/** Flags → the options the suites read (lib/run/context.ts). */
+function runOptions(flags: RunFlags, reportDir: string): RunOptions {
+  return {
+    suite: flags.suite,
+    categories: flags.category ?? [],
+    grep: flags.grep,
+    windowsBuild: flags.windowsBuild,
+    reportDir,
+    keepOnFailure: !!flags.keepOnFailure,
+    timeoutScale: flags.timeoutScale,
+    registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
+    externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+    extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
+  };
 }
 
-async function run(flags: RunFlags): Promise<number> {
-  const only = flags.rerunFailed ? failedIn(flags.rerunFailed) : undefined;
-  const entries = select(flags.suite, flags.category ?? []).filter((e) => !only || only.some((t) => t.startsWith(`${e.category} › `)));
-  if (only && !only.length) {
-    info(`nothing to re-run: ${flags.rerunFailed} records no failed test`);
-    return 0;
-  }
-  if (!entries.length) throw new UserFacingError(`no suite matches --suite ${flags.suite}${flags.category ? ` --category ${flags.category.join(",")}` : ""}`);
+/** plan → target → preflight → execute → report. */
+async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): Promise<number> {
+  const p = plan({ suite: flags.suite, categories: flags.category ?? [], rerunFailed: flags.rerunFailed }, info);
+  if (!p) return 0;
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
-  // Before any cluster contact: a path that cannot be written fails now, not after the run.
+  // Before any cluster contact: a report path that cannot be written fails now, in one line.
   const reportDir = assertWritableDir("--report-dir", flags.reportDir);
   if (flags.historyFile) assertWritableFileLocation("--history-file", flags.historyFile);
-  const { kc, local, startedLocal } = await target(flags);
-  let interrupted = false;
+  const t = await target(flags, info);
   try {
-    const caps = await discover(kc, local);
-    assertTestable(caps, flags.windowsBuild);
-    if (flags.runtimeClass && !caps.runtimeClasses.some((r) => r.name === flags.runtimeClass))
-      throw new UserFacingError(`--runtime-class ${flags.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((r) => r.name).join(", ") || "none"})`);
-    const extended = entries.some((e) => e.suite === "extended");
-    await assertAllowed(kc, permissionsFor(extended));
-    const runId = `r${Date.now().toString(36)}`;
-    // From here on every API call follows the outage window; the preflight above fails fast instead.
-    resetOutage(flags.apiOutageWindow !== undefined ? flags.apiOutageWindow * 1000 : defaultOutageWindowMs);
-    configureOutage({ server: caps.server.url });
-    resilient(kc);
-    const options: RunOptions = {
-      suite: flags.suite,
-      categories: flags.category ?? [],
-      grep: flags.grep,
-      windowsBuild: flags.windowsBuild,
-      reportDir,
-      keepOnFailure: !!flags.keepOnFailure,
-      timeoutScale: flags.timeoutScale ?? (local ? 0.2 : 1),
-      registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
-      externalUrl: flags.airGapped ? undefined : flags.externalUrl,
-      extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
-    };
-    setRunContext({ runId, kc, caps, options });
-    const resultsDir = join(reportDir, "allure-results");
-    // allure-mocha never empties its directory: a report must only show this run.
-    rmSync(resultsDir, { recursive: true, force: true });
-    mkdirSync(resultsDir, { recursive: true });
-    info(`run ${runId}: ${entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")})`);
-
-    // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
-    let runner: { abort(): void } | undefined;
-    let sweeping: Promise<unknown> | undefined;
-    const onSignal = (sig: string) => {
-      if (interrupted) {
-        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
-        process.exit(3);
-      }
-      interrupted = true;
-      info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
-      runner?.abort();
-      sweeping = sweepRun(kc, runId, 120_000, extended);
-    };
-    const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
-    process.on("SIGINT", handlers.SIGINT);
-    process.on("SIGTERM", handlers.SIGTERM);
-    // API gone past the window or permissions lost: stop after the current test (which fails as broken).
-    const stopOnFatal = onFatal(() => runner?.abort());
-    const started = Date.now();
-    const result = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, only, retries: flags.retries, resultsDir, onRunner: (r) => (runner = r) });
-    stopOnFatal();
-    if (sweeping) await sweeping;
-    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
-    // error, cleanup gets its own short budget and names what it could not remove.
-    const infra = fatalError();
-    if (infra) resetOutage(cleanupAfterOutageMs);
-    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, extended);
-    const left = leftovers(kubectlFor(flags, kc, local));
-    if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
-    for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);
-    process.off("SIGINT", handlers.SIGINT);
-    process.off("SIGTERM", handlers.SIGTERM);
-
-    const failed = result.outcomes.some((o) => o.state === "failed" || (flags.failOnFlaky && o.state === "flaky"));
-    const code = infra ? 2 : interrupted ? 3 : failed ? 1 : 0;
-    writeReports(reportDir, result.outcomes, { runId, caps, code, started, interrupted, infrastructureError: infra?.message, leftovers: left });
-    writeAllureExtras(resultsDir, caps, runId);
-    finalizeResults(resultsDir, result.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
-    const html = join(reportDir, "html");
-    await generateHtml(resultsDir, html, `hybrid-conformance ${caps.context}`, resolve(flags.historyFile ?? join(reportDir, "history.jsonl"))).catch((e) =>
-      info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
+    const extended = p.entries.some((e) => e.suite === "extended");
+    const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended });
+    const paths = { dir: reportDir, allureResults: join(reportDir, "allure-results"), historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")) };
+    const result = await execute(
+      {
+        kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults,
+        outageWindowMs: (flags.apiOutageWindow ?? defaultOutageWindowMs / 1000) * 1000,
+        extended,
+        kubectl: `kubectl${flags.kubeconfig ? ` --kubeconfig ${flags.kubeconfig}` : t.kubeconfigFile ? ` --kubeconfig ${t.kubeconfigFile}` : ""} --context ${t.kc.getCurrentContext()}`,
+      },
+      info,
     );
-    const c = count(result.outcomes);
-    info(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${c.broken ? `, ${c.broken} broken (infrastructure)` : ""}${interrupted ? " (interrupted)" : ""} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    info(`report: ${existsSync(join(html, "index.html")) ? join(html, "index.html") : "(no HTML)"}; junit: ${join(reportDir, "junit.xml")}; summary: ${join(reportDir, "summary.json")}`);
-    if (infra) throw new UserFacingError(infra.message);
-    return code;
+    await report(result, paths, reporters);
+    // The cluster, not the product, ended the run: one line, exit 2 (the reports above are written).
+    if (result.infrastructureError) throw new UserFacingError(result.infrastructureError);
+    return result.exitCode;
   } finally {
-    setRunContext(undefined);
-    if (startedLocal) await down().catch(() => undefined);
+    await t.release();
   }
-}
-
-export function count(outcomes: TestOutcome[]) {
-  return {
-    passed: outcomes.filter((o) => o.state === "passed").length,
-    failed: outcomes.filter((o) => o.state === "failed").length,
-    skipped: outcomes.filter((o) => o.state === "skipped").length,
-    flaky: outcomes.filter((o) => o.state === "flaky").length,
-    broken: outcomes.filter((o) => o.state === "broken").length,
-  };
-}
-
-/** Full titles of the tests that failed (or only passed on retry) in an earlier run's summary.json. */
-function failedIn(file: string): string[] {
-  let summary: { tests?: TestOutcome[] };
-  try {
-    summary = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserFacingError(`--rerun-failed ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance"}`);
-  }
-  if (!Array.isArray(summary.tests)) throw new UserFacingError(`--rerun-failed ${file}: not a summary.json written by hybrid-conformance (no "tests")`);
-  return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);
-}
-
-/** The kubectl invocation that reaches the cluster this run used (for the leftovers' commands). */
-function kubectlFor(flags: RunFlags, kc: k8s.KubeConfig, local: boolean): string {
-  const file = flags.kubeconfig ?? (local && !kubeconfigFiles(flags).length ? localKubeconfig : undefined);
-  return `kubectl${file ? ` --kubeconfig ${file}` : ""} --context ${kc.getCurrentContext()}`;
-}
-let localKubeconfig: string | undefined;
-
-function writeReports(
-  dir: string,
-  outcomes: TestOutcome[],
-  meta: { runId: string; caps: import("../preflight/types.js").Capabilities; code: number; started: number; interrupted: boolean; infrastructureError?: string; leftovers: import("../run/cleanup.js").Leftover[] },
-) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "junit.xml"), junitXml(outcomes));
-  const summary = {
-    runId: meta.runId,
-    startedAt: new Date(meta.started).toISOString(),
-    durationMs: Date.now() - meta.started,
-    exitCode: meta.code,
-    interrupted: meta.interrupted,
-    ...(meta.infrastructureError ? { infrastructureError: meta.infrastructureError } : {}),
-    counts: count(outcomes),
-    leftovers: meta.leftovers,
-    cluster: {
-      context: meta.caps.context,
-      server: meta.caps.server.url,
-      version: meta.caps.server.gitVersion,
-      local: meta.caps.local,
-      nodes: meta.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
-    },
-    tests: outcomes,
-  };
-  writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2));
 }

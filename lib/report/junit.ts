@@ -1,7 +1,7 @@
 // JUnit XML for CI systems: one testsuite per category, counts equal to summary.json's. Retried attempts use
 // Maven Surefire's elements (understood by Jenkins and most JUnit readers): a flaky test is a passed testcase
 // with a <flakyFailure> per failed attempt; a test that failed every attempt has <rerunFailure> for the others.
-import type { TestOutcome } from "../run/mocha-runner.js";
+import type { TestOutcome } from "../results/model.js";
 import { redactText } from "./redact.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");

@@ -9,7 +9,8 @@ export interface RunOptions {
   windowsBuild?: string;
   reportDir: string;
   keepOnFailure: boolean;
-  timeoutScale: number;
+  /** --timeout-scale as given; lib/run/budgets.ts turns it (or its default) into every wait budget. */
+  timeoutScale?: number;
   registryOverrides: Record<string, string>;
   /** Egress target for the external-reachability check; undefined when the run is air-gapped. */
   externalUrl?: string;
@@ -33,20 +34,6 @@ export function setRunContext(ctx: RunContext | undefined): void {
 export function runContext(): RunContext {
   if (!current) throw new Error("no run context: suites run through `hybrid-conformance run`");
   return current;
-}
-
-/** Upstream's budgets (test/e2e/framework/timeouts.go), scaled by --timeout-scale. */
-export function budgets(ctx: RunContext = runContext()) {
-  const s = ctx.options.timeoutScale;
-  return {
-    podStartMs: 5 * 60_000 * s,
-    /** Windows images are large: pulls get their own, larger budget. */
-    imagePullMs: 15 * 60_000 * s,
-    podDeleteMs: 5 * 60_000 * s,
-    /** Networking gets ~30 s to come up, then must stay up. */
-    networkUpMs: 30_000 * Math.max(s, 0.2),
-    networkStableMs: 10_000 * Math.max(s, 0.2),
-  };
 }
 
 export const labels = {

@@ -3,27 +3,9 @@
 import Mocha from "mocha";
 import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
+import type { TestOutcome } from "../results/model.js";
 import { InfrastructureError } from "../cluster/errors.js";
 import { fatalError } from "../cluster/outage.js";
-
-export interface TestOutcome {
-  category: string;
-  title: string;
-  fullTitle: string;
-  file: string;
-  /**
-   * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (API server
-   * gone past the outage window, permissions lost) — says nothing about the product.
-   */
-  state: "passed" | "failed" | "skipped" | "flaky" | "broken";
-  attempts: number;
-  durationMs: number;
-  error?: string;
-  /** The first line of each failed attempt's error, when the test was retried. */
-  failedAttempts?: string[];
-  /** Why a skipped test was skipped (set by the test through lib/checks/extended.ts skipWithReason). */
-  reason?: string;
-}
 
 export interface MochaRun {
   outcomes: TestOutcome[];

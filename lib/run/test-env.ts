@@ -5,7 +5,8 @@ import * as k8s from "@kubernetes/client-node";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
 import yaml from "js-yaml";
-import { runContext, budgets, labels, type RunContext } from "./context.js";
+import { runContext, labels, type RunContext } from "./context.js";
+import { budgets, type Budgets } from "./budgets.js";
 import { CleanupRegistry } from "./cleanup.js";
 import { apply } from "../cluster/api.js";
 import { waits, type PodWaitOptions } from "../cluster/waits.js";
@@ -20,7 +21,7 @@ export interface TestEnv {
   readonly ctx: RunContext;
   readonly kc: k8s.KubeConfig;
   readonly ns: string;
-  readonly budgets: ReturnType<typeof budgets>;
+  readonly budgets: Budgets;
   readonly core: k8s.CoreV1Api;
   step<T>(name: string, f: () => Promise<T> | T): Promise<T>;
   /** Renders fixtures (scheduling guard, run labels, per-run names) and applies them. */
@@ -122,7 +123,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
       },
       async exec(pod, container, command, opts = {}) {
         // A Windows container may refuse its first exec for a while after Running: retry that (not a failing command).
-        const deadline = Date.now() + 60_000 * Math.max(ctx.options.timeoutScale, 0.1);
+        const deadline = Date.now() + b.execRetryMs;
         for (;;) {
           try {
             const r = await execInPod(ctx.kc, { namespace: ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });

@@ -10,9 +10,9 @@ import { WEB_PAGE_TITLE, hasRequestFor, podRef, reach, requestLines, type PodSou
 import { containerSummary, holds, isRunning, isStarted, restarts } from "../../lib/checks/probes.js";
 import { configuredSources, logMonitorEntries, sourcesSeen } from "../../lib/checks/logs.js";
 
-/** Log lines reach the API a moment after they are written: poll (bounded by the network budget) until `ok`. */
+/** Log lines reach the API a moment after they are written: poll (bounded by the log-arrival budget) until `ok`. */
 async function logUntil(env: TestEnv, pod: string, container: string, ok: (log: string) => boolean, o: { previous?: boolean } = {}): Promise<string> {
-  const deadline = Date.now() + Math.max(10_000, env.budgets.networkUpMs);
+  const deadline = Date.now() + env.budgets.logArrivalMs;
   for (;;) {
     const log = await env.logs(pod, container, o);
     if (ok(log) || Date.now() > deadline) return log;
@@ -74,7 +74,7 @@ describe("Core.Logs", () => {
       expect(r.exitCode, `exec in ${env.ns}/${pod}: ${r.error ?? r.stderr}`).to.equal(0);
     });
     await env.step(`wait: ${pod} restarted and running again`, () =>
-      env.wait.podMatches(pod, "to be restarted", (x: k8s.V1Pod) => restarts(x, c) >= 1 && isRunning(x, c), { timeoutMs: Math.max(60_000, env.budgets.podStartMs), allowReasons: ["CrashLoopBackOff", "Error"] }),
+      env.wait.podMatches(pod, "to be restarted", (x: k8s.V1Pod) => restarts(x, c) >= 1 && isRunning(x, c), { timeoutMs: env.budgets.containerRestartMs, allowReasons: ["CrashLoopBackOff", "Error"] }),
     );
     await env.step("kubectl logs --previous shows the first container's request lines; the current log does not", async () => {
       const prev = await logUntil(env, pod, c, (l) => paths.every((p) => hasRequestFor(requestLines(l), p)), { previous: true });

@@ -9,9 +9,6 @@ import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { containerStatus, containerSummary, holds, isReady, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
 
-/** How long a probe flip may take to show in the API: a few periods, at least 10 s (scaled on slow clusters). */
-const reactionMs = (env: TestEnv) => Math.max(10_000, 30_000 * env.ctx.options.timeoutScale);
-
 /** Runs a command that must succeed (creating or deleting a probe's marker file). */
 async function run(env: TestEnv, pod: string, container: string, command: string[]): Promise<void> {
   await env.step(`exec in ${pod}[${container}]: ${command.join(" ")}`, async () => {
@@ -37,7 +34,7 @@ describe("Core.Probes", () => {
     await env.step(`${ip} is a ready endpoint of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip})`));
 
     await run(env, pod, "app", ["cmd", "/c", "del C:\\ready.txt"]);
-    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isReady(x), { timeoutMs: reactionMs(env) }));
+    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isReady(x), { timeoutMs: env.budgets.probeReactionMs }));
     await unhealthy(env, pod, "Readiness");
     await env.step(`${ip} leaves the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`));
     await env.step(`${pod} stays NotReady (and is not restarted) while the probe keeps failing`, () =>
@@ -47,7 +44,7 @@ describe("Core.Probes", () => {
     );
 
     await run(env, pod, "app", ["cmd", "/c", "echo ready> C:\\ready.txt"]);
-    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isReady, { timeoutMs: reactionMs(env) }));
+    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isReady, { timeoutMs: env.budgets.probeReactionMs }));
     await env.step(`${ip} is back among the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip}) again`));
   });
 
@@ -67,7 +64,7 @@ describe("Core.Probes", () => {
     await run(env, pod, c, ["cmd", "/c", "echo unhealthy> C:\\unhealthy.txt"]);
     const after = await env.step(`${pod} is restarted (restartCount ≥ 1) and running again`, () =>
       env.wait.podMatches(pod, "to be restarted after its liveness probe fails", (x) => restarts(x, c) >= 1 && isRunning(x, c), {
-        timeoutMs: Math.max(60_000, env.budgets.podStartMs),
+        timeoutMs: env.budgets.containerRestartMs,
         allowReasons: ["CrashLoopBackOff", "Error"],
       }),
     );
@@ -113,7 +110,7 @@ describe("Core.Probes", () => {
     });
 
     await run(env, pod, c, ["cmd", "/c", "echo started> C:\\started.txt"]);
-    const ready = await env.step(`${pod} starts and turns Ready`, () => env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isReady(x) && isStarted(x, c), { timeoutMs: reactionMs(env) }));
+    const ready = await env.step(`${pod} starts and turns Ready`, () => env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isReady(x) && isStarted(x, c), { timeoutMs: env.budgets.probeReactionMs }));
     expect(restarts(ready, c), `pod ${env.ns}/${pod} was restarted on its way to Ready: ${containerSummary(ready, c)}`).to.equal(0);
     await env.step("now that liveness runs, it passes: no restart", () =>
       holds(env.kc, env.ns, pod, "keeps running with restartCount 0 once started", 3000, (x) =>

@@ -137,7 +137,7 @@ describe("Extend.RuntimeClass", () => {
 
   it("serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)", async function () {
     const settings = extendedSettings(env.ctx);
-    const budgetMs = (settings.requireLoadBalancer ? 5 : 2) * 60_000 * env.ctx.options.timeoutScale;
+    const budgetMs = settings.requireLoadBalancer ? env.budgets.loadBalancerRequiredMs : env.budgets.loadBalancerMs;
     const problems: string[] = [];
     for (const t of await targets()) {
       const objs = iisObjects(t);

@@ -21,18 +21,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, localKubeConfig } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
+import type { Summary, TestOutcome } from "../../lib/results/model.js";
 
-interface Outcome {
-  category: string;
-  title: string;
-  state: string;
-  error?: string;
-  reason?: string;
-}
-interface Summary {
-  exitCode: number;
-  tests: Outcome[];
-}
 
 const RC = {
   create: "creates a RuntimeClass per Windows build that selects os, arch and build and tolerates the Windows taint",
@@ -79,7 +69,7 @@ describe("sensitivity: the extended suite under faults", function () {
     return { code: r.code, stderr: r.stderr, reportDir, summary: existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Summary) : undefined };
   }
 
-  const show = (ts: Outcome[]) => ts.map((t) => `${t.category} › ${t.title}: ${t.state} ${t.error ?? t.reason ?? ""}`).join("\n");
+  const show = (ts: TestOutcome[]) => ts.map((t) => `${t.category} › ${t.title}: ${t.state} ${t.error ?? t.reason ?? ""}`).join("\n");
 
   /**
    * Exactly `failing` failed, each with an error matching its patterns; the LoadBalancer test was skipped with its

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, type CliResult } from "../support/local-cluster.js";
+import type { Summary, TestOutcome } from "../../lib/results/model.js";
 
 const NETWORK = {
   podIP: "Core.Network › serves the web page on each Windows pod's IP from a Linux pod",
@@ -74,15 +75,9 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
   { fault: "logs-empty", scope: NS, fails: ["callers", "liveness", "requestLines", "previousLogs", "logMonitor"], why: "every test that reads a container's log" },
 ];
 
-interface Outcome {
-  fullTitle: string;
-  state: string;
-  error?: string;
-}
-
-function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: Outcome[]; summary: { exitCode: number; durationMs: number } } {
+function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: TestOutcome[]; summary: Summary } {
   const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--report-dir", dir, ...extra], env, 20 * 60_000);
-  let summary: { exitCode: number; durationMs: number; tests: Outcome[] };
+  let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
   } catch {

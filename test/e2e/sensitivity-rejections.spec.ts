@@ -10,14 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, localKubeConfig } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
+import type { Summary } from "../../lib/results/model.js";
 import { hostProcessCases, linuxWindowsOptionsCases, osFieldCases, windowsForbiddenFields } from "../../lib/fixtures/rejections.js";
 import { SABOTAGE_CONFIG_NAME, SABOTAGE_FAULT } from "../../localcluster/gmsa-webhook/sabotage.js";
-
-interface Summary {
-  exitCode: number;
-  counts: { passed: number; failed: number; skipped: number };
-  tests: { title: string; state: string; error?: string }[];
-}
 
 const TITLES = {
   forbidden: "rejects every Linux-only field on a Windows pod with Forbidden on that exact path",

@@ -9,13 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, localKubeConfig } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
+import type { Summary } from "../../lib/results/model.js";
 import { waitOn } from "../../lib/cluster/watch.js";
-
-interface Summary {
-  exitCode: number;
-  counts: { passed: number; failed: number; skipped: number };
-  tests: { category: string; title: string; state: string; error?: string }[];
-}
 
 const NODES = {
   ready: "has Windows nodes that are Ready",

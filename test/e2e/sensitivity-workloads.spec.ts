@@ -9,13 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
+import type { Summary } from "../../lib/results/model.js";
 import type { FaultScope } from "../../localcluster/dataplane/faults.js";
-
-interface Summary {
-  exitCode: number;
-  counts: { passed: number; failed: number; skipped: number };
-  tests: { title: string; state: string; error?: string }[];
-}
 
 const T = {
   webserver: "runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes",

@@ -1,0 +1,102 @@
+// The result model: what a run found, test by test, and the summary.json that records it. Every reporter
+// (lib/report/reporters.ts) and every reader of an earlier run (--rerun-failed, the sensitivity tests) uses these types.
+import type { Capabilities } from "../preflight/types.js";
+import type { Leftover } from "../run/cleanup.js";
+
+/**
+ * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
+ * gone past the outage window, permissions lost) — says nothing about the product.
+ */
+export type TestState = "passed" | "failed" | "skipped" | "flaky" | "broken";
+
+export interface TestOutcome {
+  category: string;
+  title: string;
+  fullTitle: string;
+  file: string;
+  /** flaky: failed, then passed on a retry in a fresh namespace. */
+  state: TestState;
+  attempts: number;
+  durationMs: number;
+  error?: string;
+  /** The first line of each failed attempt's error, when the test was retried. */
+  failedAttempts?: string[];
+  /** Why a skipped test was skipped (set by the test through lib/run/skip.ts skipWithReason). */
+  reason?: string;
+}
+
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  flaky: number;
+  broken: number;
+}
+
+export function count(outcomes: TestOutcome[]): Counts {
+  return {
+    passed: outcomes.filter((o) => o.state === "passed").length,
+    failed: outcomes.filter((o) => o.state === "failed").length,
+    skipped: outcomes.filter((o) => o.state === "skipped").length,
+    flaky: outcomes.filter((o) => o.state === "flaky").length,
+    broken: outcomes.filter((o) => o.state === "broken").length,
+  };
+}
+
+/** A finished run, as the reporters receive it. */
+export interface RunResult {
+  runId: string;
+  caps: Capabilities;
+  outcomes: TestOutcome[];
+  /** The exit code the run ends with: 0 all passed, 1 a test failed (or was flaky under --fail-on-flaky), 3 interrupted. */
+  exitCode: number;
+  interrupted: boolean;
+  /** Why the run ended early on the cluster's account (exit 2): API unreachable past the window, permissions lost. */
+  infrastructureError?: string;
+  /** What cleanup could not remove, each with the command that removes it. */
+  leftovers?: Leftover[];
+  /** Epoch ms. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** summary.json, as written by the summary reporter. */
+export interface Summary {
+  runId: string;
+  startedAt: string;
+  durationMs: number;
+  exitCode: number;
+  interrupted: boolean;
+  infrastructureError?: string;
+  counts: Counts;
+  leftovers: Leftover[];
+  cluster: {
+    context: string;
+    server: string;
+    version: string;
+    local: boolean;
+    nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
+  };
+  tests: TestOutcome[];
+}
+
+export function summaryOf(r: RunResult): Summary {
+  return {
+    runId: r.runId,
+    startedAt: new Date(r.startedAt).toISOString(),
+    durationMs: r.finishedAt - r.startedAt,
+    exitCode: r.exitCode,
+    interrupted: r.interrupted,
+    ...(r.infrastructureError ? { infrastructureError: r.infrastructureError } : {}),
+    counts: count(r.outcomes),
+    leftovers: r.leftovers ?? [],
+    cluster: {
+      context: r.caps.context,
+      server: r.caps.server.url,
+      version: r.caps.server.gitVersion,
+      local: r.caps.local,
+      nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
+    },
+    tests: r.outcomes,
+  };
+}

@@ -1,0 +1,46 @@
+// Every wait budget of a run, from one place. --timeout-scale is read here and nowhere else.
+//
+// The policy: a budget is its base (upstream's figure, test/e2e/framework/timeouts.go, or the measured time a
+// healthy Windows node takes) multiplied by the scale, but never below its floor. A floor is the least time the
+// thing takes on any cluster however fast — a probe's few periods, a poll's round trips, a log line's way to the
+// API — so that scaling a fast cluster's budgets down cannot make a healthy step time out. Budgets that only wait
+// for the cluster's own work (pod start, pull, delete, a load balancer) have no floor: the sensitivity tests scale
+// them down to make waits that can only time out do so quickly.
+import type { RunOptions } from "./context.js";
+import type { Capabilities } from "../preflight/types.js";
+
+/** The scale when --timeout-scale is not given: the embedded local cluster is fast, a real one is not. */
+const defaultTimeoutScale = (local: boolean) => (local ? 0.2 : 1);
+
+const table = {
+  /** A pod scheduled, pulled (cached) and started. */
+  podStartMs: { base: 5 * 60_000, floor: 0 },
+  /** Windows images are large: pulls get their own, larger budget. */
+  imagePullMs: { base: 15 * 60_000, floor: 0 },
+  /** A deleted pod gone from the API. */
+  podDeleteMs: { base: 5 * 60_000, floor: 0 },
+  /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */
+  networkUpMs: { base: 30_000, floor: 6_000 },
+  /** …then must stay up for a while. */
+  networkStableMs: { base: 10_000, floor: 2_000 },
+  /** A probe's verdict flipping in the pod's status: a few probe periods. */
+  probeReactionMs: { base: 30_000, floor: 10_000 },
+  /** A container killed by its liveness probe, restarted (after back-off) and running again. */
+  containerRestartMs: { base: 5 * 60_000, floor: 60_000 },
+  /** A line a container wrote reaching `kubectl logs`. */
+  logArrivalMs: { base: 30_000, floor: 10_000 },
+  /** A new Windows container may refuse exec for a while after Running: how long exec retries that. */
+  execRetryMs: { base: 60_000, floor: 6_000 },
+  /** A LoadBalancer Service getting its external address, when the run does not require one (then it is skipped). */
+  loadBalancerMs: { base: 2 * 60_000, floor: 0 },
+  /** The same, with --require-load-balancer: a missing address fails, so it gets longer. */
+  loadBalancerRequiredMs: { base: 5 * 60_000, floor: 0 },
+} satisfies Record<string, { base: number; floor: number }>;
+
+export type Budgets = { readonly [K in keyof typeof table]: number };
+
+/** Every wait budget of a run: --timeout-scale (or its default for the cluster) applied to the table above. */
+export function budgets(ctx: { options: Pick<RunOptions, "timeoutScale">; caps: Pick<Capabilities, "local"> }): Budgets {
+  const s = ctx.options.timeoutScale ?? defaultTimeoutScale(ctx.caps.local);
+  return Object.fromEntries(Object.entries(table).map(([k, { base, floor }]) => [k, Math.max(floor, base * s)])) as Budgets;
+}

@@ -1,0 +1,100 @@
+// Phase 3 of a run: the suites, in-process under mocha, with the run's context set; SIGINT/SIGTERM stop after the
+// current test and clean up; afterwards everything the run created is swept. Returns the result for the reporters.
+import type * as k8s from "@kubernetes/client-node";
+import { mkdirSync, rmSync } from "node:fs";
+import { setRunContext, type RunOptions } from "./context.js";
+import { runMocha } from "./mocha-runner.js";
+import { sweepRun, leftovers } from "./cleanup.js";
+import { resilient } from "../cluster/resilient.js";
+import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/outage.js";
+import type { Capabilities } from "../preflight/types.js";
+import type { RunResult } from "../results/model.js";
+import type { SuiteEntry } from "../../suites/index.js";
+
+export interface Execution {
+  kc: k8s.KubeConfig;
+  caps: Capabilities;
+  options: RunOptions;
+  entries: SuiteEntry[];
+  /** --rerun-failed: only these full titles. */
+  only?: string[];
+  retries?: number;
+  /** --fail-on-flaky: a test that passed only on retry makes the run fail. */
+  failOnFlaky: boolean;
+  /** Where allure-mocha writes (emptied first: a report must only show this run). */
+  allureResults: string;
+  /** How long the API server may be unreachable before the run ends as an infrastructure error. */
+  outageWindowMs: number;
+  /** Extended suites selected: the sweep also covers the cluster-scoped kinds only they create. */
+  extended: boolean;
+  /** How to invoke kubectl against this cluster, for the leftovers' removal commands. */
+  kubectl: string;
+}
+
+/** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
+const cleanupAfterOutageMs = 5_000;
+
+export async function execute(x: Execution, info: (l: string) => void): Promise<RunResult> {
+  const { kc, caps, options } = x;
+  const runId = `r${Date.now().toString(36)}`;
+  // From here on every API call follows the outage window (the preflight before failed fast instead).
+  resetOutage(x.outageWindowMs);
+  configureOutage({ server: caps.server.url });
+  resilient(kc);
+  setRunContext({ runId, kc, caps, options });
+  try {
+    // allure-mocha never empties its directory: a report must only show this run.
+    rmSync(x.allureResults, { recursive: true, force: true });
+    mkdirSync(x.allureResults, { recursive: true });
+    info(`run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")})`);
+
+    // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
+    let interrupted = false;
+    let runner: { abort(): void } | undefined;
+    let sweeping: Promise<unknown> | undefined;
+    const onSignal = (sig: string) => {
+      if (interrupted) {
+        info(`${sig} again: leaving now; remove leftovers with: kubectl delete ns -l hybrid-conformance.io/run=${runId}`);
+        process.exit(3);
+      }
+      interrupted = true;
+      info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
+      runner?.abort();
+      sweeping = sweepRun(kc, runId, 120_000, x.extended);
+    };
+    const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+    process.on("SIGINT", handlers.SIGINT);
+    process.on("SIGTERM", handlers.SIGTERM);
+    // API gone past the window or permissions lost: stop after the current test (which ends as broken).
+    const stopOnFatal = onFatal(() => runner?.abort());
+    const startedAt = Date.now();
+    const result = await runMocha({ files: x.entries.map((e) => e.file), grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner: (r) => (runner = r) });
+    stopOnFatal();
+    if (sweeping) await sweeping;
+    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
+    // error, cleanup gets its own short budget and names what it could not remove.
+    const infra = fatalError();
+    if (infra) resetOutage(cleanupAfterOutageMs);
+    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
+    const left = leftovers(x.kubectl);
+    if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
+    for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);
+    process.off("SIGINT", handlers.SIGINT);
+    process.off("SIGTERM", handlers.SIGTERM);
+
+    const failed = result.outcomes.some((o) => o.state === "failed" || (x.failOnFlaky && o.state === "flaky"));
+    return {
+      runId,
+      caps,
+      outcomes: result.outcomes,
+      exitCode: infra ? 2 : interrupted ? 3 : failed ? 1 : 0,
+      interrupted,
+      ...(infra ? { infrastructureError: infra.message } : {}),
+      leftovers: left,
+      startedAt,
+      finishedAt: Date.now(),
+    };
+  } finally {
+    setRunContext(undefined);
+  }
+}

@@ -1,0 +1,31 @@
+// Phase 1 of a run: the cluster under test — the kubeconfig given or found, else the embedded local cluster
+// (started if needed; `release` stops it again if this run started it).
+import * as k8s from "@kubernetes/client-node";
+import { kubeconfigFiles, loadKubeConfig, type KubeconfigChoice } from "../cluster/kubeconfig.js";
+import { up, down, liveness } from "../../localcluster/cluster.js";
+import { UserFacingError } from "../errors.js";
+
+export interface Target {
+  kc: k8s.KubeConfig;
+  /** The embedded local cluster (its own context name), whether started here or not. */
+  local: boolean;
+  /** The kubeconfig file kubectl needs to reach this cluster when it is not the default one (the local cluster's). */
+  kubeconfigFile?: string;
+  /** Stops what `target` started; a no-op otherwise. */
+  release(): Promise<void>;
+}
+
+export async function target(choice: KubeconfigChoice & { local?: boolean }, info: (l: string) => void): Promise<Target> {
+  const files = choice.local ? [] : kubeconfigFiles(choice);
+  if (!files.length) {
+    if (choice.context) throw new UserFacingError(`--context ${choice.context} given, but no kubeconfig was given or found`);
+    const already = (await liveness()).state === "up";
+    const r = await up({ log: info });
+    if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(r.kubeconfig);
+    return { kc, local: true, kubeconfigFile: r.kubeconfig, release: async () => void (already ? undefined : await down().catch(() => undefined)) };
+  }
+  const kc = loadKubeConfig(files, choice.context);
+  return { kc, local: kc.getCurrentContext() === "hybrid-local", release: async () => undefined };
+}
