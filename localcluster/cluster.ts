@@ -15,6 +15,11 @@ import { stateDir, repoRoot } from "./paths.js";
 import { bootstrapObjects } from "./bootstrap.js";
 import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js";
 import { UserFacingError } from "../lib/errors.js";
+import { acquireUpLock } from "./lock.js";
+import { assertHasWindowsNode, assertSameLayout } from "./layout-checks.js";
+
+/** How long a second `up` waits for a start in progress (a first start may build the binaries). */
+const upLockWaitMs = 15 * 60_000;
 
 export interface UpOptions {
   topology?: string;
@@ -46,14 +51,28 @@ export async function liveness(dir = stateDir()): Promise<Liveness> {
 export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
   const log = opts.log ?? (() => {});
   const dir = stateDir();
-  const live = await liveness(dir);
-  if (live.state === "up") return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
-  if (live.state === "stale") {
-    log(`cleaning up stale local cluster state (${live.why})`);
-    await down();
-  }
   // Validate everything the user gave us before a single process starts.
   const topology = loadTopology(opts.topology);
+  assertHasWindowsNode(topology, opts.topology);
+  // One start at a time: a start in progress is never mistaken for stale state.
+  const lock = await acquireUpLock(dir, upLockWaitMs, log);
+  try {
+    return await upLocked(dir, topology, opts, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function upLocked(dir: string, topology: ReturnType<typeof loadTopology>, opts: UpOptions, log: (line: string) => void): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
+  const live = await liveness(dir);
+  if (live.state === "up") {
+    if (opts.topology) assertSameLayout(live.s, topology, opts.topology);
+    return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
+  }
+  if (live.state === "stale") {
+    log(`cleaning up stale local cluster state (${live.why})`);
+    await down(dir);
+  }
   if (opts.apiserverPort !== undefined) await assertPortFree(opts.apiserverPort).catch((e) => { throw new UserFacingError(`cannot start the local cluster: ${(e as Error).message}`); });
   assertSandboxAvailable();
   const bins = await ensureBinaries(log);
