@@ -297,6 +297,9 @@ function auditPolicy(dir: string): string {
       "  verbs: [create, update, patch, delete, deletecollection]",
       "- level: Metadata",
       "  resources: [{group: \"\", resources: [pods/exec, pods/log]}]",
+      // Every request of a non-system ServiceAccount (e.g. the harness run as one): which verbs a run issues.
+      "- level: Metadata",
+      "  userGroups: [system:serviceaccounts]",
       "",
     ].join("\n"),
   );

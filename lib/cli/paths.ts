@@ -50,8 +50,9 @@ export function assertWritableDir(flag: string, given: string, create = true): s
   if (!st.isDirectory()) throw say(anc === abs ? "is a file, not a directory" : `${anc} is a file, so nothing can be created below it`);
   try {
     accessSync(anc, constants.W_OK | constants.X_OK);
-  } catch {
-    throw say(`${anc === abs ? "the directory" : anc} is not writable`);
+  } catch (e) {
+    const where = anc === abs ? "" : `${anc} `;
+    throw say((e as NodeJS.ErrnoException).code === "EROFS" ? `${where}is on a read-only filesystem` : `${where || "the directory "}is not writable`);
   }
   if (!create) return abs;
   try {
