@@ -44,7 +44,7 @@ export const permissions: Permission[] = [
   ...crud.map((verb) => ({ verb, resource: "secrets", namespaced: true, suites: "all" as const, why: "a Secret mounted by a test pod" })),
   ...["list", "watch"].map((verb) => ({ verb, resource: "endpointslices", group: "discovery.k8s.io", namespaced: true, suites: "all" as const, why: "service endpoint waits" })),
   // Extended suites: cluster-scoped objects they create, and the run's sweep of them.
-  ...crud.map((verb) => ({ verb, resource: "runtimeclasses", group: "node.k8s.io", suites: "extended" as const, why: "Extend.RuntimeClass" })),
+  ...[...crud, "get"].map((verb) => ({ verb, resource: "runtimeclasses", group: "node.k8s.io", suites: "extended" as const, why: "Extend.RuntimeClass" })),
   ...[...crud, "list", "use"].map((verb) => ({ verb, resource: "gmsacredentialspecs", group: "windows.k8s.io", suites: "extended" as const, why: "Extend.ActiveDirectory (use: to grant it to a test's service account)" })),
   ...[...crud, "list"].map((verb) => ({ verb, resource: "clusterroles", group: "rbac.authorization.k8s.io", suites: "extended" as const, why: "Extend.ActiveDirectory: the role that may use a credential spec" })),
   { verb: "list", resource: "clusterrolebindings", group: "rbac.authorization.k8s.io", suites: "extended", why: "the run's sweep of cluster-scoped objects" },

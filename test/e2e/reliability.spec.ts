@@ -18,6 +18,8 @@ import type { Summary } from "../../lib/results/model.js";
 
 const runLabel = "hybrid-conformance.io/run";
 
+const running = new Set<import("node:child_process").ChildProcess>();
+
 /** A run in the background: its output so far, and its end (with how long it took). */
 function startRun(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
@@ -26,13 +28,30 @@ function startRun(args: string[], env: NodeJS.ProcessEnv = {}) {
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   const t0 = Date.now();
-  const done = new Promise<CliResult & { endedAt: number }>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, endedAt: Date.now() })));
+  running.add(child);
+  const done = new Promise<CliResult & { endedAt: number }>((resolve) => child.on("close", (code) => (running.delete(child), resolve({ code: code ?? -1, stdout, stderr, endedAt: Date.now() }))));
   return { child, done, startedAt: t0 };
 }
 
 /** Resolves when the first namespace of a harness run exists (a test is under way). */
-function firstTestNamespace(kc: k8s.KubeConfig, timeoutMs = 120_000): Promise<string> {
-  return waitOn<k8s.V1Namespace, string>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "a test namespace", (nss) => (nss.length ? { done: nss[0].metadata!.name! } : { pending: "none yet" }), timeoutMs);
+function firstTestNamespace(kc: k8s.KubeConfig, timeoutMs = 180_000): Promise<string> {
+  return waitOn<k8s.V1Namespace, string>(
+    kc,
+    { path: "/api/v1/namespaces", labelSelector: runLabel },
+    "a test namespace",
+    (nss) => {
+      const live = nss.filter((n) => !n.metadata?.deletionTimestamp);
+      return live.length ? { done: live[0].metadata!.name! } : { pending: "none yet" };
+    },
+    timeoutMs,
+  );
+}
+
+/** Removes (as the admin) whatever harness namespaces a test left, and waits until they are gone. */
+async function removeHarnessNamespaces(kc: k8s.KubeConfig): Promise<void> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const n of (await core.listNamespace({ labelSelector: runLabel })).items) await core.deleteNamespace({ name: n.metadata!.name! }).catch(() => undefined);
+  await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
 }
 
 const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
@@ -50,6 +69,11 @@ describe("reliability: bad paths, permissions, API outages", function () {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "hc-reliability-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async function () {
+    for (const c of running) c.kill("SIGKILL"); // a test that timed out must not leave its run going
+    if (this.currentTest?.parent?.title.startsWith("path options")) return;
+    await removeHarnessNamespaces(kc);
+  });
 
   describe("path options are refused before the cluster is contacted", () => {
     let server: Server;
