@@ -25,6 +25,7 @@ const crud = ["create", "patch", "delete"]; // server-side apply is a patch, and
 /** Every permission the harness uses, exactly once. */
 export const permissions: Permission[] = [
   // Preflight and discovery.
+  { verb: "create", resource: "selfsubjectaccessreviews", group: "authorization.k8s.io", suites: "all", why: "preflight: this very permission check" },
   { verb: "list", resource: "nodes", suites: "all", why: "preflight: which nodes, OS and builds" },
   { verb: "get", resource: "nodes", suites: "all", why: "node facts at the time of a failure" },
   { verb: "list", resource: "runtimeclasses", group: "node.k8s.io", suites: "all", why: "preflight: existing RuntimeClasses" },

@@ -32,7 +32,7 @@ export interface Execution {
 }
 
 /** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
-const cleanupAfterOutageMs = 5_000;
+const cleanupAfterOutageMs = 3_000;
 
 export async function execute(x: Execution, info: (l: string) => void): Promise<RunResult> {
   const { kc, caps, options } = x;

@@ -60,7 +60,8 @@ const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop
 function expectInfrastructureEnd(r: CliResult, pattern: RegExp): void {
   expect(r.code, r.stderr).to.equal(2);
   expect(lastLine(r.stderr)).to.match(pattern);
-  expect(`${r.stdout}\n${r.stderr}`).not.to.match(/HTTP-Code|Headers: \{|^\s+at /m);
+  expect(`${r.stdout}\n${r.stderr}`).not.to.match(/HTTP-Code|Headers: \{/);
+  expect(r.stderr, "stack trace on stderr").not.to.match(/^\s+at /m);
 }
 
 describe("reliability: bad paths, permissions, API outages", function () {
@@ -232,6 +233,72 @@ describe("reliability: bad paths, permissions, API outages", function () {
       // The server is back: the named commands remove what was left.
       for (const l of summary.leftovers) execFileSync("sh", ["-c", l.command], { stdio: "ignore" });
       await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
+    });
+  });
+
+  describe("cluster DNS depends on CoreDNS", () => {
+    const apps = () => kc.makeApiClient(k8s.AppsV1Api);
+    const scale = (replicas: number) => apps().patchNamespacedDeploymentScale({ name: "coredns", namespace: "kube-system", body: { spec: { replicas } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+    const readyDns = (want: (n: number) => boolean, what: string) =>
+      waitOn<k8s.V1EndpointSlice, true>(kc, { path: "/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", labelSelector: "kubernetes.io/service-name=kube-dns" }, what, (sl) => {
+        const n = sl.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
+        return want(n) ? { done: true } : { pending: `${n} ready CoreDNS endpoint(s)` };
+      }, 120_000);
+    after(async () => {
+      await scale(2);
+      await readyDns((n) => n >= 2, "CoreDNS back to 2 ready endpoints");
+    });
+
+    it("fails the DNS checks when CoreDNS is scaled to 0 (and they pass with it)", async () => {
+      await readyDns((n) => n >= 1, "a ready CoreDNS endpoint (its pods no longer crash-loop)");
+      await scale(0);
+      await readyDns((n) => n === 0, "no ready CoreDNS endpoint");
+      const reports = join(dir, "rep-dns");
+      const r = cli(["run", "--category", "Core.Network", "--grep", "Service DNS name", "--report-dir", reports], {}, 280_000);
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
+      expect(r.code, r.stderr).to.equal(1);
+      expect(summary.tests.map((t) => t.state)).to.deep.equal(["failed", "failed"]);
+    });
+  });
+
+  describe("cluster up: one start at a time, and the layout asked for", () => {
+    let env: NodeJS.ProcessEnv;
+    beforeEach(() => (env = { HC_LOCALCLUSTER_DIR: join(dir, "up-state") }));
+    afterEach(() => cli(["cluster", "down"], env));
+    const apiservers = () =>
+      execFileSync("sh", ["-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes("kube-apiserver") && l.includes(join(dir, "up-state"))).length;
+
+    it("refuses a topology without Windows nodes in one line, starting nothing", () => {
+      const f = join(dir, "linux-only.yaml");
+      writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: l1, os: linux}\n");
+      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: topology .*linux-only\.yaml: no Windows node; a hybrid cluster needs at least one/);
+      expect(existsSync(env.HC_LOCALCLUSTER_DIR!)).to.equal(false);
+    });
+
+    it("two concurrent `cluster up`: one cluster, both end clearly; --topology with another layout is then refused", async () => {
+      const up = () => {
+        const c = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "cluster", "up"], { cwd: repoRoot, env: { ...process.env, ...env } });
+        let out = "";
+        let err = "";
+        c.stdout.on("data", (d) => (out += d));
+        c.stderr.on("data", (d) => (err += d));
+        return new Promise<CliResult>((resolve) => c.on("close", (code) => resolve({ code: code ?? -1, stdout: out, stderr: err })));
+      };
+      const [a, b] = await Promise.all([up(), up()]);
+      expect([a.code, b.code], `${a.stderr}\n---\n${b.stderr}`).to.deep.equal([0, 0]);
+      expect(a.stdout.trim()).to.equal(b.stdout.trim()); // the same kubeconfig
+      const waiter = [a, b].find((r) => /is starting this local cluster: waiting for it/.test(r.stderr));
+      expect(waiter, `${a.stderr}\n---\n${b.stderr}`).to.not.equal(undefined);
+      expect(waiter!.stderr).to.contain("local cluster already running");
+      expect(`${a.stderr}${b.stderr}`).not.to.match(/stale|certificate|exited during start-up/);
+      expect(apiservers(), "kube-apiserver processes of this state dir").to.equal(1);
+      expect(cli(["cluster", "status"], env).code).to.equal(0);
+
+      const f = join(dir, "other-layout.yaml");
+      writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: w1, os: windows, build: '10.0.20348'}\n");
+      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: the local cluster is already running with another layout \(.*hc-win2025-1\(windows 10\.0\.26100\).*\); --topology .*other-layout\.yaml asks for cp\(linux\), w1\(windows 10\.0\.20348\): stop it first/);
     });
   });
 });
