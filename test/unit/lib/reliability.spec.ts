@@ -11,6 +11,7 @@ import { describeCall } from "../../../lib/cluster/resilient.js";
 import { assertWritableDir } from "../../../lib/cli/paths.js";
 import { permissions, permissionsFor, permissionName } from "../../../lib/preflight/access.js";
 import { CleanupRegistry, leftovers } from "../../../lib/run/cleanup.js";
+import { cordonedNodes, countsOnly } from "../../../lib/cluster/diagnose.js";
 
 const refused = () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }) });
 const rbac403 = () => new ApiException(403, "Forbidden", { kind: "Status", code: 403, message: 'pods is forbidden: User "system:serviceaccount:hc:runner" cannot create resource "pods" in API group "" in the namespace "hc-x"' }, { "audit-id": "x" });
@@ -134,5 +135,16 @@ describe("lib/preflight permission list", () => {
     expect(permissionsFor(true)).to.include.members(base);
     // Server-side apply is a patch: an identity that may only create cannot run the suites.
     expect(base.map(permissionName)).to.include.members(["patch namespaces", "create namespaces", "list namespaces", "patch pods", "create pods/exec"]);
+  });
+});
+
+describe("lib/cluster unschedulable diagnosis", () => {
+  it("names the cordoned nodes the pod could have used when the scheduler only counts them", () => {
+    const node = (name: string, os: string, unschedulable: boolean) => ({ metadata: { name, labels: { "kubernetes.io/os": os } }, spec: { unschedulable } });
+    const pod = { spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" } } };
+    const nodes = [node("hc-win2022-1", "windows", true), node("hc-win2022-2", "windows", false), node("hc-win2025-1", "windows", true), node("hc-linux-1", "linux", true)];
+    expect(cordonedNodes(pod, nodes)).to.deep.equal(["hc-win2022-1", "hc-win2025-1"]);
+    expect(countsOnly.test("0/6 nodes are available: 3 node(s) were unschedulable, 3 node(s) didn't match Pod's node affinity/selector.")).to.equal(true);
+    expect(countsOnly.test("0/6 nodes are available: 6 Insufficient cpu.")).to.equal(false);
   });
 });
