@@ -96,6 +96,6 @@ export async function callApi<T>(verb: string, resource: string, f: () => Promis
       }
     }
     await sleep(delay);
-    delay = Math.min(delay * 2, 2000);
+    delay = Math.min(delay * 2, 1000); // capped low: the end of an outage (or of the window) is noticed within a second
   }
 }
