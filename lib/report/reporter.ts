@@ -48,7 +48,10 @@ export const allureReporter: Reporter = {
     finalizeResults(paths.allureResults, run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
     // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
     // and rendering them (seconds on a busy machine) is one command away.
-    if (run.infrastructureError) return info(`the HTML report is not rendered after an infrastructure error: render it with \`hybrid-conformance report --report-dir ${paths.dir}\``);
+    if (run.infrastructureError) {
+      info(`the HTML report is not rendered after an infrastructure error: render it with \`hybrid-conformance report --report-dir ${paths.dir}\``);
+      return;
+    }
     await generateHtml(paths.allureResults, htmlDir(paths), `hybrid-conformance ${run.caps.context}`, paths.historyFile).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
     );
