@@ -82,5 +82,5 @@ export async function assertAllowed(kc: k8s.KubeConfig, perms: Permission[]): Pr
   const failed = answers.find((a) => "error" in a);
   if (failed && "error" in failed) throw apiFailure(server, failed.error, "checking permissions");
   const denied = answers.filter((a) => "allowed" in a && !a.allowed).map((a) => permissionName(a.p));
-  if (denied.length) throw new UserFacingError(`missing ${denied.length} permission(s) for the selected suites (user ${kc.getCurrentUser()?.name ?? "?"}): cannot ${[...new Set(denied)].sort().join(", ")}`);
+  if (denied.length) throw new UserFacingError(`missing permissions for the selected suites: cannot ${[...new Set(denied)].sort().join(", ")} (user ${kc.getCurrentUser()?.name ?? "?"})`);
 }
