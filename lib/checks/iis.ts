@@ -1,8 +1,7 @@
 // Is the IIS default page being served? Recognising the page, and fetching it — with curl from a pod in the
 // cluster, or from the runner for a load balancer's external address — retried within a budget the way upstream
-// polls (every 2 s) until it first succeeds, with the last failure as the reason when it never does.
+// polls (every 2 s, lib/cluster/wait.ts retryUntil) until it first succeeds, with the last failure as the reason when it never does.
 import type { ExecOutput } from "../cluster/exec.js";
-import { WaitExpectationFailed } from "../cluster/watch.js";
 
 /** The title of IIS's iisstart.htm, the page a fresh servercore/iis container serves on "/". */
 export const IIS_TITLE = "<title>IIS Windows Server</title>";
@@ -26,28 +25,6 @@ export function curlProblem(r: ExecOutput): string | undefined {
   if (r.error) return `exec failed: ${r.error}`;
   if (r.exitCode !== 0) return `curl exited ${r.exitCode}${r.stderr.trim() ? `: ${r.stderr.trim().split("\n")[0]}` : ""}`;
   return iisPageProblem(r.stdout);
-}
-
-/**
- * Retries `attempt` (which returns a problem, or undefined on success) every `intervalMs` until it succeeds or
- * `budgetMs` is spent; resolves with the number of attempts, or rejects with the last problem.
- */
-export async function retryUntil(what: string, budgetMs: number, attempt: () => Promise<string | undefined>, intervalMs = 2000): Promise<number> {
-  const deadline = Date.now() + budgetMs;
-  let tries = 0;
-  let last = "not tried";
-  for (;;) {
-    tries++;
-    try {
-      const p = await attempt();
-      if (p === undefined) return tries;
-      last = p;
-    } catch (e) {
-      last = (e as Error).message.split("\n")[0];
-    }
-    if (Date.now() + intervalMs > deadline) throw new WaitExpectationFailed(what, `still failing after ${tries} attempt(s) in ${Math.round(budgetMs / 1000)} s: ${last}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /** GET from the runner (outside the cluster): the problem, or undefined when the IIS page came back. */

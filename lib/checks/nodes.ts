@@ -1,11 +1,8 @@
 // Node checks, as pure functions over what preflight saw: each returns the problems it found, one line each,
 // naming the node and the value that is wrong.
 import type { NodeInfo } from "../preflight/types.js";
+import { supportedBuilds } from "../fixtures/images.js";
 
-export const supportedBuilds: Record<string, string> = {
-  "10.0.20348": "Windows Server 2022",
-  "10.0.26100": "Windows Server 2025",
-};
 
 function semver(v: string): [number, number, number] | undefined {
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(v);

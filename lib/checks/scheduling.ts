@@ -3,8 +3,7 @@
 // each, naming the pod, the node and the event or reason.
 import type * as k8s from "@kubernetes/client-node";
 import type { NodeInfo } from "../preflight/types.js";
-import { compatible, imageBuild, normaliseBuild } from "../fixtures/images.js";
-import { supportedBuilds } from "./nodes.js";
+import { compatible, imageBuild, normaliseBuild, supportedBuilds } from "../fixtures/images.js";
 import { cpuMillis, bytes, formatBytes, formatMillis } from "./quantity.js";
 
 type Taint = NodeInfo["taints"][number];

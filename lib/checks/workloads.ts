@@ -5,9 +5,9 @@ import type * as k8s from "@kubernetes/client-node";
 import type { NodeInfo } from "../preflight/types.js";
 import { parseImage, normaliseBuild } from "../fixtures/images.js";
 import { parseQuantity, sameQuantity } from "./quantity.js";
+import { containerStatus, isPodReady } from "../cluster/status.js";
 
 const podName = (p: k8s.V1Pod) => `${p.metadata?.namespace ? `${p.metadata.namespace}/` : ""}${p.metadata?.name ?? "<unnamed>"}`;
-const isReady = (p: k8s.V1Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /** Output of `cmd /c set [PREFIX]` (or `env`) → variables. Windows variable names are case-insensitive: keys as printed. */
 export function parseSet(stdout: string): Record<string, string> {
@@ -146,7 +146,7 @@ export function addressProblems(pod: k8s.V1Pod, node: NodeAddressing): string[] 
 export function containerIdentityProblems(pod: k8s.V1Pod): string[] {
   const name = where(pod);
   return (pod.spec?.containers ?? []).flatMap((c) => {
-    const cs = pod.status?.containerStatuses?.find((x) => x.name === c.name);
+    const cs = containerStatus(pod, c.name);
     if (!cs) return [`${name}: no status for container ${c.name}`];
     const p: string[] = [];
     if (!cs.containerID || !CONTAINER_ID.test(cs.containerID)) p.push(`${name}: container ${c.name} has containerID ${JSON.stringify(cs.containerID ?? "")}, want <runtime>://<64 hex digits>`);
@@ -240,7 +240,7 @@ export function rolloutDone(pods: k8s.V1Pod[], x: Pick<RolloutExpectation, "repl
   return (
     !pods.some((p) => x.oldPods.includes(p.metadata?.name ?? "")) &&
     live.length === x.replicas &&
-    live.every((p) => isReady(p) && envOf(p, x.container, x.env.name) === x.env.value)
+    live.every((p) => isPodReady(p) && envOf(p, x.container, x.env.name) === x.env.value)
   );
 }
 
@@ -255,7 +255,7 @@ export function rolloutProblems(pods: k8s.V1Pod[], x: RolloutExpectation): strin
     if (q.metadata?.deletionTimestamp) continue;
     const v = envOf(q, x.container, x.env.name);
     if (v !== x.env.value) p.push(`${name} runs the old template (${x.env.name}=${v ?? "(unset)"}, want ${x.env.value})`);
-    if (!isReady(q)) p.push(`${name} is not Ready`);
+    if (!isPodReady(q)) p.push(`${name} is not Ready`);
     const n = x.nodes.find((m) => m.name === q.spec?.nodeName);
     if (!n) p.push(`${name}: node not known to preflight`);
     else if (n.os !== "windows") p.push(`${name}: node ${n.name} runs ${n.os}, not Windows`);

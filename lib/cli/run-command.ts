@@ -1,6 +1,6 @@
 // `hybrid-conformance run` and `list`: the flags, then the run's phases (lib/run/plan, target, lib/preflight,
 // lib/run/execute, lib/report/reporter), and exit 0 / 1 / 2 / 3.
-import { Command, Option, InvalidArgumentError } from "commander";
+import { Command, Option } from "commander";
 import { join, resolve } from "node:path";
 import { catalogue, select } from "../../suites/index.js";
 import type { RunOptions } from "../run/context.js";
@@ -13,42 +13,10 @@ import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
 import { defaultOutageWindowMs } from "../cluster/outage.js";
-import { readCredSpecFile } from "../checks/gmsa.js";
+import { build, category, credspecFile, dnsLabel, dnsSubdomain, positive, registryOverride, retriesArg } from "./args.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
-
-function positive(v: string): number {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got ${JSON.stringify(v)}`);
-  return n;
-}
-function category(v: string, prev: string[] = []): string[] {
-  if (!categories.includes(v)) throw new InvalidArgumentError(`unknown category ${JSON.stringify(v)} (known: ${categories.join(", ")})`);
-  return [...prev, v];
-}
-function dnsLabel(what: string, max: number) {
-  return (v: string): string => {
-    if (v.length > max || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)) throw new InvalidArgumentError(`expected ${what} (lowercase letters, digits and '-', at most ${max}), got ${JSON.stringify(v)}`);
-    return v;
-  };
-}
-function dnsSubdomain(v: string): string {
-  if (v.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) throw new InvalidArgumentError(`expected a RuntimeClass name (a DNS subdomain), got ${JSON.stringify(v)}`);
-  return v;
-}
-function credspecFile(v: string): string {
-  try {
-    readCredSpecFile(v); // never echoes the contents
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-  return resolve(v);
-}
-function build(v: string): string {
-  if (!/^10\.0\.\d{5}$/.test(v)) throw new InvalidArgumentError(`expected a Windows build like 10.0.20348, got ${JSON.stringify(v)}`);
-  return v;
-}
 
 interface RunFlags {
   kubeconfig?: string;
@@ -82,23 +50,16 @@ export function runCommand(): Command {
     .option("--context <name>", "kubeconfig context to use")
     .option("--local", "target the embedded local cluster (started if needed, stopped afterwards if this run started it)")
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
-    .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category)
+    .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category(categories))
     .option("--grep <regex>", "only tests whose title matches")
     .option("--windows-build <build>", "test this Windows build only (e.g. 10.0.26100)", build)
     .option("--report-dir <dir>", "where allure-results/, the HTML report, junit.xml and summary.json go", "reports/latest")
     .option("--keep-on-failure", "keep a failed test's namespace for inspection")
     .option("--timeout-scale <n>", "multiply every wait budget (default 1; 0.2 on the local cluster)", positive)
-    .option("--registry <from=to>", "registry override, e.g. mcr.microsoft.com=registry.local/mcr (repeatable)", (v: string, p: string[] = []) => {
-      if (!/^[^=]+=[^=]+$/.test(v)) throw new InvalidArgumentError(`expected from=to, got ${JSON.stringify(v)}`);
-      return [...p, v];
-    })
+    .option("--registry <from=to>", "registry override, e.g. mcr.microsoft.com=registry.local/mcr (repeatable)", registryOverride)
     .option("--external-url <url>", "egress target reached from inside Windows pods", "http://www.example.com/")
     .option("--air-gapped", "the cluster has no egress: egress checks are skipped with that reason")
-    .option("--retries <n>", "re-run a failed test up to n times in a fresh namespace; a pass on retry is reported flaky", (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected an integer 0..10, got ${JSON.stringify(v)}`);
-      return n;
-    })
+    .option("--retries <n>", "re-run a failed test up to n times in a fresh namespace; a pass on retry is reported flaky", retriesArg)
     .option("--fail-on-flaky", "exit 1 when a test passed only on retry (release sign-off: a flaky node pool is not signed off)")
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
@@ -116,7 +77,7 @@ export function listCommand(): Command {
   return new Command("list")
     .description("list what would run, with categories, without touching a cluster")
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
-    .option("--category <name>", "only this category (repeatable)", category)
+    .option("--category <name>", "only this category (repeatable)", category(categories))
     .option("--grep <regex>", "only tests whose title matches")
     .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string }) => {
       const entries = select(flags.suite, flags.category ?? []);

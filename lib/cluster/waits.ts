@@ -4,6 +4,8 @@ import type * as k8s from "@kubernetes/client-node";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { waitOn, WaitFailed, WaitTimeout, type Verdict } from "./watch.js";
 import { explainUnschedulable, countsOnly } from "./diagnose.js";
+import { waitFor } from "./wait.js";
+import { isPodReady } from "./status.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
 const terminalWaiting = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"]);
@@ -40,7 +42,6 @@ export function podSummary(p: k8s.V1Pod): string {
   return `${p.metadata?.name} ${p.status?.phase ?? "?"}${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " (unscheduled)"}${cs ? ` [${cs}]` : ""}`;
 }
 
-const isReady = (p: k8s.V1Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined): Promise<R> {
   let last: k8s.V1Pod | undefined;
@@ -88,7 +89,7 @@ function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, o
 
 export const waits = {
   podReady(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
-    return podWait(kc, ns, name, `pod ${ns}/${name} to be Ready`, opts, (p) => (isReady(p) ? { done: p } : undefined));
+    return podWait(kc, ns, name, `pod ${ns}/${name} to be Ready`, opts, (p) => (isPodReady(p) ? { done: p } : undefined));
   },
   podRunning(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
     return podWait(kc, ns, name, `pod ${ns}/${name} to be Running`, opts, (p) => (p.status?.phase === "Running" ? { done: p } : undefined));
@@ -125,7 +126,7 @@ export const waits = {
       (pods) => {
         const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
         seen = live.map((p) => p.metadata!.name!);
-        const ready = live.filter(isReady);
+        const ready = live.filter(isPodReady);
         if (ready.length >= count) return { done: ready };
         for (const p of live) {
           const t = podTrouble(p, opts);
@@ -164,6 +165,33 @@ export const waits = {
       if (e instanceof WaitFailed && stuck && countsOnly.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
       throw await withLastWarning(kc, ns, seen, e);
     });
+  },
+  /**
+   * Watches the pod for `ms` and fails at once if `broken` reports a problem; resolves with the last pod seen when
+   * the window passes unbroken. `what` names the property in messages ("keeps restartCount 0 while healthy").
+   */
+  podHolds(kc: KubeConfig, ns: string, name: string, what: string, ms: number, broken: (p: k8s.V1Pod) => string | undefined) {
+    let last: k8s.V1Pod | undefined;
+    return waitFor<k8s.V1Pod, k8s.V1Pod>(
+      kc,
+      {
+        what: `pod ${ns}/${name} ${what} for ${ms / 1000} s`,
+        watch: { path: `/api/v1/namespaces/${ns}/pods`, fieldSelector: `metadata.name=${name}` },
+        judge: ([p]) => {
+          if (!p) return { fail: `pod ${ns}/${name} disappeared` };
+          last = p;
+          const problem = broken(last);
+          return problem ? { fail: problem } : { pending: "holding" };
+        },
+      },
+      {
+        timeoutMs: ms,
+        onTimeout: () => {
+          if (!last) throw new Error(`pod ${ns}/${name}: the hold ended without a verdict`);
+          return last;
+        },
+      },
+    );
   },
   /** Until none of the named pods exists any more (deleted and gone from the API, not merely terminating). */
   podsGone(kc: KubeConfig, ns: string, names: string[], timeoutMs: number) {

@@ -3,6 +3,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { UserFacingError } from "../errors.js";
 import type { Capabilities, NodeInfo } from "./types.js";
+import { isNodeReady } from "../cluster/status.js";
 
 /** Turns a transport or HTTP failure from the API into one actionable line. */
 export function apiFailure(server: string, e: unknown, doing: string): UserFacingError {
@@ -40,7 +41,7 @@ function nodeInfo(n: k8s.V1Node): NodeInfo {
     os: l["kubernetes.io/os"] ?? info?.operatingSystem ?? "unknown",
     build: l["node.kubernetes.io/windows-build"],
     arch: l["kubernetes.io/arch"] ?? info?.architecture ?? "unknown",
-    ready: n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+    ready: isNodeReady(n),
     controlPlane: "node-role.kubernetes.io/control-plane" in l || "node-role.kubernetes.io/master" in l,
     taints: (n.spec?.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
     labels: l,

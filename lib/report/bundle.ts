@@ -2,16 +2,15 @@
 // pod described (kubectl-describe style) and as the API sees it, current and previous container logs, and the involved nodes' conditions.
 // Everything goes through redaction.
 import * as k8s from "@kubernetes/client-node";
-import yaml from "js-yaml";
+import { toYaml } from "./yaml.js";
 import { redactObject, redactText } from "./redact.js";
 import { describePod, isoTime } from "./describe.js";
 
-const dump = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1, skipInvalid: true });
 
 export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s.KubernetesObject[]): Promise<Record<string, string>> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const out: Record<string, string> = {};
-  out["manifests-applied.yaml"] = applied.map((o) => dump(redactObject(o))).join("---\n") || "# nothing applied\n";
+  out["manifests-applied.yaml"] = applied.map((o) => toYaml(redactObject(o))).join("---\n") || "# nothing applied\n";
 
   const events = (await core.listNamespacedEvent({ namespace: ns }).catch(() => ({ items: [] as k8s.CoreV1Event[] }))).items.sort(
     (a, b) => Number(a.metadata?.resourceVersion) - Number(b.metadata?.resourceVersion),
@@ -23,7 +22,7 @@ export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s
 
   const pods = (await core.listNamespacedPod({ namespace: ns }).catch(() => ({ items: [] as k8s.V1Pod[] }))).items;
   out["pods-describe.txt"] = pods.map((p) => describePod(p, events)).join("\n\n") || "no pods";
-  out["pods.yaml"] = pods.map((p) => dump(redactObject({ ...p, metadata: { ...p.metadata, managedFields: undefined } }))).join("---\n") || "# no pods\n";
+  out["pods.yaml"] = pods.map((p) => toYaml(redactObject({ ...p, metadata: { ...p.metadata, managedFields: undefined } }))).join("---\n") || "# no pods\n";
 
   const logs: string[] = [];
   for (const p of pods) {

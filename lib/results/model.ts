@@ -21,7 +21,7 @@ export interface TestOutcome {
   error?: string;
   /** The first line of each failed attempt's error, when the test was retried. */
   failedAttempts?: string[];
-  /** Why a skipped test was skipped (set by the test through lib/run/skip.ts skipWithReason). */
+  /** Why a skipped test was skipped (set by the test through lib/run/steps.ts skipWithReason). */
   reason?: string;
 }
 

@@ -6,6 +6,7 @@ import { repoRoot } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
 import { InfrastructureError } from "../cluster/errors.js";
 import { fatalError } from "../cluster/outage.js";
+import { SKIP_REASON } from "./steps.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];
@@ -80,7 +81,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     });
     runner.on("pending", (t) => {
       record(t, "skipped");
-      const holder = (x: unknown) => (x as { skipReason?: string } | undefined)?.skipReason;
+      const holder = (x: unknown) => (x as Record<string, string | undefined> | undefined)?.[SKIP_REASON];
       const reason = holder(t) ?? holder(t.parent);
       if (reason) outcomes[outcomes.length - 1].reason = reason;
     });

@@ -24,7 +24,10 @@ export async function target(choice: KubeconfigChoice & { local?: boolean }, inf
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
-    return { kc, local: true, kubeconfigFile: r.kubeconfig, release: async () => void (already ? undefined : await down().catch(() => undefined)) };
+    const release = async () => {
+      if (!already) await down().catch(() => undefined);
+    };
+    return { kc, local: true, kubeconfigFile: r.kubeconfig, release };
   }
   const kc = loadKubeConfig(files, choice.context);
   return { kc, local: kc.getCurrentContext() === "hybrid-local", release: async () => undefined };

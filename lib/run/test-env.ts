@@ -4,12 +4,13 @@
 import * as k8s from "@kubernetes/client-node";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
-import yaml from "js-yaml";
 import { runContext, labels, type RunContext } from "./context.js";
 import { budgets, type Budgets } from "./budgets.js";
 import { CleanupRegistry } from "./cleanup.js";
 import { apply } from "../cluster/api.js";
+import { explainRefusal } from "../cluster/refusal.js";
 import { waits, type PodWaitOptions } from "../cluster/waits.js";
+import { waitFor, type Condition, type WaitOptions } from "../cluster/wait.js";
 import { execInPod, type ExecOutput } from "../cluster/exec.js";
 import { loadFixtures, renderFixture } from "../fixtures/index.js";
 import type { NodeInfo } from "../preflight/types.js";
@@ -24,10 +25,20 @@ export interface TestEnv {
   readonly budgets: Budgets;
   readonly core: k8s.CoreV1Api;
   step<T>(name: string, f: () => Promise<T> | T): Promise<T>;
-  /** Renders fixtures (scheduling guard, run labels, per-run names) and applies them. */
-  deploy(fixtures: string | string[], opts?: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void }): Promise<k8s.KubernetesObject[]>;
-  /** Applies ready-made objects in the test namespace (they still get the run labels). */
+  /**
+   * Renders fixtures — by name, or objects a suite loaded and adapted first — for this test: the scheduling guard,
+   * the test namespace, the run's labels, per-run names for cluster-scoped objects and every reference to them.
+   */
+  render(fixtures: FixtureSource, opts?: { build?: string }): k8s.KubernetesObject[];
+  /** Renders (as `render`), lets `mutate` adjust the objects, and applies them in order. */
+  deploy(fixtures: FixtureSource, opts?: { build?: string; mutate?: (objs: k8s.KubernetesObject[]) => void }): Promise<k8s.KubernetesObject[]>;
+  /**
+   * Applies one object in the test namespace (it gets the run labels and is cleaned up after the test). A refusal
+   * throws a Refused naming the object and the API server's one-line answer.
+   */
   apply<T extends k8s.KubernetesObject>(obj: T): Promise<T>;
+  /** Applies rendered objects in order (each as `apply`). */
+  applyAll(objs: k8s.KubernetesObject[]): Promise<k8s.KubernetesObject[]>;
   wait: BoundWaits;
   exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecOutput>;
   logs(pod: string, container: string, opts?: { previous?: boolean; tailLines?: number }): Promise<string>;
@@ -38,7 +49,12 @@ export interface TestEnv {
   track(obj: k8s.KubernetesObject): void;
 }
 
+/** Fixture files by name, or fixture objects already loaded (and adapted by the suite). */
+export type FixtureSource = string | string[] | k8s.KubernetesObject[];
+
 type BoundWaits = {
+  /** The one condition-style wait (lib/cluster/wait.ts); the named waits below are conditions ready-made. Default budget: pod start. */
+  for<R, T extends k8s.KubernetesObject = k8s.KubernetesObject>(condition: Condition<R, T>, o?: Partial<WaitOptions<R>>): Promise<R>;
   podReady(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
   podRunning(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
   podFinished(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod>;
@@ -48,12 +64,25 @@ type BoundWaits = {
   podsReady(selector: string, count: number, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
   podsMatch(selector: string, what: string, test: (pods: k8s.V1Pod[]) => boolean, o?: Partial<PodWaitOptions>): Promise<k8s.V1Pod[]>;
   podsGone(names: string[]): Promise<true>;
+  /** The pod keeps a property for `ms` (fails the moment `broken` names a problem). */
+  podHolds(name: string, what: string, ms: number, broken: (p: k8s.V1Pod) => string | undefined): Promise<k8s.V1Pod>;
   deploymentAvailable(name: string, o?: Partial<PodWaitOptions>): Promise<k8s.V1Deployment>;
   endpoints(service: string, accept: (ips: string[]) => boolean, describe: string): Promise<string[]>;
   event(object: string, reason: string, matching?: (e: k8s.CoreV1Event) => boolean): Promise<k8s.CoreV1Event>;
 };
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 24).replace(/-$/, "");
+
+/**
+ * The report labels of a test in this category: epic (Core or Extended), feature, category, severity — Core
+ * checks gate a node pool's sign-off (critical), extended ones depend on the estate's needs (normal).
+ */
+export async function categoryLabels(category: string, o: { feature?: string; severity?: string } = {}): Promise<void> {
+  await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
+  await allure.feature(o.feature ?? category);
+  await allure.label("category", category);
+  await allure.severity(o.severity ?? (category.startsWith("Core.") ? "critical" : "normal"));
+}
 
 /** Declares the environment for the tests of one describe block (one category). */
 export function useTestEnv(category: string, feature = category): TestEnv {
@@ -72,11 +101,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const cleanup = new CleanupRegistry(ctx.kc);
     const applied: k8s.KubernetesObject[] = [];
     const core = ctx.kc.makeApiClient(k8s.CoreV1Api);
-    await allure.epic(category.split(".")[0] === "Core" ? "Core" : "Extended");
-    await allure.feature(feature);
-    await allure.label("category", category);
-    // Core checks gate a node pool's sign-off; extended ones depend on the estate's needs.
-    await allure.severity(category.startsWith("Core.") ? "critical" : "normal");
+    await categoryLabels(category, { feature });
 
     const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
     const env: TestEnv = {
@@ -86,8 +111,9 @@ export function useTestEnv(category: string, feature = category): TestEnv {
       budgets: b,
       core,
       step: (name, f) => allure.step(name, async () => f()) as Promise<never>,
-      async deploy(fixtures, opts = {}) {
-        const objs = renderFixture(loadFixtures(...(Array.isArray(fixtures) ? fixtures : [fixtures])), {
+      render(fixtures, opts = {}) {
+        const objects = typeof fixtures === "string" ? loadFixtures(fixtures) : fixtures.every((f) => typeof f === "string") ? loadFixtures(...(fixtures as string[])) : (fixtures as k8s.KubernetesObject[]);
+        return renderFixture(objects, {
           caps: ctx.caps,
           namespace: ns,
           labels: runLabels,
@@ -95,7 +121,13 @@ export function useTestEnv(category: string, feature = category): TestEnv {
           registryOverrides: ctx.options.registryOverrides,
           nameSuffix: `${ctx.runId}-${testId}`,
         });
+      },
+      async deploy(fixtures, opts = {}) {
+        const objs = env.render(fixtures, { build: opts.build });
         opts.mutate?.(objs);
+        return env.applyAll(objs);
+      },
+      async applyAll(objs) {
         const out: k8s.KubernetesObject[] = [];
         for (const o of objs) out.push(await env.apply(o));
         return out;
@@ -105,9 +137,10 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         if (o.kind !== "Namespace" && !isClusterScoped(o.kind) && !o.metadata?.namespace) o.metadata!.namespace = ns;
         applied.push(o);
         cleanup.track(o);
-        return apply(ctx.kc, o);
+        return explainRefusal(o, () => apply(ctx.kc, o));
       },
       wait: {
+        for: (c, o) => waitFor(ctx.kc, c, { timeoutMs: b.podStartMs, ...o }),
         podReady: (n, o) => waits.podReady(ctx.kc, ns, n, podOpts(o)),
         podRunning: (n, o) => waits.podRunning(ctx.kc, ns, n, podOpts(o)),
         podFinished: (n, o) => waits.podFinished(ctx.kc, ns, n, podOpts(o)),
@@ -117,6 +150,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         podsReady: (s, c, o) => waits.podsReady(ctx.kc, ns, s, c, podOpts(o)),
         podsMatch: (s, what, t, o) => waits.podsMatch(ctx.kc, ns, s, what, podOpts(o), t),
         podsGone: (names) => waits.podsGone(ctx.kc, ns, names, b.podDeleteMs),
+        podHolds: (n, what, ms, broken) => waits.podHolds(ctx.kc, ns, n, what, ms, broken),
         deploymentAvailable: (n, o) => waits.deploymentAvailable(ctx.kc, ns, n, podOpts(o)),
         endpoints: (svc, accept, describe) => waits.endpointsReady(ctx.kc, ns, svc, accept, describe, b.podStartMs),
         event: (obj, reason, matching) => waits.event(ctx.kc, ns, obj, reason, b.podStartMs, matching),
@@ -185,5 +219,3 @@ export function useTestEnv(category: string, feature = category): TestEnv {
 function isClusterScoped(kind: string | undefined): boolean {
   return ["Namespace", "Node", "RuntimeClass", "ClusterRole", "ClusterRoleBinding", "GMSACredentialSpec", "PersistentVolume", "StorageClass", "PriorityClass"].includes(kind ?? "");
 }
-
-export const toYaml = (o: unknown) => yaml.dump(JSON.parse(JSON.stringify(o)), { lineWidth: -1 });

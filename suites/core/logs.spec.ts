@@ -7,17 +7,17 @@ import type * as k8s from "@kubernetes/client-node";
 import { randomBytes } from "node:crypto";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { WEB_PAGE_TITLE, hasRequestFor, podRef, reach, requestLines, type PodSource } from "../../lib/checks/network.js";
-import { containerSummary, holds, isRunning, isStarted, restarts } from "../../lib/checks/probes.js";
+import { containerSummary, isRunning, isStarted, restarts } from "../../lib/checks/probes.js";
 import { configuredSources, logMonitorEntries, sourcesSeen } from "../../lib/checks/logs.js";
+import { categoryOf } from "../index.js";
 
 /** Log lines reach the API a moment after they are written: poll (bounded by the log-arrival budget) until `ok`. */
 async function logUntil(env: TestEnv, pod: string, container: string, ok: (log: string) => boolean, o: { previous?: boolean } = {}): Promise<string> {
-  const deadline = Date.now() + env.budgets.logArrivalMs;
-  for (;;) {
-    const log = await env.logs(pod, container, o);
-    if (ok(log) || Date.now() > deadline) return log;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  let log = "";
+  return env.wait.for<string>(
+    { what: `the log of ${pod}[${container}]`, intervalMs: 500, check: async () => ((log = await env.logs(pod, container, o)), ok(log) ? { done: log } : { pending: "not there yet" }) },
+    { timeoutMs: env.budgets.logArrivalMs, onTimeout: () => log },
+  );
 }
 
 /** Requests from a Windows client to a server pod's IP, each on its own path; returns the paths. */
@@ -33,8 +33,10 @@ async function requests(env: TestEnv, from: PodSource, to: PodSource, tag: strin
 
 const lineCount = (log: string) => log.split("\n").filter((l) => l.trim()).length;
 
-describe("Core.Logs", () => {
-  const env = useTestEnv("Core.Logs");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("shows the web server's request lines in the pod's log after the test's requests", async () => {
     await env.step("deploy win-webserver + windows-client", () => env.deploy(["win-webserver", "windows-client"]));
@@ -58,7 +60,7 @@ describe("Core.Logs", () => {
     await env.wait.podReady("windows-client");
     await env.step(`wait: ${pod} running with its container started`, () => env.wait.podMatches(pod, "to be running with its container started", (x) => isRunning(x, c) && isStarted(x, c)));
     await env.step("the first container stays up (no restart yet)", () =>
-      holds(env.kc, env.ns, pod, "keeps its first container while healthy", 3000, (x) => (restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted before the test restarted it: ${containerSummary(x, c)}` : undefined)),
+      env.wait.podHolds(pod, "keeps its first container while healthy", 3000, (x) => (restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted before the test restarted it: ${containerSummary(x, c)}` : undefined)),
     );
     const to = await podRef(env, pod, c);
     const from = await podRef(env, "windows-client", "servercore");

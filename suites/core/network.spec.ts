@@ -35,6 +35,7 @@ import {
   type PodSource,
   type Probe,
 } from "../../lib/checks/network.js";
+import { categoryOf } from "../index.js";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -84,8 +85,10 @@ async function clusterDomain(env: TestEnv, from: PodSource): Promise<string> {
   return domain ?? "cluster.local";
 }
 
-describe("Core.Network", () => {
-  const env = useTestEnv("Core.Network");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("serves the web page on each Windows pod's IP from a Linux pod", async () => {
     const w = await walkthrough(env, { linux: true });
@@ -252,17 +255,16 @@ describe("Core.Network", () => {
       expect(counts, failureMessage(p, `expected one row per caller with callerCount 2 each ([2, 2]), the page shows ${JSON.stringify(rows)}`)).to.deep.equal([2, 2]);
     });
     await env.step(`each request line (${paths.join(", ")}) is in ${target.pod}'s log`, async () => {
-      const deadline = Date.now() + env.budgets.networkUpMs;
       let log = "";
       let missing = paths;
       // Logs reach the API a moment after the response: poll (bounded) until they are all there.
-      for (;;) {
+      const check = async () => {
         log = await env.logs(target.pod, SERVER_CONTAINER);
         const lines = requestLines(log);
         missing = paths.filter((p) => !hasRequestFor(lines, p));
-        if (!missing.length || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+        return missing.length ? { pending: `missing ${missing.join(", ")}` } : { done: undefined };
+      };
+      await env.wait.for({ what: `request lines in the log of ${target.pod}`, intervalMs: 500, check }, { timeoutMs: env.budgets.networkUpMs, onTimeout: () => undefined });
       await allure.attachment(`${target.pod}.log`, log, "text/plain");
       const p = { path: "request lines in the docs' web server log", from: callers[0], to: podDest(target) };
       expect(missing, failureMessage(p, `request line(s) for ${missing.join(", ")} missing from the log of ${target.pod} (${log.split("\n").filter(Boolean).length} line(s) logged)`)).to.deep.equal([]);

@@ -3,15 +3,16 @@
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import { runContext } from "../../lib/run/context.js";
-import { checkNodes, supportedBuilds } from "../../lib/checks/nodes.js";
+import { checkNodes } from "../../lib/checks/nodes.js";
+import { supportedBuilds } from "../../lib/fixtures/images.js";
+import { categoryOf } from "../index.js";
+import { categoryLabels } from "../../lib/run/test-env.js";
 
-describe("Core.Nodes", () => {
-  beforeEach(async () => {
-    await allure.epic("Core");
-    await allure.feature("Core.Nodes");
-    await allure.label("category", "Core.Nodes");
-    await allure.severity("blocker");
-  });
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  // No test environment (nothing is deployed): the labels alone. Without Ready Windows nodes nothing else can pass.
+  beforeEach(() => categoryLabels(CATEGORY, { severity: "blocker" }));
   const caps = () => runContext().caps;
   const windows = () => caps().nodes.filter((n) => n.os === "windows");
 

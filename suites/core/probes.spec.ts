@@ -7,7 +7,9 @@ import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
-import { containerStatus, containerSummary, holds, isReady, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
+import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
+import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
+import { categoryOf } from "../index.js";
 
 /** Runs a command that must succeed (creating or deleting a probe's marker file). */
 async function run(env: TestEnv, pod: string, container: string, command: string[]): Promise<void> {
@@ -22,8 +24,10 @@ function unhealthy(env: TestEnv, pod: string, kind: "Liveness" | "Readiness" | "
   return env.step(`a "${kind} probe failed" (Unhealthy) event on ${pod}`, () => env.wait.event(pod, "Unhealthy", (e) => (e.message ?? "").startsWith(`${kind} probe failed`)));
 }
 
-describe("Core.Probes", () => {
-  const env = useTestEnv("Core.Probes");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   it("keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes", async () => {
     const pod = "probes-readiness-exec";
@@ -34,17 +38,17 @@ describe("Core.Probes", () => {
     await env.step(`${ip} is a ready endpoint of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip})`));
 
     await run(env, pod, "app", ["cmd", "/c", "del C:\\ready.txt"]);
-    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isReady(x), { timeoutMs: env.budgets.probeReactionMs }));
+    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isPodReady(x), { timeoutMs: env.budgets.probeReactionMs }));
     await unhealthy(env, pod, "Readiness");
     await env.step(`${ip} leaves the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`));
     await env.step(`${pod} stays NotReady (and is not restarted) while the probe keeps failing`, () =>
-      holds(env.kc, env.ns, pod, "stays NotReady while its readiness probe fails", 3000, (x) =>
-        isReady(x) ? `turned Ready although C:\\ready.txt is gone: ${containerSummary(x, "app")}` : restarts(x, "app") > 0 ? `was restarted; a readiness probe must not restart: ${containerSummary(x, "app")}` : undefined,
+      env.wait.podHolds(pod, "stays NotReady while its readiness probe fails", 3000, (x) =>
+        isPodReady(x) ? `turned Ready although C:\\ready.txt is gone: ${containerSummary(x, "app")}` : restarts(x, "app") > 0 ? `was restarted; a readiness probe must not restart: ${containerSummary(x, "app")}` : undefined,
       ),
     );
 
     await run(env, pod, "app", ["cmd", "/c", "echo ready> C:\\ready.txt"]);
-    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isReady, { timeoutMs: env.budgets.probeReactionMs }));
+    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isPodReady, { timeoutMs: env.budgets.probeReactionMs }));
     await env.step(`${ip} is back among the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip}) again`));
   });
 
@@ -56,7 +60,7 @@ describe("Core.Probes", () => {
       env.wait.podMatches(pod, "to be running with its container started", (x) => isRunning(x, c) && isStarted(x, c)),
     );
     await env.step("the container is not restarted while its liveness probe passes", () =>
-      holds(env.kc, env.ns, pod, "keeps restartCount 0 while healthy", 3000, (x) =>
+      env.wait.podHolds(pod, "keeps restartCount 0 while healthy", 3000, (x) =>
         restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted although its liveness probe should pass: ${containerSummary(x, c)}` : undefined,
       ),
     );
@@ -85,7 +89,7 @@ describe("Core.Probes", () => {
       expect(prev, `kubectl logs --previous ${env.ns}/${pod} -c ${c}: expected the killed web server's "Listening at" line, got ${JSON.stringify(prev.slice(0, 300))}`).to.match(/Listening at/);
     });
     await env.step("the restarted container is healthy again (fresh file system, no C:\\unhealthy.txt)", () =>
-      holds(env.kc, env.ns, pod, "stays up after its restart", 3000, (x) => (restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined)),
+      env.wait.podHolds(pod, "stays up after its restart", 3000, (x) => (restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined)),
     );
   });
 
@@ -95,9 +99,9 @@ describe("Core.Probes", () => {
     await env.step(`deploy ${pod} (startup: cmd /c type C:\\started.txt every 2 s; readiness would pass, liveness would fail)`, () => env.deploy(pod));
     await env.step(`wait: ${pod} Running`, () => env.wait.podRunning(pod));
     await env.step("while the startup probe fails: not started, not Ready, not restarted", () =>
-      holds(env.kc, env.ns, pod, "is held back by its startup probe", 6000, (x) => {
+      env.wait.podHolds(pod, "is held back by its startup probe", 6000, (x) => {
         if (isStarted(x, c)) return `container reported started before its startup probe could pass: ${containerSummary(x, c)}`;
-        if (isReady(x)) return `pod turned Ready before its startup probe passed (the readiness probe was not held back): ${containerSummary(x, c)}`;
+        if (isPodReady(x)) return `pod turned Ready before its startup probe passed (the readiness probe was not held back): ${containerSummary(x, c)}`;
         if (restarts(x, c) > 0) return `container was restarted before its startup probe passed (the liveness probe was not held back): ${containerSummary(x, c)}`;
         return undefined;
       }),
@@ -110,11 +114,11 @@ describe("Core.Probes", () => {
     });
 
     await run(env, pod, c, ["cmd", "/c", "echo started> C:\\started.txt"]);
-    const ready = await env.step(`${pod} starts and turns Ready`, () => env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isReady(x) && isStarted(x, c), { timeoutMs: env.budgets.probeReactionMs }));
+    const ready = await env.step(`${pod} starts and turns Ready`, () => env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isPodReady(x) && isStarted(x, c), { timeoutMs: env.budgets.probeReactionMs }));
     expect(restarts(ready, c), `pod ${env.ns}/${pod} was restarted on its way to Ready: ${containerSummary(ready, c)}`).to.equal(0);
     await env.step("now that liveness runs, it passes: no restart", () =>
-      holds(env.kc, env.ns, pod, "keeps running with restartCount 0 once started", 3000, (x) =>
-        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}` : !isReady(x) ? `turned NotReady: ${containerSummary(x, c)}` : undefined,
+      env.wait.podHolds(pod, "keeps running with restartCount 0 once started", 3000, (x) =>
+        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}` : !isPodReady(x) ? `turned NotReady: ${containerSummary(x, c)}` : undefined,
       ),
     );
   });

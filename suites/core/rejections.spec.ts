@@ -5,9 +5,8 @@
 // every mismatch, each naming the field, what was sent and what came back.
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
-import { useTestEnv, toYaml } from "../../lib/run/test-env.js";
-import { labels } from "../../lib/run/context.js";
-import { renderFixture } from "../../lib/fixtures/guard.js";
+import { useTestEnv } from "../../lib/run/test-env.js";
+import { toYaml } from "../../lib/report/yaml.js";
 import {
   gmsaFieldCases,
   hostProcessCases,
@@ -23,6 +22,7 @@ import {
   type RejectionCase,
 } from "../../lib/fixtures/rejections.js";
 import { failureMessage, matchOutcome, show, submitPod, valueAt, type Expectation } from "../../lib/checks/rejections.js";
+import { categoryOf } from "../index.js";
 
 type Setter = (pod: k8s.V1Pod) => void;
 
@@ -38,19 +38,14 @@ interface Case {
   accepted?: (sent: k8s.V1Pod, answer: k8s.V1Pod) => string | undefined;
 }
 
-describe("Core.Rejections", () => {
-  const env = useTestEnv("Core.Rejections");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** A base pod rendered through the scheduling guard for this cluster and test namespace. */
   function basePod(base: "windows" | "linux"): k8s.V1Pod {
-    const { caps, options, runId } = env.ctx;
-    const [pod] = renderFixture([base === "windows" ? windowsPod() : linuxPod()], {
-      caps,
-      namespace: env.ns,
-      labels: { [labels.run]: runId, [labels.managed]: "hybrid-conformance" },
-      build: options.windowsBuild,
-      registryOverrides: options.registryOverrides,
-    });
+    const [pod] = env.render([base === "windows" ? windowsPod() : linuxPod()]);
     return pod as k8s.V1Pod;
   }
 

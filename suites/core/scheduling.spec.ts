@@ -9,7 +9,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
 import { WaitFailed } from "../../lib/cluster/watch.js";
 import { BUILD_LABEL } from "../../lib/fixtures/guard.js";
-import { supportedBuilds } from "../../lib/checks/nodes.js";
+import { supportedBuilds } from "../../lib/fixtures/images.js";
 import {
   beyondAllocatable,
   buildName,
@@ -24,6 +24,7 @@ import {
   windowsBuildsPresent,
   windowsLandings,
 } from "../../lib/checks/scheduling.js";
+import { categoryOf } from "../index.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -32,8 +33,10 @@ const param = (name: string, value: string, excluded = false) => allure.paramete
 /** Reasons a container may show while a scheduling test looks only at placement. */
 const containerTrouble = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"];
 
-describe("Core.Scheduling", () => {
-  const env = useTestEnv("Core.Scheduling");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
   const caps = () => env.ctx.caps;
   // The API server adds not-ready/unreachable NoExecute tolerations to every pod: show the ones the test chose.
   const tolerationsText = (p: k8s.V1Pod) => (p.spec?.tolerations ?? []).filter((t) => !t.key?.startsWith("node.kubernetes.io/")).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ") || "none";

@@ -29,14 +29,18 @@ import {
   type NodeAddressing,
 } from "../../lib/checks/workloads.js";
 import { cpuMillis, bytes } from "../../lib/checks/quantity.js";
+import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
+import { categoryOf } from "../index.js";
 
 const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], kind: string) => objs.find((o) => o.kind === kind) as T;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
 /** Shown in the report; node names are excluded from the history id (they may differ between runs). */
 const param = (name: string, value: string, excluded = false) => allure.parameter(name, value, excluded ? { excluded: true } : undefined);
 
-describe("Core.Workloads", () => {
-  const env = useTestEnv("Core.Workloads");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** Runs a command that must succeed; a failure names pod, container and what the container printed. */
   const run = async (pod: string, container: string, command: string[]) => {
@@ -217,7 +221,7 @@ describe("Core.Workloads", () => {
       if (r.memory && bytes(node.allocatable.memory ?? "0") < bytes(r.memory)) p.push(`pod ${env.ns}/${name} requests ${r.memory} memory but node ${node.name} allocates ${node.allocatable.memory}`);
       fail(p);
     });
-    const reported = ready.status?.containerStatuses?.find((c) => c.name === container)?.resources;
+    const reported = containerStatus(ready, container)?.resources;
     await env.step(reported ? "the kubelet reports the same in status.containerStatuses[].resources" : "the kubelet does not report status.containerStatuses[].resources (optional)", () =>
       fail(reported ? resourceProblems({ ...ready, spec: { ...ready.spec!, containers: [{ name: container, resources: reported }] } }, container, want).map((p) => `${p} (in status)`) : []),
     );
@@ -271,13 +275,12 @@ describe("Core.Workloads", () => {
     const c = next.spec!.template.spec!.containers.find((x) => x.name === container)!;
     c.env = [...(c.env ?? []).filter((e) => e.name !== change.name), change];
     await env.step(`update the pod template: set ${change.name}=${change.value} in container ${container}`, () => env.apply(next));
-    const isReady = (p: k8s.V1Pod) => p.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True") ?? false;
     let minReady = Number.POSITIVE_INFINITY;
     let maxLive = 0;
     const after = await env.step(`the rollout replaces ${oldPods.join(", ")} with ${replicas} new Ready pods`, () =>
       env.wait.podsMatch("app=win-webserver", "to finish the rollout", (pods) => {
         const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
-        minReady = Math.min(minReady, live.filter(isReady).length);
+        minReady = Math.min(minReady, live.filter(isPodReady).length);
         maxLive = Math.max(maxLive, live.length);
         return rolloutDone(pods, { replicas, oldPods, container, env: change });
       }),

@@ -27,11 +27,17 @@ import {
   withoutSecrets,
   type CredSpec,
 } from "../../lib/checks/gmsa.js";
-import { Refused, applyAll, applyExplained, byKind, checkStep, deploymentPods, deploymentPodsReady, extendedSettings, oneOfKind, renderForTest, skipWithReason } from "../../lib/checks/extended.js";
+import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
+import { Refused } from "../../lib/cluster/refusal.js";
+import { checkStep, skipWithReason } from "../../lib/run/steps.js";
+import { deploymentPods } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const CRD = "gmsacredentialspecs.windows.k8s.io";
 
-describe("Extend.ActiveDirectory", () => {
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
   before(async function () {
     const { caps } = runContext();
     if (!caps.gmsa.crd) return skipWithReason(this, `GMSA is not set up on this cluster: the ${CRD} CRD is not installed (install the windows-gmsa webhook chart)`);
@@ -42,7 +48,7 @@ describe("Extend.ActiveDirectory", () => {
       );
     }
   });
-  const env = useTestEnv("Extend.ActiveDirectory");
+  const env = useTestEnv(CATEGORY);
 
   /** The credential spec in use: the user's (real domain) or the synthetic fixture's. */
   let source: { credspec: CredSpec; synthetic: boolean; secrets: string[] };
@@ -61,7 +67,7 @@ describe("Extend.ActiveDirectory", () => {
   function gmsaObjects(...extra: string[]): k8s.KubernetesObject[] {
     const objs = loadFixtures("gmsa-credspec", "gmsa-rbac", ...extra);
     (oneOfKind(objs, "GMSACredentialSpec") as unknown as { credspec: CredSpec }).credspec = structuredClone(source.credspec);
-    return renderForTest(env, objs);
+    return env.render(objs);
   }
   const credSpecName = (objs: k8s.KubernetesObject[]) => oneOfKind(objs, "GMSACredentialSpec").metadata!.name!;
   const secure = <T>(f: () => Promise<T>) => withoutSecrets(() => source?.secrets ?? [], f);
@@ -69,14 +75,14 @@ describe("Extend.ActiveDirectory", () => {
   async function setUp(objs: k8s.KubernetesObject[]): Promise<void> {
     const name = credSpecName(objs);
     await env.step(`create GMSACredentialSpec ${name}, ClusterRole ${oneOfKind(objs, "ClusterRole").metadata!.name} (use on it), ServiceAccount gmsa-webapp1 and its RoleBinding`, () =>
-      applyAll(env, objs.filter((o) => ["GMSACredentialSpec", "ClusterRole", "RoleBinding"].includes(o.kind!) || (o.kind === "ServiceAccount" && o.metadata!.name === "gmsa-webapp1"))),
+      env.applyAll(objs.filter((o) => ["GMSACredentialSpec", "ClusterRole", "RoleBinding"].includes(o.kind!) || (o.kind === "ServiceAccount" && o.metadata!.name === "gmsa-webapp1"))),
     );
   }
 
   /** The docs' with-creds Deployment: created, and its pod as admitted (and, with `ready`, Ready). */
   async function withCreds(objs: k8s.KubernetesObject[], ready: boolean): Promise<k8s.V1Pod> {
     const d = oneOfKind<k8s.V1Deployment>(objs, "Deployment");
-    await env.step(`deploy ${d.metadata!.name} (serviceAccountName gmsa-webapp1, gmsaCredentialSpecName ${credSpecName(objs)})`, () => applyExplained(env, d));
+    await env.step(`deploy ${d.metadata!.name} (serviceAccountName gmsa-webapp1, gmsaCredentialSpecName ${credSpecName(objs)})`, () => env.apply(d));
     const [pod] = await env.step(`wait for its pod to be ${ready ? "Ready" : "admitted"}`, () => deploymentPods(env, d.metadata!.name!, "run=with-creds", 1, { ready }));
     return pod;
   }
@@ -104,7 +110,7 @@ describe("Extend.ActiveDirectory", () => {
       const objs = gmsaObjects("gmsa-pod-unauthorized");
       await setUp(objs);
       const sa = byKind(objs, "ServiceAccount").find((o) => o.metadata!.name === "gmsa-unauthorized")!;
-      await env.step("create ServiceAccount gmsa-unauthorized (no RoleBinding)", () => applyExplained(env, sa));
+      await env.step("create ServiceAccount gmsa-unauthorized (no RoleBinding)", () => env.apply(sa));
       const pod = oneOfKind<k8s.V1Pod>(objs, "Pod");
       const want = `service account "gmsa-unauthorized" is not authorized to \`use\` GMSA cred spec "${credSpecName(objs)}"`;
       await expectRefusal(`create pod ${pod.metadata!.name} as gmsa-unauthorized`, pod, { code: 403, message: want, webhook: true });
@@ -177,7 +183,7 @@ describe("Extend.ActiveDirectory", () => {
   /** Creates `pod` and expects the GMSA webhook's refusal; reports who refused. */
   async function expectRefusal(what: string, pod: k8s.V1Pod, want: { code: number; message: string; webhook: boolean }): Promise<void> {
     const outcome = await env.step(what, () =>
-      applyExplained(env, pod).then(
+      env.apply(pod).then(
         () => undefined,
         (e) => {
           if (e instanceof Refused) return refusalOf(e.status, e.message, source.secrets);

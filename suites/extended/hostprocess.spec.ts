@@ -7,17 +7,22 @@ import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
-import { labels } from "../../lib/run/context.js";
-import { hostProcessCases, loadFixture, renderFixture, windowsPod, BUILD_LABEL, renderedTargetOf } from "../../lib/fixtures/index.js";
+import { hostProcessCases, windowsPod, BUILD_LABEL, renderedTargetOf } from "../../lib/fixtures/index.js";
 import { describeOutcome, failureMessage, matchOutcome, submitPod } from "../../lib/checks/rejections.js";
 import { accountProblem, enforceLevel, hostnameProblem, privilegedForbiddenBy, PSA_ENFORCE } from "../../lib/checks/hostprocess.js";
-import { checkStep, deployFixture, isFinished, podReached, skipWithReason, statusLine } from "../../lib/checks/extended.js";
+import { isFinished } from "../../lib/checks/extended.js";
+import { statusLine } from "../../lib/cluster/refusal.js";
+import { checkStep, skipWithReason } from "../../lib/run/steps.js";
+import { podReached } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const SYSTEM = "NT AUTHORITY\\SYSTEM";
 const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
-describe("Extend.HostProcess", () => {
-  const env = useTestEnv("Extend.HostProcess");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   const namespaceLabels = async () => (await env.core.readNamespace({ name: env.ns })).metadata?.labels ?? {};
 
@@ -28,13 +33,7 @@ describe("Extend.HostProcess", () => {
     for (const c of hostProcessCases) {
       const title = c.accepted ? `${c.name}: passes validation` : `${c.name}: ${c.causes.map((x) => `${x.reason} on ${x.field}`).join(", ")}`;
       await checkStep(env, title, problems, async () => {
-        const [rendered] = renderFixture([windowsPod("hostprocess-rule")], {
-          caps: env.ctx.caps,
-          namespace: env.ns,
-          labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
-          build: env.ctx.options.windowsBuild,
-          registryOverrides: env.ctx.options.registryOverrides,
-        });
+        const [rendered] = env.render([windowsPod("hostprocess-rule")]);
         const pod = rendered as k8s.V1Pod;
         c.set(pod);
         let outcome = await submitPod(env.core, env.ns, pod);
@@ -69,13 +68,7 @@ describe("Extend.HostProcess", () => {
     // Pinned to one node, as upstream pins it, so the node name to compare with is known beforehand.
     let node: string | undefined;
     const objs = await env.step("render the hostprocess fixture, pinned to one Windows node", async () => {
-      const [rendered] = renderFixture(loadFixture("hostprocess"), {
-        caps: env.ctx.caps,
-        namespace: env.ns,
-        labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
-        build: env.ctx.options.windowsBuild,
-        registryOverrides: env.ctx.options.registryOverrides,
-      });
+      const [rendered] = env.render("hostprocess");
       const build = renderedTargetOf(rendered)?.build ?? (rendered as k8s.V1Pod).spec?.nodeSelector?.[BUILD_LABEL];
       node = env.ctx.caps.nodes.find((n) => n.os === "windows" && n.ready && n.build === build)?.name;
       if (!node) throw new Error(`no Ready Windows node of build ${build}`);
@@ -92,7 +85,7 @@ describe("Extend.HostProcess", () => {
     }
 
     await env.step(`create pod ${pod.metadata!.name} on node ${node} (hostProcess, runAsUserName ${SYSTEM}, hostNetwork): prints hostname and whoami, then exits`, () =>
-      deployFixture(env, "hostprocess", { mutate: (o) => void ((o[0] as k8s.V1Pod).spec!.nodeSelector = pod.spec!.nodeSelector) }),
+      env.deploy("hostprocess", { mutate: (o) => void ((o[0] as k8s.V1Pod).spec!.nodeSelector = pod.spec!.nodeSelector) }),
     );
     const name = pod.metadata!.name!;
     const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));

@@ -6,13 +6,18 @@ import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
 import { ECHO_USERNAME, defaultUserOf, nonRootEvidence, podLine, printedUser, startedAnyway, unknownUserEvidence, userProblem, type Evidence } from "../../lib/checks/identity.js";
-import { checkStep, deployFixture, explain, fatalSandboxEvent, isFinished, isRunning, podReached } from "../../lib/checks/extended.js";
-import { retryUntil } from "../../lib/checks/iis.js";
+import { isFinished, isRunning } from "../../lib/checks/extended.js";
+import { checkStep, explain } from "../../lib/run/steps.js";
+import { fatalSandboxEvent, podReached } from "../../lib/run/polled-waits.js";
+import { retryUntil } from "../../lib/cluster/wait.js";
+import { categoryOf } from "../index.js";
 
 const windowsOptions = (spec: k8s.V1PodSpec | k8s.V1Container) => ((spec.securityContext ??= {}).windowsOptions ??= {});
 
-describe("Extend.RunAsUserName", () => {
-  const env = useTestEnv("Extend.RunAsUserName");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
 
   /** Runs `cmd /c echo %USERNAME%` in a running container and compares what it prints. */
   async function runsAs(pod: string, container: string, want: string, problems: string[]): Promise<void> {
@@ -26,7 +31,7 @@ describe("Extend.RunAsUserName", () => {
   const running = (name: string) => env.step(`wait for ${name} to be Running`, () => podReached(env, name, "to be Running", isRunning));
 
   it("runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)", async () => {
-    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () => deployFixture(env, "run-as-username-default"));
+    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () => env.deploy("run-as-username-default"));
     const name = pod.metadata!.name!;
     const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));
     const problems: string[] = [];
@@ -40,7 +45,7 @@ describe("Extend.RunAsUserName", () => {
 
   it("runs every container as the pod-level runAsUserName (ContainerUser, as in the docs; and ContainerAdministrator)", async () => {
     const objs = await env.step("deploy run-as-username-pod (ContainerUser) and a copy asking for ContainerAdministrator", () =>
-      deployFixture(env, "run-as-username-pod", {
+      env.deploy("run-as-username-pod", {
         mutate: (o) => {
           const admin = structuredClone(o[0]) as k8s.V1Pod;
           admin.metadata!.name = "run-as-username-pod-admin";
@@ -60,7 +65,7 @@ describe("Extend.RunAsUserName", () => {
 
   it("lets a container's runAsUserName (ContainerAdministrator) override the pod's (ContainerUser); a container without one keeps the pod's", async () => {
     const [pod] = await env.step("deploy run-as-username-container, plus a second container that sets no runAsUserName", () =>
-      deployFixture(env, "run-as-username-container", {
+      env.deploy("run-as-username-container", {
         mutate: (o) => {
           const spec = (o[0] as k8s.V1Pod).spec!;
           const plain = structuredClone(spec.containers[0]);
@@ -79,7 +84,7 @@ describe("Extend.RunAsUserName", () => {
   });
 
   it('fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."', async () => {
-    const objs = await env.step("deploy run-as-username-unknown: FooLish at pod level, and at container level", () => deployFixture(env, "run-as-username-unknown"));
+    const objs = await env.step("deploy run-as-username-unknown: FooLish at pod level, and at container level", () => env.deploy("run-as-username-unknown"));
     const problems: string[] = [];
     for (const p of objs as k8s.V1Pod[]) {
       const name = p.metadata!.name!;
@@ -94,7 +99,7 @@ describe("Extend.RunAsUserName", () => {
   });
 
   it("refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message", async () => {
-    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () => deployFixture(env, "run-as-username-nonroot"));
+    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () => env.deploy("run-as-username-nonroot"));
     const name = pod.metadata!.name!;
     const r = await env.step(`${name} is not started: "container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy"`, () =>
       refusal(name, (live, events) => nonRootEvidence(live, events)),

@@ -7,12 +7,16 @@
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
-import { loadFixture, renderFixture, landedWhereExpected, BUILD_LABEL, imageBuild, compatible, releaseForBuild, windowsPod } from "../../lib/fixtures/index.js";
-import { labels } from "../../lib/run/context.js";
-import { waitOn, WaitTimeout } from "../../lib/cluster/watch.js";
+import { loadFixture, landedWhereExpected, BUILD_LABEL, imageBuild, compatible, releaseForBuild, windowsPod } from "../../lib/fixtures/index.js";
+import { WaitTimeout } from "../../lib/cluster/watch.js";
 import { ARCH_LABEL, archOf, conflictRefusalProblem, iisForBuild, judgeRuntimeClass, leaveSchedulingToRuntimeClass, loadBalancerAddress, otherBuild } from "../../lib/checks/runtimeclass.js";
-import { curlArgv, curlProblem, fetchIisPage, retryUntil } from "../../lib/checks/iis.js";
-import { Refused, applyAll, applyExplained, byKind, checkStep, deployFixture, deploymentPodsReady, explain, extendedSettings, oneOfKind, renderForTest, skipWithReason } from "../../lib/checks/extended.js";
+import { curlArgv, curlProblem, fetchIisPage } from "../../lib/checks/iis.js";
+import { retryUntil } from "../../lib/cluster/wait.js";
+import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
+import { Refused } from "../../lib/cluster/refusal.js";
+import { checkStep, explain, skipWithReason } from "../../lib/run/steps.js";
+import { deploymentPodsReady } from "../../lib/run/polled-waits.js";
+import { categoryOf } from "../index.js";
 
 const REPLICAS = 2;
 
@@ -23,8 +27,10 @@ interface Target {
   existing?: string;
 }
 
-describe("Extend.RuntimeClass", () => {
-  const env = useTestEnv("Extend.RuntimeClass");
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
   const nodeApi = () => env.kc.makeApiClient(k8s.NodeV1Api);
 
   /** The builds under test: one per Ready Windows build (or --windows-build), or the build --runtime-class selects. */
@@ -50,7 +56,7 @@ describe("Extend.RuntimeClass", () => {
       replicas: REPLICAS,
       existingRuntimeClass: t.existing,
     });
-    const objs = renderForTest(env, adapted, { build: releaseForBuild(t.build) ? t.build : undefined });
+    const objs = env.render(adapted, { build: releaseForBuild(t.build) ? t.build : undefined });
     leaveSchedulingToRuntimeClass(objs);
     if (serviceType) for (const s of byKind<k8s.V1Service>(objs, "Service")) s.spec!.type = serviceType;
     return objs;
@@ -61,7 +67,7 @@ describe("Extend.RuntimeClass", () => {
 
   /** Applies the RuntimeClass (unless an existing one is used) and returns it as the API server stored it. */
   async function runtimeClass(t: Target, objs: k8s.KubernetesObject[]): Promise<k8s.V1RuntimeClass> {
-    for (const rc of byKind(objs, "RuntimeClass")) await applyExplained(env, rc);
+    for (const rc of byKind(objs, "RuntimeClass")) await env.apply(rc);
     const name = rcNameOf(objs);
     return explain(`RuntimeClass ${name}`, () => nodeApi().readRuntimeClass({ name }));
   }
@@ -72,7 +78,7 @@ describe("Extend.RuntimeClass", () => {
     const deployment = oneOfKind<k8s.V1Deployment>(objs, "Deployment");
     const app = deployment.metadata!.name!;
     await env.step(`deploy ${app}: ${REPLICAS} replica(s) of ${deployment.spec!.template.spec!.containers[0].image} with runtimeClassName ${rc.metadata!.name} (no nodeSelector or tolerations of its own)`, () =>
-      applyAll(env, objs.filter((o) => o.kind !== "RuntimeClass")),
+      env.applyAll(objs.filter((o) => o.kind !== "RuntimeClass")),
     );
     return env.step(`wait for ${REPLICAS} Ready pod(s) of ${app}`, () =>
       explain(`IIS ${app} through RuntimeClass ${rc.metadata!.name} (${BUILD_LABEL}=${rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? "unset"})`, () => deploymentPodsReady(env, app, `app=${app}`, REPLICAS)),
@@ -114,7 +120,7 @@ describe("Extend.RuntimeClass", () => {
   });
 
   it("serves the IIS default page through the Service's ClusterIP to a Linux pod", async () => {
-    const [client] = await env.step("deploy the Linux client pod (agnhost)", () => deployFixture(env, "linux-client"));
+    const [client] = await env.step("deploy the Linux client pod (agnhost)", () => env.deploy("linux-client"));
     const clientName = client.metadata!.name!;
     const problems: string[] = [];
     for (const t of await targets()) {
@@ -143,7 +149,7 @@ describe("Extend.RuntimeClass", () => {
       const objs = iisObjects(t);
       const svc = oneOfKind<k8s.V1Service>(objs, "Service");
       const name = svc.metadata!.name!;
-      await env.step(`create the LoadBalancer Service ${name}`, () => applyExplained(env, svc));
+      await env.step(`create the LoadBalancer Service ${name}`, () => env.apply(svc));
       const address = await env
         .step(`wait up to ${Math.round(budgetMs / 1000)} s for the load balancer's external address`, () => externalAddress(env, name, budgetMs))
         .catch((e) => {
@@ -170,17 +176,11 @@ describe("Extend.RuntimeClass", () => {
     const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));
     const rcBuild = rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? t.build;
     const podBuild = otherBuild(rcBuild, env.ctx.caps.windowsBuilds);
-    const [rendered] = renderFixture([windowsPod("runtimeclass-conflict")], {
-      caps: env.ctx.caps,
-      namespace: env.ns,
-      labels: { [labels.run]: env.ctx.runId, [labels.managed]: "hybrid-conformance" },
-      build: podBuild,
-      registryOverrides: env.ctx.options.registryOverrides,
-    });
+    const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: podBuild });
     const pod = rendered as k8s.V1Pod;
     pod.spec!.runtimeClassName = rc.metadata!.name;
     await env.step(`create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`, async () => {
-      const outcome = await applyExplained(env, pod).then(
+      const outcome = await env.apply(pod).then(
         () => undefined,
         (e) => {
           if (e instanceof Refused) return e;
@@ -221,14 +221,15 @@ function mergedProblems(p: k8s.V1Pod, rc: k8s.V1RuntimeClass): string[] {
 
 /** The LoadBalancer's address once the cloud's controller has written it (WaitTimeout when it never does). */
 function externalAddress(env: TestEnv, name: string, timeoutMs: number): Promise<string> {
-  return waitOn<k8s.V1Service, string>(
-    env.kc,
-    { path: `/api/v1/namespaces/${env.ns}/services`, fieldSelector: `metadata.name=${name}` },
-    `an external address for LoadBalancer Service ${env.ns}/${name}`,
-    ([s]) => {
-      const a = loadBalancerAddress(s);
-      return a ? { done: a } : { pending: s ? `status.loadBalancer: ${JSON.stringify(s.status?.loadBalancer ?? {})}` : "service not found" };
+  return env.wait.for<string, k8s.V1Service>(
+    {
+      what: `an external address for LoadBalancer Service ${env.ns}/${name}`,
+      watch: { path: `/api/v1/namespaces/${env.ns}/services`, fieldSelector: `metadata.name=${name}` },
+      judge: ([s]) => {
+        const a = loadBalancerAddress(s);
+        return a ? { done: a } : { pending: s ? `status.loadBalancer: ${JSON.stringify(s.status?.loadBalancer ?? {})}` : "service not found" };
+      },
     },
-    timeoutMs,
+    { timeoutMs },
   );
 }

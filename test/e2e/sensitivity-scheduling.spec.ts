@@ -11,6 +11,7 @@ import { cli, localKubeConfig } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary } from "../../lib/results/model.js";
 import { waitOn } from "../../lib/cluster/watch.js";
+import { isNodeReady } from "../../lib/cluster/status.js";
 
 const NODES = {
   ready: "has Windows nodes that are Ready",
@@ -34,7 +35,6 @@ const POD = /pod hc-[a-z0-9-]+\/[a-z0-9-]+/;
 const NOT_READY = "KubeletNotReady: container runtime network not ready";
 
 const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-const isReady = (n: k8s.V1Node) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 const hasTaint = (n: k8s.V1Node, key: string, effect = "NoSchedule") => n.spec?.taints?.some((t) => t.key === key && t.effect === effect) ?? false;
 const isWindows = (n: k8s.V1Node) => n.metadata?.labels?.["kubernetes.io/os"] === "windows";
 
@@ -52,12 +52,12 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
     }, 90_000);
   /** The healthy baseline: all nodes Ready without node.kubernetes.io taints, Windows nodes tainted os=windows. */
   const healthy = () =>
-    nodesSettle("the cluster to be healthy again", (n) => isReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")));
+    nodesSettle("the cluster to be healthy again", (n) => isNodeReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")));
 
   const nodeNotReady = async (pattern: string) => {
     await faults.add("node-not-ready", { node: pattern });
     const re = glob(pattern);
-    await nodesSettle(`nodes ${pattern} to be NotReady and tainted`, (n) => !re.test(n.metadata!.name!) || (!isReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")));
+    await nodesSettle(`nodes ${pattern} to be NotReady and tainted`, (n) => !re.test(n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")));
   };
 
   function run(name: string, extra: string[] = []): { code: number; stderr: string; summary?: Summary } {

@@ -25,7 +25,6 @@ export const images = {
 
 /** `ping -t localhost`: the Windows docs' "stay up forever". */
 export const keepAliveWindows = ["ping", "-t", "localhost"];
-export const keepAliveLinux = ["sh", "-c", "sleep 3600"];
 
 export interface PodOptions {
   labels?: Record<string, string>;
@@ -157,7 +156,7 @@ export function containerStatus(p: k8s.V1Pod, name?: string): k8s.V1ContainerSta
   return cs;
 }
 
-export const isReady = (p: k8s.V1Pod): boolean => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+export { isPodReady as isReady } from "../../lib/cluster/status.js";
 
 // ---- real HTTP from the runner ----------------------------------------------------------------------------
 

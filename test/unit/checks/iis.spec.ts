@@ -1,6 +1,7 @@
 // Recognising the IIS default page and the retry helper used for reachability.
 import { expect } from "chai";
-import { curlArgv, curlProblem, iisPageProblem, retryUntil } from "../../../lib/checks/iis.js";
+import { curlArgv, curlProblem, iisPageProblem } from "../../../lib/checks/iis.js";
+import { retryUntil } from "../../../lib/cluster/wait.js";
 
 const PAGE = '<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n<title>IIS Windows Server</title>\r\n</head><body><img src="iisstart.png" /></body></html>';
 

@@ -2,7 +2,8 @@
 // and LogMonitor output read against its configuration (with the logmonitor fixture's own config).
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
-import { containerSummary, isReady, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../../lib/checks/probes.js";
+import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../../lib/checks/probes.js";
+import { isPodReady as isReady } from "../../../lib/cluster/status.js";
 import { configuredSources, logMonitorEntries, sourcesSeen } from "../../../lib/checks/logs.js";
 import { loadFixture } from "../../../lib/fixtures/load.js";
 
