@@ -17,6 +17,11 @@ import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js
 import { UserFacingError } from "../lib/errors.js";
 import { timingSchema, type TimingConfig } from "./dataplane/timing.js";
 import { writeDataPlaneConfig } from "./dataplane/config.js";
+import { acquireUpLock } from "./lock.js";
+import { assertHasWindowsNode, assertSameLayout } from "./layout-checks.js";
+
+/** How long a second `up` waits for a start in progress (a first start may build the binaries). */
+const upLockWaitMs = 15 * 60_000;
 
 export interface UpOptions {
   topology?: string;
@@ -54,15 +59,29 @@ export async function liveness(dir = stateDir()): Promise<Liveness> {
 export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
   const log = opts.log ?? (() => {});
   const dir = stateDir();
-  const live = await liveness(dir);
-  if (live.state === "up") return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
-  if (live.state === "stale") {
-    log(`cleaning up stale local cluster state (${live.why})`);
-    await down();
-  }
   // Validate everything the user gave us before a single process starts.
   const layout = loadLayout({ file: opts.topology, profile: opts.profile, tolerationWebhook: opts.tolerationWebhook });
   const timing = timingOf(opts);
+  assertHasWindowsNode(layout, opts.topology);
+  // One start at a time: a start in progress is never mistaken for stale state.
+  const lock = await acquireUpLock(dir, upLockWaitMs, log);
+  try {
+    return await upLocked(dir, layout, timing, opts, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function upLocked(dir: string, layout: Layout, timing: TimingConfig, opts: UpOptions, log: (line: string) => void): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
+  const live = await liveness(dir);
+  if (live.state === "up") {
+    if (opts.topology || opts.profile) assertSameLayout(live.s, layout, opts.topology ? `--topology ${opts.topology}` : `--profile ${opts.profile}`);
+    return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
+  }
+  if (live.state === "stale") {
+    log(`cleaning up stale local cluster state (${live.why})`);
+    await down(dir);
+  }
   if (opts.apiserverPort !== undefined) await assertPortFree(opts.apiserverPort).catch((e) => { throw new UserFacingError(`cannot start the local cluster: ${(e as Error).message}`); });
   assertSandboxAvailable();
   const bins = await ensureBinaries(log);
@@ -308,6 +327,9 @@ function auditPolicy(dir: string): string {
       "  verbs: [create, update, patch, delete, deletecollection]",
       "- level: Metadata",
       "  resources: [{group: \"\", resources: [pods/exec, pods/log]}]",
+      // Every request of a non-system ServiceAccount (e.g. the harness run as one): which verbs a run issues.
+      "- level: Metadata",
+      "  userGroups: [system:serviceaccounts]",
       "",
     ].join("\n"),
   );

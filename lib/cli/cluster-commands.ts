@@ -2,6 +2,8 @@
 import { Command, Option } from "commander";
 import * as k8s from "@kubernetes/client-node";
 import { up, down, liveness } from "../../localcluster/cluster.js";
+import { startInProgress } from "../../localcluster/lock.js";
+import { stateDir } from "../../localcluster/paths.js";
 import { UserFacingError } from "../errors.js";
 import { portArg } from "./args.js";
 
@@ -39,6 +41,12 @@ export function clusterCommand(): Command {
     .description("exit 0 and list the nodes when the cluster is up; non-zero otherwise")
     .action(async () => {
       const l = await liveness();
+      const starting = l.state !== "up" ? startInProgress(stateDir()) : undefined;
+      if (starting) {
+        say(`local cluster: starting (\`cluster up\` pid ${starting.pid}, since ${starting.since})`);
+        process.exitCode = 1;
+        return;
+      }
       if (l.state !== "up") {
         say(l.state === "down" ? "local cluster: down" : `local cluster: not healthy (${l.why}); run \`hybrid-conformance cluster down\` to clean up`);
         process.exitCode = 1;

@@ -2,6 +2,7 @@
 import { CommanderError } from "commander";
 import { buildProgram } from "./program.js";
 import { UserFacingError } from "../errors.js";
+import { ApiCallError, InfrastructureError, classify } from "../cluster/errors.js";
 
 // `… | head`: a reader that stops early is not an error. Keep going rather than exit, so a run still cleans up.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -19,6 +20,11 @@ try {
   } else if (e instanceof UserFacingError) {
     process.stderr.write(`hybrid-conformance: ${e.message}\n`);
     process.exitCode = e.exitCode;
+  } else if (e instanceof InfrastructureError || e instanceof ApiCallError || classify(e)) {
+    // An API failure nobody caught: one line (code, verb, resource, server message), never the client's dump.
+    const line = e instanceof ApiCallError || e instanceof InfrastructureError ? e.message : new ApiCallError("request", "to the API server", e).message;
+    process.stderr.write(`hybrid-conformance: ${line}\n`);
+    process.exitCode = 2;
   } else {
     // Unexpected: still one line; the stack only on request.
     process.stderr.write(`hybrid-conformance: internal error: ${(e as Error).message}\n`);

@@ -14,6 +14,8 @@ import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { withConfigFile } from "./config.js";
 import { readSummary, compareRuns } from "../report/compare.js";
+import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
+import { defaultOutageWindowMs } from "../cluster/outage.js";
 import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg } from "./args.js";
 
 const categories = catalogue.map((c) => c.category);
@@ -44,6 +46,7 @@ interface RunFlags {
   baseline?: string;
   parallel?: number;
   profile?: string;
+  apiOutageWindow?: number;
 }
 
 export function runCommand(): Command {
@@ -73,6 +76,7 @@ export function runCommand(): Command {
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
     .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)", parallelArg)
+    .option("--api-outage-window <seconds>", `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`, positive)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -117,19 +121,30 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   if (!p) return 0;
   if (flags.runtimeHandler && flags.runtimeClass)
     throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
-  const reportDir = resolve(flags.reportDir);
+  // Before any cluster contact: a report path that cannot be written fails now, in one line.
+  const reportDir = assertWritableDir("--report-dir", flags.reportDir);
+  if (flags.historyFile) assertWritableFileLocation("--history-file", flags.historyFile);
   // Read now: the baseline may be the summary.json this run is about to overwrite.
   const baseline = flags.baseline ? readSummary(flags.baseline, "--baseline") : undefined;
   const t = await target(flags, info);
   try {
-    const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended: p.entries.some((e) => e.suite === "extended") });
+    const extended = p.entries.some((e) => e.suite === "extended");
+    const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended });
     const paths = { dir: reportDir, allureResults: join(reportDir, "allure-results"), historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")) };
     const result = await execute(
-      { kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults, parallel: flags.parallel ?? defaultParallelism(caps) },
+      {
+        kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults,
+        parallel: flags.parallel ?? defaultParallelism(caps),
+        outageWindowMs: (flags.apiOutageWindow ?? defaultOutageWindowMs / 1000) * 1000,
+        extended,
+        kubectl: `kubectl${flags.kubeconfig ? ` --kubeconfig ${flags.kubeconfig}` : t.kubeconfigFile ? ` --kubeconfig ${t.kubeconfigFile}` : ""} --context ${t.kc.getCurrentContext()}`,
+      },
       info,
     );
     if (baseline) result.comparison = compareRuns(baseline, { runId: result.runId, tests: result.outcomes, record: result.record });
     await report(result, paths, reporters);
+    // The cluster, not the product, ended the run: one line, exit 2 (the reports above are written).
+    if (result.infrastructureError) throw new UserFacingError(result.infrastructureError);
     return result.comparison?.regressions.length ? Math.max(result.exitCode, 1) : result.exitCode;
   } finally {
     await t.release();

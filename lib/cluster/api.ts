@@ -1,34 +1,17 @@
-// Server-side apply and deletes through one generic client, with transient API failures (429, 5xx,
-// connection resets) retried by p-retry. Anything else — a 4xx the test may be asserting — is not retried.
+// Server-side apply and deletes through one generic client. Failures follow the one API error model
+// (lib/cluster/errors.ts, outage.ts): transient ones are retried within the outage window; anything else —
+// a 4xx the test may be asserting — is not retried and reaches the caller with its code and body.
 import * as k8s from "@kubernetes/client-node";
-import pRetry, { AbortError } from "p-retry";
 import { record } from "./recorder.js";
+import { callApi } from "./outage.js";
+export { isTransient } from "./errors.js";
 
 export const fieldManager = "hybrid-conformance";
 
-export function isTransient(e: unknown): boolean {
-  const err = e as { code?: number | string; message?: string; cause?: { code?: string } };
-  if (typeof err.code === "number") return err.code === 429 || err.code >= 500;
-  const sys = (typeof err.code === "string" ? err.code : undefined) ?? err.cause?.code ?? "";
-  return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|socket hang up/.test(`${sys} ${err.message ?? ""}`);
-}
-
-/** Runs an API call, retrying only transient failures (a few times, with backoff). */
-export function withRetry<T>(what: string, f: () => Promise<T>, retries = 4): Promise<T> {
-  return pRetry(
-    async () => {
-      try {
-        return await f();
-      } catch (e) {
-        if (!isTransient(e)) throw new AbortError(e as Error);
-        throw e;
-      }
-    },
-    { retries, minTimeout: 200, maxTimeout: 2000 },
-  ).catch((e) => {
-    // AbortError wraps the original: hand back what the API said.
-    throw (e as { originalError?: unknown }).originalError ?? e;
-  });
+/** Runs an API call, retrying only transient failures (bounded by the outage window); errors pass through as thrown. */
+export function withRetry<T>(what: string, f: () => Promise<T>): Promise<T> {
+  const [verb, ...rest] = what.split(" ");
+  return callApi(verb, rest.join(" "), f, { raw: true });
 }
 
 export function objectsApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {

@@ -39,14 +39,24 @@ export function notReadyNodes(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[] {
   });
 }
 
-/** The scheduler's message plus, when it blames taints, which ones. */
+/** Scheduler messages that give only counts ("3 node(s) were unschedulable"): the harness names the nodes. */
+export const countsOnly = /untolerated taint|were unschedulable/;
+
+/** Cordoned nodes (spec.unschedulable) the pod's selector allows. */
+export function cordonedNodes(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[] {
+  return nodes.filter((n) => n.spec?.unschedulable && selectorMatches(pod, n)).map((n) => n.metadata!.name!);
+}
+
+/** The scheduler's message plus the nodes behind its counts: which taints, which nodes cordoned or not Ready (read now). */
 export async function explainUnschedulable(kc: k8s.KubeConfig, pod: k8s.V1Pod, message: string): Promise<string> {
-  if (!/untolerated taint/.test(message)) return message;
+  if (!countsOnly.test(message)) return message;
   try {
     const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
-    const taints = untoleratedTaints(pod, nodes);
+    const cordoned = cordonedNodes(pod, nodes);
+    // A cordoned node carries node.kubernetes.io/unschedulable: it is named once, as cordoned.
+    const taints = untoleratedTaints(pod, nodes.map((n) => ({ ...n, spec: { ...n.spec, taints: (n.spec?.taints ?? []).filter((t) => t.key !== "node.kubernetes.io/unschedulable") } })));
     const down = notReadyNodes(pod, nodes);
-    return `${message}${taints.length ? ` [untolerated: ${taints.join("; ")}]` : ""}${down.length ? ` [not Ready: ${down.join("; ")}]` : ""}`;
+    return `${message}${cordoned.length ? ` [unschedulable (cordoned): ${cordoned.join(", ")}]` : ""}${taints.length ? ` [untolerated: ${taints.join("; ")}]` : ""}${down.length ? ` [not Ready: ${down.join("; ")}]` : ""}`;
   } catch {
     return message;
   }

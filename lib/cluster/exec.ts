@@ -2,6 +2,8 @@
 import * as k8s from "@kubernetes/client-node";
 import { Writable } from "node:stream";
 import { record } from "./recorder.js";
+import { judge, noteSuccess } from "./outage.js";
+import { ApiCallError, statusCodeOf } from "./errors.js";
 
 export interface ExecOutput {
   stdout: string;
@@ -45,7 +47,7 @@ export async function execInPod(
   const out = sink();
   const err = sink();
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const status = await new Promise<k8s.V1Status | undefined>((resolve, reject) => {
+  const once = () => new Promise<k8s.V1Status | undefined>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
@@ -59,6 +61,7 @@ export async function execInPod(
         resolve(s);
       })
       .then((ws) => {
+        noteSuccess();
         ws.on("close", () => {
           // Some servers close without a status frame: treat as success only if nothing said otherwise.
           setImmediate(() => {
@@ -73,9 +76,30 @@ export async function execInPod(
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        reject(e);
+        reject(Object.assign(e as object, { connecting: true }));
       });
   });
+  // Only a failure to connect is retried (the command never started); an HTTP answer at the upgrade (e.g. the
+  // kubelet's "container not found") is the caller's to judge, and a lost permission ends the run.
+  let status: k8s.V1Status | undefined;
+  let delay = 200;
+  for (;;) {
+    try {
+      status = await once();
+      break;
+    } catch (e) {
+      if (!(e as { connecting?: boolean }).connecting) throw e;
+      const resource = `pods/exec ${target.namespace}/${target.pod}`;
+      const verdict = judge(e, "create", resource);
+      if (statusCodeOf(e) !== undefined) {
+        noteSuccess(); // the server answered
+        throw new ApiCallError("create", resource, e);
+      }
+      if (verdict === "fail") throw e;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 2000);
+  }
   const { exitCode, error } = exitCodeOf(status);
   const fix = (s: string) => (opts.keepCRLF ? s : normaliseNewlines(s));
   // kwok appends the command's stderr to the status message; keep stderr from the stream itself.

@@ -3,7 +3,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { waitOn, WaitFailed, WaitTimeout, type Verdict } from "./watch.js";
-import { explainUnschedulable } from "./diagnose.js";
+import { explainUnschedulable, countsOnly } from "./diagnose.js";
 import { waitFor } from "./wait.js";
 import { isPodReady } from "./status.js";
 
@@ -49,7 +49,7 @@ async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string
     return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)));
   } catch (e) {
     // Name the taints the scheduler no longer names.
-    if (e instanceof WaitFailed && last && /untolerated taint/.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
+    if (e instanceof WaitFailed && last && countsOnly.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
     throw await withLastWarning(kc, ns, [name], e);
   }
 }
@@ -162,7 +162,7 @@ export const waits = {
       },
       opts.timeoutMs,
     ).catch(async (e) => {
-      if (e instanceof WaitFailed && stuck && /untolerated taint/.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
+      if (e instanceof WaitFailed && stuck && countsOnly.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
       throw await withLastWarning(kc, ns, seen, e);
     });
   },

@@ -4,6 +4,8 @@ import * as k8s from "@kubernetes/client-node";
 import * as https from "node:https";
 import * as http from "node:http";
 import { record, signature } from "./recorder.js";
+import { judge as judgeApiFailure, noteSuccess, downMs, onFatal } from "./outage.js";
+import { ApiCallError } from "./errors.js";
 
 export type Verdict<R> = { done: R } | { fail: string } | { pending: string };
 
@@ -45,6 +47,7 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
   const current = new Map<string, T>();
   const key = (o: T) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 
+  const downAtStart = downMs();
   return new Promise<R>((resolve, reject) => {
     let finished = false;
     let abort: AbortController | undefined;
@@ -52,9 +55,12 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      stopListening();
       abort?.abort();
       f();
     };
+    // The run ended (API gone past the outage window, permissions lost): stop waiting now.
+    const stopListening = onFatal((e) => finish(() => reject(e)));
     const evaluate = () => {
       let v: Verdict<R>;
       try {
@@ -69,12 +75,24 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
       else last = v.pending;
     };
-    const timer = setTimeout(() => finish(() => reject(new WaitTimeout(what, Math.round(timeoutMs / 1000), last))), timeoutMs);
+    // The budget counts time the cluster was there to answer: time lost to an API outage is added back.
+    let extendedMs = 0;
+    const onTimer = () => {
+      const lost = downMs() - downAtStart - extendedMs;
+      if (lost > 0) {
+        extendedMs += lost;
+        timer = setTimeout(onTimer, lost);
+        return;
+      }
+      finish(() => reject(new WaitTimeout(what, Math.round(timeoutMs / 1000), last)));
+    };
+    let timer = setTimeout(onTimer, timeoutMs);
 
     const cycle = async (): Promise<void> => {
       if (finished) return;
       try {
         const list = await listRaw<T>(kc, target);
+        noteSuccess();
         current.clear();
         for (const o of list.items) current.set(key(o), o);
         evaluate();
@@ -90,17 +108,28 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
           },
           () => {
             // Watches end (server timeout, 30 s client inactivity, 410 Gone): list again and carry on.
-            if (!finished && Date.now() < deadline) void cycle();
+            if (!finished && Date.now() < deadline + extendedMs) void cycle();
           },
         );
       } catch (e) {
+        if (finished) return;
         const err = e as { code?: number; message?: string };
+        let verdict: "retry" | "fail";
+        try {
+          verdict = judgeApiFailure(e, "list", target.path);
+        } catch (fatal) {
+          return finish(() => reject(fatal));
+        }
         if (err.code === 404 && target.path.includes("/namespaces/")) {
+          // The namespace is gone (or not there yet): nothing matches; the judge decides, the wait goes on.
           current.clear();
           evaluate();
+        } else if (verdict === "fail" && err.code !== 404) {
+          // 401/403/422…: asking again gives the same answer.
+          return finish(() => reject(new ApiCallError("list", target.path, e)));
         }
-        last = `API error: ${err.message?.split("\n")[0] ?? e}`;
-        // The API server may be briefly unavailable: retry the list until the deadline says otherwise.
+        last = new ApiCallError("list", target.path, e).message;
+        // Transient (bounded by the outage window) or a resource not served yet: list again shortly.
         if (!finished) setTimeout(() => void cycle(), 500);
       }
     };

@@ -25,6 +25,7 @@ const crud = ["create", "patch", "delete"]; // server-side apply is a patch, and
 /** Every permission the harness uses, exactly once. */
 export const permissions: Permission[] = [
   // Preflight and discovery.
+  { verb: "create", resource: "selfsubjectaccessreviews", group: "authorization.k8s.io", suites: "all", why: "preflight: this very permission check" },
   { verb: "list", resource: "nodes", suites: "all", why: "preflight: which nodes, OS and builds" },
   { verb: "get", resource: "nodes", suites: "all", why: "node facts at the time of a failure" },
   { verb: "list", resource: "runtimeclasses", group: "node.k8s.io", suites: "all", why: "preflight: existing RuntimeClasses" },
@@ -81,5 +82,5 @@ export async function assertAllowed(kc: k8s.KubeConfig, perms: Permission[]): Pr
   const failed = answers.find((a) => "error" in a);
   if (failed && "error" in failed) throw apiFailure(server, failed.error, "checking permissions");
   const denied = answers.filter((a) => "allowed" in a && !a.allowed).map((a) => permissionName(a.p));
-  if (denied.length) throw new UserFacingError(`missing ${denied.length} permission(s) for the selected suites (user ${kc.getCurrentUser()?.name ?? "?"}): cannot ${[...new Set(denied)].sort().join(", ")}`);
+  if (denied.length) throw new UserFacingError(`missing permissions for the selected suites: cannot ${[...new Set(denied)].sort().join(", ")} (user ${kc.getCurrentUser()?.name ?? "?"})`);
 }

@@ -32,7 +32,7 @@ export function environmentProperties(caps: Capabilities, runId: string, extra: 
 
 /** Failure classes: the cluster is broken, the infrastructure is, or the harness is. */
 export const categories = [
-  { id: "infrastructure", name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(timed out after|cannot reach the API server|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within)[\\s\\S]*" },
+  { id: "infrastructure", name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(timed out after|cannot reach the API server|has been unreachable for|lost permission on|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within)[\\s\\S]*" },
   { id: "harness", name: "Harness errors", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(TypeError|ReferenceError|SyntaxError|no run context|is not a function|Cannot read properties)[\\s\\S]*" },
   { id: "product", name: "Product defects (the cluster)", matchedStatuses: ["failed"] },
 ];

@@ -7,7 +7,7 @@ import type { SignoffRecord } from "../run/record.js";
 
 interface SummaryTest {
   fullTitle: string;
-  state: "passed" | "failed" | "skipped" | "flaky";
+  state: "passed" | "failed" | "skipped" | "flaky" | "broken";
   durationMs?: number;
 }
 

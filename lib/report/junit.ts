@@ -17,11 +17,11 @@ export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): 
       const msg = (m: string) => `message="${esc(redactText(m))}"`;
       const attempts = (x.failedAttempts ?? []).map((m) => `<${x.state === "flaky" ? "flakyFailure" : "rerunFailure"} ${msg(m)}/>`);
       const elements =
-        x.state === "failed" ? [`<failure ${msg(x.error ?? "failed")}/>`, ...attempts] : x.state === "skipped" ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`] : attempts;
+        x.state === "failed" ? [`<failure ${msg(x.error ?? "failed")}/>`, ...attempts] : x.state === "broken" ? [`<error type="infrastructure" ${msg(x.error ?? "broken")}/>`, ...attempts] : x.state === "skipped" ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`] : attempts;
       const body = elements.length ? `\n${elements.map((e) => `      ${e}\n`).join("")}    ` : "";
       return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
-    return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="0" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;
+    return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="${count(xs, "broken")}" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${outcomes.length}" failures="${count(outcomes, "failed")}" errors="0" skipped="${count(outcomes, "skipped")}" time="${secs(outcomes)}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${outcomes.length}" failures="${count(outcomes, "failed")}" errors="${count(outcomes, "broken")}" skipped="${count(outcomes, "skipped")}" time="${secs(outcomes)}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

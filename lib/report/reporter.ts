@@ -49,6 +49,12 @@ export const allureReporter: Reporter = {
     // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
     writeAllureExtras(paths.allureResults, run.caps, run.runId, recordEnvironment(run.record), run.comparison ? comparisonEnvironment(run.comparison) : {});
     finalizeResults(paths.allureResults, run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
+    // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
+    // and rendering them (seconds on a busy machine) is one command away.
+    if (run.infrastructureError) {
+      info(`the HTML report is not rendered after an infrastructure error: render it with \`hybrid-conformance report --report-dir ${paths.dir}\``);
+      return;
+    }
     await generateHtml(paths.allureResults, htmlDir(paths), `hybrid-conformance ${run.caps.context}`, paths.historyFile).catch((e) =>
       info(`the HTML report could not be generated: ${(e as Error).message.split("\n")[0]}`),
     );
@@ -69,7 +75,7 @@ export const consoleReporter: Reporter = {
   write(run, paths) {
     const c = count(run.outcomes);
     info(
-      `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${run.interrupted ? " (interrupted)" : ""} in ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`,
+      `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${c.broken ? `, ${c.broken} broken (infrastructure)` : ""}${run.interrupted ? " (interrupted)" : ""} in ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`,
     );
     const html = join(htmlDir(paths), "index.html");
     info(`report: ${existsSync(html) ? html : "(no HTML)"}; junit: ${join(paths.dir, "junit.xml")}; summary: ${join(paths.dir, "summary.json")}`);

@@ -3,8 +3,13 @@
 import type { Capabilities } from "../preflight/types.js";
 import type { SignoffRecord } from "../run/record.js";
 import type { Comparison } from "../report/compare.js";
+import type { Leftover } from "../run/cleanup.js";
 
-export type TestState = "passed" | "failed" | "skipped" | "flaky";
+/**
+ * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
+ * gone past the outage window, permissions lost) — says nothing about the product.
+ */
+export type TestState = "passed" | "failed" | "skipped" | "flaky" | "broken";
 
 export interface TestOutcome {
   category: string;
@@ -27,6 +32,7 @@ export interface Counts {
   failed: number;
   skipped: number;
   flaky: number;
+  broken: number;
 }
 
 export function count(outcomes: TestOutcome[]): Counts {
@@ -35,6 +41,7 @@ export function count(outcomes: TestOutcome[]): Counts {
     failed: outcomes.filter((o) => o.state === "failed").length,
     skipped: outcomes.filter((o) => o.state === "skipped").length,
     flaky: outcomes.filter((o) => o.state === "flaky").length,
+    broken: outcomes.filter((o) => o.state === "broken").length,
   };
 }
 
@@ -46,6 +53,10 @@ export interface RunResult {
   /** The exit code the run ends with: 0 all passed, 1 a test failed (or was flaky under --fail-on-flaky), 3 interrupted. */
   exitCode: number;
   interrupted: boolean;
+  /** Why the run ended early on the cluster's account (exit 2): API unreachable past the window, permissions lost. */
+  infrastructureError?: string;
+  /** What cleanup could not remove, each with the command that removes it. */
+  leftovers?: Leftover[];
   /** Epoch ms. */
   startedAt: number;
   finishedAt: number;
@@ -62,7 +73,9 @@ export interface Summary {
   durationMs: number;
   exitCode: number;
   interrupted: boolean;
+  infrastructureError?: string;
   counts: Counts;
+  leftovers: Leftover[];
   cluster: {
     context: string;
     server: string;
@@ -82,7 +95,9 @@ export function summaryOf(r: RunResult): Summary {
     durationMs: r.finishedAt - r.startedAt,
     exitCode: r.exitCode,
     interrupted: r.interrupted,
+    ...(r.infrastructureError ? { infrastructureError: r.infrastructureError } : {}),
     counts: count(r.outcomes),
+    leftovers: r.leftovers ?? [],
     cluster: {
       context: r.caps.context,
       server: r.caps.server.url,

@@ -5,9 +5,11 @@ import { mkdirSync, rmSync } from "node:fs";
 import { setRunContext, type RunOptions } from "./context.js";
 import { runMocha } from "./mocha-runner.js";
 import { runParallel } from "./parallel.js";
-import { sweepRun } from "./cleanup.js";
+import { sweepRun, leftovers } from "./cleanup.js";
 import { keptNotice } from "./leftovers.js";
 import { resetRecord, signoffRecord } from "./record.js";
+import { resilient } from "../cluster/resilient.js";
+import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/outage.js";
 import type { Capabilities } from "../preflight/types.js";
 import type { RunResult } from "../results/model.js";
 import type { SuiteEntry } from "../../suites/index.js";
@@ -26,11 +28,24 @@ export interface Execution {
   allureResults: string;
   /** Tests at once (--parallel); 1 runs them in this process, one after the other. */
   parallel: number;
+  /** How long the API server may be unreachable before the run ends as an infrastructure error. */
+  outageWindowMs: number;
+  /** Extended suites selected: the sweep also covers the cluster-scoped kinds only they create. */
+  extended: boolean;
+  /** How to invoke kubectl against this cluster, for the leftovers' removal commands. */
+  kubectl: string;
 }
+
+/** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
+const cleanupAfterOutageMs = 3_000;
 
 export async function execute(x: Execution, info: (l: string) => void): Promise<RunResult> {
   const { kc, caps, options } = x;
   const runId = `r${Date.now().toString(36)}`;
+  // From here on every API call follows the outage window (the preflight before failed fast instead).
+  resetOutage(x.outageWindowMs);
+  configureOutage({ server: caps.server.url });
+  resilient(kc);
   setRunContext({ runId, kc, caps, options });
   resetRecord();
   try {
@@ -51,28 +66,47 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
       interrupted = true;
       info(`${sig}: stopping after the current step and cleaning up run ${runId}…`);
       runner?.abort();
-      sweeping = sweepRun(kc, runId, 120_000);
+      sweeping = sweepRun(kc, runId, 120_000, x.extended);
     };
     const handlers = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
     process.on("SIGINT", handlers.SIGINT);
     process.on("SIGTERM", handlers.SIGTERM);
+    // API gone past the window or permissions lost: stop after the current test (which ends as broken).
+    const stopOnFatal = onFatal(() => runner?.abort());
     const startedAt = Date.now();
     const files = x.entries.map((e) => e.file);
     const onRunner = (r: { abort(): void }) => (runner = r);
     const result =
       x.parallel > 1
-        ? await runParallel({ kc, runId, caps, options, files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, workers: x.parallel, onRunner })
+        ? await runParallel({ kc, runId, caps, options, files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, outageWindowMs: x.outageWindowMs, workers: x.parallel, onRunner })
         : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
+    stopOnFatal();
     if (sweeping) await sweeping;
-    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now.
-    const swept = await sweepRun(kc, runId, 120_000);
+    // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
+    // error, cleanup gets its own short budget and names what it could not remove.
+    const infra = fatalError();
+    if (infra) resetOutage(cleanupAfterOutageMs);
+    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
+    const left = leftovers(x.kubectl);
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
+    for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);
     for (const l of await keptNotice(kc, runId).catch(() => [])) info(l);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
 
     const failed = result.outcomes.some((o) => o.state === "failed" || (x.failOnFlaky && o.state === "flaky"));
-    return { runId, caps, outcomes: result.outcomes, exitCode: interrupted ? 3 : failed ? 1 : 0, interrupted, startedAt, finishedAt: Date.now(), record: signoffRecord(caps) };
+    return {
+      runId,
+      caps,
+      outcomes: result.outcomes,
+      exitCode: infra ? 2 : interrupted ? 3 : failed ? 1 : 0,
+      interrupted,
+      ...(infra ? { infrastructureError: infra.message } : {}),
+      leftovers: left,
+      startedAt,
+      finishedAt: Date.now(),
+      record: signoffRecord(caps),
+    };
   } finally {
     setRunContext(undefined);
   }

@@ -5,6 +5,7 @@ import * as k8s from "@kubernetes/client-node";
 import { objectsApi, remove, fieldManager } from "../cluster/api.js";
 import { waits } from "../cluster/waits.js";
 import { labels } from "./context.js";
+import { forget, outstandingObjects } from "./cleanup.js";
 
 /** Cluster-scoped kinds a suite may create (besides namespaces). A kind the cluster does not serve is skipped. */
 const clusterScoped = [
@@ -41,10 +42,10 @@ export const describeObject = (o: k8s.KubernetesObject) => `${o.kind} ${o.metada
  * `unlisted` names the cluster-scoped kinds the credentials may not list: only the extended suites create those
  * (and their preflight requires listing them), so a core-only identity cannot have left any.
  */
-export async function findLeftovers(kc: k8s.KubeConfig, selector = labels.run, unlisted: string[] = []): Promise<Leftover[]> {
+export async function findLeftovers(kc: k8s.KubeConfig, selector = labels.run, unlisted: string[] = [], clusterScopedToo = true): Promise<Leftover[]> {
   const api = objectsApi(kc);
   const found: k8s.KubernetesObject[] = [];
-  for (const t of [{ apiVersion: "v1", kind: "Namespace" }, ...clusterScoped]) {
+  for (const t of [{ apiVersion: "v1", kind: "Namespace" }, ...(clusterScopedToo ? clusterScoped : [])]) {
     const l = await api.list(t.apiVersion, t.kind, undefined, undefined, undefined, undefined, undefined, selector).catch((e) => {
       const code = (e as { code?: number }).code;
       if (code === 404) return { items: [] }; // the kind is not served (e.g. no GMSA CRD)
@@ -137,17 +138,23 @@ export async function whatHolds(kc: k8s.KubeConfig, o: k8s.KubernetesObject): Pr
   return reasons.join("; ") || "no finalizer found (the API server may still be removing its contents)";
 }
 
-/** The run's own sweep: whatever still carries its label and was not kept. */
-export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number): Promise<{ removed: number; problems: string[] }> {
-  const left = await findLeftovers(kc, `${labels.run}=${runId},!${labels.kept}`);
-  return {
-    removed: left.length,
-    problems: await removeLeftovers(
-      kc,
-      left.map((l) => l.obj),
-      waitMs,
-    ),
-  };
+/**
+ * The run's own sweep: whatever still carries its label and was not kept, plus what this process tracked and has
+ * not seen deleted (e.g. a test's namespace when the API went away mid-test, so listing may fail too).
+ * `clusterScopedToo`: also the cluster-scoped kinds only the extended suites create (and only they may list).
+ */
+export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number, clusterScopedToo = true): Promise<{ removed: number; problems: string[] }> {
+  const problems: string[] = [];
+  const found = await findLeftovers(kc, `${labels.run}=${runId},!${labels.kept}`, [], clusterScopedToo).catch((e) => {
+    problems.push(`listing the run's objects: ${(e as Error).message.split("\n")[0]}`);
+    return [] as Leftover[];
+  });
+  const objs = found.map((l) => l.obj);
+  const same = (a: k8s.KubernetesObject, b: k8s.KubernetesObject) => a.kind === b.kind && a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace;
+  for (const o of outstandingObjects()) if (!o.metadata?.namespace && !objs.some((x) => same(x, o))) objs.push(o);
+  const failed = await removeLeftovers(kc, objs, waitMs);
+  for (const o of objs) if (!failed.some((p) => p.startsWith(describeObject(o)))) forget(o);
+  return { removed: objs.length, problems: [...problems, ...failed] };
 }
 
 /** What the end of a run prints about the namespaces `--keep-on-failure` kept: how to look at them and how to remove them. */

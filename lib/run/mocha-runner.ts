@@ -4,6 +4,8 @@ import Mocha from "mocha";
 import { join } from "node:path";
 import { repoRoot } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
+import { InfrastructureError } from "../cluster/errors.js";
+import { fatalError } from "../cluster/outage.js";
 import { SKIP_REASON } from "./steps.js";
 import { isRunsAlone } from "./serial.js";
 
@@ -76,10 +78,11 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     runner.on("fail", (t: Mocha.Runnable, err) => {
       // A failing hook is reported on the hook; attribute it to its test (once).
       const test = ((t as unknown as { type: string }).type === "hook" ? t.ctx?.currentTest : t) as Mocha.Test | undefined;
-      if (!test || outcomes.some((o) => o.fullTitle === test.titlePath().join(" › ") && o.state === "failed")) return;
+      if (!test || outcomes.some((o) => o.fullTitle === test.titlePath().join(" › ") && (o.state === "failed" || o.state === "broken"))) return;
       const prior = outcomes.findIndex((o) => o.fullTitle === test.titlePath().join(" › "));
       if (prior >= 0) outcomes.splice(prior, 1); // passed, then its afterEach failed: it failed
-      record(test, "failed", err);
+      // Once the run has an infrastructure error, whatever fails with it (or after it) was hit by it.
+      record(test, err instanceof InfrastructureError || fatalError() ? "broken" : "failed", err);
     });
     runner.on("pending", (t) => {
       record(t, "skipped");

@@ -26,6 +26,8 @@ export interface WorkerTask {
   only: string[];
   retries?: number;
   resultsDir: string;
+  /** The run's API outage window: each worker follows the same error model as a serial run. */
+  outageWindowMs?: number;
 }
 
 export type WorkerReply = { type: "done"; outcomes: TestOutcome[]; aborted: boolean } | { type: "crashed"; error: string };
@@ -40,6 +42,7 @@ export interface ParallelRun {
   only?: string[];
   retries?: number;
   resultsDir: string;
+  outageWindowMs?: number;
   workers: number;
   /** Called with a handle whose abort() stops every worker after its current test. */
   onRunner?: (r: { abort(): void }) => void;
@@ -134,7 +137,7 @@ function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<Chi
       else if (aborted()) resolve({ outcomes: [], aborted: true });
       else reject(new Error(`worker ${n} ended (${signal ?? `exit code ${code}`}) before reporting its tests`));
     });
-    const task: WorkerTask = { type: "task", kubeconfig: p.kc.exportConfig(), runId: p.runId, caps: p.caps, options: p.options, files: p.files, only: p.only, retries: p.retries, resultsDir: p.resultsDir };
+    const task: WorkerTask = { type: "task", kubeconfig: p.kc.exportConfig(), runId: p.runId, caps: p.caps, options: p.options, files: p.files, only: p.only, retries: p.retries, resultsDir: p.resultsDir, outageWindowMs: p.outageWindowMs };
     child.send(task);
   });
 }

@@ -10,6 +10,8 @@ export interface Target {
   kc: k8s.KubeConfig;
   /** The embedded local cluster (its own context name), whether started here or not. */
   local: boolean;
+  /** The kubeconfig file kubectl needs to reach this cluster when it is not the default one (the local cluster's). */
+  kubeconfigFile?: string;
   /** Stops what `target` started; a no-op otherwise. */
   release(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export async function target(choice: KubeconfigChoice & { local?: boolean; profi
     const release = async () => {
       if (!already) await down().catch(() => undefined);
     };
-    return { kc, local: true, release };
+    return { kc, local: true, kubeconfigFile: r.kubeconfig, release };
   }
   if (choice.profile) throw new UserFacingError("--profile chooses the local cluster's layout: use it with --local (or without a kubeconfig)");
   const kc = loadKubeConfig(files, choice.context);

@@ -17,6 +17,7 @@ import type { NodeInfo } from "../preflight/types.js";
 import { failureBundle } from "../report/bundle.js";
 import { redactObject } from "../report/redact.js";
 import { recordPodImages } from "./record.js";
+import { InfrastructureError } from "../cluster/errors.js";
 
 export interface TestEnv {
   readonly ctx: RunContext;
@@ -163,7 +164,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
             const r = await execInPod(ctx.kc, { namespace: ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });
             if (r.error === undefined || Date.now() > deadline || !/not running|container not found|unable to upgrade/i.test(r.error)) return r;
           } catch (e) {
-            if (Date.now() > deadline) throw e;
+            if (Date.now() > deadline || e instanceof InfrastructureError) throw e;
           }
           await new Promise((r) => setTimeout(r, 1000));
         }

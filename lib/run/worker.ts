@@ -6,6 +6,8 @@
 import * as k8s from "@kubernetes/client-node";
 import { setRunContext } from "./context.js";
 import { runMocha } from "./mocha-runner.js";
+import { resilient } from "../cluster/resilient.js";
+import { configureOutage, resetOutage, onFatal } from "../cluster/outage.js";
 import type { WorkerReply, WorkerTask } from "./parallel.js";
 
 let runner: { abort(): void } | undefined;
@@ -31,6 +33,11 @@ process.on("message", (m: WorkerTask | { type: "abort" }) => {
 async function work(t: WorkerTask): Promise<WorkerReply> {
   const kc = new k8s.KubeConfig();
   kc.loadFromString(t.kubeconfig);
+  // The same API error model as a serial run: transient errors retried within the window, a fatal one stops the worker.
+  if (t.outageWindowMs !== undefined) resetOutage(t.outageWindowMs);
+  configureOutage({ server: t.caps.server.url });
+  resilient(kc);
+  onFatal(() => abort());
   setRunContext({ runId: t.runId, kc, caps: t.caps, options: t.options });
   const r = await runMocha({ files: t.files, only: t.only, retries: t.retries, resultsDir: t.resultsDir, onRunner: (x) => (aborted ? x.abort() : (runner = x)) });
   return { type: "done", outcomes: r.outcomes, aborted: r.aborted };

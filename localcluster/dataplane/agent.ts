@@ -101,7 +101,12 @@ export class DataPlaneAgent {
     this.autoscaler = new ClusterAutoscaler(this.kc, config.autoscaled, (name) => !!this.nodesCache.get(name), timing.realistic ? timing.ms(realFigures.scaleUpMs) : 1000, this.log);
 
     for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer] as k8s.Informer<k8s.KubernetesObject>[]) {
-      inf.on("error", (e) => this.log(`watch error (retrying): ${(e as Error)?.message ?? e}`));
+      // client-node's informer stops on an error and is restarted by its owner (its README's pattern), as a
+      // kubelet's reflector re-lists after an API server restart: without this the node agent went deaf for good.
+      inf.on("error", (e) => {
+        this.log(`watch error (restarting the watch in 1 s): ${(e as Error)?.message ?? e}`);
+        setTimeout(() => void inf.start().catch((err: unknown) => this.log(`watch restart failed (will retry on its next error): ${(err as Error)?.message ?? err}`)), 1000);
+      });
     }
     podsInformer.on("add", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));
     podsInformer.on("update", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));

@@ -61,6 +61,10 @@ export class EmulatedNetwork implements NetworkWorld {
     if (from.dns.nameserver === "" ) return { error: "dns", detail: "timeout" };
     if (this.networkPending(this.source(from))) return { error: "dns", detail: "timeout" };
     if (this.faults.active("dns-down", this.source(from).target)) return { error: "dns", detail: from.os === "windows" ? "SERVFAIL" : "timeout" };
+    // The cluster DNS Service answers only through a Ready CoreDNS endpoint: with none, the proxy has nowhere to
+    // send the query (kube-proxy rejects, HNS drops) and the resolver gives up, as on a real cluster.
+    const dnsService = this.cluster.services().find((s) => s.spec?.clusterIP === from.dns.nameserver);
+    if (dnsService && this.readyEndpoints(dnsService).length === 0) return { error: "dns", detail: "timeout" };
     for (const candidate of this.candidates(from, name)) {
       const hit = this.lookup(candidate);
       if (hit) return { addresses: hit, fqdn: candidate };

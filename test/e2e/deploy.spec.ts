@@ -141,7 +141,7 @@ describe("deploy/: in-cluster run with the generated role", function () {
       }),
     );
     const r = cli(["run", ...subset, "--kubeconfig", kubeconfig, "--report-dir", join(dir, "minus")]);
-    expectOneLineError(r, /missing 1 permission\(s\) for the selected suites \(user minus\): cannot watch pods$/);
+    expectOneLineError(r, /missing permissions for the selected suites: cannot watch pods \(user minus\)$/);
     expect(r.stderr).not.to.contain(t);
   });
 });

@@ -12,6 +12,7 @@ import { HealthChecks } from "./health.js";
 import type { ContainerRecord, PodRecord } from "./records.js";
 import { PodStarter } from "./start.js";
 import { StatusWriter } from "./status-writer.js";
+import { podStatus } from "./status.js";
 
 export type { RuntimeDeps } from "./context.js";
 
@@ -47,7 +48,16 @@ export class PodRuntime {
       this.pods.set(uid, r);
       void this.x.guard(r, () => this.starter.start(r!));
     }
+    const known = r.pod !== pod && !!r.pod.status;
     r.pod = pod;
+    // Like the kubelet's status manager (needsReconcile in pkg/kubelet/status/status_manager.go): when the API's
+    // Ready condition differs from what this node agent knows — e.g. the node lifecycle controller marked the pod
+    // NotReady while the node's lease lapsed during an API outage — it writes its status again.
+    if (known && !r.terminating && this.d.nodeReady(r.node.name)) {
+      const ready = (st: k8s.V1PodStatus | undefined) => st?.conditions?.find((c) => c.type === "Ready")?.status;
+      const have = ready(pod.status);
+      if (have && have !== ready(podStatus(r, pod.status))) this.x.status.queue(r);
+    }
     if (pod.metadata?.deletionTimestamp && !r.terminating) {
       r.terminating = true;
       void this.x.guard(r, () => this.terminate(r!));

@@ -37,6 +37,7 @@ const IMAGE_DEFAULTS: Partial<Record<ImageFamily, { entrypoint: string[]; cmd: s
   busybox: { entrypoint: [], cmd: ["sh"] },
   curl: { entrypoint: ["/entrypoint.sh"], cmd: ["curl"] },
   pause: { entrypoint: ["/pause"], cmd: [] },
+  coredns: { entrypoint: ["/coredns"], cmd: [] }, // coredns/coredns Dockerfile: ENTRYPOINT ["/coredns"]
   servercore: { entrypoint: [], cmd: ["c:\\windows\\system32\\cmd.exe"] },
   nanoserver: { entrypoint: [], cmd: ["c:\\windows\\system32\\cmd.exe"] },
   iis: { entrypoint: ["C:\\ServiceMonitor.exe", "w3svc"], cmd: [] },

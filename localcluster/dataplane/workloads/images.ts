@@ -12,6 +12,7 @@ export type ImageFamily =
   | "curl" // curlimages/curl (alpine + curl)
   | "pause"
   | "nonroot" // e2e-test-images/nonroot
+  | "coredns" // coredns/coredns
   | "unknown";
 
 export interface ImageRef {
@@ -73,6 +74,7 @@ const FAMILY_RULES: Array<[RegExp, ImageFamily]> = [
   [/(^|\/)curlimages\/curl$/, "curl"],
   [/(^|\/)pause(-windows)?$/, "pause"],
   [/(^|\/)nonroot$/, "nonroot"],
+  [/(^|\/)coredns\/coredns$/, "coredns"],
 ];
 
 export function classifyImage(image: string): ImageRef {

@@ -8,6 +8,7 @@ import { classifyImage } from "./images.js";
 import { busyboxHttpd, nginx } from "./linux.js";
 import { logMonitor, unwrapLogMonitor } from "./logmonitor.js";
 import { iis, pingLines, winWebServer } from "./windows.js";
+import { coreDns } from "./coredns.js";
 
 export type { Served, Workload, WorkloadOptions, Clock } from "./common.js";
 export { classifyImage, parseImage, type ImageFamily, type ImageRef } from "./images.js";
@@ -36,6 +37,7 @@ function program(c: ContainerView, argv: string[], clock: Clock): Workload {
   if (family === "nginx" && words.slice(0, 3).some((w) => baseName(w) === "nginx")) return nginx(c, clock);
   if (exe === "servicemonitor" && /w3svc/i.test(text)) return iis(c, clock);
   if (exe === "pause") return idleWorkload("pause", true);
+  if (exe === "coredns") return coreDns(c);
   const httpd = words.findIndex((w) => baseName(w) === "httpd");
   if (httpd >= 0 && words.includes("-f")) return busyboxHttpd(c, words.slice(httpd + 1), clock);
   const ping = words.findIndex((w) => baseName(w) === "ping");

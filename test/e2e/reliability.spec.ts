@@ -1,0 +1,304 @@
+// The harness keeps working when the cluster misbehaves (issue 12): report paths refused before any cluster
+// contact; the preflight asks for exactly what a run does (proven by the API audit log of a run as a
+// ServiceAccount bound to exactly that role); lost permissions and an API server gone past the outage window end
+// the run in one line (exit 2) with reports written and leftovers named; an outage inside the window is ridden out.
+import { expect } from "chai";
+import * as k8s from "@kubernetes/client-node";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync, mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, localKubeConfig, expectOneLineError, type CliResult } from "../support/local-cluster.js";
+import { killApiserver, restartApiserver, serviceAccountWith, auditedRequests, type Identity } from "../support/outages.js";
+import { repoRoot } from "../../localcluster/paths.js";
+import { permissionsFor, permissions } from "../../lib/preflight/access.js";
+import { waitOn } from "../../lib/cluster/watch.js";
+import type { Summary } from "../../lib/results/model.js";
+
+const runLabel = "hybrid-conformance.io/run";
+
+const running = new Set<import("node:child_process").ChildProcess>();
+
+/** A run in the background: its output so far, and its end (with how long it took). */
+function startRun(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const t0 = Date.now();
+  running.add(child);
+  const done = new Promise<CliResult & { endedAt: number }>((resolve) => child.on("close", (code) => (running.delete(child), resolve({ code: code ?? -1, stdout, stderr, endedAt: Date.now() }))));
+  return { child, done, startedAt: t0 };
+}
+
+/** Resolves when the first namespace of a harness run exists (a test is under way). */
+function firstTestNamespace(kc: k8s.KubeConfig, timeoutMs = 180_000): Promise<string> {
+  return waitOn<k8s.V1Namespace, string>(
+    kc,
+    { path: "/api/v1/namespaces", labelSelector: runLabel },
+    "a test namespace",
+    (nss) => {
+      const live = nss.filter((n) => !n.metadata?.deletionTimestamp);
+      return live.length ? { done: live[0].metadata!.name! } : { pending: "none yet" };
+    },
+    timeoutMs,
+  );
+}
+
+/** Removes (as the admin) whatever harness namespaces a test left, and waits until they are gone. */
+async function removeHarnessNamespaces(kc: k8s.KubeConfig): Promise<void> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const n of (await core.listNamespace({ labelSelector: runLabel })).items) await core.deleteNamespace({ name: n.metadata!.name! }).catch(() => undefined);
+  await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
+}
+
+const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
+
+/** An infrastructure end: exit 2, the last line the one-line reason, never a client dump or a stack. */
+function expectInfrastructureEnd(r: CliResult, pattern: RegExp): void {
+  expect(r.code, r.stderr).to.equal(2);
+  expect(lastLine(r.stderr)).to.match(pattern);
+  expect(`${r.stdout}\n${r.stderr}`).not.to.match(/HTTP-Code|Headers: \{/);
+  expect(r.stderr, "stack trace on stderr").not.to.match(/^\s+at /m);
+}
+
+describe("reliability: bad paths, permissions, API outages", function () {
+  this.timeout(300_000);
+  const kc = localKubeConfig();
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "hc-reliability-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async function () {
+    for (const c of running) c.kill("SIGKILL"); // a test that timed out must not leave its run going
+    if (this.currentTest?.parent?.title.startsWith("path options")) return;
+    await removeHarnessNamespaces(kc);
+  });
+
+  describe("path options are refused before the cluster is contacted", () => {
+    let server: Server;
+    let connections = 0;
+    let kubeconfig: string;
+    /** The CLI's own start-up (loading its modules; seconds on a loaded CI machine): the 5 s are on top of it. */
+    let startupMs = 0;
+    before(async () => {
+      const t0 = Date.now();
+      cli(["--help"], {}, 60_000);
+      startupMs = Date.now() - t0;
+      // A "cluster" that counts every connection: none may arrive.
+      server = createServer((s) => (connections++, s.destroy()));
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      kubeconfig = join(dir, "counting-kubeconfig");
+      const port = (server.address() as { port: number }).port;
+      writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`);
+    });
+    after(() => server.close());
+
+    const refuses = (reportDir: () => string, pattern: RegExp) => () => {
+      const t0 = Date.now();
+      const r = cli(["run", "--kubeconfig", kubeconfig, "--report-dir", reportDir()], {}, 30_000);
+      expect(Date.now() - t0, `ms to refuse (CLI start-up alone: ${startupMs} ms)`).to.be.below(startupMs + 5_000);
+      expectOneLineError(r, pattern);
+      expect(connections, "connections to the cluster").to.equal(0);
+    };
+    it("under /proc", refuses(() => "/proc/forbidden", /^hybrid-conformance: --report-dir \/proc\/forbidden: is on the kernel's \/proc pseudo-filesystem/));
+    it("under /sys", refuses(() => "/sys/hc-reports", /^hybrid-conformance: --report-dir \/sys\/hc-reports: is on the kernel's \/sys pseudo-filesystem/));
+    it("below a file", () => {
+      writeFileSync(join(dir, "a-file"), "");
+      refuses(() => join(dir, "a-file", "reports"), /a-file is a file, so nothing can be created below it$/)();
+    });
+    it("on a read-only directory", () => {
+      const ro = join(dir, "read-only");
+      mkdirSync(ro);
+      // root ignores permission bits: make it read-only the way a read-only mount is.
+      const root = process.getuid?.() === 0;
+      if (root) execFileSync("sh", ["-c", `mount --bind '${ro}' '${ro}' && mount -o remount,ro,bind '${ro}'`]);
+      else execFileSync("chmod", ["555", ro]);
+      try {
+        refuses(() => join(ro, "reports"), root ? /is on a read-only filesystem$/ : /is not writable$/)();
+      } finally {
+        if (root) execFileSync("umount", [ro]);
+      }
+    });
+  });
+
+  describe("permissions: the preflight's one list", () => {
+    const identities: Identity[] = [];
+    afterEach(async () => {
+      for (const i of identities.splice(0)) await i.remove();
+    });
+
+    it("names every missing permission in one line (two verbs taken out of the role)", async () => {
+      const missing = ["patch namespaces", "list events"];
+      const perms = permissionsFor(false).filter((p) => !missing.includes(`${p.verb} ${p.resource}`));
+      const id = await serviceAccountWith(kc, "hc-rel-missing", perms, join(dir, "kc-missing"));
+      identities.push(id);
+      const r = cli(["run", "--kubeconfig", id.kubeconfig, "--report-dir", join(dir, "rep-missing")], {}, 60_000);
+      expectOneLineError(r, /^hybrid-conformance: missing permissions for the selected suites: cannot list events, patch namespaces \(user hc-rel-missing\)$/);
+    });
+
+    it("runs green as a ServiceAccount with exactly the preflight's role, and issues no verb outside the list (audit log)", async () => {
+      const id = await serviceAccountWith(kc, "hc-rel-exact", permissionsFor(true), join(dir, "kc-exact"));
+      identities.push(id);
+      // One test of each category (all of --suite all would take ~10 min here): every kind of object and call.
+      const grep = [
+        "has Windows nodes that are Ready",
+        "keeps a Windows pod without the toleration Pending",
+        "gives a Windows container its ConfigMap and Secret",
+        "lists exactly the ready Windows pods in the Service's EndpointSlices",
+        "keeps the previous container's log after a restart",
+        "rejects windowsOptions on a Linux pod",
+        "keeps a pod whose readiness probe fails NotReady",
+        "creates a RuntimeClass per Windows build",
+        "runs each container as its image's default user",
+        "refuses a change to an existing pod's GMSA settings",
+        "enforces the HostProcess rules",
+      ].map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, ".")).join("|");
+      const reports = join(dir, "rep-exact");
+      const r = cli(["run", "--suite", "all", "--grep", grep, "--kubeconfig", id.kubeconfig, "--report-dir", reports], {}, 280_000);
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
+      expect(r.code, `${r.stderr}\n${summary.tests.filter((t) => t.state !== "passed").map((t) => `${t.fullTitle}: ${t.error}`).join("\n")}`).to.equal(0);
+      expect(summary.counts.passed).to.equal(11);
+      expect(new Set(summary.tests.map((t) => t.category)).size).to.equal(11);
+      const listed = new Set(permissions.map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`));
+      const issued = new Set(auditedRequests(id.user).map((q) => `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${q.subresource ? `/${q.subresource}` : ""}`));
+      expect(issued.size, "requests recorded in the audit log").to.be.above(10);
+      expect([...issued].filter((x) => !listed.has(x)), "verbs the run issued that the preflight does not ask for").to.deep.equal([]);
+    });
+
+    it("ends the run within 15 s when its permissions are revoked mid-run: one line, exit 2, reports written, leftovers named", async () => {
+      const id = await serviceAccountWith(kc, "hc-rel-revoked", permissionsFor(false), join(dir, "kc-revoked"));
+      identities.push(id);
+      const reports = join(dir, "rep-revoked");
+      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir", "--kubeconfig", id.kubeconfig, "--report-dir", reports]);
+      const ns = await firstTestNamespace(kc);
+      await id.revoke();
+      const revokedAt = Date.now();
+      const r = await run.done;
+      expect(r.endedAt - revokedAt, "ms from revocation to exit").to.be.below(15_000);
+      expectInfrastructureEnd(r, /^hybrid-conformance: lost permission on https:\/\/127\.0\.0\.1:\d+: 403 Forbidden: \w+ .*cannot \w+ resource/);
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary & { leftovers: { name: string; command: string }[]; infrastructureError: string };
+      expect(summary.exitCode).to.equal(2);
+      expect(summary.infrastructureError).to.match(/^lost permission/);
+      expect(summary.tests.filter((t) => t.state === "failed"), "no product failure").to.deep.equal([]);
+      expect(summary.counts.broken).to.be.at.least(1);
+      expect(existsSync(join(reports, "junit.xml"))).to.equal(true);
+      expect(summary.leftovers.map((l) => l.name)).to.include(ns);
+      expect(r.stderr).to.contain(`leftover: Namespace ${ns}; remove with: kubectl --kubeconfig ${id.kubeconfig} --context hc-rel-revoked delete namespace ${ns} --ignore-not-found`);
+      // The named command removes it (with the permission back, as an operator would run it).
+      await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: ns }).catch(() => undefined);
+    });
+  });
+
+  describe("API server outages", () => {
+    it("rides out an API server killed and restarted within the window: the run completes with the right results", async () => {
+      const reports = join(dir, "rep-blip");
+      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir|status fields", "--report-dir", reports]);
+      await firstTestNamespace(kc);
+      const stopped = await killApiserver();
+      await new Promise((r) => setTimeout(r, 4_000)); // down for a few seconds, as in the report that raised this
+      await restartApiserver(stopped, kc);
+      const r = await run.done;
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
+      expect(r.code, `${r.stderr}\n${summary.tests.map((t) => `${t.state} ${t.fullTitle}: ${t.error ?? ""}`).join("\n")}`).to.equal(0);
+      expect(summary.counts).to.include({ passed: 3, failed: 0, broken: 0 });
+    });
+
+    it("ends a run whose API server stays away past the window within window + 10 s: one line, exit 2, reports written, leftovers named and removable", async () => {
+      const reports = join(dir, "rep-outage");
+      const windowS = 10;
+      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir", "--api-outage-window", String(windowS), "--report-dir", reports]);
+      const ns = await firstTestNamespace(kc);
+      const stopped = await killApiserver();
+      const killedAt = Date.now();
+      let r: CliResult & { endedAt: number };
+      try {
+        r = await run.done;
+      } finally {
+        await restartApiserver(stopped, kc);
+      }
+      expect(r.endedAt - killedAt, "ms from the kill to the exit").to.be.below((windowS + 10) * 1000);
+      const server = kc.getCurrentCluster()!.server.replace(/[.]/g, "\\.");
+      expectInfrastructureEnd(r, new RegExp(`^hybrid-conformance: the API server ${server} has been unreachable for \\d+ s \\(outage window ${windowS} s\\)`));
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary & { leftovers: { name: string; command: string }[] };
+      expect(summary.exitCode).to.equal(2);
+      expect(summary.tests.filter((t) => t.state === "failed"), "no product failure").to.deep.equal([]);
+      expect(summary.counts.broken).to.be.at.least(1);
+      expect(existsSync(join(reports, "junit.xml"))).to.equal(true);
+      expect(readFileSync(join(reports, "junit.xml"), "utf8")).to.match(/<error type="infrastructure"/);
+      const left = summary.leftovers.find((l) => l.name === ns);
+      expect(left, JSON.stringify(summary.leftovers)).to.not.equal(undefined);
+      expect(r.stderr).to.contain(`leftover: Namespace ${ns}; remove with: ${left!.command}`);
+      // The server is back: the named commands remove what was left.
+      for (const l of summary.leftovers) execFileSync("sh", ["-c", l.command], { stdio: "ignore" });
+      await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
+    });
+  });
+
+  describe("cluster DNS depends on CoreDNS", () => {
+    const apps = () => kc.makeApiClient(k8s.AppsV1Api);
+    const scale = (replicas: number) => apps().patchNamespacedDeploymentScale({ name: "coredns", namespace: "kube-system", body: { spec: { replicas } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+    const readyDns = (want: (n: number) => boolean, what: string) =>
+      waitOn<k8s.V1EndpointSlice, true>(kc, { path: "/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", labelSelector: "kubernetes.io/service-name=kube-dns" }, what, (sl) => {
+        const n = sl.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
+        return want(n) ? { done: true } : { pending: `${n} ready CoreDNS endpoint(s)` };
+      }, 120_000);
+    after(async () => {
+      await scale(2);
+      await readyDns((n) => n >= 2, "CoreDNS back to 2 ready endpoints");
+    });
+
+    it("fails the DNS checks when CoreDNS is scaled to 0", async () => {
+      await readyDns((n) => n >= 1, "a ready CoreDNS endpoint (its pods no longer crash-loop)");
+      await scale(0);
+      await readyDns((n) => n === 0, "no ready CoreDNS endpoint");
+      const reports = join(dir, "rep-dns");
+      const r = cli(["run", "--category", "Core.Network", "--grep", "Service DNS name", "--report-dir", reports], {}, 280_000);
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
+      expect(r.code, r.stderr).to.equal(1);
+      expect(summary.tests.map((t) => t.state)).to.deep.equal(["failed", "failed"]);
+    });
+  });
+
+  describe("cluster up: one start at a time, and the layout asked for", () => {
+    let env: NodeJS.ProcessEnv;
+    beforeEach(() => (env = { HC_LOCALCLUSTER_DIR: join(dir, "up-state") }));
+    afterEach(() => cli(["cluster", "down"], env));
+    const apiservers = () =>
+      execFileSync("sh", ["-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes("kube-apiserver") && l.includes(join(dir, "up-state"))).length;
+
+    it("refuses a topology without Windows nodes in one line, starting nothing", () => {
+      const f = join(dir, "linux-only.yaml");
+      writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: l1, os: linux}\n");
+      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: topology .*linux-only\.yaml: no Windows node; a hybrid cluster needs at least one/);
+      expect(existsSync(env.HC_LOCALCLUSTER_DIR!)).to.equal(false);
+    });
+
+    it("two concurrent `cluster up`: one cluster, both end clearly; --topology with another layout is then refused", async () => {
+      const up = () => {
+        const c = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "cluster", "up"], { cwd: repoRoot, env: { ...process.env, ...env } });
+        let out = "";
+        let err = "";
+        c.stdout.on("data", (d) => (out += d));
+        c.stderr.on("data", (d) => (err += d));
+        return new Promise<CliResult>((resolve) => c.on("close", (code) => resolve({ code: code ?? -1, stdout: out, stderr: err })));
+      };
+      const [a, b] = await Promise.all([up(), up()]);
+      expect([a.code, b.code], `${a.stderr}\n---\n${b.stderr}`).to.deep.equal([0, 0]);
+      expect(a.stdout.trim()).to.equal(b.stdout.trim()); // the same kubeconfig
+      const waiter = [a, b].find((r) => /is starting this local cluster: waiting for it/.test(r.stderr));
+      expect(waiter, `${a.stderr}\n---\n${b.stderr}`).to.not.equal(undefined);
+      expect(waiter!.stderr).to.contain("local cluster already running");
+      expect(`${a.stderr}${b.stderr}`).not.to.match(/stale|certificate|exited during start-up/);
+      expect(apiservers(), "kube-apiserver processes of this state dir").to.equal(1);
+      expect(cli(["cluster", "status"], env).code).to.equal(0);
+
+      const f = join(dir, "other-layout.yaml");
+      writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: w1, os: windows, build: '10.0.20348'}\n");
+      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: the local cluster is already running with another layout \(.*hc-win2025-1\(windows 10\.0\.26100\).*\); --topology .*other-layout\.yaml asks for cp\(linux\), w1\(windows 10\.0\.20348\): stop it first/);
+    });
+  });
+});
