@@ -39,6 +39,7 @@ export const runConfigSchema = z
     "require-load-balancer": z.boolean(),
     credspec: text,
     parallel: z.number(),
+    "api-outage-window": z.number(),
   })
   .partial()
   .strict();

@@ -35,7 +35,7 @@ async function work(t: WorkerTask): Promise<WorkerReply> {
   kc.loadFromString(t.kubeconfig);
   // The same API error model as a serial run: transient errors retried within the window, a fatal one stops the worker.
   if (t.outageWindowMs !== undefined) resetOutage(t.outageWindowMs);
-  configureOutage({ server: t.caps.server.url });
+  configureOutage({ server: t.caps.server?.url });
   resilient(kc);
   onFatal(() => abort());
   setRunContext({ runId: t.runId, kc, caps: t.caps, options: t.options });

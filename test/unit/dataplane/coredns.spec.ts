@@ -41,7 +41,7 @@ describe("dataplane: CoreDNS", () => {
           endpointSlices: () => (corednsReady === undefined ? [] : [slice("kube-dns", "kube-system", corednsReady)]),
           nodes: () => [],
         },
-        () => undefined as never,
+        () => ({ pods: new Map() }) as never,
         new FaultRegistry(),
         { name: "www.example.com", ip: "93.184.215.14" },
       );
