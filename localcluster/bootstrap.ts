@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as k8s from "@kubernetes/client-node";
 import { gmsaCrd } from "./gmsa-webhook/crd.js";
 import { webhookConfigurations } from "./gmsa-webhook/server.js";
+import { gkeTolerationWebhookConfiguration } from "./gmsa-webhook/gke-toleration.js";
 
 export const clusterDnsIP = "10.96.0.10";
 
@@ -12,6 +13,8 @@ export interface BootstrapInput {
   kwokCrds: string[];
   webhookUrl: string;
   caPem: string;
+  /** gke profile option: GKE's reported toleration-adding webhook. */
+  tolerationWebhook?: boolean;
 }
 
 export async function bootstrapObjects(kc: k8s.KubeConfig, input: BootstrapInput): Promise<void> {
@@ -25,6 +28,7 @@ export async function bootstrapObjects(kc: k8s.KubeConfig, input: BootstrapInput
   const { mutating, validating } = webhookConfigurations(input.webhookUrl, Buffer.from(input.caPem).toString("base64"));
   await objects.create(mutating);
   await objects.create(validating);
+  if (input.tolerationWebhook) await objects.create(gkeTolerationWebhookConfiguration(input.webhookUrl, Buffer.from(input.caPem).toString("base64")));
   await waitEstablished(ext, crds.map((c) => c.metadata!.name!));
 }
 

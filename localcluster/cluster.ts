@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries, kubernetesVersion } from "./binaries.js";
 import { generateCredentials, kubeconfigYaml, type Credentials } from "./credentials.js";
-import { loadTopology } from "./topology.js";
+import { loadLayout, type Layout } from "./topology.js";
 import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock } from "./nodes.js";
 import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
@@ -15,9 +15,17 @@ import { stateDir, repoRoot } from "./paths.js";
 import { bootstrapObjects } from "./bootstrap.js";
 import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js";
 import { UserFacingError } from "../lib/errors.js";
+import { timingSchema, type TimingConfig } from "./dataplane/timing.js";
+import { writeDataPlaneConfig } from "./dataplane/config.js";
 
 export interface UpOptions {
   topology?: string;
+  /** A layout of profiles.ts (or `profile:` in the topology file). */
+  profile?: string;
+  /** gke: register GKE's reported toleration-adding webhook. */
+  tolerationWebhook?: boolean;
+  latency?: string;
+  timeScale?: number;
   /** Fixed apiserver port (default: a free one). */
   apiserverPort?: number;
   log?: (line: string) => void;
@@ -53,7 +61,8 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
     await down();
   }
   // Validate everything the user gave us before a single process starts.
-  const topology = loadTopology(opts.topology);
+  const layout = loadLayout({ file: opts.topology, profile: opts.profile, tolerationWebhook: opts.tolerationWebhook });
+  const timing = timingOf(opts);
   if (opts.apiserverPort !== undefined) await assertPortFree(opts.apiserverPort).catch((e) => { throw new UserFacingError(`cannot start the local cluster: ${(e as Error).message}`); });
   assertSandboxAvailable();
   const bins = await ensureBinaries(log);
@@ -61,7 +70,7 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
   const started: ComponentRecord[] = [];
   mkdirSync(join(dir, "logs"), { recursive: true });
   try {
-    return await startAll(dir, topology, bins, opts, started, log);
+    return await startAll(dir, layout, timing, bins, opts, started, log);
   } catch (e) {
     // Never leave half a cluster running.
     for (const c of started.reverse()) await stopComponent(c);
@@ -72,14 +81,16 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
 
 async function startAll(
   dir: string,
-  topology: ReturnType<typeof loadTopology>,
+  layout: Layout,
+  timing: TimingConfig,
   bins: Awaited<ReturnType<typeof ensureBinaries>>,
   opts: UpOptions,
   started: ComponentRecord[],
   log: (line: string) => void,
 ) {
   const t0 = Date.now();
-  const placed = placeNodes(topology, addressBlock(dir));
+  const placed = placeNodes(layout.nodes, addressBlock(dir));
+  const registered = placed.filter((p) => layout.registered.has(p.spec.name));
   const ports = {
     etcdClient: await freePort(),
     etcdPeer: await freePort(),
@@ -181,12 +192,19 @@ async function startAll(
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigs.admin);
   await bootstrapObjects(kc, {
-    nodes: placed.map((p) => nodeObject(p, ports.kubelet)),
+    nodes: registered.map((p) => nodeObject(p, ports.kubelet)),
+    tolerationWebhook: layout.tolerationWebhook,
     kwokCrds: bins.kwokCrds,
     webhookUrl: `https://127.0.0.1:${ports.webhook}`,
     caPem: creds.caPem,
   });
 
+  writeDataPlaneConfig(dir, {
+    profile: layout.profile,
+    timing,
+    autoscaled: layout.autoscaled.map((a) => ({ pool: a.pool, max: a.max, nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)) })),
+    nodeAddresses: placed.map((p) => p.address),
+  });
   const tsx = ["--import", "tsx"];
   const webhook = track(
     startComponent("gmsa-webhook", process.execPath, [
@@ -222,27 +240,39 @@ async function startAll(
 
   await waitHealthy(webhook, `https://127.0.0.1:${ports.webhook}/health`, { ca: creds.caPem, timeoutMs: 30_000 });
   await waitHealthy(dataplane, `http://127.0.0.1:${ports.dataplane}/healthz`, { timeoutMs: 30_000 });
-  await waitNodesReady(kc, placed.length, [kwok, dataplane], 60_000);
+  await waitNodesReady(kc, registered.length, [kwok, dataplane], 60_000);
 
   const state: ClusterState = {
     createdAt: new Date().toISOString(),
     server,
     kubeconfig: kubeconfigs.admin,
     ports,
-    nodes: placed.map((p) => ({ name: p.spec.name, address: p.address, os: p.spec.os, build: p.spec.build })),
+    nodes: registered.map((p) => ({ name: p.spec.name, address: p.address, os: p.spec.os, build: p.spec.build })),
+    profile: layout.profile,
+    timing,
     components: started,
     dataplaneUrl: `http://127.0.0.1:${ports.dataplane}`,
   };
   writeState(dir, state);
-  log(`local cluster (Kubernetes ${kubernetesVersion}, ${placed.length} simulated nodes) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`local cluster (Kubernetes ${kubernetesVersion}, profile ${layout.profile}, ${registered.length} simulated nodes${timing.latency === "none" ? "" : `, ${timing.latency} latency ×${timing.timeScale}`}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { kubeconfig: kubeconfigs.admin, alreadyRunning: false };
+}
+
+/** --latency/--time-scale, checked before anything starts. */
+function timingOf(opts: UpOptions): TimingConfig {
+  if (opts.timeScale !== undefined && !(opts.timeScale > 0)) throw new UserFacingError(`--time-scale: ${opts.timeScale} is not above 0`);
+  const parsed = timingSchema.safeParse({ latency: opts.latency ?? "none", timeScale: opts.timeScale ?? 1 });
+  if (!parsed.success) throw new UserFacingError(`--latency: ${JSON.stringify(opts.latency)} is not one of none, realistic`);
+  return parsed.data;
 }
 
 async function waitNodesReady(kc: k8s.KubeConfig, want: number, guards: ComponentRecord[], timeoutMs: number): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   // Ready, and the node lifecycle controller has lifted its not-ready taint: only then do pods schedule.
+  // (node.kubernetes.io/os is a Windows pool's own taint on GKE, not a lifecycle one.)
+  const lifecycle = new Set(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/network-unavailable"]);
   const ready = (n: k8s.V1Node) =>
-    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/"));
+    n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") && !n.spec?.taints?.some((t) => lifecycle.has(t.key));
   const deadline = Date.now() + timeoutMs;
   let delay = 50;
   for (;;) {

@@ -1,6 +1,6 @@
 // Node objects that look like real kubelet registrations, Linux and Windows alike.
 import type { V1Node } from "@kubernetes/client-node";
-import { defaultTaints, windowsBuilds, type NodeSpec, type Topology } from "./topology.js";
+import { windowsBuilds, type NodeSpec } from "./topology.js";
 import { kubernetesVersion } from "./binaries.js";
 
 /** kwok manages exactly the nodes carrying this label; the harness never relies on it. */
@@ -17,8 +17,8 @@ export interface PlacedNode {
  * Node addresses live in a loopback block of their own per cluster (127.<block>.<i/250>.<i%250+1>), so two
  * local clusters on one machine (a user's and a test's) never answer each other's NodePorts.
  */
-export function placeNodes(t: Topology, block: number): PlacedNode[] {
-  return t.nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
+export function placeNodes(nodes: NodeSpec[], block: number): PlacedNode[] {
+  return nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
 }
 
 /** A stable block per state directory, away from 127.0.x.x. */
@@ -57,7 +57,7 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     apiVersion: "v1",
     kind: "Node",
     metadata: { name: n.name, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" } },
-    spec: { podCIDR: p.podCIDR, podCIDRs: [p.podCIDR], taints: defaultTaints(n) },
+    spec: { podCIDR: p.podCIDR, podCIDRs: [p.podCIDR], taints: n.taints },
     status: {
       addresses: [
         { type: "InternalIP", address: p.address },

@@ -9,6 +9,9 @@ export interface ClusterState {
   kubeconfig: string;
   ports: Record<string, number>;
   nodes: { name: string; address: string; os: string; build?: string }[];
+  /** The layout (profiles.ts) and timing the cluster was started with. */
+  profile?: string;
+  timing?: { latency: string; timeScale: number };
   components: ComponentRecord[];
   /** Loopback endpoint of the data plane's control API (faults, status). */
   dataplaneUrl: string;

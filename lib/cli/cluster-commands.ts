@@ -14,10 +14,14 @@ export function clusterCommand(): Command {
   cluster
     .command("up")
     .description("start the local cluster (builds the binaries on first use) and print the kubeconfig path")
-    .option("--topology <file>", "YAML file with the nodes to simulate (default: 1 control plane, 2 Linux, 2 Windows 2022, 1 Windows 2025)")
+    .option("--topology <file>", "YAML file with the nodes and/or node pools to simulate (see docs/local-cluster.md)")
+    .option("--profile <name>", "a real cluster's layout: docs (default: 1 control plane, 2 Linux, 2 Windows 2022, 1 Windows 2025, os=windows:NoSchedule), aks, gke, eks, kubeadm, autoscaled")
+    .option("--toleration-webhook", "gke profile: GKE's reported webhook adding the Windows toleration to pods selecting kubernetes.io/os: windows")
+    .option("--latency <mode>", "none (default: everything at once) or realistic (real Windows pull/start/network times)")
+    .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
-    .action(async (o: { topology?: string; apiserverPort?: number }) => {
-      const r = await up({ topology: o.topology, apiserverPort: o.apiserverPort, log: info });
+    .action(async (o: { topology?: string; profile?: string; tolerationWebhook?: boolean; latency?: string; timeScale?: number; apiserverPort?: number }) => {
+      const r = await up({ topology: o.topology, profile: o.profile, tolerationWebhook: o.tolerationWebhook, latency: o.latency, timeScale: o.timeScale, apiserverPort: o.apiserverPort, log: info });
       if (r.alreadyRunning) info("local cluster already running");
       say(r.kubeconfig);
     });
@@ -88,6 +92,12 @@ export function clusterCommand(): Command {
       say(r.cleared.length ? `cleared ${r.cleared.map((f: { id: string; name: string }) => `${f.id} ${f.name}`).join(", ")}` : "no matching fault was active");
     });
   return cluster;
+}
+
+function timeScaleArg(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UserFacingError(`--time-scale: ${JSON.stringify(v)} is not a number above 0`);
+  return n;
 }
 
 function positiveInt(v: string): number {

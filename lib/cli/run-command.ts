@@ -20,6 +20,7 @@ interface RunFlags {
   kubeconfig?: string;
   context?: string;
   local?: boolean;
+  profile?: string;
   suite: "core" | "extended" | "all";
   category?: string[];
   grep?: string;
@@ -46,6 +47,7 @@ export function runCommand(): Command {
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
     .option("--context <name>", "kubeconfig context to use")
     .option("--local", "target the embedded local cluster (started if needed, stopped afterwards if this run started it)")
+    .option("--profile <name>", "layout of the local cluster this run starts: docs (default), aks, gke, eks, kubeadm, autoscaled")
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
     .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category(categories))
     .option("--grep <regex>", "only tests whose title matches")

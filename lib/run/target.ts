@@ -13,17 +13,18 @@ export interface Target {
   release(): Promise<void>;
 }
 
-export async function target(choice: KubeconfigChoice & { local?: boolean }, info: (l: string) => void): Promise<Target> {
+export async function target(choice: KubeconfigChoice & { local?: boolean; profile?: string }, info: (l: string) => void): Promise<Target> {
   const files = choice.local ? [] : kubeconfigFiles(choice);
   if (!files.length) {
     if (choice.context) throw new UserFacingError(`--context ${choice.context} given, but no kubeconfig was given or found`);
     const already = (await liveness()).state === "up";
-    const r = await up({ log: info });
+    const r = await up({ log: info, profile: choice.profile });
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
     return { kc, local: true, release: async () => void (already ? undefined : await down().catch(() => undefined)) };
   }
+  if (choice.profile) throw new UserFacingError("--profile chooses the local cluster's layout: use it with --local (or without a kubeconfig)");
   const kc = loadKubeConfig(files, choice.context);
   return { kc, local: kc.getCurrentContext() === "hybrid-local", release: async () => undefined };
 }

@@ -16,6 +16,9 @@ import type { NodeFacts } from "./pods/container-view.js";
 import type { OsName } from "./model.js";
 import { SABOTAGE_CONFIG_NAME, SABOTAGE_FAULT, sabotageWebhookConfiguration } from "../gmsa-webhook/sabotage.js";
 import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
+import { readDataPlaneConfig } from "./config.js";
+import { realFigures, Timing } from "./timing.js";
+import { ClusterAutoscaler } from "./autoscaler.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -25,8 +28,8 @@ export interface AgentOptions {
   external: { name: string; ip: string };
 }
 
-const windowsTaint = { key: "os", value: "windows", effect: "NoSchedule" };
-
+/** Taints that are not a Windows pool's own: the node lifecycle's and the autoscalers' (see docs/local-cluster.md). */
+const notWindowsTaint = (t: k8s.V1Taint) => t.key.startsWith("node.kubernetes.io/") && t.key !== "node.kubernetes.io/os";
 export class DataPlaneAgent {
   private readonly kc = new k8s.KubeConfig();
   private informers: { stop(): Promise<void> }[] = [];
@@ -35,8 +38,10 @@ export class DataPlaneAgent {
   private faults!: FaultRegistry;
   private nodePorts!: NodePortListeners;
   private readonly forwarders = new KubeletForwarders();
-  /** Nodes whose Windows taint a fault removed: only those get it back when the fault clears. */
-  private readonly untainted = new Set<string>();
+  /** Nodes whose Windows taints a fault removed, and those taints: exactly these come back when the fault clears. */
+  private readonly untainted = new Map<string, k8s.V1Taint[]>();
+  private autoscaler?: ClusterAutoscaler;
+  private timing = new Timing();
   private nodesCache!: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
   private servicesCache!: k8s.Informer<k8s.V1Service> & k8s.ObjectCache<k8s.V1Service>;
   private slicesCache!: k8s.Informer<k8s.V1EndpointSlice> & k8s.ObjectCache<k8s.V1EndpointSlice>;
@@ -47,6 +52,8 @@ export class DataPlaneAgent {
 
   async start(): Promise<void> {
     const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    const config = readDataPlaneConfig(this.o.stateDir);
+    const timing = (this.timing = new Timing(config.timing));
     const discovery = this.kc.makeApiClient(k8s.DiscoveryV1Api);
     this.faults = new FaultRegistry(join(this.o.stateDir, "faults.json"));
     const url = `http://127.0.0.1:${this.o.port}`;
@@ -56,11 +63,13 @@ export class DataPlaneAgent {
     this.slicesCache = k8s.makeInformer(this.kc, "/apis/discovery.k8s.io/v1/endpointslices", () => discovery.listEndpointSliceForAllNamespaces());
     const podsInformer = k8s.makeInformer(this.kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
 
+    const slices = this.programmedSlices(timing.ms(realFigures.kubeProxyLagMs));
     const net = new EmulatedNetwork(
-      { services: () => this.servicesCache.list(), endpointSlices: () => this.slicesCache.list(), nodes: () => this.nodesCache.list() },
+      { services: () => this.servicesCache.list(), endpointSlices: slices, nodes: () => this.nodesCache.list() },
       () => this.runtime,
       this.faults,
       this.o.external,
+      timing,
     );
     this.nodePorts = new NodePortListeners(net, this.log);
     const logsRoot = join(this.o.stateDir, "pod-logs");
@@ -86,14 +95,16 @@ export class DataPlaneAgent {
       logsRoot,
       cluster: { dnsIP: "10.96.0.10", kubernetesServiceIP: "10.96.0.1" },
       debugging: new KwokDebugging(this.kc, url),
+      timing,
       log: this.log,
     });
+    this.autoscaler = new ClusterAutoscaler(this.kc, config.autoscaled, (name) => !!this.nodesCache.get(name), timing.realistic ? timing.ms(realFigures.scaleUpMs) : 1000, this.log);
 
     for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer] as k8s.Informer<k8s.KubernetesObject>[]) {
       inf.on("error", (e) => this.log(`watch error (retrying): ${(e as Error)?.message ?? e}`));
     }
-    podsInformer.on("add", (p) => this.runtime.onPod(p));
-    podsInformer.on("update", (p) => this.runtime.onPod(p));
+    podsInformer.on("add", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));
+    podsInformer.on("update", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));
     podsInformer.on("delete", (p) => this.runtime.onPodDeleted(p));
     const syncPorts = () => this.syncNodePorts();
     for (const v of ["add", "update", "delete"] as const) {
@@ -105,9 +116,26 @@ export class DataPlaneAgent {
     await Promise.all([this.nodesCache.start(), this.servicesCache.start(), this.slicesCache.start()]);
     await podsInformer.start();
     this.informers = [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer];
-    await this.forwarders.start(this.nodeAddresses().map((n) => n.address), this.o.kubeletPort);
+    // Nodes an autoscaler adds later are reached at addresses reserved now.
+    const addresses = new Set([...this.nodeAddresses().map((n) => n.address), ...config.nodeAddresses]);
+    await this.forwarders.start([...addresses], this.o.kubeletPort);
     this.syncNodePorts();
     await this.serve(net);
+  }
+
+  /**
+   * The EndpointSlices as kube-proxy/HNS has programmed them: the informer's view itself without latency; with it,
+   * each change reaches the routes `lagMs` later (in order).
+   */
+  private programmedSlices(lagMs: number): () => readonly k8s.V1EndpointSlice[] {
+    if (!lagMs) return () => this.slicesCache.list();
+    const programmed = new Map<string, k8s.V1EndpointSlice>();
+    const key = (s: k8s.V1EndpointSlice) => `${s.metadata?.namespace}/${s.metadata?.name}`;
+    const later = (f: () => void) => setTimeout(f, lagMs).unref();
+    this.slicesCache.on("add", (s) => later(() => programmed.set(key(s), s)));
+    this.slicesCache.on("update", (s) => later(() => programmed.set(key(s), s)));
+    this.slicesCache.on("delete", (s) => later(() => programmed.delete(key(s))));
+    return () => [...programmed.values()];
   }
 
   private nodeFacts(name: string): NodeFacts | undefined {
@@ -148,16 +176,21 @@ export class DataPlaneAgent {
         );
       }
       if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
+      // The node's Windows taints are whatever its pool set (os=windows, node.kubernetes.io/os=windows, sku=Windows…);
+      // a profile without one (aks, eks) has nothing for this fault to remove.
       const taints = n.spec?.taints ?? [];
-      const tainted = taints.some((t) => t.key === windowsTaint.key && t.effect === windowsTaint.effect);
+      const own = taints.filter((t) => !notWindowsTaint(t) && t.effect !== "PreferNoSchedule");
       const missing = !!this.faults.active("windows-taint-missing", target);
-      if (missing && tainted) this.untainted.add(name);
-      else if (!missing && !tainted && this.untainted.has(name)) this.untainted.delete(name);
-      else continue;
-      {
-        const next = missing ? taints.filter((t) => !(t.key === windowsTaint.key && t.effect === windowsTaint.effect)) : [...taints, windowsTaint];
-        await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+      let next: k8s.V1Taint[] | undefined;
+      if (missing && own.length) {
+        this.untainted.set(name, own);
+        next = taints.filter((t) => !own.includes(t));
+      } else if (!missing && this.untainted.has(name)) {
+        const back = this.untainted.get(name)!;
+        this.untainted.delete(name);
+        next = [...taints, ...back.filter((b) => !taints.some((t) => t.key === b.key && t.effect === b.effect))];
       }
+      if (next) await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
     }
     await this.syncSabotageWebhook();
     this.syncNodePorts();
@@ -216,11 +249,14 @@ export class DataPlaneAgent {
       // as the command's stderr and exit code 126 ("cannot execute") rather than as a failed upgrade.
       return { stdout: "", stderr: `container not found (${JSON.stringify(req.container)})\n`, exitCode: 126 };
     }
+    // An exec into a Windows container takes a moment to round-trip (estimate; see docs/local-cluster.md "Timing").
+    if (found.r.node.os === "windows") await new Promise((res) => setTimeout(res, this.timing.ms(realFigures.windowsExecMs)));
     return runCommand({ container: found.c.view, net }, req.argv);
   }
 
   async stop(): Promise<void> {
     this.runtime?.stopAll();
+    this.autoscaler?.stop();
     this.nodePorts?.close();
     this.forwarders.close();
     this.server?.close();

@@ -11,26 +11,57 @@ export interface Mount {
   subPath?: string;
 }
 
-/** One notation for both OSes: lower-cased on Windows, forward slashes, no drive letter, no trailing slash. */
-export function normalisePath(os: OsName, p: string): string {
-  let s = p.replace(/\\/g, "/");
-  if (os === "windows") s = s.replace(/^[a-zA-Z]:/, "").toLowerCase();
-  s = s.replace(/\/+/g, "/");
-  if (!s.startsWith("/")) s = "/" + s;
-  return s.length > 1 ? s.replace(/\/$/, "") : s;
+/**
+ * The one path normaliser. Windows paths are case-insensitive, the drive prefix is optional and "/" equals "\",
+ * so "c:/Test-Volume/x", "\test-volume\x" and "C:\test-volume\x" name the same file.
+ * Canonical forms: "C:\dir\file" on Windows, "/dir/file" on Linux.
+ */
+export function normalizePath(os: OsName, path: string, cwd?: string): string {
+  return os === "windows" ? normalizeWindows(path, cwd ?? "C:\\") : normalizeLinux(path, cwd ?? "/");
+}
+
+function normalizeWindows(path: string, cwd: string): string {
+  let p = path.trim().replace(/\//g, "\\");
+  if (/^[a-zA-Z]:/.test(p)) p = p[0].toUpperCase() + ":\\" + p.slice(2);
+  else if (p.startsWith("\\")) p = "C:" + p;
+  else p = normalizeWindows(cwd, "C:\\") + "\\" + p;
+  const [drive, ...rest] = p.split("\\");
+  return drive + "\\" + resolveDots(rest).join("\\");
+}
+
+function normalizeLinux(path: string, cwd: string): string {
+  const p = path.startsWith("/") ? path : cwd.replace(/\/+$/, "") + "/" + path;
+  return "/" + resolveDots(p.split("/")).join("/");
+}
+
+/** Drop empty and "." segments and apply "..", never climbing above the root. */
+function resolveDots(segments: string[]): string[] {
+  const out: string[] = [];
+  for (const s of segments) {
+    if (s === "" || s === ".") continue;
+    if (s === "..") out.pop();
+    else out.push(s);
+  }
+  return out;
+}
+
+/** The key a file is stored under: the canonical path with forward slashes, no drive, lower-cased on Windows. */
+function storageKey(os: OsName, p: string): string {
+  const n = normalizePath(os, p);
+  return os === "windows" ? n.slice(2).replace(/\\/g, "/").toLowerCase() : n;
 }
 
 export class ContainerFs implements VirtualFs {
   private readonly own = new Map<string, string>();
   constructor(private readonly os: OsName, private readonly mounts: Mount[], imageFiles: Record<string, string> = {}) {
-    for (const [p, c] of Object.entries(imageFiles)) this.own.set(normalisePath(os, p), c);
+    for (const [p, c] of Object.entries(imageFiles)) this.own.set(storageKey(os, p), c);
   }
 
   private locate(path: string): { volume?: Volume; readOnly: boolean; key: string } {
-    const p = normalisePath(this.os, path);
+    const p = storageKey(this.os, path);
     // The longest mount path wins, as with nested mounts.
     const m = [...this.mounts]
-      .map((m) => ({ m, at: normalisePath(this.os, m.mountPath) }))
+      .map((m) => ({ m, at: storageKey(this.os, m.mountPath) }))
       .filter(({ at }) => p === at || p.startsWith(at + "/"))
       .sort((a, b) => b.at.length - a.at.length)[0];
     if (!m) return { readOnly: false, key: p };

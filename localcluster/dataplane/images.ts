@@ -1,7 +1,7 @@
 // What the emulated runtime knows about an image: which OS it is built for, which Windows build,
-// and the user it runs as by default. Unknown images run as a no-op workload of the node's OS.
+// and the user a Windows container runs as by default. Unknown images run as a no-op workload of the node's OS.
 import type { OsName } from "./model.js";
-import { classifyImage } from "./workloads/images.js";
+import { classifyImage, splitReference, type ImageFamily } from "./workloads/images.js";
 
 const windowsTagBuilds: Record<string, string> = {
   ltsc2019: "10.0.17763",
@@ -15,25 +15,28 @@ export interface ImageFacts {
   os?: OsName;
   /** For a Windows image: the build its tag targets. */
   build?: string;
-  defaultUser: string;
+}
+
+/**
+ * The one default-user table: who a Windows container runs as when the pod sets no runAsUserName. nanoserver's
+ * image config says ContainerUser; servercore's says ContainerAdministrator; the e2e nonroot image and the Windows
+ * pause image (microsoft/windows-pause-image-base ends with `USER ContainerUser`) run as ContainerUser.
+ */
+const windowsDefaultUsers: Partial<Record<ImageFamily, string>> = { nanoserver: "ContainerUser", nonroot: "ContainerUser", pause: "ContainerUser" };
+
+export function defaultWindowsUser(image: string): string {
+  return windowsDefaultUsers[classifyImage(image).family] ?? "ContainerAdministrator";
 }
 
 export function imageFacts(image: string): ImageFacts {
   const { family, tag } = classifyImage(image);
   if (family === "servercore" || family === "iis" || family === "nanoserver") {
     const release = /(ltsc\d{4}|1809)/i.exec(tag)?.[1]?.toLowerCase();
-    return { os: "windows", build: release ? windowsTagBuilds[release] : undefined, defaultUser: family === "nanoserver" ? "ContainerUser" : "ContainerAdministrator" };
+    return { os: "windows", build: release ? windowsTagBuilds[release] : undefined };
   }
   // The e2e test images are manifest lists with Windows variants: they run on either OS.
-  if (family === "agnhost" || family === "pause" || family === "nonroot") return { defaultUser: family === "nonroot" ? "ContainerUser" : "ContainerAdministrator" };
-  return { os: "linux", defaultUser: "root" };
-}
-
-export function splitImage(image: string): [string, string | undefined] {
-  const at = image.indexOf("@");
-  const ref = at >= 0 ? image.slice(0, at) : image;
-  const colon = ref.lastIndexOf(":");
-  return colon > ref.lastIndexOf("/") ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, undefined];
+  if (family === "agnhost" || family === "pause" || family === "nonroot") return {};
+  return { os: "linux" };
 }
 
 /**
@@ -51,9 +54,26 @@ export function platformMismatch(image: string, nodeOs: OsName, nodeBuild: strin
   return undefined;
 }
 
+/** The fully qualified reference containerd reports: docker.io/library/ and :latest filled in. */
 export function qualify(image: string): string {
-  const first = image.split("/")[0];
-  const hasRegistry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  const withRepo = hasRegistry ? image : `docker.io/${image.includes("/") ? image : `library/${image}`}`;
-  return splitImage(withRepo)[1] || withRepo.includes("@") ? withRepo : `${withRepo}:latest`;
+  const { registry, path, tag, digest } = splitReference(image);
+  const repo = registry ? `${registry}/${path}` : `docker.io/${path.includes("/") ? path : `library/${path}`}`;
+  return `${repo}${tag || digest ? (tag ? `:${tag}` : "") : ":latest"}${digest ? `@${digest}` : ""}`;
+}
+
+/**
+ * Compressed size the kubelet reports in "Image size: N bytes" (and what a realistic pull downloads): the
+ * Windows base images' published sizes, roughly; a small Linux image otherwise.
+ */
+export function imageSizeBytes(image: string): number {
+  const family = classifyImage(image).family;
+  if (family === "nanoserver") return 121_847_602;
+  if (family === "servercore" || family === "iis") return 1_734_829_104;
+  return 14_212_930;
+}
+
+/** How fast a container of this image starts on Windows (timing.ts figures). */
+export function startClass(image: string): "servercore" | "nanoserver" | "other" {
+  const family = classifyImage(image).family;
+  return family === "servercore" || family === "iis" ? "servercore" : family === "nanoserver" ? "nanoserver" : "other";
 }

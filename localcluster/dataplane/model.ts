@@ -72,7 +72,9 @@ export interface NetworkWorld {
   /** Open a TCP connection from a container and close it at once (nc -z, Test-NetConnection). */
   tcp(from: ContainerView, ip: string, port: number): Promise<"open" | NetError>;
   /** The GMSA domain reachable from this container, for nltest. */
-  domain(from: ContainerView): { name: string; dc: string; reachable: boolean } | undefined;
+  domain(from: ContainerView): { name: string; dc: string; reachable: boolean; established?: boolean } | undefined;
+  /** `nltest /sc_reset`: re-establishes the secure channel when the DC is reachable. */
+  resetSecureChannel?(from: ContainerView): boolean;
 }
 
 export interface ExecResult {

@@ -6,6 +6,7 @@ import type { ContainerView, HttpRequest, HttpResponse, NetError, NetworkWorld, 
 import type { FaultRegistry, FaultTarget } from "./faults.js";
 import type { PodRuntime } from "./pods/runtime.js";
 import type { ContainerRecord, PodRecord } from "./pods/records.js";
+import { noLatency, Timing } from "./timing.js";
 
 export interface ClusterView {
   services(): readonly k8s.V1Service[];
@@ -32,12 +33,22 @@ export interface Source {
 
 export class EmulatedNetwork implements NetworkWorld {
   private readonly rr = new Map<string, number>();
+  /** Pods whose GMSA secure channel was reset (`nltest /sc_reset`) and so is established, by namespace/pod. */
+  private readonly channels = new Set<string>();
   constructor(
     private readonly cluster: ClusterView,
     private readonly runtime: () => PodRuntime,
     private readonly faults: FaultRegistry,
     private readonly external: ExternalHost,
+    private readonly timing: Timing = new Timing(noLatency),
   ) {}
+
+  /** A Windows pod's network comes up a few seconds after it is Running: until then nothing connects. */
+  private networkPending(src: Source): boolean {
+    if (src.os === undefined) return false;
+    const r = this.podByIP(src.ip);
+    return r?.networkReadyAt !== undefined && Date.now() < r.networkReadyAt;
+  }
 
   private source(c: ContainerView): Source {
     return { ip: c.podIP, os: c.os, target: { namespace: c.namespace, pod: c.pod, node: c.nodeName, image: c.image } };
@@ -48,6 +59,7 @@ export class EmulatedNetwork implements NetworkWorld {
     if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return { addresses: [n], fqdn: n };
     if (n === "localhost") return { addresses: ["127.0.0.1"], fqdn: "localhost" };
     if (from.dns.nameserver === "" ) return { error: "dns", detail: "timeout" };
+    if (this.networkPending(this.source(from))) return { error: "dns", detail: "timeout" };
     if (this.faults.active("dns-down", this.source(from).target)) return { error: "dns", detail: from.os === "windows" ? "SERVFAIL" : "timeout" };
     for (const candidate of this.candidates(from, name)) {
       const hit = this.lookup(candidate);
@@ -108,14 +120,25 @@ export class EmulatedNetwork implements NetworkWorld {
     return this.deliver(src, nodeIP, port, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP), () => ({ error: "timeout" }));
   }
 
-  domain(from: ContainerView): { name: string; dc: string; reachable: boolean } | undefined {
+  /**
+   * With realistic latency a fresh container's secure channel is not up until `nltest /sc_reset:<domain>` (upstream's
+   * gmsa_full.go retries /query with a reset between tries); without latency it is up at once.
+   */
+  resetSecureChannel(from: ContainerView): boolean {
+    const d = this.domain(from);
+    if (!d?.reachable) return false;
+    this.channels.add(`${from.namespace}/${from.pod}`);
+    return true;
+  }
+
+  domain(from: ContainerView): { name: string; dc: string; reachable: boolean; established: boolean } | undefined {
     if (!from.gmsaCredentialSpec) return undefined;
     try {
       const spec = JSON.parse(from.gmsaCredentialSpec) as { DomainJoinConfig?: { DnsName?: string; NetBiosName?: string } };
       const name = spec.DomainJoinConfig?.DnsName;
       if (!name) return undefined;
       const reachable = !this.faults.active("gmsa-domain-unreachable", this.source(from).target);
-      return { name, dc: `DC1.${name}`, reachable };
+      return { name, dc: `DC1.${name}`, reachable, established: !this.timing.realistic || this.channels.has(`${from.namespace}/${from.pod}`) };
     } catch {
       return undefined;
     }
@@ -139,6 +162,7 @@ export class EmulatedNetwork implements NetworkWorld {
     at: Arrival<T>,
     external: () => T | NetError,
   ): Promise<T | NetError> {
+    if (this.networkPending(src)) return { error: "timeout" };
     if (ip === this.external.ip) {
       if (src.os === undefined) return { error: "timeout" };
       if (this.faults.active("egress-blocked", src.target)) return { error: "timeout" };

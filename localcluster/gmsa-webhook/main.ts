@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { startGmsaWebhook } from "./server.js";
 import { SABOTAGE_FAULT, SABOTAGE_PATH, sabotageHandler, type SabotageTarget } from "./sabotage.js";
 import { scopeMatches, type Fault } from "../dataplane/faults.js";
+import { GKE_TOLERATION_PATH, gkeTolerationHandler } from "./gke-toleration.js";
 
 function fail(message: string): never {
   process.stderr.write(`gmsa-webhook: ${message}\n`);
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
     kubeconfigPath: values.kubeconfig,
     admission: { randomHostname: values["random-hostname"] },
     down: values["faults-file"] ? faultActive(values["faults-file"], "gmsa-webhook-down") : undefined,
-    routes: values["faults-file"] ? { [SABOTAGE_PATH]: sabotageHandler(sabotageActive(values["faults-file"]), log) } : undefined,
+    // The gke profile's toleration webhook answers here too; it is called only when `cluster up` registered it.
+    routes: { [GKE_TOLERATION_PATH]: gkeTolerationHandler(log), ...(values["faults-file"] ? { [SABOTAGE_PATH]: sabotageHandler(sabotageActive(values["faults-file"]), log) } : {}) },
     log,
   });
   log(`gmsa-webhook listening on https://${values.host}:${webhook.port} (POST /mutate, POST /validate, /health)`);

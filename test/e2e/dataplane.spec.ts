@@ -133,7 +133,7 @@ describe("emulated data plane, through the real API", function () {
       const [iis] = await w.ready(
         windowsPod(
           "iis",
-          { image: images.iis, command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"], volumeMounts: [{ name: "cfg", mountPath: "C:\\LogMonitor\\" }] },
+          { image: images.iisLogMonitor, command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"], volumeMounts: [{ name: "cfg", mountPath: "C:\\LogMonitor\\" }] },
           { spec: { volumes: [{ name: "cfg", configMap: { name: "logmonitor-config" } }] } },
         ),
         linuxPod("lin"),

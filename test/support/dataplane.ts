@@ -17,6 +17,8 @@ export const images = {
   servercore2019: "mcr.microsoft.com/windows/servercore:ltsc2019",
   nanoserver: "mcr.microsoft.com/windows/nanoserver:ltsc2022",
   iis: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+  /** A user-built IIS image with LogMonitor added: no Microsoft image ships LogMonitor.exe. */
+  iisLogMonitor: "registry.example/iis-logmonitor:windowsservercore-ltsc2022",
   agnhost: "registry.k8s.io/e2e-test-images/agnhost:2.52",
   busybox: "busybox:1.36",
   nginx: "registry.k8s.io/e2e-test-images/nginx:1.14-4",

@@ -2,7 +2,7 @@
 // without importing every handler (and without an import cycle).
 
 import type { OsName } from "../model.js";
-import { classifyImage, type ImageFamily } from "../workloads/images.js";
+import { carriesLogMonitor, classifyImage, type ImageFamily } from "../workloads/images.js";
 
 /** "C:\Windows\System32\CURL.EXE" -> "curl"; "/bin/sh" -> "sh". Windows names are case-insensitive. */
 export function commandName(os: OsName, argv0: string): string {
@@ -45,13 +45,23 @@ export const EMULATED: Record<OsName, string[]> = {
 };
 
 /**
+ * Whether a container's entrypoint is a program we know the image lacks: the runtime then fails the start
+ * (StartError) instead of running it. Programs we do not emulate (agnhost, nginx, pause…) are assumed present.
+ */
+export function entrypointMissing(os: OsName, image: string, argv0: string | undefined): boolean {
+  if (!argv0) return false;
+  return EMULATED[os].includes(commandName(os, argv0)) && !isKnownCommand(os, image, argv0);
+}
+
+/**
  * Whether `argv0` exists in `image` on `os`. The exec caller uses a false answer to produce the
  * container runtime's own "executable file not found" error instead of running anything.
  */
 export function isKnownCommand(os: OsName, image: string, argv0: string): boolean {
   const name = commandName(os, argv0);
-  // LogMonitor is copied into images by their authors, so any Windows image may carry it.
-  if (os === "windows" && name === "logmonitor") return true;
+  // LogMonitor is in no base image: users copy it into their own (microsoft/windows-container-tools). Only an
+  // image named for it carries it (docs/local-cluster.md "Image catalogue").
+  if (name === "logmonitor") return os === "windows" && carriesLogMonitor(image);
   const family = classifyImage(image).family;
   const table = (os === "windows" ? WINDOWS_TOOLS : LINUX_TOOLS)[family] ?? EMULATED[os];
   return table.includes(name);

@@ -1,38 +1,10 @@
-// The one place where container paths are normalised before they reach the VirtualFs.
-// Windows paths are case-insensitive, the drive prefix is optional and "/" equals "\": every
-// command goes through normalizePath so "c:/Test-Volume/x", "\test-volume\x" and "C:\test-volume\x"
-// name the same file. Canonical forms: "C:\dir\file" on Windows, "/dir/file" on Linux.
+// The commands' view of a container's files. Every command goes through normalizePath (fs.ts, the one path
+// normaliser) before it reaches the VirtualFs.
 
 import type { ContainerView, OsName } from "../model.js";
+import { normalizePath } from "../fs.js";
 
-export function normalizePath(os: OsName, path: string, cwd?: string): string {
-  return os === "windows" ? normalizeWindows(path, cwd ?? "C:\\") : normalizeLinux(path, cwd ?? "/");
-}
-
-function normalizeWindows(path: string, cwd: string): string {
-  let p = path.trim().replace(/\//g, "\\");
-  if (/^[a-zA-Z]:/.test(p)) p = p[0].toUpperCase() + ":\\" + p.slice(2);
-  else if (p.startsWith("\\")) p = "C:" + p;
-  else p = normalizeWindows(cwd, "C:\\") + "\\" + p;
-  const [drive, ...rest] = p.split("\\");
-  return drive + "\\" + resolveDots(rest).join("\\");
-}
-
-function normalizeLinux(path: string, cwd: string): string {
-  const p = path.startsWith("/") ? path : cwd.replace(/\/+$/, "") + "/" + path;
-  return "/" + resolveDots(p.split("/")).join("/");
-}
-
-/** Drop empty and "." segments and apply "..", never climbing above the root. */
-function resolveDots(segments: string[]): string[] {
-  const out: string[] = [];
-  for (const s of segments) {
-    if (s === "" || s === ".") continue;
-    if (s === "..") out.pop();
-    else out.push(s);
-  }
-  return out;
-}
+export { normalizePath };
 
 /** Windows "NUL" (any case, any directory) and Linux "/dev/null" swallow writes. */
 export function isNullDevice(os: OsName, path: string): boolean {

@@ -2,6 +2,7 @@
 // container process starts with (Windows fills USERNAME/COMPUTERNAME itself; the pod spec only adds to it).
 
 import type { ContainerView, ExecResult } from "../model.js";
+import { defaultWindowsUser } from "../images.js";
 import { classifyImage } from "../workloads/images.js";
 import { readFile } from "./fsview.js";
 import { Output } from "./output.js";
@@ -20,14 +21,8 @@ export interface WindowsAccount {
 const CONTAINER_USERS = new Set(["containeradministrator", "containeruser"]);
 const MACHINE_ACCOUNT_USERS = new Set(["system", "network service"]);
 
-/** The image's own default user when the pod did not set runAsUserName. */
-function defaultWindowsUser(c: ContainerView): string {
-  const family = classifyImage(c.image).family;
-  return family === "nanoserver" || family === "nonroot" || family === "pause" ? "ContainerUser" : "ContainerAdministrator";
-}
-
 export function windowsAccount(c: ContainerView): WindowsAccount {
-  const name = c.userName || defaultWindowsUser(c);
+  const name = c.userName || defaultWindowsUser(c.image);
   const slash = name.indexOf("\\");
   const user = slash >= 0 ? name.slice(slash + 1) : name;
   let domain = slash >= 0 ? name.slice(0, slash) : "";

@@ -41,7 +41,7 @@ const NO_LOGON_SERVERS = "Status = 1311 0x51f ERROR_NO_LOGON_SERVERS";
 const SUCCESS = "Status = 0 0x0 NERR_Success";
 const COMPLETED = "The command completed successfully";
 
-type Op = { kind: "query" | "sc_query" | "sc_verify" | "parentdomain"; domain?: string };
+type Op = { kind: "query" | "sc_query" | "sc_verify" | "sc_reset" | "parentdomain"; domain?: string };
 
 function parseOp(argv: string[]): Op | undefined {
   for (const a of argv.slice(1)) {
@@ -49,7 +49,7 @@ function parseOp(argv: string[]): Op | undefined {
     if (!m) continue;
     const kind = m[1].toLowerCase();
     if (kind === "query" || kind === "parentdomain") return { kind };
-    if (kind === "sc_query" || kind === "sc_verify") return { kind, domain: m[2] };
+    if (kind === "sc_query" || kind === "sc_verify" || kind === "sc_reset") return { kind, domain: m[2] };
   }
   return undefined;
 }
@@ -57,7 +57,7 @@ function parseOp(argv: string[]): Op | undefined {
 export const nltest: Handler = async (ctx, argv) => {
   const out = new Output(ctx.container.os);
   const op = parseOp(argv);
-  if (!op) return out.line("Usage: nltest [/OPTIONS]", "", "    /SERVER:<ServerName> - Specify <ServerName>", "", "    /QUERY - Query <ServerName> netlogon service", "    /PARENTDOMAIN - Get the name of the parent domain of this machine", "    /SC_QUERY:<DomainName> - Query secure channel for <Domain> on <ServerName>", "    /SC_VERIFY:<DomainName> - Verify secure channel for <Domain> on <ServerName>").done(1);
+  if (!op) return out.line("Usage: nltest [/OPTIONS]", "", "    /SERVER:<ServerName> - Specify <ServerName>", "", "    /QUERY - Query <ServerName> netlogon service", "    /PARENTDOMAIN - Get the name of the parent domain of this machine", "    /SC_QUERY:<DomainName> - Query secure channel for <Domain> on <ServerName>", "    /SC_VERIFY:<DomainName> - Verify secure channel for <Domain> on <ServerName>", "    /SC_RESET:<DomainName>[\\<DcName>] - Reset secure channel for <Domain> on <ServerName> to <DcName>").done(1);
   const joined = credSpecDomain(ctx.container);
   if (op.kind === "parentdomain") {
     if (!joined) return out.line(`Getting parent domain failed: ${NO_SUCH_DOMAIN}`).done(1);
@@ -76,14 +76,19 @@ function sameDomain(d: CredSpecDomain, name: string): boolean {
 
 function secureChannel(ctx: CmdContext, op: Op, joined: CredSpecDomain, out: Output) {
   const world = ctx.net.domain(ctx.container);
-  const up = world !== undefined && world.reachable && sameDomain(joined, world.name);
+  const reachable = world !== undefined && world.reachable && sameDomain(joined, world.name);
+  if (op.kind === "sc_reset") {
+    if (!reachable || !ctx.net.resetSecureChannel?.(ctx.container)) return out.line(`I_NetLogonControl failed: ${NO_LOGON_SERVERS}`).done(1);
+    return out.line("Flags: 30 HAS_IP  HAS_TIMESERV", `Trusted DC Name \\\\${world.dc}`, `Trusted DC Connection Status ${SUCCESS}`, COMPLETED).done(0);
+  }
+  const up = reachable && world.established !== false;
   const verify = op.kind === "sc_verify";
   if (!up) {
     out.line(verify ? "Flags: 80" : "Flags: 0", "Trusted DC Name", `Trusted DC Connection Status ${NO_LOGON_SERVERS}`);
     if (verify) out.line(`Trust Verification Status = 1311 0x51f ERROR_NO_LOGON_SERVERS`);
     return out.line(COMPLETED).done(0);
   }
-  out.line(`Flags: ${verify ? "b0" : "30"} HAS_IP  HAS_TIMESERV`, `Trusted DC Name \\\\${world.dc}`, `Trusted DC Connection Status ${SUCCESS}`);
+  out.line(`Flags: ${verify ? "b0" : "30"} HAS_IP  HAS_TIMESERV`, `Trusted DC Name \\\\${world!.dc}`, `Trusted DC Connection Status ${SUCCESS}`);
   if (verify) out.line(`Trust Verification Status = 0 0x0 NERR_Success`);
   return out.line(COMPLETED).done(0);
 }

@@ -6,7 +6,8 @@ import { Output } from "./output.js";
 import type { CmdContext, Handler } from "./types.js";
 import { readFile } from "./fsview.js";
 import { PsParseError, PsParser } from "./powershell/parser.js";
-import { ExitSignal, PsRuntime, type Edition } from "./powershell/runtime.js";
+import { ExitSignal, PsRuntime } from "./powershell/runtime.js";
+import type { Edition } from "./powershell/cmdlet-types.js";
 import { formatErrorRecord, PsError } from "./powershell/values.js";
 
 type Source = { script: string } | { file: string; args: string[] } | { interactive: true } | { error: string; code: number };

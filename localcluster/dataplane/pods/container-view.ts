@@ -3,7 +3,7 @@
 import * as k8s from "@kubernetes/client-node";
 import type { ContainerView, OsName } from "../model.js";
 import { ContainerFs, type Mount, type Volume } from "../fs.js";
-import { imageFacts } from "../images.js";
+import { defaultWindowsUser } from "../images.js";
 
 export interface ObjectSource {
   configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
@@ -75,7 +75,7 @@ export function quantity(q: string | undefined): number | undefined {
 
 export function effectiveUser(pod: k8s.V1Pod, c: k8s.V1Container, os: OsName): string {
   if (os === "windows") {
-    return c.securityContext?.windowsOptions?.runAsUserName ?? pod.spec?.securityContext?.windowsOptions?.runAsUserName ?? imageFacts(c.image ?? "").defaultUser;
+    return c.securityContext?.windowsOptions?.runAsUserName ?? pod.spec?.securityContext?.windowsOptions?.runAsUserName ?? defaultWindowsUser(c.image ?? "");
   }
   const uid = c.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser;
   return uid === undefined || uid === 0 ? "root" : String(uid);
@@ -94,7 +94,8 @@ export async function containerView(
   const hostNetwork = !!pod.spec?.hostNetwork;
   const podIP = pod.status?.podIP ?? "";
   const user = effectiveUser(pod, c, os);
-  const hostname = hostNetwork ? node.name : (pod.spec?.hostname ?? pod.metadata!.name!);
+  // A Windows host's name is never an FQDN: on EKS the node is ip-10-0-1-23.<region>.compute.internal, the host ip-10-0-1-23.
+  const hostname = hostNetwork ? (node.os === "windows" ? node.name.split(".")[0] : node.name) : (pod.spec?.hostname ?? pod.metadata!.name!);
   const env: Record<string, string> = {
     KUBERNETES_SERVICE_HOST: cluster.kubernetesServiceIP,
     KUBERNETES_SERVICE_PORT: "443",

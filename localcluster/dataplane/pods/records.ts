@@ -48,4 +48,6 @@ export interface PodRecord {
   gone: boolean;
   timers: Set<NodeJS.Timeout>;
   conditionTimes: Record<string, { status: string; at: string }>;
+  /** Epoch ms before which the pod cannot connect anywhere (a Windows pod's network lags its Running state). */
+  networkReadyAt?: number;
 }

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { workloadFor } from "../../../localcluster/dataplane/workloads/index.js";
 import { readLogMonitorConfig, unwrapLogMonitor } from "../../../localcluster/dataplane/workloads/logmonitor.js";
+import { entrypointMissing } from "../../../localcluster/dataplane/commands/availability.js";
 import { DOCS_SCRIPT, hasOnlyCrlf, MemFs, run, winContainer } from "./helpers.js";
 
 const clock = () => new Date("2024-05-01T12:00:00Z");
@@ -18,6 +19,9 @@ const SAMPLE = {
 
 const EVENTLOG_JSON = '{"Source": "EventLog","LogEntry": {"EventSource": "Service Control Manager","Time": "2024-05-01T12:00:00.000Z","Channel": "System","Level": "Information","EventId": 7036,"Message": "The Windows Event Log service entered the running state."}}';
 const ETW_JSON = '{"Source":"ETW","LogEntry":{"Time":"2024-05-01T12:00:00.000Z","ProviderName":"IIS: WWW Server","ProviderId":"3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83","DecodingSource":"DecodingSourceXMLFile","Execution":{"ProcessId":4,"ThreadId":1004},"Level":"Information","Keyword":"0x0","EventId":"1","EventData":{}},"SchemaVersion":"1.0.0"}';
+
+// LogMonitor is in no base image: only an image a user built with it (named for it) carries LogMonitor.exe.
+const logMonitorImage = "registry.example/servercore-logmonitor:ltsc2022";
 
 const withConfigFile = (cfg: object, files: Record<string, string> = {}) =>
   new MemFs("windows", { "C:\\LogMonitor\\LogMonitorConfig.json": JSON.stringify(cfg), ...files });
@@ -97,7 +101,7 @@ describe("dataplane workloads: LogMonitor", () => {
 
   it("a wrapped command that completes runs through runCommand with LogMonitor's framing", async () => {
     const cfg = { LogConfig: { sources: [SAMPLE.LogConfig.sources[0]] } };
-    const c = winContainer({ fs: withConfigFile(cfg), command: ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/S", "/C", "echo %USERNAME%"] });
+    const c = winContainer({ image: logMonitorImage, fs: withConfigFile(cfg), command: ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/S", "/C", "echo %USERNAME%"] });
     expect(workloadFor(c, { clock }).longRunning).to.equal(false);
     const r = await run(c, [...c.command, ...c.args]);
     expect(r.exitCode).to.equal(0);
@@ -106,7 +110,20 @@ describe("dataplane workloads: LogMonitor", () => {
   });
 
   it("the wrapped command's exit code is LogMonitor's", async () => {
-    const r = await run(winContainer({ fs: withConfigFile({ LogConfig: { sources: [] } }) }), ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/c", "exit 3"]);
+    const r = await run(winContainer({ image: logMonitorImage, fs: withConfigFile({ LogConfig: { sources: [] } }) }), ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/c", "exit 3"]);
     expect(r.exitCode).to.equal(3);
+  });
+
+  it("plain servercore and nanoserver do not ship LogMonitor.exe; nanoserver has no PowerShell", async () => {
+    for (const image of ["mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/windows/nanoserver:ltsc2022"]) {
+      const r = await run(winContainer({ image, fs: withConfigFile({ LogConfig: { sources: [] } }) }), ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/c", "exit 3"]);
+      expect(r.exitCode, image).to.not.equal(3);
+      expect(entrypointMissing("windows", image, "C:\\LogMonitor\\LogMonitor.exe"), image).to.equal(true);
+    }
+    expect(entrypointMissing("windows", logMonitorImage, "C:\\LogMonitor\\LogMonitor.exe")).to.equal(false);
+    expect(entrypointMissing("windows", "mcr.microsoft.com/windows/nanoserver:ltsc2022", "powershell")).to.equal(true);
+    expect(entrypointMissing("windows", "mcr.microsoft.com/windows/servercore:ltsc2022", "powershell.exe")).to.equal(false);
+    // Programs the emulator does not model are assumed present.
+    expect(entrypointMissing("windows", "mcr.microsoft.com/windows/servercore:ltsc2022", "C:\\app\\server.exe")).to.equal(false);
   });
 });

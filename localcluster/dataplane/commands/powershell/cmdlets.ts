@@ -2,37 +2,9 @@
 // file/output cmdlets. Network cmdlets live in webcmdlets.ts.
 
 import { normalizePath, readFile, writeFile, listDir } from "../fsview.js";
-import type { Element } from "./parser.js";
-import type { Edition, PsRuntime } from "./runtime.js";
+import type { BoundArgs, CmdElement, CmdletDef, CmdletHost as PsRuntime, Edition, ParamSpec } from "./cmdlet-types.js";
 import { flatten, outDefault, PsError, PsObject, toStr, truthy, type PsValue } from "./values.js";
 import { WEB_CMDLETS } from "./webcmdlets.js";
-
-export interface ParamSpec {
-  name: string;
-  position?: number;
-  switch?: boolean;
-  /** Takes every remaining positional argument (Write-Output, Write-Host). */
-  rest?: boolean;
-  mandatory?: boolean;
-  aliases?: string[];
-}
-
-export type CmdElement = Extract<Element, { k: "cmd" }>;
-
-export interface BoundArgs {
-  get(name: string): PsValue | undefined;
-  has(name: string): boolean;
-  /** -ErrorAction SilentlyContinue/Ignore: errors are recorded but not printed. */
-  silent: boolean;
-}
-
-export interface CmdletDef {
-  name: string;
-  /** .NET class, used in FullyQualifiedErrorId. */
-  cls: string;
-  params: ParamSpec[];
-  run(rt: PsRuntime, args: BoundArgs, input: PsValue[] | undefined, el: CmdElement): Promise<PsValue[]>;
-}
 
 const COMMON: ParamSpec[] = [
   { name: "ErrorAction", aliases: ["ea"] }, { name: "WarningAction", aliases: ["wa"] },

@@ -8,6 +8,7 @@ import type { CmdContext } from "../types.js";
 import { windowsAccount } from "../identity.js";
 import { readFile } from "../fsview.js";
 import { bindArguments, findCmdlet, resolveAlias } from "./cmdlets.js";
+import type { CmdletHost, Edition } from "./cmdlet-types.js";
 import type { Arg, Element, Expr, Pipeline, Stmt } from "./parser.js";
 import { collapse, flatten, formatErrorRecord, outDefault, PsError, PsObject, toStr, truthy, type ErrorRecord, type PsValue } from "./values.js";
 
@@ -15,9 +16,7 @@ export class ExitSignal extends Error {
   constructor(readonly code: number) { super("exit"); }
 }
 
-export type Edition = "desktop" | "core";
-
-export class PsRuntime {
+export class PsRuntime implements CmdletHost {
   private readonly vars = new Map<string, PsValue>();
   /** $? — whether the last statement succeeded. */
   lastSuccess = true;

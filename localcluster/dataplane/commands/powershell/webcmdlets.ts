@@ -4,8 +4,7 @@
 import type { HttpResponse, NetError } from "../../model.js";
 import { writeFile } from "../fsview.js";
 import { bodyBytes, effectiveError, header, isNetError, parseUrl, reasonPhrase, resolveHost, type ParsedUrl } from "../net.js";
-import type { CmdElement, CmdletDef } from "./cmdlets.js";
-import type { PsRuntime } from "./runtime.js";
+import type { CmdElement, CmdletDef, CmdletHost as PsRuntime } from "./cmdlet-types.js";
 import { PsError, PsObject, toStr, type ErrorRecord, type PsValue } from "./values.js";
 
 // ---------- Invoke-WebRequest / Invoke-RestMethod ----------
