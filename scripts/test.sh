@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The harness's own tests: unit tests, then end-to-end tests against the embedded local cluster.
+# The harness's own tests: type check and lint, unit tests, then end-to-end tests against the embedded local cluster.
 # Does its own set-up (npm deps, the cluster's binaries, the cluster) and always stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,10 @@ trap 'rm -rf "$counts_dir"' EXIT
 mocha() { MOCHA_COUNTS_FILE="$counts_dir/$1.json" npx mocha --node-option import=tsx --reporter ./test/support/counting-reporter.cjs "${@:2}"; }
 
 status=0
+# Static checks first: types (tsc --noEmit) and lint (ESLint). Formatting (npm run format:check) is not wired yet.
+npx tsc --noEmit -p . || status=1
+npx eslint . || status=1
+
 mocha unit --timeout 20000 'test/unit/**/*.spec.ts' || status=1
 
 started_cluster=0

@@ -5,7 +5,7 @@
 //
 // Every failure names the path (what is being checked), the source (pod@node, or the runner) and the destination
 // (ip:port or name:port, and what answers there), so a Windows admin knows which hop to look at.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import * as http from "node:http";
 import * as net from "node:net";
 import { hostname } from "node:os";

@@ -4,7 +4,7 @@
 // is unit-tested without a cluster; `submitPod` is the one API call (a server-side dry-run create: the whole
 // admission chain and validation run, nothing is stored, nothing runs).
 import { record } from "../cluster/recorder.js";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { statusOf, withRetry } from "../cluster/api.js";
 import type { ExpectedCause } from "../fixtures/rejections.js";
 

@@ -46,6 +46,7 @@ export function iisForBuild(fixture: readonly k8s.KubernetesObject[], t: IisTarg
   const imageBuild = releaseForBuild(t.build) ? normaliseBuild(t.build) : undefined;
   const out: k8s.KubernetesObject[] = [];
   for (const original of fixture) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fixture object of any kind, adapted field by field
     const o = structuredClone(original) as k8s.KubernetesObject & Record<string, any>;
     if (o.kind === "RuntimeClass") {
       if (t.existingRuntimeClass) continue;

@@ -131,7 +131,7 @@ export async function getRaw(kc: k8s.KubeConfig, path: string, query: Record<str
       res.setEncoding("utf8");
       res.on("data", (d) => (data += d));
       res.on("end", () => {
-        let parsed: { message?: string } = {};
+        let parsed: { message?: string };
         try {
           parsed = JSON.parse(data);
         } catch {

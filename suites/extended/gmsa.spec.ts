@@ -30,7 +30,7 @@ import {
 import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
 import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
-import { deploymentPods, deploymentPodsReady } from "../../lib/run/polled-waits.js";
+import { deploymentPods } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
 
 const CRD = "gmsacredentialspecs.windows.k8s.io";

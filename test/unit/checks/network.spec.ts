@@ -38,7 +38,6 @@ import {
 } from "../../../lib/checks/network.js";
 
 const linuxClient = { kind: "pod" as const, pod: "linux-client", container: "agnhost", node: "hc-linux-1", os: "linux" as const, ip: "10.244.1.5" };
-const winClient = { kind: "pod" as const, pod: "windows-client", container: "servercore", node: "hc-win2022-2", os: "windows" as const, ip: "10.244.4.3" };
 const probe: Probe = { path: "Service ClusterIP from a Linux pod", from: linuxClient, to: { host: "10.96.0.12", port: 80, name: "service win-webserver ClusterIP" }, bodyIncludes: "Windows Container Web Server" };
 
 /** A fake clock: sleeping advances it, attempts take `cost` ms. */
