@@ -55,7 +55,7 @@ export interface Host {
 export interface FakeWorldSpec {
   dns?: Record<string, string[] | NetError>;
   hosts?: Record<string, Host>;
-  domain?: { name: string; dc: string; reachable: boolean };
+  domain?: { name: string; dc: string; reachable: boolean; established?: boolean };
 }
 
 export class FakeWorld implements NetworkWorld {
@@ -89,8 +89,15 @@ export class FakeWorld implements NetworkWorld {
     return h.ports?.[port] ? "open" : { error: "refused" };
   }
 
-  domain(): { name: string; dc: string; reachable: boolean } | undefined {
+  domain(): { name: string; dc: string; reachable: boolean; established?: boolean } | undefined {
     return this.spec.domain;
+  }
+
+  /** As the emulated network does with realistic latency: a reset establishes the channel when the DC answers. */
+  resetSecureChannel(): boolean {
+    if (!this.spec.domain?.reachable) return false;
+    this.spec.domain.established = true;
+    return true;
   }
 }
 

@@ -66,4 +66,24 @@ describe("dataplane commands: nltest", () => {
     const r = await run(winContainer({ image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", gmsaCredentialSpec: credspec("contoso.com", "CONTOSO") }), ["nltest", "/query"], up);
     expect(r.exitCode).to.equal(127);
   });
+
+  it("realistic latency: /query fails until /sc_reset re-establishes the secure channel (upstream's gmsa_full.go retry)", async () => {
+    const fresh = new FakeWorld({ domain: { name: "contoso.com", dc: "DC1.contoso.com", reachable: true, established: false } });
+    const before = await run(gmsa(), ["nltest", "/query"], fresh);
+    expect(before.stdout).to.contain("ERROR_NO_LOGON_SERVERS");
+    const reset = await run(gmsa(), ["nltest", "/sc_reset:contoso.com"], fresh);
+    expect(reset).to.deep.equal({
+      stdout: "Flags: 30 HAS_IP  HAS_TIMESERV\r\nTrusted DC Name \\\\DC1.contoso.com\r\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\r\nThe command completed successfully\r\n",
+      stderr: "",
+      exitCode: 0,
+    });
+    const after = await run(gmsa(), ["nltest", "/query"], fresh);
+    expect(after.stdout).to.contain("NERR_Success");
+    expect(after.stdout).to.not.contain("ERROR_NO_LOGON_SERVERS");
+  });
+
+  it("/sc_reset with the domain controller unreachable fails with ERROR_NO_LOGON_SERVERS, exit 1", async () => {
+    const r = await run(gmsa(), ["nltest", "/sc_reset:contoso.com"], down);
+    expect(r).to.deep.equal({ stdout: "I_NetLogonControl failed: Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\r\n", stderr: "", exitCode: 1 });
+  });
 });
