@@ -6,6 +6,7 @@ import { waitOn, WaitFailed, WaitTimeout, type Verdict } from "./watch.js";
 import { explainUnschedulable } from "./diagnose.js";
 import { waitFor } from "./wait.js";
 import { isPodReady } from "./status.js";
+import { PodPhases, pullFailureIsFinal, type PhaseBudgets } from "./pod-phases.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
 const terminalWaiting = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"]);
@@ -16,20 +17,26 @@ export interface PodWaitOptions {
   allowUnschedulable?: boolean;
   /** Container states the caller expects (e.g. a test of a failing start). */
   allowReasons?: string[];
+  /** Phase budgets: pulling and a scale-up then get their own time, and a retrying pull is not final until its budget is spent. */
+  phases?: PhaseBudgets;
 }
 
+const pullWaiting = new Set(["ErrImagePull", "ImagePullBackOff"]);
+
 /** Why a pod is stuck, in one line, or undefined if nothing terminal is visible. */
-export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnschedulable" | "allowReasons"> = {}): string | undefined {
+export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnschedulable" | "allowReasons"> = {}, phases?: PodPhases): string | undefined {
   const where = `pod ${p.metadata?.namespace}/${p.metadata?.name}${p.spec?.nodeName ? ` on node ${p.spec.nodeName}` : ""}`;
   const allowed = new Set(opts.allowReasons ?? []);
   if (p.status?.phase === "Failed" && !allowed.has(p.status.reason ?? "Failed"))
     return `${where} failed: ${p.status.reason ?? "Failed"}${p.status.message ? `: ${p.status.message}` : ""}`;
   const sched = p.status?.conditions?.find((c) => c.type === "PodScheduled");
-  if (!opts.allowUnschedulable && sched?.status === "False" && sched.reason === "Unschedulable")
+  if (!opts.allowUnschedulable && sched?.status === "False" && sched.reason === "Unschedulable" && !phases?.scaleUpFor(p.metadata?.name ?? ""))
     return `${where} cannot be scheduled (FailedScheduling): ${sched.message}`;
   for (const cs of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
     const w = cs.state?.waiting;
-    if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason))
+    // A pull the kubelet is retrying (timeout, reset, 5xx) may still succeed: final only once its budget is spent.
+    const retrying = phases && w?.reason && pullWaiting.has(w.reason) && !pullFailureIsFinal(w.message ?? "") && !phases.pullBudgetSpent(p.metadata?.name ?? "");
+    if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason) && !retrying)
       return `${where}, container ${cs.name} (${cs.image}): ${w.reason}${w.message ? `: ${w.message}` : ""}`;
     const t = cs.state?.terminated;
     if (t && t.reason === "StartError" && !allowed.has("StartError")) return `${where}, container ${cs.name}: StartError: ${t.message ?? ""}`;
@@ -45,13 +52,26 @@ export function podSummary(p: k8s.V1Pod): string {
 
 async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined): Promise<R> {
   let last: k8s.V1Pod | undefined;
+  const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
   try {
-    return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)));
+    return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)), phases);
   } catch (e) {
+    // cluster-autoscaler reacts to the scheduler's verdict: a scale-up announced just after it is a node on its way.
+    if (phases && e instanceof WaitFailed && /cannot be scheduled/.test(e.message) && (await scaleUpAnnounced(kc, ns, name, phases))) {
+      return podWait(kc, ns, name, what, opts, test);
+    }
     // Name the taints the scheduler no longer names.
     if (e instanceof WaitFailed && last && /untolerated taint/.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
     throw await withLastWarning(kc, ns, [name], e);
+  } finally {
+    phases?.stop();
   }
+}
+
+async function scaleUpAnnounced(kc: KubeConfig, ns: string, pod: string, phases: PodPhases): Promise<boolean> {
+  const evs = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${pod},reason=TriggeredScaleUp` }).catch(() => undefined);
+  for (const e of evs?.items ?? []) phases.note(e);
+  return !!phases.scaleUpFor(pod);
 }
 
 /** A timed-out pod wait also names the pod's latest Warning event (e.g. "Unhealthy: Readiness probe failed: …"). */
@@ -71,7 +91,8 @@ async function withLastWarning(kc: KubeConfig, ns: string, pods: string[], e: un
   }
 }
 
-function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined) {
+function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined, phases?: PodPhases) {
+  const started = Date.now();
   return waitOn<k8s.V1Pod, R>(
     kc,
     { path: `/api/v1/namespaces/${ns}/pods`, fieldSelector: `metadata.name=${name}` },
@@ -80,10 +101,11 @@ function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, o
       if (!p) return { pending: `pod ${ns}/${name} does not exist (yet)` };
       const v = test(p);
       if (v) return v;
-      const trouble = podTrouble(p, opts);
+      const trouble = podTrouble(p, opts, phases);
       return trouble ? { fail: trouble } : { pending: podSummary(p) };
     },
     opts.timeoutMs,
+    phases && (() => started + opts.timeoutMs + phases.extraMs(name)),
   );
 }
 

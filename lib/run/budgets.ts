@@ -15,8 +15,10 @@ const defaultTimeoutScale = (local: boolean) => (local ? 0.2 : 1);
 const table = {
   /** A pod scheduled, pulled (cached) and started. */
   podStartMs: { base: 5 * 60_000, floor: 0 },
-  /** Windows images are large: pulls get their own, larger budget. */
+  /** Windows images are large: a pull (Pulling to Pulled) gets its own budget, not charged to podStartMs. */
   imagePullMs: { base: 15 * 60_000, floor: 0 },
+  /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default. */
+  scaleUpMs: { base: 15 * 60_000, floor: 0 },
   /** A deleted pod gone from the API. */
   podDeleteMs: { base: 5 * 60_000, floor: 0 },
   /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */
