@@ -77,6 +77,11 @@ export class PodPhases {
     return Math.max(0, pull) + Math.max(0, scale);
   }
 
+  /** The most phase time any watched pod earned (for waits on a selector or a Deployment). */
+  maxExtraMs(now = Date.now()): number {
+    return Math.max(0, ...[...this.seen.keys()].map((p) => this.extraMs(p, now)));
+  }
+
   private async cycle(): Promise<void> {
     while (!this.stopped) {
       try {

@@ -141,6 +141,8 @@ export const waits = {
   /** `count` Ready pods matching a selector; fails as soon as one of them is stuck. */
   podsReady(kc: KubeConfig, ns: string, labelSelector: string, count: number, opts: PodWaitOptions) {
     let seen: string[] = [];
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
       kc,
       { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
@@ -151,15 +153,18 @@ export const waits = {
         const ready = live.filter(isPodReady);
         if (ready.length >= count) return { done: ready };
         for (const p of live) {
-          const t = podTrouble(p, opts);
+          const t = podTrouble(p, opts, phases);
           if (t) return { fail: t };
         }
         return { pending: `${ready.length}/${count} ready: ${live.map(podSummary).join("; ") || "no pods"}` };
       },
       opts.timeoutMs,
-    ).catch(async (e) => {
-      throw await withLastWarning(kc, ns, seen, e);
-    });
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    )
+      .catch(async (e) => {
+        throw await withLastWarning(kc, ns, seen, e);
+      })
+      .finally(() => phases?.stop());
   },
   /**
    * Until the pods matching a selector satisfy `test` (all of them, terminating ones included, are passed);
@@ -169,6 +174,8 @@ export const waits = {
     let stuck: k8s.V1Pod | undefined;
     let seen: string[] = [];
     const desc = `pods matching ${labelSelector} in ${ns} ${what}`;
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
       kc,
       { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
@@ -177,16 +184,19 @@ export const waits = {
         seen = pods.map((p) => p.metadata!.name!);
         if (test(pods)) return { done: pods };
         for (const p of pods.filter((x) => !x.metadata?.deletionTimestamp)) {
-          const t = podTrouble(p, opts);
+          const t = podTrouble(p, opts, phases);
           if (t) return (stuck = p), { fail: t };
         }
         return { pending: pods.map(podSummary).join("; ") || "no pods" };
       },
       opts.timeoutMs,
-    ).catch(async (e) => {
-      if (e instanceof WaitFailed && stuck && /untolerated taint/.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
-      throw await withLastWarning(kc, ns, seen, e);
-    });
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    )
+      .catch(async (e) => {
+        if (e instanceof WaitFailed && stuck && /untolerated taint/.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
+        throw await withLastWarning(kc, ns, seen, e);
+      })
+      .finally(() => phases?.stop());
   },
   /**
    * Watches the pod for `ms` and fails at once if `broken` reports a problem; resolves with the last pod seen when
@@ -229,6 +239,8 @@ export const waits = {
     );
   },
   deploymentAvailable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Deployment, k8s.V1Deployment>(
       kc,
       { path: `/apis/apps/v1/namespaces/${ns}/deployments`, fieldSelector: `metadata.name=${name}` },
@@ -244,7 +256,8 @@ export const waits = {
         return { pending: `${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated` };
       },
       opts.timeoutMs,
-    );
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    ).finally(() => phases?.stop());
   },
   /** The Service's EndpointSlices list exactly `count` ready addresses (or satisfy `accept`). */
   endpointsReady(kc: KubeConfig, ns: string, service: string, accept: (ready: string[]) => boolean, describe: string, timeoutMs: number) {

@@ -16,7 +16,8 @@ const NETWORK = {
   linuxToWindows: "Core.Network › connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)",
   windowsToLinux: "Core.Network › connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)",
   clusterIPLinux: "Core.Network › serves the web page on the Service ClusterIP from a Linux pod",
-  clusterIPWindows: "Core.Network › serves the web page on the Service ClusterIP from each Windows pod",
+  clusterIPWindows: "Core.Network › serves the web page on the Service ClusterIP from a Windows client pod",
+  clusterIPHairpin: "Core.Network › serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)",
   fqdnLinux: "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod",
   fqdnWindows: "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod",
   nodePort: "Core.Network › serves the web page on the NodePort from outside the cluster (every node)",
@@ -59,7 +60,7 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
   {
     fault: "service-routing-broken",
     scope: NS,
-    fails: ["clusterIPLinux", "clusterIPWindows", "fqdnLinux", "fqdnWindows", "recreate"],
+    fails: ["clusterIPLinux", "clusterIPWindows", "clusterIPHairpin", "fqdnLinux", "fqdnWindows", "recreate"],
     why: "every path through a ClusterIP; pod IPs, NodePorts (their own fault) and EndpointSlices are unaffected",
   },
   { fault: "nodeport-closed", scope: NS, fails: ["nodePort"], why: "only the NodePort path" },
