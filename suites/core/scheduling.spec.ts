@@ -74,15 +74,9 @@ describe(CATEGORY, () => {
   for (const [build, server] of Object.entries(supportedBuilds)) {
     it(`places a pod that selects node.kubernetes.io/windows-build=${build} on a ${server} node`, async function () {
       const present = windowsBuildsPresent(caps().nodes);
-      if (!present.includes(build)) {
-        await allure.step(`the cluster has no ${server} node (Windows builds present: ${present.join(", ") || "none"}): skipped`, () => undefined);
-        return this.skip();
-      }
+      if (!present.includes(build)) return skip(this, `the cluster has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
       const only = env.ctx.options.windowsBuild;
-      if (only && only !== build) {
-        await allure.step(`--windows-build ${only} excludes ${build}: skipped`, () => undefined);
-        return this.skip();
-      }
+      if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);
       await param("build", build);
       const pod = podOf(await env.step(`deploy windows-client pinned to build ${build} (os and build selectors, Windows tolerations, image tagged for ${build})`, () => env.deploy("windows-client", { build })));
       const name = pod.metadata!.name!;
