@@ -15,10 +15,13 @@ const defaultTimeoutScale = (local: boolean) => (local ? 0.2 : 1);
 const table = {
   /** A pod scheduled, pulled (cached) and started. */
   podStartMs: { base: 5 * 60_000, floor: 0 },
-  /** Windows images are large: a pull (Pulling to Pulled) gets its own budget, not charged to podStartMs. */
-  imagePullMs: { base: 15 * 60_000, floor: 0 },
-  /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default. */
-  scaleUpMs: { base: 15 * 60_000, floor: 0 },
+  /**
+   * Windows images are large: a pull (Pulling to Pulled) gets its own budget, not charged to podStartMs. It is the
+   * node's real work, which no cluster does faster for being small: scaled by an explicit --timeout-scale only.
+   */
+  imagePullMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
+  /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default; as above. */
+  scaleUpMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
   /** A deleted pod gone from the API. */
   podDeleteMs: { base: 5 * 60_000, floor: 0 },
   /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */
@@ -37,12 +40,15 @@ const table = {
   loadBalancerMs: { base: 2 * 60_000, floor: 0 },
   /** The same, with --require-load-balancer: a missing address fails, so it gets longer. */
   loadBalancerRequiredMs: { base: 5 * 60_000, floor: 0 },
-} satisfies Record<string, { base: number; floor: number }>;
+} satisfies Record<string, { base: number; floor: number; explicitScaleOnly?: boolean }>;
 
 export type Budgets = { readonly [K in keyof typeof table]: number };
 
 /** Every wait budget of a run: --timeout-scale (or its default for the cluster) applied to the table above. */
 export function budgets(ctx: { options: Pick<RunOptions, "timeoutScale">; caps: Pick<Capabilities, "local"> }): Budgets {
   const s = ctx.options.timeoutScale ?? defaultTimeoutScale(ctx.caps.local);
-  return Object.fromEntries(Object.entries(table).map(([k, { base, floor }]) => [k, Math.max(floor, base * s)])) as Budgets;
+  const explicit = ctx.options.timeoutScale ?? 1;
+  return Object.fromEntries(
+    Object.entries(table).map(([k, v]) => [k, Math.max(v.floor, v.base * ("explicitScaleOnly" in v && v.explicitScaleOnly ? explicit : s))]),
+  ) as Budgets;
 }

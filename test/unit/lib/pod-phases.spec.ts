@@ -23,6 +23,8 @@ describe("pod phases (issue 14 item 4)", () => {
     expect(b.imagePullMs).to.equal(15 * 60_000);
     expect(b.scaleUpMs).to.equal(15 * 60_000);
     expect(budgets({ options: { timeoutScale: 0.5 }, caps: { local: false } }).imagePullMs).to.equal(7.5 * 60_000);
+    // The local cluster's default scale (0.2) is for its fast control plane, not for a pull: 15 min unless --timeout-scale says otherwise.
+    expect(budgets({ options: {}, caps: { local: true } }).imagePullMs).to.equal(15 * 60_000);
   });
 
   it("classifies pull errors: missing image, platform mismatch and refused credentials are final; timeouts and 5xx are retried", () => {
