@@ -36,6 +36,8 @@ const table = {
   logArrivalMs: { base: 30_000, floor: 10_000 },
   /** A new Windows container may refuse exec for a while after Running: how long exec retries that. */
   execRetryMs: { base: 60_000, floor: 6_000 },
+  /** nltest /query retried with /sc_reset until the secure channel is up: upstream gmsa_full.go's fixed minute. */
+  domainQueryMs: { base: 60_000, floor: 60_000 },
   /** A LoadBalancer Service getting its external address, when the run does not require one (then it is skipped). */
   loadBalancerMs: { base: 2 * 60_000, floor: 0 },
   /** The same, with --require-load-balancer: a missing address fails, so it gets longer. */
