@@ -17,6 +17,7 @@ const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
 
 interface RunFlags {
+  logmonitorImage?: string;
   kubeconfig?: string;
   context?: string;
   local?: boolean;
@@ -65,6 +66,7 @@ export function runCommand(): Command {
     .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
+    .option("--logmonitor-image <image>", "Core.Logs: a Windows image that carries C:\\LogMonitor\\LogMonitor.exe (no Microsoft image does); without it the LogMonitor test is skipped")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
@@ -100,6 +102,7 @@ function runOptions(flags: RunFlags, reportDir: string): RunOptions {
     timeoutScale: flags.timeoutScale,
     registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
     externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+    logMonitorImage: flags.logmonitorImage,
     extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
   };
 }

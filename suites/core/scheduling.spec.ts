@@ -129,6 +129,7 @@ describe(CATEGORY, () => {
   it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
     const untainted = untaintedWindowsPool(caps().nodes);
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
+    if (!linuxWorker(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
     const replicas = Math.min(Math.max(caps().nodes.length, 2), 30);
     await param("replicas", String(replicas));
     const objs = await env.step(`deploy a Linux Deployment (agnhost) with ${replicas} replicas — one per node — and no nodeSelector, no toleration, no spec.os`, () =>

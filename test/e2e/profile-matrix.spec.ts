@@ -49,7 +49,10 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
   {
     profile: ["--profile", "kubeadm"],
     extra: [WORKLOAD],
-    skips: { "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker },
+    skips: {
+      "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
+      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
+    },
   },
 ];
 

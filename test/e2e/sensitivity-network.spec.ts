@@ -77,7 +77,7 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
 ];
 
 function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: TestOutcome[]; summary: Summary } {
-  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--report-dir", dir, ...extra], env, 20 * 60_000);
+  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022", "--report-dir", dir, ...extra], env, 20 * 60_000);
   let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
