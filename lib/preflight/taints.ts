@@ -67,3 +67,8 @@ export function untaintedWindowsPool(nodes: NodeInfo[]): string | undefined {
 export function isLinuxWorker(n: NodeInfo): boolean {
   return n.os === "linux" && n.ready && !n.controlPlane && !n.taints.some((t) => isDrain(t) || t.effect === "NoExecute");
 }
+
+/** Whether the layout has Linux workers at all (Ready or not): kubeadm's may have none but the control plane. */
+export function hasLinuxWorkers(nodes: NodeInfo[]): boolean {
+  return nodes.some((n) => n.os === "linux" && !n.controlPlane);
+}

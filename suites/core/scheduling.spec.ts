@@ -26,7 +26,7 @@ import {
 } from "../../lib/checks/scheduling.js";
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
-import { untaintedWindowsPool } from "../../lib/preflight/taints.js";
+import { hasLinuxWorkers, untaintedWindowsPool } from "../../lib/preflight/taints.js";
 import { tolerates } from "../../lib/cluster/diagnose.js";
 import { tolerationText, tolerationsAddedByAdmission } from "../../lib/cluster/admission-tolerations.js";
 
@@ -129,7 +129,7 @@ describe(CATEGORY, () => {
   it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
     const untainted = untaintedWindowsPool(caps().nodes);
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
-    if (!linuxWorker(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
+    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
     const replicas = Math.min(Math.max(caps().nodes.length, 2), 30);
     await param("replicas", String(replicas));
     const objs = await env.step(`deploy a Linux Deployment (agnhost) with ${replicas} replicas — one per node — and no nodeSelector, no toleration, no spec.os`, () =>
@@ -177,9 +177,11 @@ describe(CATEGORY, () => {
   });
 
   it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async function () {
+    // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
+    // there but not Ready are a defect, and fail.
+    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
     const worker = linuxWorker(caps().nodes);
-    if (!worker) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
-    await env.step(`a Ready Linux worker to bind to: ${worker.name} (${worker.osImage})`, () => undefined);
+    await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () => expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined));
     await param("node", worker!.name, true);
     const pod = podOf(
       await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { node } from "../fixtures/support.js";
 import type { NodeInfo } from "../../../lib/preflight/types.js";
-import { linuxTaintsOf, untaintedWindowsPool, windowsTaintsOf } from "../../../lib/preflight/taints.js";
+import { hasLinuxWorkers, linuxTaintsOf, untaintedWindowsPool, windowsTaintsOf } from "../../../lib/preflight/taints.js";
 import { checkNodes } from "../../../lib/checks/nodes.js";
 import { linuxWorker, noLinuxWorker } from "../../../lib/checks/scheduling.js";
 import { tolerationsFor } from "../../../lib/fixtures/guard.js";
@@ -60,6 +60,8 @@ describe("taints (issue 14 items 1–3)", () => {
     expect(linuxTaintsOf(nodes).map((t) => `${t.key}:${t.effect}`)).to.deep.equal(["node-role.kubernetes.io/control-plane:NoSchedule"]);
     expect(windowsTaintsOf(nodes)).to.deep.equal([{ key: "sku", value: "Windows", effect: "NoSchedule" }]);
     expect(linuxWorker(nodes)).to.equal(undefined);
+    expect(hasLinuxWorkers(nodes), "no Linux worker in the layout: skip").to.equal(false);
+    expect(hasLinuxWorkers([...nodes, { ...node("hc-linux-1", "linux"), ready: false }]), "a NotReady worker is a defect, not a layout").to.equal(true);
     expect(noLinuxWorker(nodes)).to.equal("no Ready Linux worker node: hc-control-plane (control plane)");
   });
 
