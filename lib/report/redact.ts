@@ -1,6 +1,5 @@
 // Nothing secret reaches a report: Secret data, tokens, kubeconfig credentials and GMSA credspec contents
 // are replaced before anything is attached or written.
-import type * as k8s from "@kubernetes/client-node";
 
 export const REDACTED = "<redacted>";
 
@@ -39,12 +38,3 @@ export function redactText(s: string): string {
     .replace(/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g, REDACTED)
     .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED);
 }
-
-/** Secret values a test knows about (e.g. the data it put in a Secret) are scrubbed from any text too. */
-export function scrub(text: string, known: string[]): string {
-  let out = redactText(text);
-  for (const k of known.filter((x) => x.length >= 4)) out = out.split(k).join(REDACTED);
-  return out;
-}
-
-export type Redactable = k8s.KubernetesObject | Record<string, unknown>;

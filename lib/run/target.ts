@@ -22,7 +22,10 @@ export async function target(choice: KubeconfigChoice & { local?: boolean; profi
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
-    return { kc, local: true, release: async () => void (already ? undefined : await down().catch(() => undefined)) };
+    const release = async () => {
+      if (!already) await down().catch(() => undefined);
+    };
+    return { kc, local: true, release };
   }
   if (choice.profile) throw new UserFacingError("--profile chooses the local cluster's layout: use it with --local (or without a kubeconfig)");
   const kc = loadKubeConfig(files, choice.context);

@@ -27,7 +27,6 @@ export const images = {
 
 /** `ping -t localhost`: the Windows docs' "stay up forever". */
 export const keepAliveWindows = ["ping", "-t", "localhost"];
-export const keepAliveLinux = ["sh", "-c", "sleep 3600"];
 
 export interface PodOptions {
   labels?: Record<string, string>;
