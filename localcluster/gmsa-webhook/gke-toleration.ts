@@ -3,6 +3,7 @@
 // Served by the GMSA webhook's HTTPS server (same process and certificate) at POST /gke-windows-toleration, and
 // registered by `cluster up --profile gke --toleration-webhook` as its own MutatingWebhookConfiguration.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, writeReview } from "./review-io.js";
 import type * as k8s from "@kubernetes/client-node";
 
 export const GKE_TOLERATION_PATH = "/gke-windows-toleration";
@@ -23,15 +24,6 @@ export function tolerationPatch(pod: k8s.V1Pod | undefined): PatchOp[] {
   return tolerations.length ? [{ op: "add", path: "/spec/tolerations/-", value: t }] : [{ op: "add", path: "/spec/tolerations", value: [t] }];
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 export function gkeTolerationHandler(log: (line: string) => void = () => {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== "POST") {
@@ -48,9 +40,7 @@ export function gkeTolerationHandler(log: (line: string) => void = () => {}) {
       response.patch = Buffer.from(JSON.stringify(ops)).toString("base64");
       log(`gke-windows-toleration: added the ${gkeWindowsToleration.key} toleration to pod ${r.namespace ?? ""}/${r.object?.metadata?.name ?? r.object?.metadata?.generateName ?? ""}`);
     }
-    const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response });
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
+    writeReview(res, response);
   };
 }
 

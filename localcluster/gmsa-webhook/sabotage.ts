@@ -15,6 +15,7 @@
 // namespaces, and the handler re-checks that fault's full scope (namespace/pod/node/image globs) against the live
 // fault file on each request, so clearing the fault takes effect at once.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, writeReview } from "./review-io.js";
 import type * as k8s from "@kubernetes/client-node";
 
 export const SABOTAGE_FAULT = "admission-rewrites-pods";
@@ -69,15 +70,6 @@ export interface SabotageTarget {
   images: string[];
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 /** POST /sabotage/<fault id>: an AdmissionReview (admission.k8s.io/v1) in, an allowing review with the patch out. */
 export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => boolean, log: (line: string) => void = () => {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -107,9 +99,7 @@ export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => 
       summary = ops.length ? `rewrote ${ops.map((o) => `${o.op} ${o.path}`).join(", ")}` : "nothing to rewrite";
     }
     log(`sabotage (fault ${faultId || "?"} ${SABOTAGE_FAULT}) ${r.operation ?? "?"} pod ${r.namespace ?? ""}/${target.pod ?? ""}${r.dryRun ? " (dry run)" : ""}: ${summary}`);
-    const body = JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response });
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
+    writeReview(res, response);
   };
 }
 

@@ -134,4 +134,45 @@ describe("local cluster profiles (real control plane)", function () {
       expect(await taintsOf()).to.deep.equal(["node.kubernetes.io/os", "node.kubernetes.io/os"]);
     });
   });
+
+  describe("--latency realistic --time-scale 0.02", () => {
+    let c: ReturnType<typeof startCluster>;
+    before(() => (c = startCluster(["--latency", "realistic", "--time-scale", "0.02"])));
+    after(() => c?.stop());
+
+    const onNode = (name: string, image: string): k8s.V1Pod => ({
+      metadata: { name },
+      spec: { nodeName: "hc-win2022-1", tolerations: [{ key: "os", operator: "Exists" }], containers: [{ name: "c", image, command: ["ping", "-t", "localhost"] }] },
+    });
+    const events = async (core: k8s.CoreV1Api, name: string) =>
+      (await core.listNamespacedEvent({ namespace: "lat", fieldSelector: `involvedObject.name=${name}` })).items.map((e) => `${e.reason}: ${e.message}`);
+
+    it("a first servercore pull takes the scaled real time and says so in Pulled; the second pod finds the image present", async () => {
+      const core = c.kc.makeApiClient(k8s.CoreV1Api);
+      await core.createNamespace({ body: { metadata: { name: "lat" } } });
+      const image = "mcr.microsoft.com/windows/servercore:ltsc2022";
+      const t0 = Date.now();
+      await core.createNamespacedPod({ namespace: "lat", body: onNode("first", image) });
+      await waits.podReady(c.kc, "lat", "first", { timeoutMs: 60_000 });
+      const firstMs = Date.now() - t0;
+      const pulled = (await events(core, "first")).find((e) => e.startsWith("Pulled: "));
+      // 1.5 s + 1.73 GB at 4 MB/s = 435 s at scale 1: 8.7 s at 0.02.
+      const m = /^Pulled: Successfully pulled image "mcr\.microsoft\.com\/windows\/servercore:ltsc2022" in (\d+(?:\.\d+)?)s \(\1s including waiting\)\. Image size: 1734829104 bytes\.$/.exec(pulled ?? "");
+      expect(m, pulled).to.not.equal(null);
+      expect(Number(m![1])).to.be.within(8, 12);
+      expect(firstMs).to.be.above(8_000);
+      await core.createNamespacedPod({ namespace: "lat", body: onNode("second", image) });
+      await waits.podReady(c.kc, "lat", "second", { timeoutMs: 30_000 });
+      expect(await events(core, "second")).to.include(`Pulled: Container image "${image}" already present on machine`);
+    });
+
+    it("faults still apply: image-pull-fails fails the pull at once (ErrImagePull) under realistic timing", async () => {
+      const on = cli(["cluster", "fault", "add", "image-pull-fails", "--pod", "blocked"], c.env);
+      expect(on.code, on.stderr).to.equal(0);
+      await c.kc.makeApiClient(k8s.CoreV1Api).createNamespacedPod({ namespace: "lat", body: onNode("blocked", "mcr.microsoft.com/windows/nanoserver:ltsc2022") });
+      await waits.podMatches(c.kc, "lat", "blocked", "to report ErrImagePull", { timeoutMs: 30_000, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (p) =>
+        (p.status?.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === "ErrImagePull" || s.state?.waiting?.reason === "ImagePullBackOff"),
+      );
+    });
+  });
 });
