@@ -9,6 +9,7 @@ import yaml from "js-yaml";
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { REDACTED, redactText } from "../report/redact.js";
+import { waitFor } from "../cluster/wait.js";
 
 /** The GMSA webhook's name in the API server's "admission webhook … denied the request" prefix. */
 export const GMSA_WEBHOOK = "admission-webhook.windows-gmsa.sigs.k8s.io";
@@ -179,4 +180,41 @@ export function nltestProblem(out: { stdout: string; stderr: string; exitCode: n
   if (bad) return `nltest /query reports ${bad}: the domain controller's RPC service could not be reached`;
   if (!text.includes(NLTEST_OK)) return `nltest /query did not say "${NLTEST_OK}" (exit code ${out.exitCode})${text.trim() ? `: ${text.trim().split("\n")[0]}` : ""}`;
   return undefined;
+}
+
+type NltestOutput = { stdout: string; stderr: string; exitCode: number; error?: string };
+
+/**
+ * upstream's gmsa_full.go: a fresh container's secure channel may not be up yet, so `nltest /query` is retried
+ * every second for a minute, with `nltest /sc_reset:<domain>` between tries to repair the channel. Returns the
+ * first healthy answer, or the last one when the minute is spent (the caller judges it with nltestProblem).
+ */
+export async function queryDomain(
+  run: (argv: string[]) => Promise<NltestOutput>,
+  domain: string,
+  o: { budgetMs: number; intervalMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> },
+): Promise<{ out: NltestOutput; tries: number; resets: number }> {
+  let last!: NltestOutput;
+  let tries = 0;
+  let resets = 0;
+  await waitFor<true>(
+    undefined,
+    {
+      what: "nltest /query to succeed",
+      intervalMs: o.intervalMs ?? 1000,
+      now: o.now,
+      sleep: o.sleep,
+      check: async () => {
+        if (tries > 0) {
+          resets++;
+          await run(["nltest", `/sc_reset:${domain}`]).catch(() => undefined);
+        }
+        tries++;
+        last = await run(["nltest", "/query"]);
+        return nltestProblem(last) ? { pending: nltestProblem(last)! } : { done: true };
+      },
+    },
+    { timeoutMs: o.budgetMs, onTimeout: () => true },
+  );
+  return { out: last, tries, resets };
 }

@@ -2,6 +2,7 @@
 // naming the node and the value that is wrong.
 import type { NodeInfo } from "../preflight/types.js";
 import { supportedBuilds } from "../fixtures/images.js";
+import { intentTaints, taintText, untaintedWindowsPool } from "../preflight/taints.js";
 
 
 function semver(v: string): [number, number, number] | undefined {
@@ -30,14 +31,20 @@ export const checkNodes = {
     if (!v || v[0] < 1 || (v[0] === 1 && v[1] < 7)) return [`node ${n.name}: containerd ${version} is older than the supported 1.7`];
     return [];
   },
-  /** The docs' recommendation: Windows nodes tainted os=windows:NoSchedule so Linux pods without selectors stay off. */
+  /**
+   * How Linux workloads are kept off Windows nodes. The docs recommend a taint (os=windows:NoSchedule); AKS and EKS
+   * pools carry none by default and rely on nodeSelector: that posture is reported, not failed. A pool where some
+   * Windows nodes carry a taint and others do not is inconsistent, and each untainted node is a problem.
+   */
   posture(nodes: NodeInfo[]): { summary: string; detail: string[]; problems: string[] } {
     const win = nodes.filter((n) => n.os === "windows");
-    const tainted = win.filter((n) => n.taints.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
-    const detail = win.map((n) => `${n.name}: ${n.taints.map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(", ") || "no taints"}`);
+    const tainted = win.filter((n) => intentTaints(n).length > 0);
+    const detail = win.map((n) => `${n.name}: ${n.taints.map(taintText).join(", ") || "no taints"}`);
+    if (!tainted.length) return { summary: `selector-only posture: ${untaintedWindowsPool(nodes) ?? "Windows nodes carry no taint"}`, detail, problems: [] };
+    const taints = [...new Set(tainted.flatMap((n) => intentTaints(n).map(taintText)))].join(", ");
     const problems = win
       .filter((n) => !tainted.includes(n))
-      .map((n) => `node ${n.name} has no NoSchedule taint: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)`);
-    return { summary: `${tainted.length}/${win.length} Windows node(s) tainted against Linux workloads`, detail, problems };
+      .map((n) => `node ${n.name} has no NoSchedule taint while other Windows nodes carry ${taints}: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)`);
+    return { summary: `${tainted.length}/${win.length} Windows node(s) tainted against Linux workloads (${taints})`, detail, problems };
   },
 };

@@ -7,6 +7,7 @@ import { BUILD_LABEL, OS_LABEL } from "../fixtures/guard.js";
 import { WINDOWS_RELEASES, normaliseBuild, releaseForBuild } from "../fixtures/images.js";
 import { TARGET_ANNOTATION } from "../fixtures/target.js";
 import type { Capabilities, NodeInfo } from "../preflight/types.js";
+import { intentTaints, taintText } from "../preflight/taints.js";
 
 export const ARCH_LABEL = "kubernetes.io/arch";
 
@@ -91,7 +92,6 @@ export interface RuntimeClassVerdict {
   build?: string;
 }
 
-const taintText = (t: { key: string; value?: string; effect: string }) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
 
 /**
  * Does this RuntimeClass do what the docs' RuntimeClass does: name a handler, select Windows nodes of one build
@@ -114,8 +114,7 @@ export function judgeRuntimeClass(rc: k8s.V1RuntimeClass, caps: Pick<Capabilitie
   const tolerations = (rc.scheduling?.tolerations ?? []) as k8s.V1Toleration[];
   const untolerated = new Map<string, string[]>();
   for (const n of nodes) {
-    for (const t of n.taints) {
-      if (t.effect === "PreferNoSchedule" || t.key.startsWith("node.kubernetes.io/")) continue;
+    for (const t of intentTaints(n)) {
       if (!tolerates(tolerations, t as k8s.V1Taint)) untolerated.set(taintText(t), [...(untolerated.get(taintText(t)) ?? []), n.name]);
     }
   }

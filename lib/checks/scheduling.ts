@@ -5,6 +5,7 @@ import type * as k8s from "@kubernetes/client-node";
 import type { NodeInfo } from "../preflight/types.js";
 import { compatible, imageBuild, normaliseBuild, supportedBuilds } from "../fixtures/images.js";
 import { cpuMillis, bytes, formatBytes, formatMillis } from "./quantity.js";
+import { isLinuxWorker } from "../preflight/taints.js";
 
 type Taint = NodeInfo["taints"][number];
 
@@ -104,9 +105,9 @@ export function osRejectionProblems(pod: k8s.V1Pod, events: k8s.CoreV1Event[]): 
   return problems;
 }
 
-/** A Ready Linux worker (not control plane, no NoExecute taint) to bind a pod to, preferring untainted ones. */
+/** A Ready Linux worker (not control plane, no NoExecute or drain taint) to bind a pod to, preferring untainted ones. */
 export function linuxWorker(nodes: NodeInfo[]): NodeInfo | undefined {
-  const workers = nodes.filter((n) => n.os === "linux" && !n.controlPlane && n.ready && !n.taints.some((t) => t.effect === "NoExecute"));
+  const workers = nodes.filter(isLinuxWorker);
   return workers.find((n) => !blocking(n).length) ?? workers[0];
 }
 

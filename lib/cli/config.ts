@@ -40,6 +40,7 @@ export const runConfigSchema = z
     credspec: text,
     parallel: z.number(),
     "api-outage-window": z.number(),
+    "logmonitor-image": text,
   })
   .partial()
   .strict();

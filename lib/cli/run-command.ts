@@ -22,9 +22,11 @@ const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
 
 interface RunFlags {
+  logmonitorImage?: string;
   kubeconfig?: string;
   context?: string;
   local?: boolean;
+  profile?: string;
   suite: "core" | "extended" | "all";
   category?: string[];
   grep?: string;
@@ -45,7 +47,6 @@ interface RunFlags {
   credspec?: string;
   baseline?: string;
   parallel?: number;
-  profile?: string;
   apiOutageWindow?: number;
 }
 
@@ -74,6 +75,7 @@ export function runCommand(): Command {
     .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
+    .option("--logmonitor-image <image>", "Core.Logs: a Windows image that carries C:\\LogMonitor\\LogMonitor.exe (no Microsoft image does); without it the LogMonitor test is skipped")
     .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
     .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)", parallelArg)
     .option("--api-outage-window <seconds>", `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`, positive)
@@ -111,6 +113,7 @@ function runOptions(flags: RunFlags, reportDir: string): RunOptions {
     timeoutScale: flags.timeoutScale,
     registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
     externalUrl: flags.airGapped ? undefined : flags.externalUrl,
+    logMonitorImage: flags.logmonitorImage,
     extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
   };
 }

@@ -25,8 +25,11 @@ function sink(): { stream: Writable; text: () => string } {
  * The exit code travels in the final V1Status: NonZeroExitCode with an ExitCode cause on real kubelets;
  * simulated kubelets (kwok) report an InternalError whose message ends in "exit status N".
  */
+export const NO_STATUS: k8s.V1Status = { status: "Failure", reason: "NoStatus", message: "the exec stream closed without a status: exit code unknown" };
+
 export function exitCodeOf(status: k8s.V1Status | undefined): { exitCode: number; error?: string } {
-  if (!status || status.status === "Success") return { exitCode: 0 };
+  if (!status) return { exitCode: -1, error: NO_STATUS.message };
+  if (status.status === "Success") return { exitCode: 0 };
   const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
   if (cause?.message && /^\d+$/.test(cause.message)) return { exitCode: Number(cause.message) };
   const m = /exit status (\d+)/.exec(status.message ?? "");
@@ -63,12 +66,12 @@ export async function execInPod(
       .then((ws) => {
         noteSuccess();
         ws.on("close", () => {
-          // Some servers close without a status frame: treat as success only if nothing said otherwise.
+          // A stream that closes without a status frame says nothing about the exit code: that is an error, never 0.
           setImmediate(() => {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
-            resolve(undefined);
+            resolve(NO_STATUS);
           });
         });
       })

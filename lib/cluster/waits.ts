@@ -6,6 +6,7 @@ import { waitOn, WaitFailed, WaitTimeout, type Verdict } from "./watch.js";
 import { explainUnschedulable, countsOnly } from "./diagnose.js";
 import { waitFor } from "./wait.js";
 import { isPodReady } from "./status.js";
+import { PodPhases, pullFailureIsFinal, type PhaseBudgets } from "./pod-phases.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
 const terminalWaiting = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"]);
@@ -16,20 +17,26 @@ export interface PodWaitOptions {
   allowUnschedulable?: boolean;
   /** Container states the caller expects (e.g. a test of a failing start). */
   allowReasons?: string[];
+  /** Phase budgets: pulling and a scale-up then get their own time, and a retrying pull is not final until its budget is spent. */
+  phases?: PhaseBudgets;
 }
 
+const pullWaiting = new Set(["ErrImagePull", "ImagePullBackOff"]);
+
 /** Why a pod is stuck, in one line, or undefined if nothing terminal is visible. */
-export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnschedulable" | "allowReasons"> = {}): string | undefined {
+export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnschedulable" | "allowReasons"> = {}, phases?: PodPhases): string | undefined {
   const where = `pod ${p.metadata?.namespace}/${p.metadata?.name}${p.spec?.nodeName ? ` on node ${p.spec.nodeName}` : ""}`;
   const allowed = new Set(opts.allowReasons ?? []);
   if (p.status?.phase === "Failed" && !allowed.has(p.status.reason ?? "Failed"))
     return `${where} failed: ${p.status.reason ?? "Failed"}${p.status.message ? `: ${p.status.message}` : ""}`;
   const sched = p.status?.conditions?.find((c) => c.type === "PodScheduled");
-  if (!opts.allowUnschedulable && sched?.status === "False" && sched.reason === "Unschedulable")
+  if (!opts.allowUnschedulable && sched?.status === "False" && sched.reason === "Unschedulable" && !phases?.scaleUpFor(p.metadata?.name ?? ""))
     return `${where} cannot be scheduled (FailedScheduling): ${sched.message}`;
   for (const cs of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
     const w = cs.state?.waiting;
-    if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason))
+    // A pull the kubelet is retrying (timeout, reset, 5xx) may still succeed: final only once its budget is spent.
+    const retrying = phases && w?.reason && pullWaiting.has(w.reason) && !pullFailureIsFinal(w.message ?? "") && !phases.pullBudgetSpent(p.metadata?.name ?? "");
+    if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason) && !retrying)
       return `${where}, container ${cs.name} (${cs.image}): ${w.reason}${w.message ? `: ${w.message}` : ""}`;
     const t = cs.state?.terminated;
     if (t && t.reason === "StartError" && !allowed.has("StartError")) return `${where}, container ${cs.name}: StartError: ${t.message ?? ""}`;
@@ -45,13 +52,26 @@ export function podSummary(p: k8s.V1Pod): string {
 
 async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined): Promise<R> {
   let last: k8s.V1Pod | undefined;
+  const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
   try {
-    return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)));
+    return await podWaitRaw(kc, ns, name, what, opts, (p) => ((last = p), test(p)), phases);
   } catch (e) {
+    // cluster-autoscaler reacts to the scheduler's verdict: a scale-up announced just after it is a node on its way.
+    if (phases && e instanceof WaitFailed && /cannot be scheduled/.test(e.message) && (await scaleUpAnnounced(kc, ns, name, phases))) {
+      return podWait(kc, ns, name, what, opts, test);
+    }
     // Name the taints the scheduler no longer names.
     if (e instanceof WaitFailed && last && countsOnly.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
     throw await withLastWarning(kc, ns, [name], e);
+  } finally {
+    phases?.stop();
   }
+}
+
+async function scaleUpAnnounced(kc: KubeConfig, ns: string, pod: string, phases: PodPhases): Promise<boolean> {
+  const evs = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${pod},reason=TriggeredScaleUp` }).catch(() => undefined);
+  for (const e of evs?.items ?? []) phases.note(e);
+  return !!phases.scaleUpFor(pod);
 }
 
 /** A timed-out pod wait also names the pod's latest Warning event (e.g. "Unhealthy: Readiness probe failed: …"). */
@@ -71,7 +91,8 @@ async function withLastWarning(kc: KubeConfig, ns: string, pods: string[], e: un
   }
 }
 
-function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined) {
+function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined, phases?: PodPhases) {
+  const started = Date.now();
   return waitOn<k8s.V1Pod, R>(
     kc,
     { path: `/api/v1/namespaces/${ns}/pods`, fieldSelector: `metadata.name=${name}` },
@@ -80,10 +101,11 @@ function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, o
       if (!p) return { pending: `pod ${ns}/${name} does not exist (yet)` };
       const v = test(p);
       if (v) return v;
-      const trouble = podTrouble(p, opts);
+      const trouble = podTrouble(p, opts, phases);
       return trouble ? { fail: trouble } : { pending: podSummary(p) };
     },
     opts.timeoutMs,
+    phases && (() => started + opts.timeoutMs + phases.extraMs(name)),
   );
 }
 
@@ -119,6 +141,8 @@ export const waits = {
   /** `count` Ready pods matching a selector; fails as soon as one of them is stuck. */
   podsReady(kc: KubeConfig, ns: string, labelSelector: string, count: number, opts: PodWaitOptions) {
     let seen: string[] = [];
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
       kc,
       { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
@@ -129,15 +153,18 @@ export const waits = {
         const ready = live.filter(isPodReady);
         if (ready.length >= count) return { done: ready };
         for (const p of live) {
-          const t = podTrouble(p, opts);
+          const t = podTrouble(p, opts, phases);
           if (t) return { fail: t };
         }
         return { pending: `${ready.length}/${count} ready: ${live.map(podSummary).join("; ") || "no pods"}` };
       },
       opts.timeoutMs,
-    ).catch(async (e) => {
-      throw await withLastWarning(kc, ns, seen, e);
-    });
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    )
+      .catch(async (e) => {
+        throw await withLastWarning(kc, ns, seen, e);
+      })
+      .finally(() => phases?.stop());
   },
   /**
    * Until the pods matching a selector satisfy `test` (all of them, terminating ones included, are passed);
@@ -147,6 +174,8 @@ export const waits = {
     let stuck: k8s.V1Pod | undefined;
     let seen: string[] = [];
     const desc = `pods matching ${labelSelector} in ${ns} ${what}`;
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Pod, k8s.V1Pod[]>(
       kc,
       { path: `/api/v1/namespaces/${ns}/pods`, labelSelector },
@@ -155,16 +184,19 @@ export const waits = {
         seen = pods.map((p) => p.metadata!.name!);
         if (test(pods)) return { done: pods };
         for (const p of pods.filter((x) => !x.metadata?.deletionTimestamp)) {
-          const t = podTrouble(p, opts);
+          const t = podTrouble(p, opts, phases);
           if (t) return (stuck = p), { fail: t };
         }
         return { pending: pods.map(podSummary).join("; ") || "no pods" };
       },
       opts.timeoutMs,
-    ).catch(async (e) => {
-      if (e instanceof WaitFailed && stuck && countsOnly.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
-      throw await withLastWarning(kc, ns, seen, e);
-    });
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    )
+      .catch(async (e) => {
+        if (e instanceof WaitFailed && stuck && countsOnly.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
+        throw await withLastWarning(kc, ns, seen, e);
+      })
+      .finally(() => phases?.stop());
   },
   /**
    * Watches the pod for `ms` and fails at once if `broken` reports a problem; resolves with the last pod seen when
@@ -207,6 +239,8 @@ export const waits = {
     );
   },
   deploymentAvailable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
+    const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
+    const started = Date.now();
     return waitOn<k8s.V1Deployment, k8s.V1Deployment>(
       kc,
       { path: `/apis/apps/v1/namespaces/${ns}/deployments`, fieldSelector: `metadata.name=${name}` },
@@ -222,7 +256,8 @@ export const waits = {
         return { pending: `${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated` };
       },
       opts.timeoutMs,
-    );
+      phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
+    ).finally(() => phases?.stop());
   },
   /** The Service's EndpointSlices list exactly `count` ready addresses (or satisfy `accept`). */
   endpointsReady(kc: KubeConfig, ns: string, service: string, accept: (ready: string[]) => boolean, describe: string, timeoutMs: number) {

@@ -40,9 +40,12 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
   what: string,
   judge: (objects: T[]) => Verdict<R>,
   timeoutMs: number,
+  /** Consulted when the budget runs out: a later deadline (ms since epoch) when a slow phase earned more time. */
+  extend?: () => number,
 ): Promise<R> {
   const w = new k8s.Watch(kc);
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let deadline = started + timeoutMs;
   let last = "nothing observed yet";
   const current = new Map<string, T>();
   const key = (o: T) => `${o.metadata?.namespace}/${o.metadata?.name}`;
@@ -75,18 +78,25 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
       else last = v.pending;
     };
-    // The budget counts time the cluster was there to answer: time lost to an API outage is added back.
+    // The budget counts time the cluster was there to answer: time lost to an API outage is added back. A slow
+    // phase (a pull, a scale-up) may also earn a later deadline through `extend`.
     let extendedMs = 0;
-    const onTimer = () => {
+    const expire = () => {
       const lost = downMs() - downAtStart - extendedMs;
       if (lost > 0) {
         extendedMs += lost;
-        timer = setTimeout(onTimer, lost);
+        timer = setTimeout(expire, lost);
         return;
       }
-      finish(() => reject(new WaitTimeout(what, Math.round(timeoutMs / 1000), last)));
+      const until = extend?.() ?? 0;
+      if (until > Date.now() + 10) {
+        deadline = until;
+        timer = setTimeout(expire, until - Date.now());
+        return;
+      }
+      finish(() => reject(new WaitTimeout(what, Math.round((Date.now() - started) / 1000), last)));
     };
-    let timer = setTimeout(onTimer, timeoutMs);
+    let timer = setTimeout(expire, timeoutMs);
 
     const cycle = async (): Promise<void> => {
       if (finished) return;

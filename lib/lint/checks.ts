@@ -87,6 +87,7 @@ const USER_BAD_CHARS = /["/\\:;|=,+*?<>@[\]]/;
 
 export function runAsUserNameProblem(v: string): string | undefined {
   if (v === "") return "runAsUserName cannot be an empty string";
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rule refuses
   if (/[\u0000-\u001f\u007f-\u009f]/.test(v)) return "runAsUserName cannot contain control characters";
   const parts = v.split("\\");
   if (parts.length > 2) return "runAsUserName cannot contain more than one backslash";

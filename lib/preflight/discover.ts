@@ -4,6 +4,7 @@ import * as k8s from "@kubernetes/client-node";
 import { UserFacingError } from "../errors.js";
 import type { Capabilities, NodeInfo } from "./types.js";
 import { isNodeReady } from "../cluster/status.js";
+import { linuxTaintsOf, windowsTaintsOf } from "./taints.js";
 
 /** Turns a transport or HTTP failure from the API into one actionable line. */
 export function apiFailure(server: string, e: unknown, doing: string): UserFacingError {
@@ -64,9 +65,6 @@ export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capa
     throw apiFailure(server, e, "listing nodes");
   })).items.map(nodeInfo);
   const windows = nodes.filter((n) => n.os === "windows" && n.ready);
-  const taintKey = (t: { key: string; value?: string; effect: string }) => `${t.key}=${t.value ?? ""}:${t.effect}`;
-  const taints = new Map<string, { key: string; value?: string; effect: string }>();
-  for (const n of windows) for (const t of n.taints) if (t.effect !== "PreferNoSchedule" && !t.key.startsWith("node.kubernetes.io/")) taints.set(taintKey(t), t);
 
   const runtimeClasses = (await kc.makeApiClient(k8s.NodeV1Api).listRuntimeClass().catch(() => ({ items: [] as k8s.V1RuntimeClass[] }))).items.map((r) => ({
     name: r.metadata!.name!,
@@ -88,7 +86,8 @@ export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capa
     local,
     nodes,
     windowsBuilds: [...new Set(windows.map((n) => n.build).filter((b): b is string => !!b))].sort(),
-    windowsTaints: [...taints.values()],
+    windowsTaints: windowsTaintsOf(nodes),
+    linuxTaints: linuxTaintsOf(nodes),
     runtimeClasses,
     gmsa: { crd, webhook: hooks },
   };

@@ -28,8 +28,10 @@ export interface Capabilities {
   nodes: NodeInfo[];
   /** Distinct Windows builds among Ready Windows nodes, sorted. */
   windowsBuilds: string[];
-  /** Taints found on Windows nodes (NoSchedule/NoExecute) that Windows fixtures must tolerate. */
+  /** The intent taints of Ready Windows nodes (no lifecycle or drain taints; lib/preflight/taints.ts): Windows fixtures tolerate exactly these. */
   windowsTaints: { key: string; value?: string; effect: string }[];
+  /** Control-plane taints Linux helper pods tolerate (upstream's practice; a kubeadm cluster may have no Linux worker). */
+  linuxTaints?: { key: string; value?: string; effect: string }[];
   runtimeClasses: { name: string; handler: string; nodeSelector: Record<string, string> }[];
   gmsa: { crd: boolean; webhook: boolean };
   /** Pod Security admission level enforced on new namespaces, if the harness can tell. */

@@ -15,8 +15,13 @@ const defaultTimeoutScale = (local: boolean) => (local ? 0.2 : 1);
 const table = {
   /** A pod scheduled, pulled (cached) and started. */
   podStartMs: { base: 5 * 60_000, floor: 0 },
-  /** Windows images are large: pulls get their own, larger budget. */
-  imagePullMs: { base: 15 * 60_000, floor: 0 },
+  /**
+   * Windows images are large: a pull (Pulling to Pulled) gets its own budget, not charged to podStartMs. It is the
+   * node's real work, which no cluster does faster for being small: scaled by an explicit --timeout-scale only.
+   */
+  imagePullMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
+  /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default; as above. */
+  scaleUpMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
   /** A deleted pod gone from the API. */
   podDeleteMs: { base: 5 * 60_000, floor: 0 },
   /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */
@@ -31,16 +36,21 @@ const table = {
   logArrivalMs: { base: 30_000, floor: 10_000 },
   /** A new Windows container may refuse exec for a while after Running: how long exec retries that. */
   execRetryMs: { base: 60_000, floor: 6_000 },
+  /** nltest /query retried with /sc_reset until the secure channel is up: upstream gmsa_full.go's fixed minute. */
+  domainQueryMs: { base: 60_000, floor: 60_000 },
   /** A LoadBalancer Service getting its external address, when the run does not require one (then it is skipped). */
   loadBalancerMs: { base: 2 * 60_000, floor: 0 },
   /** The same, with --require-load-balancer: a missing address fails, so it gets longer. */
   loadBalancerRequiredMs: { base: 5 * 60_000, floor: 0 },
-} satisfies Record<string, { base: number; floor: number }>;
+} satisfies Record<string, { base: number; floor: number; explicitScaleOnly?: boolean }>;
 
 export type Budgets = { readonly [K in keyof typeof table]: number };
 
 /** Every wait budget of a run: --timeout-scale (or its default for the cluster) applied to the table above. */
 export function budgets(ctx: { options: Pick<RunOptions, "timeoutScale">; caps: Pick<Capabilities, "local"> }): Budgets {
   const s = ctx.options.timeoutScale ?? defaultTimeoutScale(ctx.caps.local);
-  return Object.fromEntries(Object.entries(table).map(([k, { base, floor }]) => [k, Math.max(floor, base * s)])) as Budgets;
+  const explicit = ctx.options.timeoutScale ?? 1;
+  return Object.fromEntries(
+    Object.entries(table).map(([k, v]) => [k, Math.max(v.floor, v.base * ("explicitScaleOnly" in v && v.explicitScaleOnly ? explicit : s))]),
+  ) as Budgets;
 }

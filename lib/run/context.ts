@@ -14,6 +14,8 @@ export interface RunOptions {
   registryOverrides: Record<string, string>;
   /** Egress target for the external-reachability check; undefined when the run is air-gapped. */
   externalUrl?: string;
+  /** --logmonitor-image: a Windows image carrying LogMonitor.exe; the LogMonitor test is skipped without one. */
+  logMonitorImage?: string;
   /** Extend.* settings (`run --runtime-handler/--runtime-class/--require-load-balancer/--credspec`). */
   extended?: { runtimeHandler?: string; runtimeClass?: string; requireLoadBalancer?: boolean; credspecFile?: string };
 }

@@ -104,7 +104,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const core = ctx.kc.makeApiClient(k8s.CoreV1Api);
     await categoryLabels(category, { feature });
 
-    const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, ...o });
+    const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, phases: { imagePullMs: b.imagePullMs, scaleUpMs: b.scaleUpMs }, ...o });
     const env: TestEnv = {
       ctx,
       kc: ctx.kc,

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
-import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
+import { containerSummary, isRunning, isStarted, killedFor, probeFailures, reactionWindowMs, restarts } from "../../lib/checks/probes.js";
 import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
 import { categoryOf } from "../index.js";
 
@@ -38,7 +38,10 @@ describe(CATEGORY, () => {
     await env.step(`${ip} is a ready endpoint of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip})`));
 
     await run(env, pod, "app", ["cmd", "/c", "del C:\\ready.txt"]);
-    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isPodReady(x), { timeoutMs: env.budgets.probeReactionMs }));
+    // The kubelet's reaction window (period × threshold + timeout) or the budget, whichever is longer.
+    const readiness = p.spec!.containers[0].readinessProbe;
+    const window = (verdict: "failure" | "success") => Math.max(env.budgets.probeReactionMs, reactionWindowMs(readiness, verdict));
+    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isPodReady(x), { timeoutMs: window("failure") }));
     await unhealthy(env, pod, "Readiness");
     await env.step(`${ip} leaves the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`));
     await env.step(`${pod} stays NotReady (and is not restarted) while the probe keeps failing`, () =>
@@ -48,7 +51,7 @@ describe(CATEGORY, () => {
     );
 
     await run(env, pod, "app", ["cmd", "/c", "echo ready> C:\\ready.txt"]);
-    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isPodReady, { timeoutMs: env.budgets.probeReactionMs }));
+    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isPodReady, { timeoutMs: window("success") }));
     await env.step(`${ip} is back among the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip}) again`));
   });
 

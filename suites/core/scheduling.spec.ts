@@ -25,6 +25,10 @@ import {
   windowsLandings,
 } from "../../lib/checks/scheduling.js";
 import { categoryOf } from "../index.js";
+import { skipWithReason } from "../../lib/run/steps.js";
+import { hasLinuxWorkers, untaintedWindowsPool } from "../../lib/preflight/taints.js";
+import { tolerates } from "../../lib/cluster/diagnose.js";
+import { tolerationText, tolerationsAddedByAdmission } from "../../lib/cluster/admission-tolerations.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -34,6 +38,7 @@ const param = (name: string, value: string, excluded = false) => allure.paramete
 const containerTrouble = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"];
 
 const CATEGORY = categoryOf(import.meta.url);
+const skip = skipWithReason;
 
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
@@ -69,15 +74,9 @@ describe(CATEGORY, () => {
   for (const [build, server] of Object.entries(supportedBuilds)) {
     it(`places a pod that selects node.kubernetes.io/windows-build=${build} on a ${server} node`, async function () {
       const present = windowsBuildsPresent(caps().nodes);
-      if (!present.includes(build)) {
-        await allure.step(`the cluster has no ${server} node (Windows builds present: ${present.join(", ") || "none"}): skipped`, () => undefined);
-        return this.skip();
-      }
+      if (!present.includes(build)) return skip(this, `the cluster has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
       const only = env.ctx.options.windowsBuild;
-      if (only && only !== build) {
-        await allure.step(`--windows-build ${only} excludes ${build}: skipped`, () => undefined);
-        return this.skip();
-      }
+      if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);
       await param("build", build);
       const pod = podOf(await env.step(`deploy windows-client pinned to build ${build} (os and build selectors, Windows tolerations, image tagged for ${build})`, () => env.deploy("windows-client", { build })));
       const name = pod.metadata!.name!;
@@ -89,7 +88,15 @@ describe(CATEGORY, () => {
     });
   }
 
-  it("keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint", async () => {
+  it("keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint", async function () {
+    const untainted = untaintedWindowsPool(caps().nodes);
+    if (untainted) return skip(this, `${untainted}: no taint to keep a pod out`);
+    const probe = podOf(env.render("windows-client"));
+    delete probe.spec!.tolerations;
+    const added = await env.step("dry-run create the pod without tolerations and read back what admission added", () => tolerationsAddedByAdmission(env.core, probe));
+    const covered = caps().windowsTaints.filter((t) => tolerates(added, t as k8s.V1Taint));
+    if (added.length && covered.length === caps().windowsTaints.length)
+      return skip(this, `a mutating admission webhook adds the toleration ${added.map(tolerationText).join(", ")} to pods that select kubernetes.io/os=windows (dry-run create, read back): no Windows pod can be left without it`);
     const pod = podOf(
       await env.step("deploy windows-client with the Windows selectors but without tolerations", () => env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.tolerations })),
     );
@@ -119,7 +126,10 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async () => {
+  it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
+    const untainted = untaintedWindowsPool(caps().nodes);
+    if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
+    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
     const replicas = Math.min(Math.max(caps().nodes.length, 2), 30);
     await param("replicas", String(replicas));
     const objs = await env.step(`deploy a Linux Deployment (agnhost) with ${replicas} replicas — one per node — and no nodeSelector, no toleration, no spec.os`, () =>
@@ -166,7 +176,10 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async () => {
+  it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async function () {
+    // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
+    // there but not Ready are a defect, and fail.
+    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
     const worker = linuxWorker(caps().nodes);
     await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () => expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined));
     await param("node", worker!.name, true);

@@ -16,7 +16,8 @@ const NETWORK = {
   linuxToWindows: "Core.Network › connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)",
   windowsToLinux: "Core.Network › connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)",
   clusterIPLinux: "Core.Network › serves the web page on the Service ClusterIP from a Linux pod",
-  clusterIPWindows: "Core.Network › serves the web page on the Service ClusterIP from each Windows pod",
+  clusterIPWindows: "Core.Network › serves the web page on the Service ClusterIP from a Windows client pod",
+  clusterIPHairpin: "Core.Network › serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)",
   fqdnLinux: "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod",
   fqdnWindows: "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod",
   nodePort: "Core.Network › serves the web page on the NodePort from outside the cluster (every node)",
@@ -59,7 +60,7 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
   {
     fault: "service-routing-broken",
     scope: NS,
-    fails: ["clusterIPLinux", "clusterIPWindows", "fqdnLinux", "fqdnWindows", "recreate"],
+    fails: ["clusterIPLinux", "clusterIPWindows", "clusterIPHairpin", "fqdnLinux", "fqdnWindows", "recreate"],
     why: "every path through a ClusterIP; pod IPs, NodePorts (their own fault) and EndpointSlices are unaffected",
   },
   { fault: "nodeport-closed", scope: NS, fails: ["nodePort"], why: "only the NodePort path" },
@@ -76,7 +77,7 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
 ];
 
 function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: TestOutcome[]; summary: Summary } {
-  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", ...sensitivityParallel, "--report-dir", dir, ...extra], env, 20 * 60_000);
+  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022", ...sensitivityParallel, "--report-dir", dir, ...extra], env, 20 * 60_000);
   let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));

@@ -17,7 +17,7 @@ const T = {
   emptyDir: "shares an emptyDir between the containers of a Windows pod",
   config: "gives a Windows container its ConfigMap and Secret as environment variables and as files",
   hooks: "runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted",
-  limits: "applies a Windows container's resource requests and limits, visible in the pod and from inside the container",
+  limits: "records a Windows container's resource requests and limits: stored, QoS class, kubelet status and the downward API inside the container",
   status: "reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
   rollout: "rolls out a change to a Windows Deployment: new pods Ready on Windows nodes, old pods gone",
 };

@@ -109,6 +109,17 @@ export async function upThenSteady(
 }
 
 /** The opposite, for "the old address stops answering": the first failure within the budget. */
+/**
+ * Whether a failed attempt shows the destination not answering: the connection refused or timed out (curl 7/28,
+ * nc, the runner's socket). An exec that failed, a name that did not resolve or an HTTP error is not "down": the
+ * client never got to ask, or something answered.
+ */
+export function connectionDown(a: Attempt): boolean {
+  if (a.ok || !a.error || /^exec failed/.test(a.error)) return false;
+  return /curl: \((7|28)\)|connection refused|refused|timed? ?out|no answer within/i.test(a.error);
+}
+
+/** The first refused or timed-out connection within the budget (issue 14: not an exec error, not an HTTP error). */
 export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt: () => Promise<Attempt>, o: Pick<SteadyOptions, "upMs" | "intervalMs" | "now" | "sleep">): Promise<Attempt> {
   let n = 0;
   let last!: Attempt;
@@ -122,13 +133,13 @@ export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt
       check: async () => {
         last = await attempt();
         n++;
-        return last.ok ? { pending: "still answering" } : { done: last };
+        return connectionDown(last) ? { done: last } : { pending: last.ok ? "still answering" : `not a refused or timed-out connection: ${last.error}` };
       },
     },
     {
       timeoutMs: o.upMs,
       onTimeout: () => {
-        throw new ReachabilityExpectationFailed(failureMessage(p, `still answering after ${secs(o.upMs)} (${n} attempt(s)); it should have stopped`), [last]);
+        throw new ReachabilityExpectationFailed(failureMessage(p, `no refused or timed-out connection within ${secs(o.upMs)} (${n} attempt(s); last: ${last.ok ? "answered" : last.error}); it should have stopped answering`), [last]);
       },
     },
   );

@@ -7,7 +7,7 @@ import { isKnownCommand } from "./availability.js";
 import { listDir, readFile, writeFile } from "./fsview.js";
 import { Output, result } from "./output.js";
 import type { ExecResult } from "../model.js";
-import { EnvMap, type CmdContext, type Handler } from "./types.js";
+import { type EnvMap, type CmdContext, type Handler } from "./types.js";
 
 // ---------- syntax ----------
 

@@ -1,6 +1,6 @@
 // Builds what a container sees (env, volumes, identity, limits) from its pod, as a kubelet would,
 // failing the way a kubelet does when a referenced ConfigMap or Secret is missing.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import type { ContainerView, OsName } from "../model.js";
 import { ContainerFs, type Mount, type Volume } from "../fs.js";
 import { defaultWindowsUser } from "../images.js";

@@ -1,5 +1,5 @@
 // What every part of the emulated kubelet shares: its dependencies, per-pod timers and the status writer.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import type { NetworkWorld } from "../model.js";
 import type { EventRecorder } from "../events.js";
 import type { FaultRegistry } from "../faults.js";

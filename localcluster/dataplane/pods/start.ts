@@ -146,7 +146,9 @@ export class PodStarter {
       if (!pull) {
         // With the layers already on the node (imagePullPolicy Always), a pull only re-resolves the manifest.
         const ms = pulledHere.has(image) ? this.x.d.timing.ms(realFigures.pullOverheadMs) : this.x.d.timing.pullMs(imageSizeBytes(image));
-        pull = this.x.sleep(r, ms).then(() => undefined);
+        // The node's pull, not the pod's: containerd finishes it even when the pod that asked is deleted, and other
+        // pods on the node wait on it (a pod-scoped sleep never resolves once its pod is gone: every later pod hung).
+        pull = new Promise<void>((res) => setTimeout(res, ms));
         this.pulling.set(key, pull);
         void pull.finally(() => this.pulling.delete(key));
       }

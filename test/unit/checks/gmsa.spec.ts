@@ -8,6 +8,7 @@ import {
   describeRefusal,
   mismatchedCredSpec,
   nltestProblem,
+  queryDomain,
   readCredSpecFile,
   refusalOf,
   sameCredSpec,
@@ -107,5 +108,34 @@ describe("checks/gmsa", () => {
     expect(nltestProblem({ stdout: "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\nThe command completed successfully", stderr: "", exitCode: 0 })).to.match(/RPC_S_SERVER_UNAVAILABLE/);
     expect(nltestProblem({ stdout: "I_NetLogonControl failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN", stderr: "", exitCode: 1 })).to.match(/did not say "The command completed successfully" \(exit code 1\)/);
     expect(nltestProblem({ stdout: "", stderr: "", exitCode: -1, error: "container not found" })).to.equal("nltest could not run: container not found");
+  });
+});
+
+describe("checks/gmsa queryDomain (issue 14 item 5: upstream gmsa_full.go's retry)", () => {
+  const fakeClock = () => {
+    let t = 0;
+    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  };
+  const noLogon = { stdout: "Flags: 0\nTrusted DC Name\nTrusted DC Connection Status Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\n", stderr: "", exitCode: 1 };
+  const ok = { stdout: "Flags: b0 HAS_IP HAS_TIMESERV\nThe command completed successfully\n", stderr: "", exitCode: 0 };
+
+  it("retries nltest /query with nltest /sc_reset:<domain> between tries until the channel is up", async () => {
+    const calls: string[] = [];
+    let reset = false;
+    const run = async (argv: string[]) => {
+      calls.push(argv.join(" "));
+      if (argv[1].startsWith("/sc_reset:")) return (reset = true), ok;
+      return reset ? ok : noLogon;
+    };
+    const r = await queryDomain(run, "contoso.local", { budgetMs: 60_000, ...fakeClock() });
+    expect(nltestProblem(r.out)).to.equal(undefined);
+    expect(calls).to.deep.equal(["nltest /query", "nltest /sc_reset:contoso.local", "nltest /query"]);
+    expect(r).to.include({ tries: 2, resets: 1 });
+  });
+
+  it("gives up after the minute with the last answer, which still names the failure", async () => {
+    const r = await queryDomain(async () => noLogon, "contoso.local", { budgetMs: 60_000, ...fakeClock() });
+    expect(nltestProblem(r.out)).to.match(/ERROR_NO_LOGON_SERVERS/);
+    expect(r.tries).to.be.within(55, 62);
   });
 });

@@ -17,6 +17,7 @@ import {
   describeDestination,
   describeSource,
   downWithin,
+  connectionDown,
   endpointSliceProblems,
   failureMessage,
   hasRequestFor,
@@ -176,7 +177,19 @@ describe("checks/network", () => {
       const t = fakeTime();
       expect((await downWithin(probe, seq(t, [ok, ok, down]), opts(t))).ok).to.equal(false);
       const err = await downWithin(probe, seq(t, [ok]), { ...opts(t), upMs: 5000 }).catch((e) => e);
-      expect(err.message).to.match(/: still answering after 5 s/);
+      expect(err.message).to.match(/: no refused or timed-out connection within 5 s \(\d+ attempt\(s\); last: answered\)/);
+    });
+
+    it("downWithin counts only a refused or timed-out connection, not an exec error or an HTTP error (issue 14 item 6)", async () => {
+      const t = fakeTime();
+      const execError = { ok: false, error: "exec failed: the exec stream closed without a status: exit code unknown" };
+      const http503 = { ok: false, status: 503, error: "curl: (22) The requested URL returned error: 503 (exit 22)" };
+      const refused = { ok: false, error: "curl: (7) Failed to connect to 10.96.0.10 port 80 after 0 ms: Couldn't connect to server (exit 7)" };
+      expect((await downWithin(probe, seq(t, [execError, http503, refused]), opts(t))).error).to.match(/curl: \(7\)/);
+      const err = await downWithin(probe, seq(t, [execError]), { ...opts(t), upMs: 5000 }).catch((e) => e);
+      expect(err.message).to.match(/no refused or timed-out connection within 5 s .*last: exec failed/);
+      expect(connectionDown({ ok: false, error: "curl: (28) Connection timed out after 5001 milliseconds (exit 28)" })).to.equal(true);
+      expect(connectionDown({ ok: false, error: "connection refused (ECONNREFUSED)" })).to.equal(true);
     });
   });
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as k8s from "@kubernetes/client-node";
-import { exitCodeOf } from "../../../lib/cluster/exec.js";
+import { NO_STATUS, exitCodeOf } from "../../../lib/cluster/exec.js";
 import { isTransient, withRetry } from "../../../lib/cluster/api.js";
 import { kubeconfigFiles, loadKubeConfig } from "../../../lib/cluster/kubeconfig.js";
 import { tolerates, untoleratedTaints } from "../../../lib/cluster/diagnose.js";
@@ -21,6 +21,10 @@ describe("lib/cluster", () => {
       expect(exitCodeOf({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "7" }] } })).to.deep.equal({ exitCode: 7 });
       expect(exitCodeOf({ status: "Failure", message: "error executing command in container: cmd wait: curl : exit status 28" })).to.deep.equal({ exitCode: 28 });
       expect(exitCodeOf({ status: "Failure", message: "container not found" })).to.deep.equal({ exitCode: -1, error: "container not found" });
+    });
+    it("an exec stream that closed without a status is an error, not exit 0 (issue 14 item 6)", () => {
+      expect(exitCodeOf(undefined)).to.deep.equal({ exitCode: -1, error: "the exec stream closed without a status: exit code unknown" });
+      expect(exitCodeOf(NO_STATUS)).to.deep.equal({ exitCode: -1, error: "the exec stream closed without a status: exit code unknown" });
     });
   });
 

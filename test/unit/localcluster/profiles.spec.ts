@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as k8s from "@kubernetes/client-node";
 import { layoutOf, loadLayout } from "../../../localcluster/topology.js";
-import { profileNames } from "../../../localcluster/profiles.js";
+import { type profileNames } from "../../../localcluster/profiles.js";
 import { nodeObject, placeNodes } from "../../../localcluster/nodes.js";
 import { UserFacingError } from "../../../lib/errors.js";
 

@@ -3,7 +3,7 @@
 // `throw` and $ErrorActionPreference='Stop' end it; the exit code is 1 when the last statement failed).
 
 import { isKnownCommand } from "../availability.js";
-import { Output, splitLines } from "../output.js";
+import { type Output, splitLines } from "../output.js";
 import type { CmdContext } from "../types.js";
 import { windowsAccount } from "../identity.js";
 import { readFile } from "../fsview.js";
