@@ -4,7 +4,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const mocha = { describe: "readonly", it: "readonly", before: "readonly", after: "readonly", beforeEach: "readonly", afterEach: "readonly" };
-const node = { process: "readonly", console: "readonly", Buffer: "readonly", require: "readonly", module: "writable", __dirname: "readonly", globalThis: "readonly" };
+const node = {
+  process: "readonly",
+  console: "readonly",
+  Buffer: "readonly",
+  require: "readonly",
+  module: "writable",
+  __dirname: "readonly",
+  globalThis: "readonly",
+};
 
 export default tseslint.config(
   { ignores: ["node_modules/", "reports/", ".localcluster/", "out/", "localcluster/build/"] },

@@ -15,7 +15,8 @@ const [, major, minor] = /^v(\d+)\.(\d+)/.exec(kubernetesVersion)!;
 
 // Without these the binaries report v0.0.0-master; the apiserver's /version must say what it is.
 const versionLdflags = [
-  "-s", "-w",
+  "-s",
+  "-w",
   ...["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"].flatMap((pkg) => [
     `-X ${pkg}.gitVersion=${kubernetesVersion}`,
     `-X ${pkg}.gitMajor=${major}`,
@@ -50,9 +51,7 @@ const builds: ModuleBuild[] = [
     ldflags: "-s -w",
     assets: {
       module: "sigs.k8s.io/kwok",
-      files: Object.fromEntries(
-        ["execs", "logs", "clusterexecs", "clusterlogs"].map((k) => [`kustomize/crd/bases/kwok.x-k8s.io_${k}.yaml`, `crd-${k}.yaml`]),
-      ),
+      files: Object.fromEntries(["execs", "logs", "clusterexecs", "clusterlogs"].map((k) => [`kustomize/crd/bases/kwok.x-k8s.io_${k}.yaml`, `crd-${k}.yaml`])),
     },
   },
 ];
@@ -72,9 +71,7 @@ async function goVersion(): Promise<string> {
     const { stdout } = await run("go", ["env", "GOVERSION"]);
     return stdout.trim();
   } catch {
-    throw new UserFacingError(
-      "the Go toolchain ('go') was not found on PATH: it is needed once per machine to build the local cluster's binaries (Go ≥ 1.26)",
-    );
+    throw new UserFacingError("the Go toolchain ('go') was not found on PATH: it is needed once per machine to build the local cluster's binaries (Go ≥ 1.26)");
   }
 }
 

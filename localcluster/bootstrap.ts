@@ -29,7 +29,10 @@ export async function bootstrapObjects(kc: k8s.KubeConfig, input: BootstrapInput
   await objects.create(mutating);
   await objects.create(validating);
   if (input.tolerationWebhook) await objects.create(gkeTolerationWebhookConfiguration(input.webhookUrl, Buffer.from(input.caPem).toString("base64")));
-  await waitEstablished(ext, crds.map((c) => c.metadata!.name!));
+  await waitEstablished(
+    ext,
+    crds.map((c) => c.metadata!.name!),
+  );
 }
 
 async function waitEstablished(ext: k8s.ApiextensionsV1Api, names: string[]): Promise<void> {
@@ -96,7 +99,10 @@ function dnsObjects(): k8s.KubernetesObject[] {
             priorityClassName: "system-cluster-critical",
             nodeSelector: { "kubernetes.io/os": "linux" },
             os: { name: "linux" },
-            tolerations: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }, { key: "CriticalAddonsOnly", operator: "Exists" }],
+            tolerations: [
+              { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+              { key: "CriticalAddonsOnly", operator: "Exists" },
+            ],
             containers: [
               {
                 name: "coredns",

@@ -72,7 +72,13 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
   }
 }
 
-async function upLocked(dir: string, layout: Layout, timing: TimingConfig, opts: UpOptions, log: (line: string) => void): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
+async function upLocked(
+  dir: string,
+  layout: Layout,
+  timing: TimingConfig,
+  opts: UpOptions,
+  log: (line: string) => void,
+): Promise<{ kubeconfig: string; alreadyRunning: boolean }> {
   const live = await liveness(dir);
   if (live.state === "up") {
     if (opts.topology || opts.profile) assertSameLayout(live.s, layout, opts.topology ? `--topology ${opts.topology}` : `--profile ${opts.profile}`);
@@ -82,7 +88,10 @@ async function upLocked(dir: string, layout: Layout, timing: TimingConfig, opts:
     log(`cleaning up stale local cluster state (${live.why})`);
     await down(dir);
   }
-  if (opts.apiserverPort !== undefined) await assertPortFree(opts.apiserverPort).catch((e) => { throw new UserFacingError(`cannot start the local cluster: ${(e as Error).message}`); });
+  if (opts.apiserverPort !== undefined)
+    await assertPortFree(opts.apiserverPort).catch((e) => {
+      throw new UserFacingError(`cannot start the local cluster: ${(e as Error).message}`);
+    });
   assertSandboxAvailable();
   const bins = await ensureBinaries(log);
 
@@ -118,11 +127,20 @@ async function startAll(
     webhook: await freePort(),
     dataplane: await freePort(),
   };
-  const creds = await generateCredentials(join(dir, "pki"), placed.map((p) => p.address));
+  const creds = await generateCredentials(
+    join(dir, "pki"),
+    placed.map((p) => p.address),
+  );
   const logFile = (n: string) => join(dir, "logs", `${n}.log`);
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const kubeconfigs: Record<string, string> = {};
-  for (const [name, user] of [["admin", "hybrid-conformance-admin"], ["controller-manager", "system:kube-controller-manager"], ["scheduler", "system:kube-scheduler"], ["kwok", "system:kwok"], ["dataplane", "system:hybrid-conformance-dataplane"]] as const) {
+  for (const [name, user] of [
+    ["admin", "hybrid-conformance-admin"],
+    ["controller-manager", "system:kube-controller-manager"],
+    ["scheduler", "system:kube-scheduler"],
+    ["kwok", "system:kwok"],
+    ["dataplane", "system:hybrid-conformance-dataplane"],
+  ] as const) {
     kubeconfigs[name] = join(dir, name === "admin" ? "kubeconfig" : `kubeconfig-${name}`);
     writeFileSync(kubeconfigs[name], kubeconfigYaml(server, creds.caPem, user, creds.tokens[name]), { mode: 0o600 });
   }
@@ -134,78 +152,98 @@ async function startAll(
   };
 
   const etcd = track(
-    startComponent("etcd", bins.etcd, [
-      "--name=hc-etcd",
-      `--data-dir=${join(dir, "etcd")}`,
-      `--listen-client-urls=http://127.0.0.1:${ports.etcdClient}`,
-      `--advertise-client-urls=http://127.0.0.1:${ports.etcdClient}`,
-      `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-      `--initial-cluster=hc-etcd=http://127.0.0.1:${ports.etcdPeer}`,
-      "--unsafe-no-fsync=true", // a throwaway test cluster: speed over durability
-      "--quota-backend-bytes=1073741824",
-    ], logFile("etcd")),
+    startComponent(
+      "etcd",
+      bins.etcd,
+      [
+        "--name=hc-etcd",
+        `--data-dir=${join(dir, "etcd")}`,
+        `--listen-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+        `--advertise-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+        `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+        `--initial-cluster=hc-etcd=http://127.0.0.1:${ports.etcdPeer}`,
+        "--unsafe-no-fsync=true", // a throwaway test cluster: speed over durability
+        "--quota-backend-bytes=1073741824",
+      ],
+      logFile("etcd"),
+    ),
   );
   await waitHealthy(etcd, `http://127.0.0.1:${ports.etcdClient}/health`, { timeoutMs: 30_000 });
 
   const apiserver = track(
-    startComponent("kube-apiserver", bins["kube-apiserver"], [
-      `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-      "--bind-address=127.0.0.1",
-      "--advertise-address=127.0.0.1",
-      `--secure-port=${ports.apiserver}`,
-      `--tls-cert-file=${creds.apiserver.cert}`,
-      `--tls-private-key-file=${creds.apiserver.key}`,
-      `--client-ca-file=${creds.caCert}`,
-      `--token-auth-file=${creds.tokenFile}`,
-      "--authorization-mode=Node,RBAC",
-      `--service-account-key-file=${creds.serviceAccountPub}`,
-      `--service-account-signing-key-file=${creds.serviceAccountKey}`,
-      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-      "--service-cluster-ip-range=10.96.0.0/16",
-      "--service-node-port-range=30000-32767",
-      // A loopback advertise address cannot be written into the `kubernetes` Endpoints.
-      "--endpoint-reconciler-type=none",
-      "--allow-privileged=true",
-      // Node Hostname addresses are names no DNS knows; kubelets (kwok) are reached by their loopback InternalIP.
-      "--kubelet-preferred-address-types=InternalIP",
-      "--enable-priority-and-fairness=false",
-      "--profiling=false",
-      // Every change made to the cluster, for debugging a run and for the suites' benchmark floor.
-      `--audit-policy-file=${auditPolicy(dir)}`,
-      `--audit-log-path=${join(dir, "logs", "audit.log")}`,
-      "--audit-log-maxsize=200",
-      `--cert-dir=${join(dir, "pki", "apiserver-generated")}`,
-    ], logFile("kube-apiserver")),
+    startComponent(
+      "kube-apiserver",
+      bins["kube-apiserver"],
+      [
+        `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${ports.apiserver}`,
+        `--tls-cert-file=${creds.apiserver.cert}`,
+        `--tls-private-key-file=${creds.apiserver.key}`,
+        `--client-ca-file=${creds.caCert}`,
+        `--token-auth-file=${creds.tokenFile}`,
+        "--authorization-mode=Node,RBAC",
+        `--service-account-key-file=${creds.serviceAccountPub}`,
+        `--service-account-signing-key-file=${creds.serviceAccountKey}`,
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        "--service-cluster-ip-range=10.96.0.0/16",
+        "--service-node-port-range=30000-32767",
+        // A loopback advertise address cannot be written into the `kubernetes` Endpoints.
+        "--endpoint-reconciler-type=none",
+        "--allow-privileged=true",
+        // Node Hostname addresses are names no DNS knows; kubelets (kwok) are reached by their loopback InternalIP.
+        "--kubelet-preferred-address-types=InternalIP",
+        "--enable-priority-and-fairness=false",
+        "--profiling=false",
+        // Every change made to the cluster, for debugging a run and for the suites' benchmark floor.
+        `--audit-policy-file=${auditPolicy(dir)}`,
+        `--audit-log-path=${join(dir, "logs", "audit.log")}`,
+        "--audit-log-maxsize=200",
+        `--cert-dir=${join(dir, "pki", "apiserver-generated")}`,
+      ],
+      logFile("kube-apiserver"),
+    ),
   );
   await waitHealthy(apiserver, `${server}/readyz`, { ca: creds.caPem, token: creds.tokens.admin, timeoutMs: 60_000 });
 
   track(
-    startComponent("kube-controller-manager", bins["kube-controller-manager"], [
-      `--kubeconfig=${kubeconfigs["controller-manager"]}`,
-      `--authentication-kubeconfig=${kubeconfigs["controller-manager"]}`,
-      `--authorization-kubeconfig=${kubeconfigs["controller-manager"]}`,
-      "--leader-elect=false",
-      "--bind-address=127.0.0.1",
-      "--secure-port=0",
-      `--service-account-private-key-file=${creds.serviceAccountKey}`,
-      `--root-ca-file=${creds.caCert}`,
-      "--use-service-account-credentials=true",
-      "--controllers=*,-nodeipam",
-      "--cluster-name=hybrid-local",
-      // Quick reaction to a node going NotReady, as on a tuned test cluster.
-      "--node-monitor-grace-period=20s",
-    ], logFile("kube-controller-manager")),
+    startComponent(
+      "kube-controller-manager",
+      bins["kube-controller-manager"],
+      [
+        `--kubeconfig=${kubeconfigs["controller-manager"]}`,
+        `--authentication-kubeconfig=${kubeconfigs["controller-manager"]}`,
+        `--authorization-kubeconfig=${kubeconfigs["controller-manager"]}`,
+        "--leader-elect=false",
+        "--bind-address=127.0.0.1",
+        "--secure-port=0",
+        `--service-account-private-key-file=${creds.serviceAccountKey}`,
+        `--root-ca-file=${creds.caCert}`,
+        "--use-service-account-credentials=true",
+        "--controllers=*,-nodeipam",
+        "--cluster-name=hybrid-local",
+        // Quick reaction to a node going NotReady, as on a tuned test cluster.
+        "--node-monitor-grace-period=20s",
+      ],
+      logFile("kube-controller-manager"),
+    ),
   );
   track(
-    startComponent("kube-scheduler", bins["kube-scheduler"], [
-      `--kubeconfig=${kubeconfigs.scheduler}`,
-      `--authentication-kubeconfig=${kubeconfigs.scheduler}`,
-      `--authorization-kubeconfig=${kubeconfigs.scheduler}`,
-      "--leader-elect=false",
-      "--bind-address=127.0.0.1",
-      "--secure-port=0",
-    ], logFile("kube-scheduler")),
+    startComponent(
+      "kube-scheduler",
+      bins["kube-scheduler"],
+      [
+        `--kubeconfig=${kubeconfigs.scheduler}`,
+        `--authentication-kubeconfig=${kubeconfigs.scheduler}`,
+        `--authorization-kubeconfig=${kubeconfigs.scheduler}`,
+        "--leader-elect=false",
+        "--bind-address=127.0.0.1",
+        "--secure-port=0",
+      ],
+      logFile("kube-scheduler"),
+    ),
   );
 
   const kc = new k8s.KubeConfig();
@@ -221,22 +259,48 @@ async function startAll(
   writeDataPlaneConfig(dir, {
     profile: layout.profile,
     timing,
-    autoscaled: layout.autoscaled.map((a) => ({ pool: a.pool, max: a.max, nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)) })),
+    autoscaled: layout.autoscaled.map((a) => ({
+      pool: a.pool,
+      max: a.max,
+      nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)),
+    })),
     nodeAddresses: placed.map((p) => p.address),
   });
   const tsx = ["--import", "tsx"];
   const webhook = track(
-    startComponent("gmsa-webhook", process.execPath, [
-      ...tsx, join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
-      `--port=${ports.webhook}`, `--cert=${creds.webhook.cert}`, `--key=${creds.webhook.key}`, `--kubeconfig=${kubeconfigs.dataplane}`,
-      `--faults-file=${join(dir, "faults.json")}`,
-    ], logFile("gmsa-webhook"), {}, repoRoot),
+    startComponent(
+      "gmsa-webhook",
+      process.execPath,
+      [
+        ...tsx,
+        join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
+        `--port=${ports.webhook}`,
+        `--cert=${creds.webhook.cert}`,
+        `--key=${creds.webhook.key}`,
+        `--kubeconfig=${kubeconfigs.dataplane}`,
+        `--faults-file=${join(dir, "faults.json")}`,
+      ],
+      logFile("gmsa-webhook"),
+      {},
+      repoRoot,
+    ),
   );
   const dataplane = track(
-    startComponent("dataplane", process.execPath, [
-      ...tsx, join(repoRoot, "localcluster/dataplane/main.ts"),
-      `--state-dir=${dir}`, `--port=${ports.dataplane}`, `--kubeconfig=${kubeconfigs.dataplane}`, `--kubelet-port=${ports.kubelet}`,
-    ], logFile("dataplane"), {}, repoRoot),
+    startComponent(
+      "dataplane",
+      process.execPath,
+      [
+        ...tsx,
+        join(repoRoot, "localcluster/dataplane/main.ts"),
+        `--state-dir=${dir}`,
+        `--port=${ports.dataplane}`,
+        `--kubeconfig=${kubeconfigs.dataplane}`,
+        `--kubelet-port=${ports.kubelet}`,
+      ],
+      logFile("dataplane"),
+      {},
+      repoRoot,
+    ),
   );
 
   // kwok looks up exec'd commands on its own PATH: only the data plane's shims are on it, so no real tool ever runs.
@@ -244,17 +308,17 @@ async function startAll(
   writeFileSync(stagesFile, nodeStagesYaml());
   mkdirSync(join(dir, "kwok"), { recursive: true });
   const kwokCmd = sandboxedCommand(dir, bins.kwok, [
-      `--kubeconfig=${kubeconfigs.kwok}`,
-      `--config=${stagesFile}`,
-      `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
-      "--node-ip=127.0.0.1",
-      `--node-port=${ports.kubelet}`,
-      `--server-address=127.0.0.1:${ports.kubelet + 0}`,
-      `--tls-cert-file=${creds.kubelet.cert}`,
-      `--tls-private-key-file=${creds.kubelet.key}`,
-      "--node-lease-duration-seconds=40",
-      "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
-    ]);
+    `--kubeconfig=${kubeconfigs.kwok}`,
+    `--config=${stagesFile}`,
+    `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
+    "--node-ip=127.0.0.1",
+    `--node-port=${ports.kubelet}`,
+    `--server-address=127.0.0.1:${ports.kubelet + 0}`,
+    `--tls-cert-file=${creds.kubelet.cert}`,
+    `--tls-private-key-file=${creds.kubelet.key}`,
+    "--node-lease-duration-seconds=40",
+    "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
+  ]);
   const kwok = track(startComponent("kwok", kwokCmd.bin, kwokCmd.args, logFile("kwok"), { KWOK_WORKDIR: join(dir, "kwok") }));
 
   await waitHealthy(webhook, `https://127.0.0.1:${ports.webhook}/health`, { ca: creds.caPem, timeoutMs: 30_000 });
@@ -273,7 +337,9 @@ async function startAll(
     dataplaneUrl: `http://127.0.0.1:${ports.dataplane}`,
   };
   writeState(dir, state);
-  log(`local cluster (Kubernetes ${kubernetesVersion}, profile ${layout.profile}, ${registered.length} simulated nodes${timing.latency === "none" ? "" : `, ${timing.latency} latency ×${timing.timeScale}`}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `local cluster (Kubernetes ${kubernetesVersion}, profile ${layout.profile}, ${registered.length} simulated nodes${timing.latency === "none" ? "" : `, ${timing.latency} latency ×${timing.timeScale}`}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { kubeconfig: kubeconfigs.admin, alreadyRunning: false };
 }
 
@@ -322,11 +388,11 @@ function auditPolicy(dir: string): string {
       "  userGroups: [system:serviceaccounts:kube-system, system:nodes]",
       // Never record what Secrets, tokens and GMSA credspecs (also inline in pods) contain: names only.
       "- level: Metadata",
-      "  resources: [{group: \"\", resources: [secrets, serviceaccounts/token, pods]}, {group: windows.k8s.io}, {group: authentication.k8s.io}]",
+      '  resources: [{group: "", resources: [secrets, serviceaccounts/token, pods]}, {group: windows.k8s.io}, {group: authentication.k8s.io}]',
       "- level: Request",
       "  verbs: [create, update, patch, delete, deletecollection]",
       "- level: Metadata",
-      "  resources: [{group: \"\", resources: [pods/exec, pods/log]}]",
+      '  resources: [{group: "", resources: [pods/exec, pods/log]}]',
       // Every request of a non-system ServiceAccount (e.g. the harness run as one): which verbs a run issues.
       "- level: Metadata",
       "  userGroups: [system:serviceaccounts]",
@@ -349,7 +415,11 @@ export async function down(dir = stateDir()): Promise<{ stopped: string[] }> {
   // Components of an `up` that crashed before writing the state are recorded in the pid log.
   const pending = join(dir, "pending-components.json");
   if (existsSync(pending)) {
-    for (const c of JSON.parse(readFileSync(pending, "utf8")) as ComponentRecord[]) if (isOurs(c)) { await stopComponent(c); stopped.push(c.name); }
+    for (const c of JSON.parse(readFileSync(pending, "utf8")) as ComponentRecord[])
+      if (isOurs(c)) {
+        await stopComponent(c);
+        stopped.push(c.name);
+      }
   }
   rmSync(dir, { recursive: true, force: true });
   return { stopped };

@@ -84,9 +84,12 @@ export async function generateCredentials(dir: string, nodeAddresses: string[]):
   });
   const ca = { cert: caCert, keys: caKeys };
   const caPem = caCert.toString("pem") + "\n";
-  const apiserver = await serving(ca, "kube-apiserver", ["127.0.0.1", "10.96.0.1"], [
-    "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local",
-  ]);
+  const apiserver = await serving(
+    ca,
+    "kube-apiserver",
+    ["127.0.0.1", "10.96.0.1"],
+    ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+  );
   const kubelet = await serving(ca, "kwok-kubelet", ["127.0.0.1", ...nodeAddresses], ["localhost"]);
   const webhook = await serving(ca, "gmsa-webhook", ["127.0.0.1"], ["localhost"]);
   const sa = generateKeyPairSync("rsa", { modulusLength: 2048 });

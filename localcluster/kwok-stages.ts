@@ -12,7 +12,12 @@ function conditions(ready: boolean): string {
     ["PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"],
     ready
       ? ["Ready", "True", "KubeletReady", "kubelet is posting ready status"]
-      : ["Ready", "False", "KubeletNotReady", "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"],
+      : [
+          "Ready",
+          "False",
+          "KubeletNotReady",
+          "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+        ],
   ];
   return rows
     .map(([type, status, reason, message]) =>

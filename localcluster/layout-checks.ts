@@ -7,16 +7,23 @@ import { UserFacingError } from "../lib/errors.js";
 
 export function assertHasWindowsNode(layout: Layout, source: string | undefined): void {
   if (!layout.nodes.some((n) => n.os === "windows"))
-    throw new UserFacingError(`topology ${source ?? `(profile ${layout.profile})`}: no Windows node; a hybrid cluster needs at least one (a node or an autoscaled pool with os: windows and a build)`);
+    throw new UserFacingError(
+      `topology ${source ?? `(profile ${layout.profile})`}: no Windows node; a hybrid cluster needs at least one (a node or an autoscaled pool with os: windows and a build)`,
+    );
 }
 
 const describe = (nodes: { name: string; os: string; build?: string }[]) =>
-  nodes.map((n) => `${n.name}(${n.os}${n.build ? ` ${n.build}` : ""})`).sort().join(", ");
+  nodes
+    .map((n) => `${n.name}(${n.os}${n.build ? ` ${n.build}` : ""})`)
+    .sort()
+    .join(", ");
 
 /** A running cluster serves `up --topology F` (or `--profile P`) only if it was started with that layout. */
 export function assertSameLayout(running: ClusterState, wanted: Layout, source: string): void {
   const have = `profile ${running.profile ?? "docs"}: ${describe(running.nodes)}`;
   const want = `profile ${wanted.profile}: ${describe(wanted.nodes.filter((n) => wanted.registered.has(n.name)))}`;
   if (have !== want)
-    throw new UserFacingError(`the local cluster is already running with another layout (${have}); ${source} asks for ${want}: stop it first with \`hybrid-conformance cluster down\``);
+    throw new UserFacingError(
+      `the local cluster is already running with another layout (${have}); ${source} asks for ${want}: stop it first with \`hybrid-conformance cluster down\``,
+    );
 }

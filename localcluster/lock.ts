@@ -66,7 +66,9 @@ export async function acquireUpLock(dir: string, waitMs: number, log: (l: string
     if (!waited) log(`another \`cluster up\` (pid ${h.pid}, since ${h.since}) is starting this local cluster: waiting for it`);
     waited = true;
     if (Date.now() > deadline)
-      throw new UserFacingError(`another \`cluster up\` (pid ${h.pid}, since ${h.since}) is still starting the local cluster after ${Math.round(waitMs / 1000)} s; try again when it has finished`);
+      throw new UserFacingError(
+        `another \`cluster up\` (pid ${h.pid}, since ${h.since}) is still starting the local cluster after ${Math.round(waitMs / 1000)} s; try again when it has finished`,
+      );
     // The other process is not our child: polling its lock file is the only way to see it finish.
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -46,9 +46,7 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     "beta.kubernetes.io/os": n.os,
     "beta.kubernetes.io/arch": "amd64",
     [simulatedNodeLabel]: "true",
-    ...(n.role === "control-plane"
-      ? { "node-role.kubernetes.io/control-plane": "", "node.kubernetes.io/exclude-from-external-load-balancers": "" }
-      : {}),
+    ...(n.role === "control-plane" ? { "node-role.kubernetes.io/control-plane": "", "node.kubernetes.io/exclude-from-external-load-balancers": "" } : {}),
     ...(win ? { "node.kubernetes.io/windows-build": n.build! } : {}),
     ...n.labels,
   };

@@ -18,7 +18,12 @@ function aksPool(name: string, os: "linux" | "windows", count: number, osSku: st
     os,
     build,
     count,
-    labels: { agentpool: name, "kubernetes.azure.com/agentpool": name, "kubernetes.azure.com/os-sku": osSku, "kubernetes.azure.com/mode": os === "linux" ? "system" : "user" },
+    labels: {
+      agentpool: name,
+      "kubernetes.azure.com/agentpool": name,
+      "kubernetes.azure.com/os-sku": osSku,
+      "kubernetes.azure.com/mode": os === "linux" ? "system" : "user",
+    },
     nameFormat: os === "windows" ? `aks${name}00000{i}` : `aks-${name}-31415926-vmss00000{i}`,
   };
 }
@@ -60,11 +65,18 @@ const layouts: Record<ProfileName, () => Input> = {
   }),
   // AKS: a managed control plane (no node), a Linux system pool, a 2022 and a 2025 Windows pool, no Windows taint.
   aks: () => ({
-    pools: [aksPool("nodepool1", "linux", 2, "Ubuntu"), aksPool("win22", "windows", 2, "Windows2022", WS2022), aksPool("win25", "windows", 1, "Windows2025", WS2025)],
+    pools: [
+      aksPool("nodepool1", "linux", 2, "Ubuntu"),
+      aksPool("win22", "windows", 2, "Windows2022", WS2022),
+      aksPool("win25", "windows", 1, "Windows2025", WS2025),
+    ],
   }),
   // GKE: a managed control plane, every Windows node tainted node.kubernetes.io/os=windows:NoSchedule; LTSC2022 only.
   gke: () => ({
-    pools: [gkePool("default-pool", "linux", 2), gkePool("windows-pool", "windows", 2, [{ key: "node.kubernetes.io/os", value: "windows", effect: "NoSchedule" }])],
+    pools: [
+      gkePool("default-pool", "linux", 2),
+      gkePool("windows-pool", "windows", 2, [{ key: "node.kubernetes.io/os", value: "windows", effect: "NoSchedule" }]),
+    ],
   }),
   // EKS: managed control plane, FQDN node names, nodegroup labels, no Windows taint.
   eks: () => ({
@@ -75,8 +87,22 @@ const layouts: Record<ProfileName, () => Input> = {
   kubeadm: () => ({
     nodes: [{ name: "hc-control-plane", os: "linux", role: "control-plane" }],
     pools: [
-      { name: "win2022", os: "windows", build: WS2022, count: 2, taints: [{ key: "sku", value: "Windows", effect: "NoSchedule" }], nameFormat: "hc-win2022-md-{i}" },
-      { name: "win2025", os: "windows", build: WS2025, count: 1, taints: [{ key: "sku", value: "Windows", effect: "NoSchedule" }], nameFormat: "hc-win2025-md-{i}" },
+      {
+        name: "win2022",
+        os: "windows",
+        build: WS2022,
+        count: 2,
+        taints: [{ key: "sku", value: "Windows", effect: "NoSchedule" }],
+        nameFormat: "hc-win2022-md-{i}",
+      },
+      {
+        name: "win2025",
+        os: "windows",
+        build: WS2025,
+        count: 1,
+        taints: [{ key: "sku", value: "Windows", effect: "NoSchedule" }],
+        nameFormat: "hc-win2025-md-{i}",
+      },
     ],
   }),
   // The docs' Linux side and a Windows Server 2022 pool that starts empty and grows on demand (cluster-autoscaler).
@@ -86,7 +112,17 @@ const layouts: Record<ProfileName, () => Input> = {
       { name: "hc-linux-1", os: "linux" },
       { name: "hc-linux-2", os: "linux" },
     ],
-    pools: [{ name: "win2022", os: "windows", build: WS2022, count: 0, autoscale: { max: 2 }, taints: [{ key: "os", value: "windows", effect: "NoSchedule" }], nameFormat: "hc-win2022-as-{i}" }],
+    pools: [
+      {
+        name: "win2022",
+        os: "windows",
+        build: WS2022,
+        count: 0,
+        autoscale: { max: 2 },
+        taints: [{ key: "os", value: "windows", effect: "NoSchedule" }],
+        nameFormat: "hc-win2022-as-{i}",
+      },
+    ],
   }),
 };
 

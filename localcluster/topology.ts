@@ -23,7 +23,10 @@ const taintSchema = z
 export type Taint = z.infer<typeof taintSchema>;
 
 /** Node names: DNS-1123 subdomains, so FQDN names (EKS's ip-10-0-1-23.us-west-2.compute.internal) are allowed. */
-const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS-1123 subdomain").max(253);
+const nodeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS-1123 subdomain")
+  .max(253);
 
 const machine = {
   os: z.enum(["linux", "windows"]),
@@ -50,7 +53,10 @@ const nodeSchema = z
 
 const poolSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label").max(40),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
+      .max(40),
     ...machine,
     count: z.number().int().min(0),
     /** The pool's taints, exactly (none when omitted). */
@@ -137,7 +143,14 @@ export function layoutOf(t: TopologyFile): Layout {
   const listed = (base.nodes ?? []).map((n) => nodeSchema.parse(n)).map((n) => ({ ...n, taints: defaultTaints(n) }));
   const autoscaled = pools.filter((p) => p.autoscale).map((p) => ({ pool: p.name, max: p.autoscale!.max, nodes: poolNodes(p), initial: p.count }));
   const nodes = [...listed, ...pools.flatMap(poolNodes)];
-  const registered = new Set([...listed.map((n) => n.name), ...pools.flatMap((p) => poolNodes(p).slice(0, p.count).map((n) => n.name))]);
+  const registered = new Set([
+    ...listed.map((n) => n.name),
+    ...pools.flatMap((p) =>
+      poolNodes(p)
+        .slice(0, p.count)
+        .map((n) => n.name),
+    ),
+  ]);
   if (new Set(nodes.map((n) => n.name)).size !== nodes.length) throw new UserFacingError("topology: node names must be unique");
   if (nodes.length > 200) throw new UserFacingError("topology: at most 200 nodes");
   if (registered.size === 0) throw new UserFacingError("topology: no node to start with");
@@ -167,7 +180,8 @@ export function loadLayout(req: LayoutRequest = {}): Layout {
   if (!parsed.success) throw firstIssue(parsed.error, `topology file ${req.file}`);
   const t = parsed.data;
   if (req.profile !== undefined) {
-    if (!(profileNames as readonly string[]).includes(req.profile)) throw new UserFacingError(`--profile: unknown profile ${JSON.stringify(req.profile)}; use one of ${profileNames.join(", ")}`);
+    if (!(profileNames as readonly string[]).includes(req.profile))
+      throw new UserFacingError(`--profile: unknown profile ${JSON.stringify(req.profile)}; use one of ${profileNames.join(", ")}`);
     if (t.profile && t.profile !== req.profile) throw new UserFacingError(`--profile ${req.profile} contradicts profile: ${t.profile} in ${req.file}`);
     t.profile = req.profile as ProfileName;
   }

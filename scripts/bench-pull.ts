@@ -41,9 +41,14 @@ try {
     waits.podReady(kc, ns, "phases", { timeoutMs: b.podStartMs, phases }).then(() => Date.now() - t0),
     waits.podReady(kc, ns, "old-wait", { timeoutMs: b.podStartMs }).then(() => Date.now() - t0),
   ]);
-  const pulled = (await core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=phases,reason=Pulled" })).items[0]?.message ?? "(no Pulled event)";
-  console.log(`1. servercore, phase-aware wait: ${withPhases.status === "fulfilled" ? `Ready after ${secs(withPhases.value)}` : `FAILED: ${withPhases.reason}`} — ${pulled}`);
-  console.log(`   same pull, wait without phases (old): ${without.status === "fulfilled" ? `Ready after ${secs(without.value)}` : `failed: ${(without.reason as Error).message.slice(0, 160)}`}`);
+  const pulled =
+    (await core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=phases,reason=Pulled" })).items[0]?.message ?? "(no Pulled event)";
+  console.log(
+    `1. servercore, phase-aware wait: ${withPhases.status === "fulfilled" ? `Ready after ${secs(withPhases.value)}` : `FAILED: ${withPhases.reason}`} — ${pulled}`,
+  );
+  console.log(
+    `   same pull, wait without phases (old): ${without.status === "fulfilled" ? `Ready after ${secs(without.value)}` : `failed: ${(without.reason as Error).message.slice(0, 160)}`}`,
+  );
 
   const missing = "mcr.microsoft.com/windows/servercore:ltsc2019"; // no manifest for a Windows Server 2022 host
   const t1 = Date.now();
@@ -56,7 +61,9 @@ try {
   const evs = (await core.listNamespacedEvent({ namespace: ns, fieldSelector: "involvedObject.name=missing,reason=Failed" })).items;
   const first = evs.find((e) => /not found/.test(e.message ?? ""));
   const firstAt = first ? new Date((first.firstTimestamp ?? first.eventTime) as unknown as string).getTime() : NaN;
-  console.log(`2. image without a manifest: the wait failed ${secs(failedAt - t1)} after create, ${Number.isFinite(firstAt) ? `${secs(failedAt - firstAt)} after the first ErrImagePull event (event times have 1 s resolution)` : "(no ErrImagePull event found)"}: ${verdict.slice(0, 220)}`);
+  console.log(
+    `2. image without a manifest: the wait failed ${secs(failedAt - t1)} after create, ${Number.isFinite(firstAt) ? `${secs(failedAt - firstAt)} after the first ErrImagePull event (event times have 1 s resolution)` : "(no ErrImagePull event found)"}: ${verdict.slice(0, 220)}`,
+  );
 } finally {
   await down();
   rmSync(process.env.HC_LOCALCLUSTER_DIR, { recursive: true, force: true });

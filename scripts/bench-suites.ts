@@ -22,10 +22,14 @@ const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
 
 function harness(dir: string): number {
   const t = Date.now();
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--local", ...categories.flatMap((c) => ["--category", c]), "--report-dir", join(dir, "report")], {
-    env: { ...process.env, HC_RECORD_OPS: join(dir, "ops.jsonl") },
-    encoding: "utf8",
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--local", ...categories.flatMap((c) => ["--category", c]), "--report-dir", join(dir, "report")],
+    {
+      env: { ...process.env, HC_RECORD_OPS: join(dir, "ops.jsonl") },
+      encoding: "utf8",
+    },
+  );
   if (r.status !== 0) throw new Error(`the suites did not pass (exit ${r.status}): ${r.stderr.split("\n").slice(-3).join(" ")}`);
   return (Date.now() - t) / 1000;
 }
@@ -45,7 +49,15 @@ async function poll(path: string, labelSelector: string | undefined, fieldSelect
     const opts: import("node:https").RequestOptions = {};
     await kc.applyToHTTPSOptions(opts);
     const body = await new Promise<string>((res, rej) => {
-      import("node:https").then(({ request }) => request(url, opts, (r) => { let d = ""; r.on("data", (c) => (d += c)); r.on("end", () => res(d)); }).on("error", rej).end());
+      import("node:https").then(({ request }) =>
+        request(url, opts, (r) => {
+          let d = "";
+          r.on("data", (c) => (d += c));
+          r.on("end", () => res(d));
+        })
+          .on("error", rej)
+          .end(),
+      );
     });
     const list = JSON.parse(body) as { items?: k8s.KubernetesObject[]; kind?: string };
     const kind = list.kind?.replace(/List$/, "");
@@ -71,16 +83,22 @@ function covers(got: string[], want: string[]): boolean {
 let slowWaits = 0;
 
 async function floor(opsFile: string): Promise<number> {
-  const ops = readFileSync(opsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RecordedOp);
+  const ops = readFileSync(opsFile, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as RecordedOp);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const t = Date.now();
   for (const o of ops) {
     if (o.op === "apply") await objects.patch(unredact(o.obj), undefined, undefined, "bench-floor", true, k8s.PatchStrategy.ServerSideApply);
     else if (o.op === "delete") await objects.delete(o.obj).catch(() => undefined);
-    else if (o.op === "dry-run") await core.createNamespacedPod({ namespace: o.obj.metadata!.namespace!, body: o.obj as k8s.V1Pod, dryRun: "All" }).catch(() => undefined);
+    else if (o.op === "dry-run")
+      await core.createNamespacedPod({ namespace: o.obj.metadata!.namespace!, body: o.obj as k8s.V1Pod, dryRun: "All" }).catch(() => undefined);
     else if (o.op === "exec") {
       const sink = new Writable({ write: (_c, _e, cb) => cb() });
-      await new Promise<void>((res) => void new k8s.Exec(kc).exec(o.namespace, o.pod, o.container, o.command, sink, sink, null, false, () => res()).catch(() => res()));
+      await new Promise<void>(
+        (res) => void new k8s.Exec(kc).exec(o.namespace, o.pod, o.container, o.command, sink, sink, null, false, () => res()).catch(() => res()),
+      );
     } else if (o.op === "wait") await poll(o.path, o.labelSelector, o.fieldSelector, o.signature);
   }
   return (Date.now() - t) / 1000;
@@ -93,9 +111,13 @@ for (let i = 0; i < rounds; i++) {
   // The recorded run used random namespace names; they are gone now, so the replay recreates them.
   const f = await floor(join(dir, "ops.jsonl"));
   rows.push({ harness: h, floor: f });
-  console.log(`round ${i + 1}: harness ${h.toFixed(1)} s (incl. process start, preflight, reports), floor ${f.toFixed(1)} s, ratio ${(h / f).toFixed(2)}${slowWaits ? ` (${slowWaits} replayed waits never matched and hit their 30 s cap: the floor is overstated)` : ""}`);
+  console.log(
+    `round ${i + 1}: harness ${h.toFixed(1)} s (incl. process start, preflight, reports), floor ${f.toFixed(1)} s, ratio ${(h / f).toFixed(2)}${slowWaits ? ` (${slowWaits} replayed waits never matched and hit their 30 s cap: the floor is overstated)` : ""}`,
+  );
   slowWaits = 0;
   rmSync(dir, { recursive: true, force: true });
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`median: harness ${med(rows.map((r) => r.harness)).toFixed(1)} s, floor ${med(rows.map((r) => r.floor)).toFixed(1)} s, ratio ${(med(rows.map((r) => r.harness)) / med(rows.map((r) => r.floor))).toFixed(2)} (goal ≤ 1.3)`);
+console.log(
+  `median: harness ${med(rows.map((r) => r.harness)).toFixed(1)} s, floor ${med(rows.map((r) => r.floor)).toFixed(1)} s, ratio ${(med(rows.map((r) => r.harness)) / med(rows.map((r) => r.floor))).toFixed(2)} (goal ≤ 1.3)`,
+);

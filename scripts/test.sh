@@ -17,9 +17,10 @@ trap 'rm -rf "$counts_dir"' EXIT
 mocha() { MOCHA_COUNTS_FILE="$counts_dir/$1.json" npx mocha --node-option import=tsx --reporter ./test/support/counting-reporter.cjs "${@:2}"; }
 
 status=0
-# Static checks first: types (tsc --noEmit) and lint (ESLint). Formatting (npm run format:check) is not wired yet.
+# Static checks first: types (tsc --noEmit), lint (ESLint) and formatting (Prettier).
 npx tsc --noEmit -p . || status=1
 npx eslint . || status=1
+npx prettier --check --log-level warn "**/*.{ts,js,mjs,cjs}" || status=1
 
 mocha unit --timeout 20000 'test/unit/**/*.spec.ts' || status=1
 

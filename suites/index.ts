@@ -10,17 +10,67 @@ export interface SuiteEntry {
 }
 
 export const catalogue: SuiteEntry[] = [
-  { category: "Core.Nodes", suite: "core", file: "suites/core/nodes.spec.ts", description: "Windows nodes: Ready, labels, supported builds, runtime, taint posture" },
+  {
+    category: "Core.Nodes",
+    suite: "core",
+    file: "suites/core/nodes.spec.ts",
+    description: "Windows nodes: Ready, labels, supported builds, runtime, taint posture",
+  },
   { category: "Core.Scheduling", suite: "core", file: "suites/core/scheduling.spec.ts", description: "selectors, taints and tolerations, spec.os, capacity" },
-  { category: "Core.Workloads", suite: "core", file: "suites/core/workloads.spec.ts", description: "win-webserver, multi-container pods, config, hooks, limits, rollouts" },
-  { category: "Core.Network", suite: "core", file: "suites/core/network.spec.ts", description: "the docs' walkthrough: win-webserver by pod IP, pod to pod, hybrid, ClusterIP, FQDN, NodePort, egress, EndpointSlices" },
-  { category: "Core.Probes", suite: "core", file: "suites/core/probes.spec.ts", description: "readiness in and out of the Service, liveness restarts, startup probe holding the others back" },
-  { category: "Core.Logs", suite: "core", file: "suites/core/logs.spec.ts", description: "request lines in kubectl logs, previous logs after a restart, LogMonitor sources on stdout" },
-  { category: "Core.Rejections", suite: "core", file: "suites/core/rejections.spec.ts", description: "API validation of Windows pods: forbidden fields, runAsUserName, HostProcess" },
-  { category: "Extend.RuntimeClass", suite: "extended", file: "suites/extended/runtimeclass-iis.spec.ts", description: "a RuntimeClass per Windows build, IIS steered by it, served through its Service; conflicting selectors refused" },
-  { category: "Extend.RunAsUserName", suite: "extended", file: "suites/extended/run-as-username.spec.ts", description: "image default user, ContainerUser/ContainerAdministrator, container over pod, unknown user, runAsNonRoot" },
-  { category: "Extend.ActiveDirectory", suite: "extended", file: "suites/extended/gmsa.spec.ts", description: "GMSA: webhook fills the credential spec, refuses unauthorised/mismatched/changed specs; nltest reaches the domain" },
-  { category: "Extend.HostProcess", suite: "extended", file: "suites/extended/hostprocess.spec.ts", description: "HostProcess validation rules; a pod as NT AUTHORITY\\SYSTEM on the host, where Pod Security allows it" },
+  {
+    category: "Core.Workloads",
+    suite: "core",
+    file: "suites/core/workloads.spec.ts",
+    description: "win-webserver, multi-container pods, config, hooks, limits, rollouts",
+  },
+  {
+    category: "Core.Network",
+    suite: "core",
+    file: "suites/core/network.spec.ts",
+    description: "the docs' walkthrough: win-webserver by pod IP, pod to pod, hybrid, ClusterIP, FQDN, NodePort, egress, EndpointSlices",
+  },
+  {
+    category: "Core.Probes",
+    suite: "core",
+    file: "suites/core/probes.spec.ts",
+    description: "readiness in and out of the Service, liveness restarts, startup probe holding the others back",
+  },
+  {
+    category: "Core.Logs",
+    suite: "core",
+    file: "suites/core/logs.spec.ts",
+    description: "request lines in kubectl logs, previous logs after a restart, LogMonitor sources on stdout",
+  },
+  {
+    category: "Core.Rejections",
+    suite: "core",
+    file: "suites/core/rejections.spec.ts",
+    description: "API validation of Windows pods: forbidden fields, runAsUserName, HostProcess",
+  },
+  {
+    category: "Extend.RuntimeClass",
+    suite: "extended",
+    file: "suites/extended/runtimeclass-iis.spec.ts",
+    description: "a RuntimeClass per Windows build, IIS steered by it, served through its Service; conflicting selectors refused",
+  },
+  {
+    category: "Extend.RunAsUserName",
+    suite: "extended",
+    file: "suites/extended/run-as-username.spec.ts",
+    description: "image default user, ContainerUser/ContainerAdministrator, container over pod, unknown user, runAsNonRoot",
+  },
+  {
+    category: "Extend.ActiveDirectory",
+    suite: "extended",
+    file: "suites/extended/gmsa.spec.ts",
+    description: "GMSA: webhook fills the credential spec, refuses unauthorised/mismatched/changed specs; nltest reaches the domain",
+  },
+  {
+    category: "Extend.HostProcess",
+    suite: "extended",
+    file: "suites/extended/hostprocess.spec.ts",
+    description: "HostProcess validation rules; a pod as NT AUTHORITY\\SYSTEM on the host, where Pod Security allows it",
+  },
 ];
 
 export function select(suite: "core" | "extended" | "all", categories: string[]): SuiteEntry[] {

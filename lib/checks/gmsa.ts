@@ -33,10 +33,13 @@ export function credSpecProblems(spec: unknown): string[] {
   const p: string[] = [];
   if (!spec || typeof spec !== "object" || Array.isArray(spec)) return ["it is not a JSON object"];
   const plugins = pick(spec, "CmsPlugins");
-  if (!Array.isArray(plugins) || !plugins.some((x) => typeof x === "string" && x.toLowerCase() === "activedirectory")) p.push('CmsPlugins does not list "ActiveDirectory"');
+  if (!Array.isArray(plugins) || !plugins.some((x) => typeof x === "string" && x.toLowerCase() === "activedirectory"))
+    p.push('CmsPlugins does not list "ActiveDirectory"');
   const djc = pick(spec, "DomainJoinConfig");
   if (!djc || typeof djc !== "object") p.push("DomainJoinConfig is missing");
-  else for (const f of ["DnsName", "NetBiosName", "Sid", "Guid", "MachineAccountName"]) if (typeof pick(djc, f) !== "string" || !pick(djc, f)) p.push(`DomainJoinConfig.${f} is missing`);
+  else
+    for (const f of ["DnsName", "NetBiosName", "Sid", "Guid", "MachineAccountName"])
+      if (typeof pick(djc, f) !== "string" || !pick(djc, f)) p.push(`DomainJoinConfig.${f} is missing`);
   const accounts = pick(pick(spec, "ActiveDirectoryConfig"), "GroupManagedServiceAccounts");
   if (!Array.isArray(accounts) || accounts.length === 0) p.push("ActiveDirectoryConfig.GroupManagedServiceAccounts is empty");
   return p;
@@ -58,7 +61,9 @@ export function readCredSpecFile(path: string): UserCredSpec {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read"}`);
+    throw new Error(
+      `${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read"}`,
+    );
   }
   let docs: unknown[];
   try {
@@ -68,7 +73,8 @@ export function readCredSpecFile(path: string): UserCredSpec {
   }
   // A multi-document manifest may carry the GMSACredentialSpec next to other objects (RBAC, pods).
   const specs = docs.filter((d) => pick(d, "kind") === "GMSACredentialSpec");
-  if (docs.length > 1 && specs.length !== 1) throw new Error(`${path}: holds ${docs.length} documents and ${specs.length} GMSACredentialSpec(s); expected one credential spec`);
+  if (docs.length > 1 && specs.length !== 1)
+    throw new Error(`${path}: holds ${docs.length} documents and ${specs.length} GMSACredentialSpec(s); expected one credential spec`);
   const doc = docs.length > 1 ? specs[0] : docs[0];
   const kind = pick(doc, "kind");
   if (kind !== undefined && kind !== "GMSACredentialSpec") throw new Error(`${path}: a ${String(kind)}, not a credential spec (JSON) or a GMSACredentialSpec`);
@@ -176,9 +182,11 @@ export function nltestProblem(out: { stdout: string; stderr: string; exitCode: n
   if (out.error) return `nltest could not run: ${out.error}`;
   const text = `${out.stdout}\n${out.stderr}`;
   const bad = NLTEST_BAD.find((b) => text.includes(b));
-  if (bad === "ERROR_NO_LOGON_SERVERS") return "nltest /query reports ERROR_NO_LOGON_SERVERS: no domain controller of the credential spec's domain answered (secure channel down)";
+  if (bad === "ERROR_NO_LOGON_SERVERS")
+    return "nltest /query reports ERROR_NO_LOGON_SERVERS: no domain controller of the credential spec's domain answered (secure channel down)";
   if (bad) return `nltest /query reports ${bad}: the domain controller's RPC service could not be reached`;
-  if (!text.includes(NLTEST_OK)) return `nltest /query did not say "${NLTEST_OK}" (exit code ${out.exitCode})${text.trim() ? `: ${text.trim().split("\n")[0]}` : ""}`;
+  if (!text.includes(NLTEST_OK))
+    return `nltest /query did not say "${NLTEST_OK}" (exit code ${out.exitCode})${text.trim() ? `: ${text.trim().split("\n")[0]}` : ""}`;
   return undefined;
 }
 

@@ -35,7 +35,8 @@ export function privilegedForbiddenBy(status: k8s.V1Status | undefined, nsLabels
     const level = nsLabels[PSA_ENFORCE];
     return `Pod Security forbids HostProcess pods in the test namespace (${level ? `${PSA_ENFORCE}=${level}` : "the cluster's default enforce level"}): ${msg.split("\n")[0]}`;
   }
-  if (/disallowed by cluster policy/i.test(`${msg} ${causes}`)) return "the API server does not allow privileged pods (--allow-privileged=false): hostProcess containers are disallowed by cluster policy";
+  if (/disallowed by cluster policy/i.test(`${msg} ${causes}`))
+    return "the API server does not allow privileged pods (--allow-privileged=false): hostProcess containers are disallowed by cluster policy";
   return undefined;
 }
 

@@ -14,7 +14,11 @@ export const ECHO_USERNAME = ["cmd", "/S", "/C", "echo %USERNAME%"];
 
 /** The user name a `cmd /c echo %USERNAME%` printed (its last non-empty line). */
 export function printedUser(stdout: string): string {
-  const lines = stdout.replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stdout
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? "";
 }
 
@@ -42,7 +46,8 @@ export function unknownUserEvidence(pod: k8s.V1Pod | undefined, events: k8s.Core
     const t = cs.state?.terminated ?? cs.lastState?.terminated;
     const w = cs.state?.waiting;
     for (const s of [t, w]) {
-      if (s?.reason === "StartError" || s?.reason === "ContainerCannotRun") return { seen: `container ${cs.name}: ${s.reason}${s.message ? `: ${firstLine(s.message)}` : ""}` };
+      if (s?.reason === "StartError" || s?.reason === "ContainerCannotRun")
+        return { seen: `container ${cs.name}: ${s.reason}${s.message ? `: ${firstLine(s.message)}` : ""}` };
     }
   }
   if (opts.containerLevel) return undefined;
@@ -85,6 +90,9 @@ export function podLine(pod: k8s.V1Pod | undefined): string {
  * image) default to ContainerUser; servercore, server and everything built on them (IIS) to ContainerAdministrator.
  */
 export function defaultUserOf(image: string): "ContainerUser" | "ContainerAdministrator" {
-  const repo = image.split("@")[0].replace(/:[^/:]*$/, "").toLowerCase();
+  const repo = image
+    .split("@")[0]
+    .replace(/:[^/:]*$/, "")
+    .toLowerCase();
   return /(^|\/)windows\/nanoserver$|(^|\/)nonroot$/.test(repo) ? "ContainerUser" : "ContainerAdministrator";
 }

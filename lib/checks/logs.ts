@@ -22,7 +22,8 @@ export function configuredSources(configJson: string): ConfiguredSource[] {
     const type = str(key(s, "type")).toLowerCase();
     if (type === "eventlog") return [{ type: "EventLog", names: arr(key(s, "channels")).map((c) => str(key(c, "name")).toLowerCase()) }];
     if (type === "file") return [{ type: "File", names: [str(key(s, "directory")).toLowerCase()] }];
-    if (type === "etw") return [{ type: "ETW", names: arr(key(s, "providers")).map((p) => str(key(p, "providerName") ?? key(p, "providerGuid")).toLowerCase()) }];
+    if (type === "etw")
+      return [{ type: "ETW", names: arr(key(s, "providers")).map((p) => str(key(p, "providerName") ?? key(p, "providerGuid")).toLowerCase()) }];
     return [];
   });
 }

@@ -4,7 +4,6 @@ import type { NodeInfo } from "../preflight/types.js";
 import { supportedBuilds } from "../fixtures/images.js";
 import { intentTaints, taintText, untaintedWindowsPool } from "../preflight/taints.js";
 
-
 function semver(v: string): [number, number, number] | undefined {
   const m = /(\d+)\.(\d+)\.(\d+)/.exec(v);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
@@ -13,20 +12,27 @@ function semver(v: string): [number, number, number] | undefined {
 export const checkNodes = {
   labels(n: NodeInfo): string[] {
     const p: string[] = [];
-    if (n.labels["kubernetes.io/os"] !== "windows") p.push(`node ${n.name}: label kubernetes.io/os is ${JSON.stringify(n.labels["kubernetes.io/os"])}, want "windows"`);
+    if (n.labels["kubernetes.io/os"] !== "windows")
+      p.push(`node ${n.name}: label kubernetes.io/os is ${JSON.stringify(n.labels["kubernetes.io/os"])}, want "windows"`);
     if (!n.labels["kubernetes.io/arch"]) p.push(`node ${n.name}: label kubernetes.io/arch is missing`);
     if (!n.labels["node.kubernetes.io/windows-build"]) p.push(`node ${n.name}: label node.kubernetes.io/windows-build is missing`);
     return p;
   },
   build(n: NodeInfo): string[] {
     const p: string[] = [];
-    if (!n.build || !supportedBuilds[n.build]) p.push(`node ${n.name}: Windows build ${n.build ?? "unknown"} is not supported (supported: ${Object.entries(supportedBuilds).map(([b, name]) => `${b} ${name}`).join(", ")})`);
+    if (!n.build || !supportedBuilds[n.build])
+      p.push(
+        `node ${n.name}: Windows build ${n.build ?? "unknown"} is not supported (supported: ${Object.entries(supportedBuilds)
+          .map(([b, name]) => `${b} ${name}`)
+          .join(", ")})`,
+      );
     else if (!n.kernelVersion.startsWith(n.build)) p.push(`node ${n.name}: label says build ${n.build} but the kernel reports ${n.kernelVersion}`);
     return p;
   },
   runtime(n: NodeInfo): string[] {
     const [name, version = ""] = n.containerRuntimeVersion.split("://");
-    if (name !== "containerd") return [`node ${n.name}: container runtime ${n.containerRuntimeVersion || "unknown"} is not supported on Windows (containerd is)`];
+    if (name !== "containerd")
+      return [`node ${n.name}: container runtime ${n.containerRuntimeVersion || "unknown"} is not supported on Windows (containerd is)`];
     const v = semver(version);
     if (!v || v[0] < 1 || (v[0] === 1 && v[1] < 7)) return [`node ${n.name}: containerd ${version} is older than the supported 1.7`];
     return [];
@@ -44,7 +50,10 @@ export const checkNodes = {
     const taints = [...new Set(tainted.flatMap((n) => intentTaints(n).map(taintText)))].join(", ");
     const problems = win
       .filter((n) => !tainted.includes(n))
-      .map((n) => `node ${n.name} has no NoSchedule taint while other Windows nodes carry ${taints}: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)`);
+      .map(
+        (n) =>
+          `node ${n.name} has no NoSchedule taint while other Windows nodes carry ${taints}: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)`,
+      );
     return { summary: `${tainted.length}/${win.length} Windows node(s) tainted against Linux workloads (${taints})`, detail, problems };
   },
 };

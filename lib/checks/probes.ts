@@ -12,7 +12,13 @@ export const isRunning = (p: k8s.V1Pod, container: string) => !!containerStatus(
 export function containerSummary(p: k8s.V1Pod, container: string): string {
   const cs = containerStatus(p, container);
   if (!cs) return `${p.metadata?.name}[${container}]: no status yet`;
-  const state = cs.state?.running ? "running" : cs.state?.waiting ? `waiting (${cs.state.waiting.reason})` : cs.state?.terminated ? `terminated (${cs.state.terminated.reason}, exit ${cs.state.terminated.exitCode})` : "?";
+  const state = cs.state?.running
+    ? "running"
+    : cs.state?.waiting
+      ? `waiting (${cs.state.waiting.reason})`
+      : cs.state?.terminated
+        ? `terminated (${cs.state.terminated.reason}, exit ${cs.state.terminated.exitCode})`
+        : "?";
   return `${p.metadata?.name}[${container}] ${state}, ready=${cs.ready}, started=${cs.started ?? "?"}, restartCount=${cs.restartCount}, pod Ready=${isPodReady(p)}`;
 }
 
@@ -28,13 +34,12 @@ export function killedFor(events: k8s.CoreV1Event[], kind: "liveness" | "startup
   return events.find((e) => e.reason === "Killing" && new RegExp(`failed ${kind} probe`, "i").test(e.message ?? ""));
 }
 
-
 /**
  * How long the kubelet may take to act on a probe's verdict: failureThreshold (or successThreshold) periods, plus
  * the last probe's timeout (upstream defaults: period 10 s, timeout 1 s, thresholds 3 and 1).
  */
 export function reactionWindowMs(p: k8s.V1Probe | undefined, verdict: "failure" | "success" = "failure"): number {
   const period = p?.periodSeconds ?? 10;
-  const threshold = verdict === "failure" ? p?.failureThreshold ?? 3 : p?.successThreshold ?? 1;
+  const threshold = verdict === "failure" ? (p?.failureThreshold ?? 3) : (p?.successThreshold ?? 1);
   return (period * threshold + (p?.timeoutSeconds ?? 1)) * 1000;
 }

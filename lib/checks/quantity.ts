@@ -2,8 +2,22 @@
 // Pure: used by the scheduling and workload checks to compare requests, limits and allocatable.
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** The quantity in base units (cores for CPU, bytes for memory); throws on text that is not a quantity. */
@@ -31,6 +45,11 @@ export function formatMillis(m: number): string {
 
 /** 16106127360 → "15Gi"; odd sizes fall back to Mi or bytes. */
 export function formatBytes(b: number): string {
-  for (const [s, f] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) if (b % f === 0) return `${b / f}${s}`;
+  for (const [s, f] of [
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20],
+    ["Ki", 2 ** 10],
+  ] as const)
+    if (b % f === 0) return `${b / f}${s}`;
   return String(b);
 }

@@ -41,7 +41,8 @@ type Cause = k8s.V1StatusCause;
 const quote = (s: string | undefined, max = 160) => JSON.stringify(s && s.length > max ? `${s.slice(0, max)}…` : (s ?? ""));
 const causeText = (c: Cause) => `${c.field ?? "<no field>"} ${c.reason ?? "<no reason>"}${c.message ? ` ${quote(c.message)}` : ""}`;
 const expectedText = (e: ExpectedCause) => `${e.reason} on ${e.field}${e.message ? ` (message containing ${quote(e.message)})` : ""}`;
-const causeMatches = (c: Cause, e: ExpectedCause) => c.field === e.field && c.reason === e.reason && (e.message === undefined || (c.message ?? "").includes(e.message));
+const causeMatches = (c: Cause, e: ExpectedCause) =>
+  c.field === e.field && c.reason === e.reason && (e.message === undefined || (c.message ?? "").includes(e.message));
 
 /** One line for what the API server answered. */
 export function describeOutcome(o: Outcome): string {
@@ -72,7 +73,11 @@ export function matchOutcome(o: Outcome, expected: Expectation): Verdict {
   const s = o.status;
   if (!s) return { ok: false, explanation: `no Status came back (${got}), expected 422 Invalid with ${want.map(expectedText).join("; ")}`, got };
   if (s.code !== 422 || s.reason !== "Invalid") {
-    return { ok: false, explanation: `rejected with ${s.code ?? "?"} ${s.reason ?? "(no reason)"} ${quote(s.message, 200)}, expected 422 Invalid on ${fields}`, got };
+    return {
+      ok: false,
+      explanation: `rejected with ${s.code ?? "?"} ${s.reason ?? "(no reason)"} ${quote(s.message, 200)}, expected 422 Invalid on ${fields}`,
+      got,
+    };
   }
   const causes = s.details?.causes ?? [];
   const unmatched = [...causes];
@@ -88,10 +93,15 @@ export function matchOutcome(o: Outcome, expected: Expectation): Verdict {
     const sameField = unmatched.find((c) => c.field === e.field);
     const other = sameField ?? unmatched[0];
     let why: string;
-    if (sameField && sameField.reason === e.reason) why = `rejected on ${e.field} with ${e.reason} but message ${quote(sameField.message)}, expected it to contain ${quote(e.message)}`;
+    if (sameField && sameField.reason === e.reason)
+      why = `rejected on ${e.field} with ${e.reason} but message ${quote(sameField.message)}, expected it to contain ${quote(e.message)}`;
     else if (other) why = `rejected on ${other.field} with ${other.reason}, expected ${e.reason} on ${e.field}`;
     else why = `rejected without the cause ${e.reason} on ${e.field} (causes: ${causes.length ? causes.map(causeText).join("; ") : "none"})`;
-    if (missing.length > 1) why += ` (also missing: ${missing.slice(1).map((m) => `${m.reason} on ${m.field}`).join(", ")})`;
+    if (missing.length > 1)
+      why += ` (also missing: ${missing
+        .slice(1)
+        .map((m) => `${m.reason} on ${m.field}`)
+        .join(", ")})`;
     return { ok: false, explanation: why, got };
   }
   return {

@@ -92,7 +92,6 @@ export interface RuntimeClassVerdict {
   build?: string;
 }
 
-
 /**
  * Does this RuntimeClass do what the docs' RuntimeClass does: name a handler, select Windows nodes of one build
  * (and an architecture) that exist and are Ready, and tolerate every NoSchedule/NoExecute taint those nodes have?
@@ -106,11 +105,19 @@ export function judgeRuntimeClass(rc: k8s.V1RuntimeClass, caps: Pick<Capabilitie
   const build = sel[BUILD_LABEL];
   if (!build) problems.push(`${name} does not select a Windows build (${BUILD_LABEL}): its pods may land on a node whose build does not match their image`);
   else if (!caps.windowsBuilds.includes(build))
-    problems.push(`${name} selects ${BUILD_LABEL}=${build}, which no Ready Windows node has (Ready Windows builds: ${caps.windowsBuilds.join(", ") || "none"})`);
+    problems.push(
+      `${name} selects ${BUILD_LABEL}=${build}, which no Ready Windows node has (Ready Windows builds: ${caps.windowsBuilds.join(", ") || "none"})`,
+    );
   if (!sel[ARCH_LABEL]) problems.push(`${name} does not select an architecture (${ARCH_LABEL}), as the docs' RuntimeClass does`);
   const nodes = caps.nodes.filter((n) => n.ready && Object.entries(sel).every(([k, v]) => n.labels[k] === v));
   if (!nodes.length && (!build || caps.windowsBuilds.includes(build)))
-    problems.push(`${name} selects no Ready node (nodeSelector: ${Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(", ") || "none"})`);
+    problems.push(
+      `${name} selects no Ready node (nodeSelector: ${
+        Object.entries(sel)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ") || "none"
+      })`,
+    );
   const tolerations = (rc.scheduling?.tolerations ?? []) as k8s.V1Toleration[];
   const untolerated = new Map<string, string[]>();
   for (const n of nodes) {

@@ -31,10 +31,12 @@ export function placementProblems(pod: k8s.V1Pod, node: NodeInfo | undefined, wa
   if (node.name !== pod.spec.nodeName) return [`${name} is bound to node ${pod.spec.nodeName}, not ${node.name}`];
   const problems: string[] = [];
   if (node.os !== want.os) problems.push(`${name} landed on ${nodeText(node)}, not on a ${want.os} node`);
-  if (want.build && normaliseBuild(node.build ?? "") !== normaliseBuild(want.build)) problems.push(`${name} selects Windows build ${want.build} but landed on ${nodeText(node)}`);
+  if (want.build && normaliseBuild(node.build ?? "") !== normaliseBuild(want.build))
+    problems.push(`${name} selects Windows build ${want.build} but landed on ${nodeText(node)}`);
   for (const c of pod.spec.containers ?? []) {
     const b = c.image ? imageBuild(c.image) : undefined;
-    if (b && node.build && !compatible(b, node.build)) problems.push(`${name} container ${c.name} runs image ${c.image} (made for ${b}), which cannot run process-isolated on ${nodeText(node)}`);
+    if (b && node.build && !compatible(b, node.build))
+      problems.push(`${name} container ${c.name} runs image ${c.image} (made for ${b}), which cannot run process-isolated on ${nodeText(node)}`);
   }
   return problems;
 }
@@ -46,7 +48,9 @@ export function windowsLandings(pods: k8s.V1Pod[], nodes: NodeInfo[]): string[] 
     if (!p.spec?.nodeName) return [`pod ${podName(p)} is not scheduled`];
     if (!n || n.os !== "windows") return [];
     const taints = blocking(n).map(taintText);
-    return [`pod ${podName(p)} (no nodeSelector, no toleration) was scheduled onto Windows ${nodeText(n)}, which carries ${taints.length ? `taints ${taints.join(", ")}` : "no NoSchedule taint"}`];
+    return [
+      `pod ${podName(p)} (no nodeSelector, no toleration) was scheduled onto Windows ${nodeText(n)}, which carries ${taints.length ? `taints ${taints.join(", ")}` : "no NoSchedule taint"}`,
+    ];
   });
 }
 
@@ -54,7 +58,10 @@ export function windowsLandings(pods: k8s.V1Pod[], nodes: NodeInfo[]): string[] 
 export function spread(pods: k8s.V1Pod[]): string {
   const by = new Map<string, number>();
   for (const p of pods) by.set(p.spec?.nodeName ?? "(unscheduled)", (by.get(p.spec?.nodeName ?? "(unscheduled)") ?? 0) + 1);
-  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([n, c]) => `${n}: ${c}`).join(", ");
+  return [...by]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([n, c]) => `${n}: ${c}`)
+    .join(", ");
 }
 
 /**
@@ -62,14 +69,19 @@ export function spread(pods: k8s.V1Pod[]): string {
  * out (the 1.3x scheduler only says "untolerated taint(s)"): every Windows taint appears in the explanation.
  */
 export function taintNamingProblems(pod: string, explained: string, windowsTaints: Taint[]): string[] {
-  if (!windowsTaints.length) return [`pod ${pod} was refused, but preflight found no NoSchedule/NoExecute taint on the Windows nodes to name; the scheduler said: ${explained}`];
+  if (!windowsTaints.length)
+    return [`pod ${pod} was refused, but preflight found no NoSchedule/NoExecute taint on the Windows nodes to name; the scheduler said: ${explained}`];
   if (!/taint/i.test(explained)) return [`pod ${pod}: FailedScheduling does not blame a taint: ${explained}`];
-  return windowsTaints.filter((t) => !explained.includes(taintText(t))).map((t) => `pod ${pod}: the FailedScheduling explanation does not name taint ${taintText(t)}: ${explained}`);
+  return windowsTaints
+    .filter((t) => !explained.includes(taintText(t)))
+    .map((t) => `pod ${pod}: the FailedScheduling explanation does not name taint ${taintText(t)}: ${explained}`);
 }
 
 /** The scheduler's message for a pod asking for more than any node has must say "Insufficient <resource>". */
 export function insufficientProblems(pod: string, message: string, resources: string[] = ["cpu", "memory"]): string[] {
-  return resources.filter((r) => !new RegExp(`Insufficient ${r}\\b`).test(message)).map((r) => `pod ${pod}: FailedScheduling does not report "Insufficient ${r}": ${message}`);
+  return resources
+    .filter((r) => !new RegExp(`Insufficient ${r}\\b`).test(message))
+    .map((r) => `pod ${pod}: FailedScheduling does not report "Insufficient ${r}": ${message}`);
 }
 
 /** Requests just beyond the largest allocatable among `nodes` (1 CPU and 1 GiB more). */
@@ -77,7 +89,11 @@ export function beyondAllocatable(nodes: NodeInfo[]): { cpu: string; memory: str
   if (!nodes.length) throw new Error("no nodes to size the request against");
   const cpu = Math.max(...nodes.map((n) => cpuMillis(n.allocatable.cpu ?? "0")));
   const mem = Math.max(...nodes.map((n) => bytes(n.allocatable.memory ?? "0")));
-  const where = (f: (n: NodeInfo) => number, v: number) => nodes.filter((n) => f(n) === v).map((n) => n.name).join(", ");
+  const where = (f: (n: NodeInfo) => number, v: number) =>
+    nodes
+      .filter((n) => f(n) === v)
+      .map((n) => n.name)
+      .join(", ");
   return {
     cpu: formatMillis(cpu + 1000),
     memory: formatBytes(mem + 2 ** 30),
@@ -94,10 +110,13 @@ export function osRejectionProblems(pod: k8s.V1Pod, events: k8s.CoreV1Event[]): 
   const node = pod.spec?.nodeName ?? "(none)";
   const problems: string[] = [];
   const s = pod.status ?? {};
-  if (s.phase !== "Failed") problems.push(`${name} on node ${node} is ${s.phase ?? "without a phase"}, not Failed: the kubelet admitted a Windows pod on a Linux node`);
-  else if (s.reason !== "PodOSNotSupported") problems.push(`${name} on node ${node} failed with reason ${s.reason ?? "(none)"}${s.message ? ` (${s.message})` : ""}, want PodOSNotSupported`);
+  if (s.phase !== "Failed")
+    problems.push(`${name} on node ${node} is ${s.phase ?? "without a phase"}, not Failed: the kubelet admitted a Windows pod on a Linux node`);
+  else if (s.reason !== "PodOSNotSupported")
+    problems.push(`${name} on node ${node} failed with reason ${s.reason ?? "(none)"}${s.message ? ` (${s.message})` : ""}, want PodOSNotSupported`);
   for (const c of s.containerStatuses ?? []) {
-    if (c.containerID || c.state?.running || c.state?.terminated) problems.push(`${name}: container ${c.name} was created on Linux node ${node} (${c.containerID ?? Object.keys(c.state ?? {})[0]})`);
+    if (c.containerID || c.state?.running || c.state?.terminated)
+      problems.push(`${name}: container ${c.name} was created on Linux node ${node} (${c.containerID ?? Object.keys(c.state ?? {})[0]})`);
   }
   if (!events.some((e) => e.reason === "PodOSNotSupported")) {
     problems.push(`${name}: no PodOSNotSupported event from node ${node} (events: ${events.map((e) => `${e.reason}: ${e.message}`).join(" | ") || "none"})`);

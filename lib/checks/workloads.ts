@@ -20,7 +20,12 @@ export function parseSet(stdout: string): Record<string, string> {
 }
 
 /** Lines of `dir /b` / `ls -1`, without blanks. */
-export const listing = (stdout: string) => stdout.replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()).filter(Boolean);
+export const listing = (stdout: string) =>
+  stdout
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** Plain (non-secret) variables a container must see, each compared by value. */
 export function envProblems(where: string, want: Record<string, string>, got: Record<string, string>): string[] {
@@ -138,7 +143,8 @@ export function addressProblems(pod: k8s.V1Pod, node: NodeAddressing): string[] 
     if (node.podCIDRs.length && outside.length) p.push(`${name}: pod IP(s) ${outside.join(", ")} outside the node's podCIDR(s) ${node.podCIDRs.join(", ")}`);
   }
   if (!s.hostIP) p.push(`${name}: status.hostIP is empty`);
-  else if (!node.internalIPs.includes(s.hostIP)) p.push(`${name}: status.hostIP ${s.hostIP} is not the node's InternalIP (${node.internalIPs.join(", ") || "none"})`);
+  else if (!node.internalIPs.includes(s.hostIP))
+    p.push(`${name}: status.hostIP ${s.hostIP} is not the node's InternalIP (${node.internalIPs.join(", ") || "none"})`);
   return p;
 }
 
@@ -149,8 +155,10 @@ export function containerIdentityProblems(pod: k8s.V1Pod): string[] {
     const cs = containerStatus(pod, c.name);
     if (!cs) return [`${name}: no status for container ${c.name}`];
     const p: string[] = [];
-    if (!cs.containerID || !CONTAINER_ID.test(cs.containerID)) p.push(`${name}: container ${c.name} has containerID ${JSON.stringify(cs.containerID ?? "")}, want <runtime>://<64 hex digits>`);
-    if (!cs.imageID || !IMAGE_DIGEST.test(cs.imageID)) p.push(`${name}: container ${c.name} has imageID ${JSON.stringify(cs.imageID ?? "")}, want a sha256 digest`);
+    if (!cs.containerID || !CONTAINER_ID.test(cs.containerID))
+      p.push(`${name}: container ${c.name} has containerID ${JSON.stringify(cs.containerID ?? "")}, want <runtime>://<64 hex digits>`);
+    if (!cs.imageID || !IMAGE_DIGEST.test(cs.imageID))
+      p.push(`${name}: container ${c.name} has imageID ${JSON.stringify(cs.imageID ?? "")}, want a sha256 digest`);
     else if (cs.imageID.includes("@") && c.image && fullRepository(cs.imageID.split("@")[0]) !== fullRepository(c.image))
       p.push(`${name}: container ${c.name} runs image ${c.image} but its imageID names ${cs.imageID.split("@")[0]}`);
     return p;
@@ -166,10 +174,12 @@ export function startTimeProblems(pod: k8s.V1Pod): string[] {
   const p: string[] = [];
   const created = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).getTime() : undefined;
   // Both are stored with one-second precision.
-  if (created !== undefined && start < Math.floor(created / 1000) * 1000) p.push(`${name}: status.startTime ${new Date(start).toISOString()} is before the pod was created (${new Date(created).toISOString()})`);
+  if (created !== undefined && start < Math.floor(created / 1000) * 1000)
+    p.push(`${name}: status.startTime ${new Date(start).toISOString()} is before the pod was created (${new Date(created).toISOString()})`);
   for (const cs of s.containerStatuses ?? []) {
     const at = cs.state?.running?.startedAt;
-    if (at && new Date(at).getTime() < Math.floor(start / 1000) * 1000) p.push(`${name}: container ${cs.name} started (${new Date(at).toISOString()}) before the pod's startTime (${new Date(start).toISOString()})`);
+    if (at && new Date(at).getTime() < Math.floor(start / 1000) * 1000)
+      p.push(`${name}: container ${cs.name} started (${new Date(at).toISOString()}) before the pod's startTime (${new Date(start).toISOString()})`);
   }
   return p;
 }

@@ -25,13 +25,15 @@ export function category(known: string[]) {
 
 export function dnsLabel(what: string, max: number) {
   return (v: string): string => {
-    if (v.length > max || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v)) throw new InvalidArgumentError(`expected ${what} (lowercase letters, digits and '-', at most ${max}), got ${JSON.stringify(v)}`);
+    if (v.length > max || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v))
+      throw new InvalidArgumentError(`expected ${what} (lowercase letters, digits and '-', at most ${max}), got ${JSON.stringify(v)}`);
     return v;
   };
 }
 
 export function dnsSubdomain(v: string): string {
-  if (v.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v)) throw new InvalidArgumentError(`expected a RuntimeClass name (a DNS subdomain), got ${JSON.stringify(v)}`);
+  if (v.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v))
+    throw new InvalidArgumentError(`expected a RuntimeClass name (a DNS subdomain), got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -67,7 +69,8 @@ const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000
 
 export function durationMs(v: string): number {
   const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (!parts.length || parts.map((p) => p[0]).join("") !== v) throw new InvalidArgumentError(`expected a duration like 0s, 90m, 2h or 1h30m, got ${JSON.stringify(v)}`);
+  if (!parts.length || parts.map((p) => p[0]).join("") !== v)
+    throw new InvalidArgumentError(`expected a duration like 0s, 90m, 2h or 1h30m, got ${JSON.stringify(v)}`);
   return parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]], 0);
 }
 

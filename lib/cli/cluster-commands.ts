@@ -11,19 +11,32 @@ const say = (l: string) => process.stdout.write(l + "\n");
 const info = (l: string) => process.stderr.write(l + "\n");
 
 export function clusterCommand(): Command {
-  const cluster = new Command("cluster").description("the embedded local cluster: real kube-apiserver, scheduler, controller-manager and etcd; kwok-simulated Linux and Windows nodes; emulated containers");
+  const cluster = new Command("cluster").description(
+    "the embedded local cluster: real kube-apiserver, scheduler, controller-manager and etcd; kwok-simulated Linux and Windows nodes; emulated containers",
+  );
 
   cluster
     .command("up")
     .description("start the local cluster (builds the binaries on first use) and print the kubeconfig path")
     .option("--topology <file>", "YAML file with the nodes and/or node pools to simulate (see docs/local-cluster.md)")
-    .option("--profile <name>", "a real cluster's layout: docs (default: 1 control plane, 2 Linux, 2 Windows 2022, 1 Windows 2025, os=windows:NoSchedule), aks, gke, eks, kubeadm, autoscaled")
+    .option(
+      "--profile <name>",
+      "a real cluster's layout: docs (default: 1 control plane, 2 Linux, 2 Windows 2022, 1 Windows 2025, os=windows:NoSchedule), aks, gke, eks, kubeadm, autoscaled",
+    )
     .option("--toleration-webhook", "gke profile: GKE's reported webhook adding the Windows toleration to pods selecting kubernetes.io/os: windows")
     .option("--latency <mode>", "none (default: everything at once) or realistic (real Windows pull/start/network times)")
     .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
     .action(async (o: { topology?: string; profile?: string; tolerationWebhook?: boolean; latency?: string; timeScale?: number; apiserverPort?: number }) => {
-      const r = await up({ topology: o.topology, profile: o.profile, tolerationWebhook: o.tolerationWebhook, latency: o.latency, timeScale: o.timeScale, apiserverPort: o.apiserverPort, log: info });
+      const r = await up({
+        topology: o.topology,
+        profile: o.profile,
+        tolerationWebhook: o.tolerationWebhook,
+        latency: o.latency,
+        timeScale: o.timeScale,
+        apiserverPort: o.apiserverPort,
+        log: info,
+      });
       if (r.alreadyRunning) info("local cluster already running");
       say(r.kubeconfig);
     });
@@ -61,7 +74,9 @@ export function clusterCommand(): Command {
         const ready = n.status?.conditions?.find((c) => c.type === "Ready")?.status ?? "?";
         const taints = (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(",") || "-";
         const addr = n.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
-        say(`${n.metadata!.name!.padEnd(20)} ${(n.metadata?.labels?.["kubernetes.io/os"] ?? "").padEnd(8)} ${(n.metadata?.labels?.["node.kubernetes.io/windows-build"] ?? "-").padEnd(12)} ${ready.padEnd(6)} ${addr.padEnd(11)} ${taints}`);
+        say(
+          `${n.metadata!.name!.padEnd(20)} ${(n.metadata?.labels?.["kubernetes.io/os"] ?? "").padEnd(8)} ${(n.metadata?.labels?.["node.kubernetes.io/windows-build"] ?? "-").padEnd(12)} ${ready.padEnd(6)} ${addr.padEnd(11)} ${taints}`,
+        );
       }
       say("component logs:");
       for (const c of l.s.components) say(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} ${c.log}`);
@@ -80,7 +95,9 @@ export function clusterCommand(): Command {
       const { times, ...rest } = o;
       const scope = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const r = await control("POST", "/faults", { name, scope, ...(times ? { times } : {}) });
-      say(`fault ${r.id} on: ${r.name}${Object.keys(scope).length ? " " + JSON.stringify(scope) : " (whole cluster)"}${times ? `, for the next ${times} matching event(s)` : ""}`);
+      say(
+        `fault ${r.id} on: ${r.name}${Object.keys(scope).length ? " " + JSON.stringify(scope) : " (whole cluster)"}${times ? `, for the next ${times} matching event(s)` : ""}`,
+      );
     });
   fault
     .command("list")
@@ -88,7 +105,8 @@ export function clusterCommand(): Command {
     .action(async () => {
       const r = await control("GET", "/faults");
       say(r.active.length ? "active:" : "active: none");
-      for (const f of r.active) say(`  ${f.id}  ${f.name}  ${JSON.stringify(f.scope)}  since ${f.since}${f.times ? `  ${f.times - (f.hits ?? 0)} of ${f.times} event(s) left` : ""}`);
+      for (const f of r.active)
+        say(`  ${f.id}  ${f.name}  ${JSON.stringify(f.scope)}  since ${f.since}${f.times ? `  ${f.times - (f.hits ?? 0)} of ${f.times} event(s) left` : ""}`);
       say("available:");
       for (const [n, d] of Object.entries(r.catalogue as Record<string, string>)) say(`  ${n.padEnd(24)} ${d}`);
     });

@@ -62,7 +62,13 @@ export function assertWritableDir(flag: string, given: string, create = true): s
     rmSync(probe, { force: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw say(code === "EROFS" ? "is on a read-only filesystem" : code === "EACCES" || code === "EPERM" ? "is not writable" : `cannot be written (${code ?? (e as Error).message})`);
+    throw say(
+      code === "EROFS"
+        ? "is on a read-only filesystem"
+        : code === "EACCES" || code === "EPERM"
+          ? "is not writable"
+          : `cannot be written (${code ?? (e as Error).message})`,
+    );
   }
   return abs;
 }

@@ -50,7 +50,9 @@ function historyBefore(file: string, resultsDir: string): string {
     const start = (JSON.parse(readFileSync(join(resultsDir, f), "utf8")) as { start?: number }).start;
     if (start !== undefined) starts.add(start);
   }
-  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim());
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim());
   const kept = lines.filter((l) => {
     try {
       const point = JSON.parse(l) as { testResults?: Record<string, { start?: number }> };

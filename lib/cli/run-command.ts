@@ -70,15 +70,37 @@ export function runCommand(): Command {
     .option("--retries <n>", "re-run a failed test up to n times in a fresh namespace; a pass on retry is reported flaky", retriesArg)
     .option("--fail-on-flaky", "exit 1 when a test passed only on retry (release sign-off: a flaky node pool is not signed off)")
     .option("--rerun-failed <summary.json>", "run only the tests that failed (or were flaky) in that earlier run")
-    .option("--baseline <summary.json>", "compare with this earlier run (regressions, fixes, new/removed/slower tests, changed cluster facts); exit 1 on a regression")
+    .option(
+      "--baseline <summary.json>",
+      "compare with this earlier run (regressions, fixes, new/removed/slower tests, changed cluster facts); exit 1 on a regression",
+    )
     .option("--history-file <file>", "Allure history (JSONL) carried across runs for trends (default: <report-dir>/history.jsonl)")
-    .option("--runtime-handler <name>", "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)", dnsLabel("a RuntimeClass handler", 63))
+    .option(
+      "--runtime-handler <name>",
+      "Extend.RuntimeClass: handler of the RuntimeClasses the harness creates (default runhcs-wcow-process)",
+      dnsLabel("a RuntimeClass handler", 63),
+    )
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
     .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
-    .option("--logmonitor-image <image>", "Core.Logs: a Windows image that carries C:\\LogMonitor\\LogMonitor.exe (no Microsoft image does); without it the LogMonitor test is skipped")
-    .option("--credspec <file>", "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one", credspecFile)
-    .option("--parallel <n>", "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)", parallelArg)
-    .option("--api-outage-window <seconds>", `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`, positive)
+    .option(
+      "--logmonitor-image <image>",
+      "Core.Logs: a Windows image that carries C:\\LogMonitor\\LogMonitor.exe (no Microsoft image does); without it the LogMonitor test is skipped",
+    )
+    .option(
+      "--credspec <file>",
+      "Extend.ActiveDirectory: credential spec of a real domain (New-CredentialSpec JSON or a GMSACredentialSpec manifest); default: a synthetic one",
+      credspecFile,
+    )
+    .option(
+      "--parallel <n>",
+      "run n tests at once, each in its own namespace (default: 2 per schedulable Windows node, at most 8; with the embedded local cluster at most 1 per 2 CPUs; 1 = one at a time)",
+      parallelArg,
+    )
+    .option(
+      "--api-outage-window <seconds>",
+      `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`,
+      positive,
+    )
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -114,7 +136,12 @@ function runOptions(flags: RunFlags, reportDir: string): RunOptions {
     registryOverrides: Object.fromEntries((flags.registry ?? []).map((r) => r.split("=") as [string, string])),
     externalUrl: flags.airGapped ? undefined : flags.externalUrl,
     logMonitorImage: flags.logmonitorImage,
-    extended: { runtimeHandler: flags.runtimeHandler, runtimeClass: flags.runtimeClass, requireLoadBalancer: !!flags.requireLoadBalancer, credspecFile: flags.credspec },
+    extended: {
+      runtimeHandler: flags.runtimeHandler,
+      runtimeClass: flags.runtimeClass,
+      requireLoadBalancer: !!flags.requireLoadBalancer,
+      credspecFile: flags.credspec,
+    },
   };
 }
 
@@ -123,7 +150,9 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   const p = plan({ suite: flags.suite, categories: flags.category ?? [], rerunFailed: flags.rerunFailed }, info);
   if (!p) return 0;
   if (flags.runtimeHandler && flags.runtimeClass)
-    throw new UserFacingError("--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them");
+    throw new UserFacingError(
+      "--runtime-handler sets the handler of the RuntimeClasses the harness creates; with --runtime-class the existing RuntimeClass's own handler is used: give one of them",
+    );
   // Before any cluster contact: a report path that cannot be written fails now, in one line.
   const reportDir = assertWritableDir("--report-dir", flags.reportDir);
   if (flags.historyFile) assertWritableFileLocation("--history-file", flags.historyFile);
@@ -133,10 +162,21 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   try {
     const extended = p.entries.some((e) => e.suite === "extended");
     const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended });
-    const paths = { dir: reportDir, allureResults: join(reportDir, "allure-results"), historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")) };
+    const paths = {
+      dir: reportDir,
+      allureResults: join(reportDir, "allure-results"),
+      historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")),
+    };
     const result = await execute(
       {
-        kc: t.kc, caps, options: runOptions(flags, reportDir), entries: p.entries, only: p.only, retries: flags.retries, failOnFlaky: !!flags.failOnFlaky, allureResults: paths.allureResults,
+        kc: t.kc,
+        caps,
+        options: runOptions(flags, reportDir),
+        entries: p.entries,
+        only: p.only,
+        retries: flags.retries,
+        failOnFlaky: !!flags.failOnFlaky,
+        allureResults: paths.allureResults,
         parallel: flags.parallel ?? defaultParallelism(caps),
         outageWindowMs: (flags.apiOutageWindow ?? defaultOutageWindowMs / 1000) * 1000,
         extended,

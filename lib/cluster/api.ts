@@ -21,8 +21,9 @@ export function objectsApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
 /** Server-side apply (create or update) of one object; returns what the server stored. */
 export function apply<T extends k8s.KubernetesObject>(kc: k8s.KubeConfig, obj: T): Promise<T> {
   record({ op: "apply", obj });
-  return withRetry(`apply ${obj.kind} ${obj.metadata?.name}`, () =>
-    objectsApi(kc).patch(obj, undefined, undefined, fieldManager, true, k8s.PatchStrategy.ServerSideApply) as Promise<T>,
+  return withRetry(
+    `apply ${obj.kind} ${obj.metadata?.name}`,
+    () => objectsApi(kc).patch(obj, undefined, undefined, fieldManager, true, k8s.PatchStrategy.ServerSideApply) as Promise<T>,
   );
 }
 

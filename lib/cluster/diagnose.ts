@@ -32,11 +32,13 @@ export function untoleratedTaints(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[]
 
 /** Nodes the pod's selector allows that are not Ready, with the kubelet's condition, e.g. "hc-win2022-1 (Ready=False KubeletNotReady: …)". */
 export function notReadyNodes(pod: k8s.V1Pod, nodes: k8s.V1Node[]): string[] {
-  return nodes.filter((n) => selectorMatches(pod, n)).flatMap((n) => {
-    const c = n.status?.conditions?.find((x) => x.type === "Ready");
-    if (c?.status === "True") return [];
-    return [`${n.metadata!.name} (Ready=${c?.status ?? "Unknown"}${c?.reason ? ` ${c.reason}` : ""}${c?.message ? `: ${c.message}` : ""})`];
-  });
+  return nodes
+    .filter((n) => selectorMatches(pod, n))
+    .flatMap((n) => {
+      const c = n.status?.conditions?.find((x) => x.type === "Ready");
+      if (c?.status === "True") return [];
+      return [`${n.metadata!.name} (Ready=${c?.status ?? "Unknown"}${c?.reason ? ` ${c.reason}` : ""}${c?.message ? `: ${c.message}` : ""})`];
+    });
 }
 
 /** Scheduler messages that give only counts ("3 node(s) were unschedulable"): the harness names the nodes. */
@@ -54,7 +56,10 @@ export async function explainUnschedulable(kc: k8s.KubeConfig, pod: k8s.V1Pod, m
     const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
     const cordoned = cordonedNodes(pod, nodes);
     // A cordoned node carries node.kubernetes.io/unschedulable: it is named once, as cordoned.
-    const taints = untoleratedTaints(pod, nodes.map((n) => ({ ...n, spec: { ...n.spec, taints: (n.spec?.taints ?? []).filter((t) => t.key !== "node.kubernetes.io/unschedulable") } })));
+    const taints = untoleratedTaints(
+      pod,
+      nodes.map((n) => ({ ...n, spec: { ...n.spec, taints: (n.spec?.taints ?? []).filter((t) => t.key !== "node.kubernetes.io/unschedulable") } })),
+    );
     const down = notReadyNodes(pod, nodes);
     return `${message}${cordoned.length ? ` [unschedulable (cordoned): ${cordoned.join(", ")}]` : ""}${taints.length ? ` [untolerated: ${taints.join("; ")}]` : ""}${down.length ? ` [not Ready: ${down.join("; ")}]` : ""}`;
   } catch {

@@ -3,7 +3,8 @@
 
 export type ApiErrorKind = "transient" | "permanent";
 
-const transientSystem = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+|socket hang up|other side closed|fetch failed)\b/;
+const transientSystem =
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_\w+|socket hang up|other side closed|fetch failed)\b/;
 
 /** The HTTP status of a failed call, whatever client produced it (client-node ApiException, getRaw, websocket upgrade). */
 export function statusCodeOf(e: unknown): number | undefined {
@@ -57,7 +58,18 @@ export function serverMessage(e: unknown): string {
   return text.split("\n")[0];
 }
 
-const reasons: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout" };
+const reasons: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
 
 /** An RBAC denial (not an admission webhook's or a policy's 403, which tests may expect). */
 export function isPermissionDenied(e: unknown): boolean {
@@ -71,7 +83,11 @@ export function isPermissionDenied(e: unknown): boolean {
 export class ApiCallError extends Error {
   readonly code?: number;
   readonly body?: unknown;
-  constructor(readonly verb: string, readonly resource: string, readonly original: unknown) {
+  constructor(
+    readonly verb: string,
+    readonly resource: string,
+    readonly original: unknown,
+  ) {
     const code = statusCodeOf(original);
     super(`${code !== undefined ? `${code} ${reasons[code] ?? "error"}` : "API unreachable"}: ${verb} ${resource}: ${serverMessage(original)}`);
     this.name = "ApiCallError";

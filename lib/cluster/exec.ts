@@ -50,38 +50,43 @@ export async function execInPod(
   const out = sink();
   const err = sink();
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const once = () => new Promise<k8s.V1Status | undefined>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      settled = true;
-      reject(new Error(`exec ${JSON.stringify(command.join(" "))} in ${target.namespace}/${target.pod}[${target.container}] did not finish within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    new k8s.Exec(kc)
-      .exec(target.namespace, target.pod, target.container, command, out.stream, err.stream, null, false, (s) => {
-        if (settled) return;
+  const once = () =>
+    new Promise<k8s.V1Status | undefined>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
         settled = true;
-        clearTimeout(timer);
-        resolve(s);
-      })
-      .then((ws) => {
-        noteSuccess();
-        ws.on("close", () => {
-          // A stream that closes without a status frame says nothing about the exit code: that is an error, never 0.
-          setImmediate(() => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            resolve(NO_STATUS);
+        reject(
+          new Error(
+            `exec ${JSON.stringify(command.join(" "))} in ${target.namespace}/${target.pod}[${target.container}] did not finish within ${timeoutMs / 1000} s`,
+          ),
+        );
+      }, timeoutMs);
+      new k8s.Exec(kc)
+        .exec(target.namespace, target.pod, target.container, command, out.stream, err.stream, null, false, (s) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(s);
+        })
+        .then((ws) => {
+          noteSuccess();
+          ws.on("close", () => {
+            // A stream that closes without a status frame says nothing about the exit code: that is an error, never 0.
+            setImmediate(() => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve(NO_STATUS);
+            });
           });
+        })
+        .catch((e) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(Object.assign(e as object, { connecting: true }));
         });
-      })
-      .catch((e) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(Object.assign(e as object, { connecting: true }));
-      });
-  });
+    });
   // Only a failure to connect is retried (the command never started); an HTTP answer at the upgrade (e.g. the
   // kubelet's "container not found") is the caller's to judge, and a lost permission ends the run.
   let status: k8s.V1Status | undefined;

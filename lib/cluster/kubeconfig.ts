@@ -48,11 +48,26 @@ export function loadKubeConfig(files: string[], context?: string): k8s.KubeConfi
   }
   if (context) {
     if (!kc.getContextObject(context))
-      throw new UserFacingError(`context "${context}" is not in kubeconfig ${present.join(delimiter)} (available: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+      throw new UserFacingError(
+        `context "${context}" is not in kubeconfig ${present.join(delimiter)} (available: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        })`,
+      );
     kc.setCurrentContext(context);
   }
   const current = kc.getCurrentContext();
-  if (!current || !kc.getContextObject(current)) throw new UserFacingError(`kubeconfig ${present.join(delimiter)} has no current context: pass --context (available: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+  if (!current || !kc.getContextObject(current))
+    throw new UserFacingError(
+      `kubeconfig ${present.join(delimiter)} has no current context: pass --context (available: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(", ") || "none"
+      })`,
+    );
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new UserFacingError(`context "${current}" in kubeconfig ${present.join(delimiter)} names no cluster with a server address`);
   return kc;

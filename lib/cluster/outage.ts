@@ -65,7 +65,11 @@ export function judge(e: unknown, verb: string, resource: string, now = Date.now
   state.downSince ??= now;
   const down = now - state.downSince;
   if (down >= state.windowMs)
-    throw declare(new InfrastructureError(`the API server ${state.server} has been unreachable for ${Math.round(down / 1000)} s (outage window ${Math.round(state.windowMs / 1000)} s); last error: ${new ApiCallError(verb, resource, e).message}`));
+    throw declare(
+      new InfrastructureError(
+        `the API server ${state.server} has been unreachable for ${Math.round(down / 1000)} s (outage window ${Math.round(state.windowMs / 1000)} s); last error: ${new ApiCallError(verb, resource, e).message}`,
+      ),
+    );
   return "retry";
 }
 

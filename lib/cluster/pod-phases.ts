@@ -16,7 +16,9 @@ export interface PhaseBudgets {
  * else (timeouts, resets, 5xx, 429) is retried by the kubelet with back-off and may still succeed.
  */
 export function pullFailureIsFinal(message: string): boolean {
-  return /not found|manifest unknown|no match for platform in manifest|name unknown|invalid reference format|InvalidImageName|\b40[13]\b|forbidden|unauthorized|denied|pull access denied/i.test(message);
+  return /not found|manifest unknown|no match for platform in manifest|name unknown|invalid reference format|InvalidImageName|\b40[13]\b|forbidden|unauthorized|denied|pull access denied/i.test(
+    message,
+  );
 }
 
 interface Seen {
@@ -32,7 +34,11 @@ export class PodPhases {
   private stopped = false;
   private abort?: AbortController;
 
-  constructor(private readonly kc: k8s.KubeConfig, private readonly ns: string, private readonly budgets: PhaseBudgets) {}
+  constructor(
+    private readonly kc: k8s.KubeConfig,
+    private readonly ns: string,
+    private readonly budgets: PhaseBudgets,
+  ) {}
 
   start(): this {
     void this.cycle();
@@ -92,10 +98,18 @@ export class PodPhases {
         if (this.stopped) return;
         await new Promise<void>((resolve) => {
           void new k8s.Watch(this.kc)
-            .watch(`/api/v1/namespaces/${this.ns}/events`, { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true }, (type, obj: k8s.CoreV1Event) => {
-              if (type === "ADDED" || type === "MODIFIED") this.note(obj);
-            }, () => resolve())
-            .then((a) => (this.stopped ? a.abort() : (this.abort = a)), () => resolve());
+            .watch(
+              `/api/v1/namespaces/${this.ns}/events`,
+              { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true },
+              (type, obj: k8s.CoreV1Event) => {
+                if (type === "ADDED" || type === "MODIFIED") this.note(obj);
+              },
+              () => resolve(),
+            )
+            .then(
+              (a) => (this.stopped ? a.abort() : (this.abort = a)),
+              () => resolve(),
+            );
         });
       } catch {
         await new Promise((r) => setTimeout(r, 500));

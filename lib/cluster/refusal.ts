@@ -35,6 +35,10 @@ export async function explainRefusal<T>(obj: k8s.KubernetesObject, f: () => Prom
     return await f();
   } catch (e) {
     const status = statusOf(e);
-    throw new Refused(`${obj.kind} ${obj.metadata?.name}`, typeof status === "object" ? status : undefined, statusLine(typeof status === "object" ? status : undefined, e));
+    throw new Refused(
+      `${obj.kind} ${obj.metadata?.name}`,
+      typeof status === "object" ? status : undefined,
+      statusLine(typeof status === "object" ? status : undefined, e),
+    );
   }
 }

@@ -2,7 +2,8 @@
 // condition out again.
 import type * as k8s from "@kubernetes/client-node";
 
-const conditionTrue = (conditions: { type: string; status: string }[] | undefined, type: string) => conditions?.some((c) => c.type === type && c.status === "True") ?? false;
+const conditionTrue = (conditions: { type: string; status: string }[] | undefined, type: string) =>
+  conditions?.some((c) => c.type === type && c.status === "True") ?? false;
 
 /** The pod's Ready condition is True. */
 export const isPodReady = (p: k8s.V1Pod) => conditionTrue(p.status?.conditions, "Ready");

@@ -42,16 +42,26 @@ export type Condition<R, T extends k8s.KubernetesObject = k8s.KubernetesObject> 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits until the condition is done; rejects at once when it fails, and on the timeout unless `onTimeout` says otherwise. */
-export async function waitFor<R, T extends k8s.KubernetesObject = k8s.KubernetesObject>(kc: k8s.KubeConfig | undefined, c: Condition<R, T>, o: WaitOptions<R>): Promise<R> {
+export async function waitFor<R, T extends k8s.KubernetesObject = k8s.KubernetesObject>(
+  kc: k8s.KubeConfig | undefined,
+  c: Condition<R, T>,
+  o: WaitOptions<R>,
+): Promise<R> {
   if ("watch" in c) {
     if (!kc) throw new Error(`waiting for ${c.what}: a watch needs a kubeconfig`);
     let last = "nothing observed yet";
     try {
-      return await waitOn<T, R>(kc, c.watch, c.what, (objs) => {
-        const v = c.judge(objs);
-        if ("pending" in v) last = v.pending;
-        return v;
-      }, o.timeoutMs);
+      return await waitOn<T, R>(
+        kc,
+        c.watch,
+        c.what,
+        (objs) => {
+          const v = c.judge(objs);
+          if ("pending" in v) last = v.pending;
+          return v;
+        },
+        o.timeoutMs,
+      );
     } catch (e) {
       if (e instanceof WaitTimeout && o.onTimeout) return o.onTimeout(last);
       throw e;

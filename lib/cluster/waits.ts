@@ -9,7 +9,16 @@ import { isPodReady } from "./status.js";
 import { PodPhases, pullFailureIsFinal, type PhaseBudgets } from "./pod-phases.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
-const terminalWaiting = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"]);
+const terminalWaiting = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "CrashLoopBackOff",
+  "RunContainerError",
+  "StartError",
+]);
 
 export interface PodWaitOptions {
   timeoutMs: number;
@@ -35,7 +44,8 @@ export function podTrouble(p: k8s.V1Pod, opts: Pick<PodWaitOptions, "allowUnsche
   for (const cs of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
     const w = cs.state?.waiting;
     // A pull the kubelet is retrying (timeout, reset, 5xx) may still succeed: final only once its budget is spent.
-    const retrying = phases && w?.reason && pullWaiting.has(w.reason) && !pullFailureIsFinal(w.message ?? "") && !phases.pullBudgetSpent(p.metadata?.name ?? "");
+    const retrying =
+      phases && w?.reason && pullWaiting.has(w.reason) && !pullFailureIsFinal(w.message ?? "") && !phases.pullBudgetSpent(p.metadata?.name ?? "");
     if (w?.reason && terminalWaiting.has(w.reason) && !allowed.has(w.reason) && !retrying)
       return `${where}, container ${cs.name} (${cs.image}): ${w.reason}${w.message ? `: ${w.message}` : ""}`;
     const t = cs.state?.terminated;
@@ -49,8 +59,14 @@ export function podSummary(p: k8s.V1Pod): string {
   return `${p.metadata?.name} ${p.status?.phase ?? "?"}${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " (unscheduled)"}${cs ? ` [${cs}]` : ""}`;
 }
 
-
-async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined): Promise<R> {
+async function podWait<R>(
+  kc: KubeConfig,
+  ns: string,
+  name: string,
+  what: string,
+  opts: PodWaitOptions,
+  test: (p: k8s.V1Pod) => Verdict<R> | undefined,
+): Promise<R> {
   let last: k8s.V1Pod | undefined;
   const phases = opts.phases && new PodPhases(kc, ns, opts.phases).start();
   try {
@@ -61,7 +77,8 @@ async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string
       return podWait(kc, ns, name, what, opts, test);
     }
     // Name the taints the scheduler no longer names.
-    if (e instanceof WaitFailed && last && countsOnly.test(e.message)) throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
+    if (e instanceof WaitFailed && last && countsOnly.test(e.message))
+      throw new WaitFailed(what, await explainUnschedulable(kc, last, e.message.slice(what.length + 2)));
     throw await withLastWarning(kc, ns, [name], e);
   } finally {
     phases?.stop();
@@ -69,7 +86,10 @@ async function podWait<R>(kc: KubeConfig, ns: string, name: string, what: string
 }
 
 async function scaleUpAnnounced(kc: KubeConfig, ns: string, pod: string, phases: PodPhases): Promise<boolean> {
-  const evs = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${pod},reason=TriggeredScaleUp` }).catch(() => undefined);
+  const evs = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${pod},reason=TriggeredScaleUp` })
+    .catch(() => undefined);
   for (const e of evs?.items ?? []) phases.note(e);
   return !!phases.scaleUpFor(pod);
 }
@@ -91,7 +111,15 @@ async function withLastWarning(kc: KubeConfig, ns: string, pods: string[], e: un
   }
 }
 
-function podWaitRaw<R>(kc: KubeConfig, ns: string, name: string, what: string, opts: PodWaitOptions, test: (p: k8s.V1Pod) => Verdict<R> | undefined, phases?: PodPhases) {
+function podWaitRaw<R>(
+  kc: KubeConfig,
+  ns: string,
+  name: string,
+  what: string,
+  opts: PodWaitOptions,
+  test: (p: k8s.V1Pod) => Verdict<R> | undefined,
+  phases?: PodPhases,
+) {
   const started = Date.now();
   return waitOn<k8s.V1Pod, R>(
     kc,
@@ -124,11 +152,18 @@ export const waits = {
   },
   /** The scheduler's verdict, for tests that expect a pod NOT to be scheduled. */
   podUnschedulable(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
-    return podWait<{ message: string; pod: k8s.V1Pod }>(kc, ns, name, `pod ${ns}/${name} to be reported Unschedulable`, { ...opts, allowUnschedulable: true }, (p) => {
-      if (p.spec?.nodeName) return { fail: `pod ${ns}/${name} was scheduled onto node ${p.spec.nodeName}` };
-      const c = p.status?.conditions?.find((x) => x.type === "PodScheduled" && x.status === "False" && x.reason === "Unschedulable");
-      return c ? { done: { message: c.message ?? "", pod: p } } : undefined;
-    }).then(async ({ message, pod }) => ({ message, explained: await explainUnschedulable(kc, pod, message) }));
+    return podWait<{ message: string; pod: k8s.V1Pod }>(
+      kc,
+      ns,
+      name,
+      `pod ${ns}/${name} to be reported Unschedulable`,
+      { ...opts, allowUnschedulable: true },
+      (p) => {
+        if (p.spec?.nodeName) return { fail: `pod ${ns}/${name} was scheduled onto node ${p.spec.nodeName}` };
+        const c = p.status?.conditions?.find((x) => x.type === "PodScheduled" && x.status === "False" && x.reason === "Unschedulable");
+        return c ? { done: { message: c.message ?? "", pod: p } } : undefined;
+      },
+    ).then(async ({ message, pod }) => ({ message, explained: await explainUnschedulable(kc, pod, message) }));
   },
   /** Waits until the pod is bound to a node; returns the node name. */
   podScheduled(kc: KubeConfig, ns: string, name: string, opts: PodWaitOptions) {
@@ -185,7 +220,7 @@ export const waits = {
         if (test(pods)) return { done: pods };
         for (const p of pods.filter((x) => !x.metadata?.deletionTimestamp)) {
           const t = podTrouble(p, opts, phases);
-          if (t) return (stuck = p), { fail: t };
+          if (t) return ((stuck = p), { fail: t });
         }
         return { pending: pods.map(podSummary).join("; ") || "no pods" };
       },
@@ -193,7 +228,8 @@ export const waits = {
       phases && (() => started + opts.timeoutMs + phases.maxExtraMs()),
     )
       .catch(async (e) => {
-        if (e instanceof WaitFailed && stuck && countsOnly.test(e.message)) throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
+        if (e instanceof WaitFailed && stuck && countsOnly.test(e.message))
+          throw new WaitFailed(desc, await explainUnschedulable(kc, stuck, e.message.slice(desc.length + 2)));
         throw await withLastWarning(kc, ns, seen, e);
       })
       .finally(() => phases?.stop());
@@ -251,7 +287,12 @@ export const waits = {
         const s = d.status ?? {};
         const progressing = s.conditions?.find((c) => c.type === "Progressing");
         if (progressing?.status === "False") return { fail: `deployment ${ns}/${name}: ${progressing.reason}: ${progressing.message}` };
-        if ((s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s.updatedReplicas === want && s.availableReplicas === want && (s.replicas ?? 0) === want)
+        if (
+          (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+          s.updatedReplicas === want &&
+          s.availableReplicas === want &&
+          (s.replicas ?? 0) === want
+        )
           return { done: d };
         return { pending: `${s.availableReplicas ?? 0}/${want} available, ${s.updatedReplicas ?? 0} updated` };
       },

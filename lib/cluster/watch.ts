@@ -72,10 +72,15 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
         return finish(() => reject(e));
       }
       if ("done" in v) {
-        record({ op: "wait", path: target.path, labelSelector: target.labelSelector, fieldSelector: target.fieldSelector, signature: signature([...current.values()]) });
+        record({
+          op: "wait",
+          path: target.path,
+          labelSelector: target.labelSelector,
+          fieldSelector: target.fieldSelector,
+          signature: signature([...current.values()]),
+        });
         finish(() => resolve(v.done));
-      }
-      else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
+      } else if ("fail" in v) finish(() => reject(new WaitFailed(what, v.fail)));
       else last = v.pending;
     };
     // The budget counts time the cluster was there to answer: time lost to an API outage is added back. A slow

@@ -50,7 +50,12 @@ const CONCURRENCY = 8;
  * per Status cause, at the field it names. A refusal of a field a static rule already reported is left out (the
  * server agrees); what the server could not check (missing namespace, unknown kind, no permission) is info.
  */
-export async function dryRunFindings(kc: k8s.KubeConfig, sources: readonly SourceObject[], already: readonly Finding[], disable: readonly string[] = []): Promise<Finding[]> {
+export async function dryRunFindings(
+  kc: k8s.KubeConfig,
+  sources: readonly SourceObject[],
+  already: readonly Finding[],
+  disable: readonly string[] = [],
+): Promise<Finding[]> {
   const server = kc.getCurrentCluster()!.server;
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const seen = new Set(already.filter((f) => f.severity === "error").map((f) => `${f.object} ${f.path}`));
@@ -74,7 +79,12 @@ export async function dryRunFindings(kc: k8s.KubeConfig, sources: readonly Sourc
           // client-node's own discovery error for a kind the server does not serve
           const msg = (e as Error).message ?? String(e);
           if (/resource|kind|version/i.test(msg) && !/ECONN|fetch failed|ENOTFOUND|ETIMEDOUT|certificate/i.test(msg)) {
-            say("dry-run-skipped", "", `the API server does not serve ${src.obj.apiVersion} ${src.obj.kind}: ${msg.split("\n")[0]}`, "install the CRD first, or ignore");
+            say(
+              "dry-run-skipped",
+              "",
+              `the API server does not serve ${src.obj.apiVersion} ${src.obj.kind}: ${msg.split("\n")[0]}`,
+              "install the CRD first, or ignore",
+            );
           } else throw apiFailure(server, e, `dry-running ${src.obj.kind}/${src.obj.metadata?.name ?? ""}`);
         } else {
           const status = statusOf(e);
@@ -82,7 +92,12 @@ export async function dryRunFindings(kc: k8s.KubeConfig, sources: readonly Sourc
           const rbac = code === 403 && /\bcannot \w+ resource\b/.test(message);
           if (code === 401 || code >= 500) throw apiFailure(server, e, `dry-running ${src.obj.kind}/${src.obj.metadata?.name ?? ""}`);
           if (code === 404 || rbac) {
-            say("dry-run-skipped", "", `the API server could not check it: ${message}`, code === 404 ? "create the namespace (or CRD) first, or ignore" : "use credentials allowed to create it, or ignore");
+            say(
+              "dry-run-skipped",
+              "",
+              `the API server could not check it: ${message}`,
+              code === 404 ? "create the namespace (or CRD) first, or ignore" : "use credentials allowed to create it, or ignore",
+            );
           } else if (status?.details?.causes?.length) {
             for (const c of status.details.causes) say("dry-run-refused", c.field ?? "", c.message ?? message, "change the field as the API server says");
           } else {

@@ -20,7 +20,13 @@ interface LintFlags {
   dryRun: boolean;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function imageOs(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const m = /^([^=]+)=(windows|linux|10\.0\.\d{5})$/.exec(v);
@@ -48,16 +54,23 @@ export function lintCommand(): Command {
 
 async function runLint(flags: LintFlags): Promise<number> {
   assertRuleIds(flags.disable);
-  if (flags.context && !flags.kubeconfig) throw new UserFacingError(`--context ${flags.context} given without --kubeconfig: lint reads a cluster only when told which`);
+  if (flags.context && !flags.kubeconfig)
+    throw new UserFacingError(`--context ${flags.context} given without --kubeconfig: lint reads a cluster only when told which`);
   const sources = loadSources(flags.filename);
   // The Kubernetes client is loaded only when a cluster is asked for: offline linting starts faster without it.
   const online = flags.kubeconfig ? { ...(await import("../cluster/kubeconfig.js")), ...(await import("./cluster.js")) } : undefined;
   const kc = online?.loadKubeConfig([flags.kubeconfig!], flags.context);
   const cluster = online && kc ? await online.clusterFacts(kc) : undefined;
   const findings: Finding[] = lint(sources, { disable: flags.disable, imageOS: flags.imageOs, cluster });
-  if (online && kc && flags.dryRun && !flags.disable.includes("dry-run-refused")) findings.push(...(await online.dryRunFindings(kc, sources, findings, flags.disable)));
+  if (online && kc && flags.dryRun && !flags.disable.includes("dry-run-refused"))
+    findings.push(...(await online.dryRunFindings(kc, sources, findings, flags.disable)));
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-  const out = flags.output === "json" ? formatJson(findings, sources.length) : flags.output === "sarif" ? formatSarif(findings, VERSION) : formatText(findings, sources.length);
+  const out =
+    flags.output === "json"
+      ? formatJson(findings, sources.length)
+      : flags.output === "sarif"
+        ? formatSarif(findings, VERSION)
+        : formatText(findings, sources.length);
   process.stdout.write(out);
   return fails(findings, flags.failOn) ? 1 : 0;
 }

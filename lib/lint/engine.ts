@@ -45,7 +45,17 @@ export function objectName(obj: Obj): string {
 export function finding(src: SourceObject, rule: RuleId, path: FieldPath | string, message: string, fix: string): Finding {
   const arr = typeof path === "string" ? parseFieldPath(path) : path;
   const pos = src.locate(arr);
-  return { rule, severity: ruleById(rule)!.severity, object: objectName(src.obj), path: typeof path === "string" ? path : formatPath(path), file: src.file, line: pos.line, column: pos.column, message, fix };
+  return {
+    rule,
+    severity: ruleById(rule)!.severity,
+    object: objectName(src.obj),
+    path: typeof path === "string" ? path : formatPath(path),
+    file: src.file,
+    line: pos.line,
+    column: pos.column,
+    message,
+    fix,
+  };
 }
 
 /** "spec.containers[0].securityContext" → ["spec", "containers", 0, "securityContext"] (the API server's causes). */
@@ -77,7 +87,15 @@ function settle(src: SourceObject, raw: Finding[], disabled: Set<string>): Findi
   const out = raw.filter((f) => !disabled.has(f.rule)).map((f) => (accepted.has(f.rule) ? { ...f, accepted: true } : f));
   const unknown = [...accepted].filter((id) => !ruleById(id));
   if (unknown.length && !disabled.has("accept-unknown-rule")) {
-    out.push(finding(src, "accept-unknown-rule", ["metadata", "annotations", ACCEPT_ANNOTATION], `${ACCEPT_ANNOTATION} names unknown rule${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`, `use rule ids from docs/lint.md`));
+    out.push(
+      finding(
+        src,
+        "accept-unknown-rule",
+        ["metadata", "annotations", ACCEPT_ANNOTATION],
+        `${ACCEPT_ANNOTATION} names unknown rule${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}`,
+        `use rule ids from docs/lint.md`,
+      ),
+    );
   }
   return out;
 }

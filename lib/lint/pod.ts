@@ -22,7 +22,9 @@ export function podSites(obj: Obj): PodSite[] {
     case "PodTemplate":
       return obj.template?.spec ? [{ spec: obj.template.spec, path: ["template", "spec"] }] : [];
     case "CronJob":
-      return spec.jobTemplate?.spec?.template?.spec ? [{ spec: spec.jobTemplate.spec.template.spec, path: ["spec", "jobTemplate", "spec", "template", "spec"] }] : [];
+      return spec.jobTemplate?.spec?.template?.spec
+        ? [{ spec: spec.jobTemplate.spec.template.spec, path: ["spec", "jobTemplate", "spec", "template", "spec"] }]
+        : [];
     case "Deployment":
     case "StatefulSet":
     case "DaemonSet":
@@ -74,9 +76,25 @@ export function selections(site: PodSite, label: string, runtimeClass?: RuntimeC
     const perTerm = terms.map((t: Obj, ti: number) => {
       const exprs: Obj[] = Array.isArray(t?.matchExpressions) ? t.matchExpressions : [];
       const ei = exprs.findIndex((e) => e?.key === label && e.operator === "In" && Array.isArray(e.values));
-      return ei < 0 ? undefined : { values: exprs[ei].values as string[], path: [...site.path, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", ti, "matchExpressions", ei, "values"] };
+      return ei < 0
+        ? undefined
+        : {
+            values: exprs[ei].values as string[],
+            path: [
+              ...site.path,
+              "affinity",
+              "nodeAffinity",
+              "requiredDuringSchedulingIgnoredDuringExecution",
+              "nodeSelectorTerms",
+              ti,
+              "matchExpressions",
+              ei,
+              "values",
+            ],
+          };
     });
-    if (perTerm.every((x) => x)) out.push({ values: [...new Set(perTerm.flatMap((x) => x!.values))], path: perTerm[0]!.path, by: "its required node affinity" });
+    if (perTerm.every((x) => x))
+      out.push({ values: [...new Set(perTerm.flatMap((x) => x!.values))], path: perTerm[0]!.path, by: "its required node affinity" });
   }
   const rcValue = runtimeClass?.nodeSelector[label];
   if (rcValue) out.push({ values: [rcValue], path: [...site.path, "runtimeClassName"], by: `RuntimeClass ${runtimeClass!.name}` });
@@ -116,7 +134,8 @@ export function imageFacts(image: string, userMap: ImageOSMap = {}): ImageFacts 
   const ref = parseImage(image);
   let best: string | undefined;
   for (const prefix of Object.keys(userMap)) {
-    if ((ref.repository === prefix || ref.repository.startsWith(`${prefix}/`) || image.startsWith(prefix)) && (!best || prefix.length > best.length)) best = prefix;
+    if ((ref.repository === prefix || ref.repository.startsWith(`${prefix}/`) || image.startsWith(prefix)) && (!best || prefix.length > best.length))
+      best = prefix;
   }
   if (best) {
     const v = userMap[best];

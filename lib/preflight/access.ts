@@ -30,27 +30,90 @@ export const permissions: Permission[] = [
   { verb: "get", resource: "nodes", suites: "all", why: "node facts at the time of a failure" },
   { verb: "list", resource: "runtimeclasses", group: "node.k8s.io", suites: "all", why: "preflight: existing RuntimeClasses" },
   { verb: "get", resource: "customresourcedefinitions", group: "apiextensions.k8s.io", suites: "all", why: "preflight: is the GMSA CRD installed" },
-  { verb: "list", resource: "mutatingwebhookconfigurations", group: "admissionregistration.k8s.io", suites: "all", why: "preflight: is the GMSA webhook installed" },
+  {
+    verb: "list",
+    resource: "mutatingwebhookconfigurations",
+    group: "admissionregistration.k8s.io",
+    suites: "all",
+    why: "preflight: is the GMSA webhook installed",
+  },
   // Each test's own namespace.
-  ...["create", "patch", "get", "list", "watch", "delete"].map((verb) => ({ verb, resource: "namespaces", suites: "all" as const, why: "one namespace per test; cleanup waits until it is gone" })),
+  ...["create", "patch", "get", "list", "watch", "delete"].map((verb) => ({
+    verb,
+    resource: "namespaces",
+    suites: "all" as const,
+    why: "one namespace per test; cleanup waits until it is gone",
+  })),
   // Workloads in that namespace.
-  ...[...crud, "get", "list", "watch"].map((verb) => ({ verb, resource: "pods", namespaced: true, suites: "all" as const, why: "the tests' pods and their waits" })),
+  ...[...crud, "get", "list", "watch"].map((verb) => ({
+    verb,
+    resource: "pods",
+    namespaced: true,
+    suites: "all" as const,
+    why: "the tests' pods and their waits",
+  })),
   // Websocket exec is authorized as get, and (since Kubernetes 1.30) also as create.
-  ...["create", "get"].map((verb) => ({ verb, resource: "pods", subresource: "exec", namespaced: true, suites: "all" as const, why: "commands inside the tests' containers" })),
+  ...["create", "get"].map((verb) => ({
+    verb,
+    resource: "pods",
+    subresource: "exec",
+    namespaced: true,
+    suites: "all" as const,
+    why: "commands inside the tests' containers",
+  })),
   { verb: "get", resource: "pods", subresource: "log", namespaced: true, suites: "all", why: "container logs (checks and failure bundles)" },
   ...["list", "watch"].map((verb) => ({ verb, resource: "events", namespaced: true, suites: "all" as const, why: "event waits and failure bundles" })),
-  ...[...crud, "get", "list", "watch"].map((verb) => ({ verb, resource: "deployments", group: "apps", namespaced: true, suites: "all" as const, why: "the tests' deployments" })),
+  ...[...crud, "get", "list", "watch"].map((verb) => ({
+    verb,
+    resource: "deployments",
+    group: "apps",
+    namespaced: true,
+    suites: "all" as const,
+    why: "the tests' deployments",
+  })),
   ...[...crud, "get"].map((verb) => ({ verb, resource: "services", namespaced: true, suites: "all" as const, why: "the tests' services" })),
   ...crud.map((verb) => ({ verb, resource: "configmaps", namespaced: true, suites: "all" as const, why: "configuration for the tests' pods" })),
   ...crud.map((verb) => ({ verb, resource: "secrets", namespaced: true, suites: "all" as const, why: "a Secret mounted by a test pod" })),
-  ...["list", "watch"].map((verb) => ({ verb, resource: "endpointslices", group: "discovery.k8s.io", namespaced: true, suites: "all" as const, why: "service endpoint waits" })),
+  ...["list", "watch"].map((verb) => ({
+    verb,
+    resource: "endpointslices",
+    group: "discovery.k8s.io",
+    namespaced: true,
+    suites: "all" as const,
+    why: "service endpoint waits",
+  })),
   // Extended suites: cluster-scoped objects they create, and the run's sweep of them.
   ...[...crud, "get"].map((verb) => ({ verb, resource: "runtimeclasses", group: "node.k8s.io", suites: "extended" as const, why: "Extend.RuntimeClass" })),
-  ...[...crud, "get", "list", "use"].map((verb) => ({ verb, resource: "gmsacredentialspecs", group: "windows.k8s.io", suites: "extended" as const, why: "Extend.ActiveDirectory (use: to grant it to a test's service account)" })),
-  ...[...crud, "list"].map((verb) => ({ verb, resource: "clusterroles", group: "rbac.authorization.k8s.io", suites: "extended" as const, why: "Extend.ActiveDirectory: the role that may use a credential spec" })),
+  ...[...crud, "get", "list", "use"].map((verb) => ({
+    verb,
+    resource: "gmsacredentialspecs",
+    group: "windows.k8s.io",
+    suites: "extended" as const,
+    why: "Extend.ActiveDirectory (use: to grant it to a test's service account)",
+  })),
+  ...[...crud, "list"].map((verb) => ({
+    verb,
+    resource: "clusterroles",
+    group: "rbac.authorization.k8s.io",
+    suites: "extended" as const,
+    why: "Extend.ActiveDirectory: the role that may use a credential spec",
+  })),
   { verb: "list", resource: "clusterrolebindings", group: "rbac.authorization.k8s.io", suites: "extended", why: "the run's sweep of cluster-scoped objects" },
-  ...crud.map((verb) => ({ verb, resource: "rolebindings", group: "rbac.authorization.k8s.io", namespaced: true, suites: "extended" as const, why: "Extend.ActiveDirectory: grants the role to a test's service account" })),
-  ...crud.map((verb) => ({ verb, resource: "serviceaccounts", namespaced: true, suites: "extended" as const, why: "Extend.ActiveDirectory: the pods' service accounts" })),
+  ...crud.map((verb) => ({
+    verb,
+    resource: "rolebindings",
+    group: "rbac.authorization.k8s.io",
+    namespaced: true,
+    suites: "extended" as const,
+    why: "Extend.ActiveDirectory: grants the role to a test's service account",
+  })),
+  ...crud.map((verb) => ({
+    verb,
+    resource: "serviceaccounts",
+    namespaced: true,
+    suites: "extended" as const,
+    why: "Extend.ActiveDirectory: the pods' service accounts",
+  })),
 ];
 
 /** What a run of these suites needs. */
@@ -71,7 +134,17 @@ export async function assertAllowed(kc: k8s.KubeConfig, perms: Permission[]): Pr
     perms.map((p) =>
       api
         .createSelfSubjectAccessReview({
-          body: { spec: { resourceAttributes: { verb: p.verb, resource: p.resource, group: p.group ?? "", subresource: p.subresource, namespace: p.namespaced ? "hc-preflight" : undefined } } },
+          body: {
+            spec: {
+              resourceAttributes: {
+                verb: p.verb,
+                resource: p.resource,
+                group: p.group ?? "",
+                subresource: p.subresource,
+                namespace: p.namespaced ? "hc-preflight" : undefined,
+              },
+            },
+          },
         })
         .then(
           (r) => ({ p, allowed: !!r.status?.allowed }),
@@ -82,5 +155,8 @@ export async function assertAllowed(kc: k8s.KubeConfig, perms: Permission[]): Pr
   const failed = answers.find((a) => "error" in a);
   if (failed && "error" in failed) throw apiFailure(server, failed.error, "checking permissions");
   const denied = answers.filter((a) => "allowed" in a && !a.allowed).map((a) => permissionName(a.p));
-  if (denied.length) throw new UserFacingError(`missing permissions for the selected suites: cannot ${[...new Set(denied)].sort().join(", ")} (user ${kc.getCurrentUser()?.name ?? "?"})`);
+  if (denied.length)
+    throw new UserFacingError(
+      `missing permissions for the selected suites: cannot ${[...new Set(denied)].sort().join(", ")} (user ${kc.getCurrentUser()?.name ?? "?"})`,
+    );
 }

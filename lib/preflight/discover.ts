@@ -16,12 +16,20 @@ export function apiFailure(server: string, e: unknown, doing: string): UserFacin
     const x = c as { code?: unknown; message?: string };
     chain.push(`${typeof x.code === "string" ? x.code : ""} ${x.message ?? ""}`);
   }
-  const sys = (typeof code === "string" ? code : undefined) ?? /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|CERT_\w+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\b/.exec(chain.join(" "))?.[1];
+  const sys =
+    (typeof code === "string" ? code : undefined) ??
+    /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|CERT_\w+|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)\b/.exec(
+      chain.join(" "),
+    )?.[1];
   if (sys === "ECONNREFUSED") return new UserFacingError(`cannot reach the API server at ${server}: connection refused (is the cluster running?)`);
   if (sys === "ENOTFOUND") return new UserFacingError(`cannot reach the API server at ${server}: host name not found`);
   if (sys === "ETIMEDOUT" || /timed? ?out/i.test(err.message ?? "")) return new UserFacingError(`cannot reach the API server at ${server}: timed out`);
-  if (sys && /CERT|SIGNATURE/.test(sys)) return new UserFacingError(`cannot trust the API server at ${server}: TLS ${sys} (check certificate-authority-data in the kubeconfig)`);
-  if (code === 401) return new UserFacingError(`the API server at ${server} rejected the credentials (401 Unauthorized) while ${doing}: the token or certificate is invalid or expired`);
+  if (sys && /CERT|SIGNATURE/.test(sys))
+    return new UserFacingError(`cannot trust the API server at ${server}: TLS ${sys} (check certificate-authority-data in the kubeconfig)`);
+  if (code === 401)
+    return new UserFacingError(
+      `the API server at ${server} rejected the credentials (401 Unauthorized) while ${doing}: the token or certificate is invalid or expired`,
+    );
   if (code === 403) {
     let msg = "";
     try {
@@ -58,15 +66,28 @@ function nodeInfo(n: k8s.V1Node): NodeInfo {
 
 export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capabilities> {
   const server = kc.getCurrentCluster()!.server;
-  const version = await kc.makeApiClient(k8s.VersionApi).getCode().catch((e) => {
-    throw apiFailure(server, e, "reading the server version");
-  });
-  const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode().catch((e) => {
-    throw apiFailure(server, e, "listing nodes");
-  })).items.map(nodeInfo);
+  const version = await kc
+    .makeApiClient(k8s.VersionApi)
+    .getCode()
+    .catch((e) => {
+      throw apiFailure(server, e, "reading the server version");
+    });
+  const nodes = (
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .listNode()
+      .catch((e) => {
+        throw apiFailure(server, e, "listing nodes");
+      })
+  ).items.map(nodeInfo);
   const windows = nodes.filter((n) => n.os === "windows" && n.ready);
 
-  const runtimeClasses = (await kc.makeApiClient(k8s.NodeV1Api).listRuntimeClass().catch(() => ({ items: [] as k8s.V1RuntimeClass[] }))).items.map((r) => ({
+  const runtimeClasses = (
+    await kc
+      .makeApiClient(k8s.NodeV1Api)
+      .listRuntimeClass()
+      .catch(() => ({ items: [] as k8s.V1RuntimeClass[] }))
+  ).items.map((r) => ({
     name: r.metadata!.name!,
     handler: r.handler,
     nodeSelector: r.scheduling?.nodeSelector ?? {},
@@ -74,11 +95,17 @@ export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capa
   const crd = await kc
     .makeApiClient(k8s.ApiextensionsV1Api)
     .readCustomResourceDefinition({ name: "gmsacredentialspecs.windows.k8s.io" })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   const hooks = await kc
     .makeApiClient(k8s.AdmissionregistrationV1Api)
     .listMutatingWebhookConfiguration()
-    .then((l) => l.items.some((c) => (c.webhooks ?? []).some((w) => /gmsa/i.test(w.name))), () => false);
+    .then(
+      (l) => l.items.some((c) => (c.webhooks ?? []).some((w) => /gmsa/i.test(w.name))),
+      () => false,
+    );
 
   return {
     server: { url: server, gitVersion: version.gitVersion, platform: version.platform },
@@ -96,8 +123,12 @@ export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capa
 /** A cluster the harness cannot test: no Ready Windows node (optionally of the requested build). */
 export function assertTestable(caps: Capabilities, windowsBuild?: string): void {
   const win = caps.nodes.filter((n) => n.os === "windows");
-  if (!win.length) throw new UserFacingError(`the cluster at ${caps.server.url} has no Windows nodes (${caps.nodes.length} node(s), all ${[...new Set(caps.nodes.map((n) => n.os))].join("/")}): nothing to test`);
-  if (!win.some((n) => n.ready)) throw new UserFacingError(`none of the cluster's ${win.length} Windows node(s) is Ready (${win.map((n) => n.name).join(", ")})`);
+  if (!win.length)
+    throw new UserFacingError(
+      `the cluster at ${caps.server.url} has no Windows nodes (${caps.nodes.length} node(s), all ${[...new Set(caps.nodes.map((n) => n.os))].join("/")}): nothing to test`,
+    );
+  if (!win.some((n) => n.ready))
+    throw new UserFacingError(`none of the cluster's ${win.length} Windows node(s) is Ready (${win.map((n) => n.name).join(", ")})`);
   if (windowsBuild && !caps.windowsBuilds.includes(windowsBuild))
     throw new UserFacingError(`--windows-build ${windowsBuild}: no Ready Windows node has that build (found: ${caps.windowsBuilds.join(", ") || "none"})`);
 }

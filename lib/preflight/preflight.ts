@@ -20,7 +20,9 @@ export async function preflight(kc: k8s.KubeConfig, r: PreflightRequest): Promis
   const caps = await discover(kc, r.local);
   assertTestable(caps, r.windowsBuild);
   if (r.runtimeClass && !caps.runtimeClasses.some((x) => x.name === r.runtimeClass))
-    throw new UserFacingError(`--runtime-class ${r.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((x) => x.name).join(", ") || "none"})`);
+    throw new UserFacingError(
+      `--runtime-class ${r.runtimeClass}: no such RuntimeClass on the cluster (found: ${caps.runtimeClasses.map((x) => x.name).join(", ") || "none"})`,
+    );
   await assertAllowed(kc, permissionsFor(r.extended));
   return caps;
 }

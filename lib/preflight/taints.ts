@@ -26,7 +26,11 @@ export const LIFECYCLE_TAINT_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Taints that say "this node is being removed": cluster-autoscaler's two and Karpenter's. */
-export const DRAIN_TAINT_KEYS: ReadonlySet<string> = new Set(["ToBeDeletedByClusterAutoscaler", "DeletionCandidateOfClusterAutoscaler", "karpenter.sh/disrupted"]);
+export const DRAIN_TAINT_KEYS: ReadonlySet<string> = new Set([
+  "ToBeDeletedByClusterAutoscaler",
+  "DeletionCandidateOfClusterAutoscaler",
+  "karpenter.sh/disrupted",
+]);
 
 export const CONTROL_PLANE_TAINT_KEYS: ReadonlySet<string> = new Set(["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]);
 
@@ -53,7 +57,9 @@ export function windowsTaintsOf(nodes: NodeInfo[]): Taint[] {
 
 /** What Linux helper pods tolerate: the control-plane taints of Ready Linux control-plane nodes (upstream's practice). */
 export function linuxTaintsOf(nodes: NodeInfo[]): Taint[] {
-  return distinct(nodes.filter((n) => n.os === "linux" && n.ready && n.controlPlane).flatMap((n) => intentTaints(n).filter((t) => CONTROL_PLANE_TAINT_KEYS.has(t.key))));
+  return distinct(
+    nodes.filter((n) => n.os === "linux" && n.ready && n.controlPlane).flatMap((n) => intentTaints(n).filter((t) => CONTROL_PLANE_TAINT_KEYS.has(t.key))),
+  );
 }
 
 /** The cluster fact behind a skip of a taint-dependent test, or undefined when every Windows node is tainted. */

@@ -23,17 +23,32 @@ export function environmentProperties(caps: Capabilities, runId: string, extra: 
     "Linux nodes": String(lin.length),
     "Container runtimes": runtimes,
     "Windows taints": caps.windowsTaints.map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`).join(", ") || "none",
-    "GMSA": `CRD ${caps.gmsa.crd ? "present" : "absent"}, webhook ${caps.gmsa.webhook ? "present" : "absent"}`,
+    GMSA: `CRD ${caps.gmsa.crd ? "present" : "absent"}, webhook ${caps.gmsa.webhook ? "present" : "absent"}`,
     "Run id": runId,
     ...extra,
   };
-  return Object.entries(rows).map(([k, v]) => `${k.replace(/([ :=])/g, "\\$1")}=${v.replace(/\n/g, " ")}`).join("\n") + "\n";
+  return (
+    Object.entries(rows)
+      .map(([k, v]) => `${k.replace(/([ :=])/g, "\\$1")}=${v.replace(/\n/g, " ")}`)
+      .join("\n") + "\n"
+  );
 }
 
 /** Failure classes: the cluster is broken, the infrastructure is, or the harness is. */
 export const categories = [
-  { id: "infrastructure", name: "Infrastructure problems", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(timed out after|cannot reach the API server|has been unreachable for|lost permission on|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within)[\\s\\S]*" },
-  { id: "harness", name: "Harness errors", matchedStatuses: ["broken", "failed"], messageRegex: "[\\s\\S]*(TypeError|ReferenceError|SyntaxError|no run context|is not a function|Cannot read properties)[\\s\\S]*" },
+  {
+    id: "infrastructure",
+    name: "Infrastructure problems",
+    matchedStatuses: ["broken", "failed"],
+    messageRegex:
+      "[\\s\\S]*(timed out after|cannot reach the API server|has been unreachable for|lost permission on|ECONNREFUSED|ECONNRESET|socket hang up|did not finish within)[\\s\\S]*",
+  },
+  {
+    id: "harness",
+    name: "Harness errors",
+    matchedStatuses: ["broken", "failed"],
+    messageRegex: "[\\s\\S]*(TypeError|ReferenceError|SyntaxError|no run context|is not a function|Cannot read properties)[\\s\\S]*",
+  },
   { id: "product", name: "Product defects (the cluster)", matchedStatuses: ["failed"] },
 ];
 
@@ -41,7 +56,13 @@ export const categories = [
  * `extra`: more environment rows after the cluster's (the sign-off record); `leading`: rows before them — the front
  * page shows the first few and hides the rest behind "Show more" (the comparison with a baseline goes first).
  */
-export function writeAllureExtras(resultsDir: string, caps: Capabilities, runId: string, extra: Record<string, string> = {}, leading: Record<string, string> = {}): void {
+export function writeAllureExtras(
+  resultsDir: string,
+  caps: Capabilities,
+  runId: string,
+  extra: Record<string, string> = {},
+  leading: Record<string, string> = {},
+): void {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "environment.properties"), environmentProperties(caps, runId, extra, leading));
   writeFileSync(join(resultsDir, "categories.json"), JSON.stringify(categories, null, 2));

@@ -6,7 +6,6 @@ import { toYaml } from "./yaml.js";
 import { redactObject, redactText } from "./redact.js";
 import { describePod, isoTime } from "./describe.js";
 
-
 export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s.KubernetesObject[]): Promise<Record<string, string>> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const out: Record<string, string> = {};
@@ -17,7 +16,10 @@ export async function failureBundle(kc: k8s.KubeConfig, ns: string, applied: k8s
   );
   out["events.txt"] =
     events
-      .map((e) => `${isoTime(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp, "")}  ${e.type}  ${e.reason}${(e.count ?? 0) > 1 ? ` (x${e.count})` : ""}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`)
+      .map(
+        (e) =>
+          `${isoTime(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp, "")}  ${e.type}  ${e.reason}${(e.count ?? 0) > 1 ? ` (x${e.count})` : ""}  ${e.involvedObject.kind}/${e.involvedObject.name}${e.source?.host ? ` (node ${e.source.host})` : ""}: ${redactText(e.message ?? "")}`,
+      )
       .join("\n") || "no events";
 
   const pods = (await core.listNamespacedPod({ namespace: ns }).catch(() => ({ items: [] as k8s.V1Pod[] }))).items;

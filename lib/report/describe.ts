@@ -51,17 +51,38 @@ export function describePod(p: k8s.V1Pod, events: k8s.CoreV1Event[]): string {
   add("Namespace", p.metadata?.namespace);
   add("Node", p.spec?.nodeName ? `${p.spec.nodeName}/${s.hostIP ?? "?"}` : "<none> (not scheduled)");
   add("OS (spec.os)", p.spec?.os?.name);
-  add("Node selector", Object.entries(p.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(", ") || undefined);
-  add("Tolerations", (p.spec?.tolerations ?? []).map((t) => `${t.key ?? "*"}${t.operator === "Exists" ? "" : `=${t.value ?? ""}`}:${t.effect ?? "*"}`).join(", ") || undefined);
+  add(
+    "Node selector",
+    Object.entries(p.spec?.nodeSelector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ") || undefined,
+  );
+  add(
+    "Tolerations",
+    (p.spec?.tolerations ?? []).map((t) => `${t.key ?? "*"}${t.operator === "Exists" ? "" : `=${t.value ?? ""}`}:${t.effect ?? "*"}`).join(", ") || undefined,
+  );
   add("RuntimeClass", p.spec?.runtimeClassName);
   const win = p.spec?.securityContext?.windowsOptions;
-  if (win) add("Windows options", [win.runAsUserName && `runAsUserName=${win.runAsUserName}`, win.gmsaCredentialSpecName && `gmsa=${win.gmsaCredentialSpecName}`, win.hostProcess && "hostProcess"].filter(Boolean).join(", "));
+  if (win)
+    add(
+      "Windows options",
+      [
+        win.runAsUserName && `runAsUserName=${win.runAsUserName}`,
+        win.gmsaCredentialSpecName && `gmsa=${win.gmsaCredentialSpecName}`,
+        win.hostProcess && "hostProcess",
+      ]
+        .filter(Boolean)
+        .join(", "),
+    );
   add("Start time", s.startTime ? when(s.startTime) : undefined);
   add("Status", `${s.phase ?? "?"}${s.reason ? ` (${s.reason}${s.message ? `: ${s.message}` : ""})` : ""}`);
   add("IP", s.podIP);
   add("QoS class", s.qosClass);
   const statuses = [...(s.initContainerStatuses ?? []), ...(s.containerStatuses ?? [])];
-  for (const [kind, list] of [["Init containers", p.spec?.initContainers ?? []], ["Containers", p.spec?.containers ?? []]] as const) {
+  for (const [kind, list] of [
+    ["Init containers", p.spec?.initContainers ?? []],
+    ["Containers", p.spec?.containers ?? []],
+  ] as const) {
     if (!list.length) continue;
     lines.push(`${kind}:`);
     for (const c of list) {
@@ -71,12 +92,19 @@ export function describePod(p: k8s.V1Pod, events: k8s.CoreV1Event[]): string {
       add("Image ID", st?.imageID || undefined, 4);
       if (c.command?.length || c.args?.length) add("Command", [...(c.command ?? []), ...(c.args ?? [])].join(" "), 4);
       add("State", containerState(st?.state), 4);
-      if (st?.lastState && Object.keys(st.lastState).some((k) => (st.lastState as Record<string, unknown>)[k])) add("Last state", containerState(st.lastState), 4);
+      if (st?.lastState && Object.keys(st.lastState).some((k) => (st.lastState as Record<string, unknown>)[k]))
+        add("Last state", containerState(st.lastState), 4);
       add("Ready", st?.ready ?? false, 4);
       add("Restart count", st?.restartCount ?? 0, 4);
-      const req = c.resources?.requests, lim = c.resources?.limits;
+      const req = c.resources?.requests,
+        lim = c.resources?.limits;
       if (req || lim) add("Resources", `requests ${JSON.stringify(req ?? {})} limits ${JSON.stringify(lim ?? {})}`, 4);
-      for (const [name, pr] of [["Liveness", c.livenessProbe], ["Readiness", c.readinessProbe], ["Startup", c.startupProbe]] as const) if (pr) add(name, probe(pr), 4);
+      for (const [name, pr] of [
+        ["Liveness", c.livenessProbe],
+        ["Readiness", c.readinessProbe],
+        ["Startup", c.startupProbe],
+      ] as const)
+        if (pr) add(name, probe(pr), 4);
       if (c.env?.length) add("Environment", c.env.map((e) => `${e.name} ${envSource(e)}`).join("; "), 4);
     }
   }
@@ -86,7 +114,9 @@ export function describePod(p: k8s.V1Pod, events: k8s.CoreV1Event[]): string {
   lines.push(own.length ? "Events:" : "Events:           <none>");
   for (const e of own) {
     const count = e.count && e.count > 1 ? ` (x${e.count})` : "";
-    lines.push(`  ${e.type ?? ""}  ${e.reason ?? ""}${count}  ${e.source?.component ?? e.reportingComponent ?? ""}${e.source?.host ? `@${e.source.host}` : ""}: ${e.message ?? ""}`);
+    lines.push(
+      `  ${e.type ?? ""}  ${e.reason ?? ""}${count}  ${e.source?.component ?? e.reportingComponent ?? ""}${e.source?.host ? `@${e.source.host}` : ""}: ${e.message ?? ""}`,
+    );
   }
   return redactText(lines.join("\n"));
 }

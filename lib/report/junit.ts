@@ -4,8 +4,15 @@
 import type { TestOutcome } from "../results/model.js";
 import { redactText } from "./redact.js";
 
-// eslint-disable-next-line no-control-regex -- XML 1.0 cannot hold these control characters: they are dropped
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+// XML 1.0 cannot hold control characters other than tab and newlines: they are dropped.
+const esc = (s: string) =>
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    // eslint-disable-next-line no-control-regex -- these control characters are exactly what is dropped
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): string {
   const byCat = new Map<string, TestOutcome[]>();
@@ -17,7 +24,13 @@ export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): 
       const msg = (m: string) => `message="${esc(redactText(m))}"`;
       const attempts = (x.failedAttempts ?? []).map((m) => `<${x.state === "flaky" ? "flakyFailure" : "rerunFailure"} ${msg(m)}/>`);
       const elements =
-        x.state === "failed" ? [`<failure ${msg(x.error ?? "failed")}/>`, ...attempts] : x.state === "broken" ? [`<error type="infrastructure" ${msg(x.error ?? "broken")}/>`, ...attempts] : x.state === "skipped" ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`] : attempts;
+        x.state === "failed"
+          ? [`<failure ${msg(x.error ?? "failed")}/>`, ...attempts]
+          : x.state === "broken"
+            ? [`<error type="infrastructure" ${msg(x.error ?? "broken")}/>`, ...attempts]
+            : x.state === "skipped"
+              ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`]
+              : attempts;
       const body = elements.length ? `\n${elements.map((e) => `      ${e}\n`).join("")}    ` : "";
       return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });

@@ -23,7 +23,12 @@ function walk(v: unknown, parentKind?: string): unknown {
       out[k] = REDACTED;
     } else if (k === "annotations" && x && typeof x === "object") {
       // kubectl's last-applied annotation would repeat a Secret's data verbatim.
-      out[k] = Object.fromEntries(Object.entries(x as Record<string, string>).map(([a, val]) => [a, a === "kubectl.kubernetes.io/last-applied-configuration" ? REDACTED : redactText(val)]));
+      out[k] = Object.fromEntries(
+        Object.entries(x as Record<string, string>).map(([a, val]) => [
+          a,
+          a === "kubectl.kubernetes.io/last-applied-configuration" ? REDACTED : redactText(val),
+        ]),
+      );
     } else {
       out[k] = walk(x, kind);
     }

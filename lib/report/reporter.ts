@@ -48,7 +48,10 @@ export const allureReporter: Reporter = {
   async write(run, paths) {
     // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
     writeAllureExtras(paths.allureResults, run.caps, run.runId, recordEnvironment(run.record), run.comparison ? comparisonEnvironment(run.comparison) : {});
-    finalizeResults(paths.allureResults, run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle));
+    finalizeResults(
+      paths.allureResults,
+      run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),
+    );
     // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
     // and rendering them (seconds on a busy machine) is one command away.
     if (run.infrastructureError) {

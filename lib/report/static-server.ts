@@ -4,7 +4,16 @@ import { createServer, type Server } from "node:http";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { join, normalize, extname, resolve, sep } from "node:path";
 
-const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".txt": "text/plain", ".svg": "image/svg+xml", ".png": "image/png", ".yaml": "text/plain" };
+const types: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".txt": "text/plain",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".yaml": "text/plain",
+};
 
 export async function serveDir(dir: string, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const root = resolve(dir);

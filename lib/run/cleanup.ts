@@ -61,7 +61,8 @@ export class CleanupRegistry {
 
   track(o: k8s.KubernetesObject): void {
     outstanding.set(keyOf(o), o);
-    if (!this.objects.some((x) => x.kind === o.kind && x.metadata?.name === o.metadata?.name && x.metadata?.namespace === o.metadata?.namespace)) this.objects.push(o);
+    if (!this.objects.some((x) => x.kind === o.kind && x.metadata?.name === o.metadata?.name && x.metadata?.namespace === o.metadata?.namespace))
+      this.objects.push(o);
   }
 
   /**

@@ -52,7 +52,9 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // allure-mocha never empties its directory: a report must only show this run.
     rmSync(x.allureResults, { recursive: true, force: true });
     mkdirSync(x.allureResults, { recursive: true });
-    info(`run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")}; ${x.parallel > 1 ? `${x.parallel} tests at once` : "one test at a time"})`);
+    info(
+      `run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")}; ${x.parallel > 1 ? `${x.parallel} tests at once` : "one test at a time"})`,
+    );
 
     // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
     let interrupted = false;
@@ -78,7 +80,20 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     const onRunner = (r: { abort(): void }) => (runner = r);
     const result =
       x.parallel > 1
-        ? await runParallel({ kc, runId, caps, options, files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, outageWindowMs: x.outageWindowMs, workers: x.parallel, onRunner })
+        ? await runParallel({
+            kc,
+            runId,
+            caps,
+            options,
+            files,
+            grep: options.grep,
+            only: x.only,
+            retries: x.retries,
+            resultsDir: x.allureResults,
+            outageWindowMs: x.outageWindowMs,
+            workers: x.parallel,
+            onRunner,
+          })
         : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
     stopOnFatal();
     if (sweeping) await sweeping;

@@ -150,7 +150,8 @@ export async function sweepRun(kc: k8s.KubeConfig, runId: string, waitMs: number
     return [] as Leftover[];
   });
   const objs = found.map((l) => l.obj);
-  const same = (a: k8s.KubernetesObject, b: k8s.KubernetesObject) => a.kind === b.kind && a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace;
+  const same = (a: k8s.KubernetesObject, b: k8s.KubernetesObject) =>
+    a.kind === b.kind && a.metadata?.name === b.metadata?.name && a.metadata?.namespace === b.metadata?.namespace;
   for (const o of outstandingObjects()) if (!o.metadata?.namespace && !objs.some((x) => same(x, o))) objs.push(o);
   const failed = await removeLeftovers(kc, objs, waitMs);
   for (const o of objs) if (!failed.some((p) => p.startsWith(describeObject(o)))) forget(o);

@@ -88,7 +88,9 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
   const outcomes: TestOutcome[] = [];
   let anyAborted = false;
   const batch = async (groups: string[][], first: number) => {
-    const replies = await Promise.all(groups.map((only, i) => (aborted ? Promise.resolve(undefined) : runWorker({ ...p, only }, first + i, live, out, () => aborted))));
+    const replies = await Promise.all(
+      groups.map((only, i) => (aborted ? Promise.resolve(undefined) : runWorker({ ...p, only }, first + i, live, out, () => aborted))),
+    );
     for (const r of replies) {
       if (!r) continue;
       outcomes.push(...r.outcomes);
@@ -107,7 +109,13 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
 const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const tsxEsm = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
-function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<ChildProcess>, out: (l: string) => void, aborted: () => boolean): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
+function runWorker(
+  p: ParallelRun & { only: string[] },
+  n: number,
+  live: Set<ChildProcess>,
+  out: (l: string) => void,
+  aborted: () => boolean,
+): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
   return new Promise((resolve, reject) => {
     // ESM only, like bin/hybrid-conformance.mjs: with tsx's CommonJS hook too, mocha would require() the suites and
     // they would see a second, empty copy of the run context.
@@ -137,7 +145,18 @@ function runWorker(p: ParallelRun & { only: string[] }, n: number, live: Set<Chi
       else if (aborted()) resolve({ outcomes: [], aborted: true });
       else reject(new Error(`worker ${n} ended (${signal ?? `exit code ${code}`}) before reporting its tests`));
     });
-    const task: WorkerTask = { type: "task", kubeconfig: p.kc.exportConfig(), runId: p.runId, caps: p.caps, options: p.options, files: p.files, only: p.only, retries: p.retries, resultsDir: p.resultsDir, outageWindowMs: p.outageWindowMs };
+    const task: WorkerTask = {
+      type: "task",
+      kubeconfig: p.kc.exportConfig(),
+      runId: p.runId,
+      caps: p.caps,
+      options: p.options,
+      files: p.files,
+      only: p.only,
+      retries: p.retries,
+      resultsDir: p.resultsDir,
+      outageWindowMs: p.outageWindowMs,
+    };
     child.send(task);
   });
 }

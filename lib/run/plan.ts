@@ -28,7 +28,9 @@ function failedIn(file: string): string[] {
   try {
     summary = JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
-    throw new UserFacingError(`--rerun-failed ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance"}`);
+    throw new UserFacingError(
+      `--rerun-failed ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not a summary.json written by hybrid-conformance"}`,
+    );
   }
   if (!Array.isArray(summary.tests)) throw new UserFacingError(`--rerun-failed ${file}: not a summary.json written by hybrid-conformance (no "tests")`);
   return summary.tests.filter((t) => t.state === "failed" || t.state === "flaky").map((t) => t.fullTitle);

@@ -12,12 +12,24 @@ import type { TestEnv } from "./test-env.js";
  * admission webhook refusing them: the Deployment's ReplicaFailure condition or a FailedCreate event).
  * Polls every second: it reads pods, the Deployment and events together.
  */
-export async function deploymentPodsReady(env: TestEnv, deployment: string, selector: string, count: number, timeoutMs = env.budgets.podStartMs): Promise<k8s.V1Pod[]> {
+export async function deploymentPodsReady(
+  env: TestEnv,
+  deployment: string,
+  selector: string,
+  count: number,
+  timeoutMs = env.budgets.podStartMs,
+): Promise<k8s.V1Pod[]> {
   return deploymentPods(env, deployment, selector, count, { ready: true, timeoutMs });
 }
 
 /** Like deploymentPodsReady; with `ready: false` it is done as soon as the pods exist (admission passed). */
-export async function deploymentPods(env: TestEnv, deployment: string, selector: string, count: number, opts: { ready: boolean; timeoutMs?: number }): Promise<k8s.V1Pod[]> {
+export async function deploymentPods(
+  env: TestEnv,
+  deployment: string,
+  selector: string,
+  count: number,
+  opts: { ready: boolean; timeoutMs?: number },
+): Promise<k8s.V1Pod[]> {
   const apps = env.kc.makeApiClient(k8s.AppsV1Api);
   const check = async (): Promise<Verdict<k8s.V1Pod[]>> => {
     const pods = (await env.core.listNamespacedPod({ namespace: env.ns, labelSelector: selector })).items.filter((p) => !p.metadata?.deletionTimestamp);
@@ -30,16 +42,23 @@ export async function deploymentPods(env: TestEnv, deployment: string, selector:
     const d = await apps.readNamespacedDeployment({ name: deployment, namespace: env.ns }).catch(() => undefined);
     const failure = d?.status?.conditions?.find((c) => c.type === "ReplicaFailure" && c.status === "True");
     if (failure) return { fail: `the ReplicaSet cannot create pods (${failure.reason}): ${(failure.message ?? "").split("\n")[0]}` };
-    const failedCreate = (await env.core.listNamespacedEvent({ namespace: env.ns, fieldSelector: "reason=FailedCreate" })).items.find((e) => e.involvedObject.kind === "ReplicaSet" && e.involvedObject.name?.startsWith(`${deployment}-`));
-    if (failedCreate) return { fail: `ReplicaSet ${failedCreate.involvedObject.name} cannot create pods (FailedCreate): ${(failedCreate.message ?? "").split("\n")[0]}` };
+    const failedCreate = (await env.core.listNamespacedEvent({ namespace: env.ns, fieldSelector: "reason=FailedCreate" })).items.find(
+      (e) => e.involvedObject.kind === "ReplicaSet" && e.involvedObject.name?.startsWith(`${deployment}-`),
+    );
+    if (failedCreate)
+      return { fail: `ReplicaSet ${failedCreate.involvedObject.name} cannot create pods (FailedCreate): ${(failedCreate.message ?? "").split("\n")[0]}` };
     return { pending: `${ready.length}/${count} ready: ${pods.map(podSummary).join("; ") || "no pods yet"}` };
   };
   // Polled every second: it reads pods, the Deployment and events together.
-  return env.wait.for({ what: `${count} ${opts.ready ? "Ready " : ""}pod(s) of deployment ${env.ns}/${deployment}`, intervalMs: 1000, check }, { timeoutMs: opts.timeoutMs ?? env.budgets.podStartMs });
+  return env.wait.for(
+    { what: `${count} ${opts.ready ? "Ready " : ""}pod(s) of deployment ${env.ns}/${deployment}`, intervalMs: 1000, check },
+    { timeoutMs: opts.timeoutMs ?? env.budgets.podStartMs },
+  );
 }
 
 /** A sandbox the runtime cannot create because the pod's user does not exist: retrying will not help. */
-export const fatalSandboxEvent = (e: k8s.CoreV1Event) => e.reason === "FailedCreatePodSandBox" && /The user name or password is incorrect/i.test(e.message ?? "");
+export const fatalSandboxEvent = (e: k8s.CoreV1Event) =>
+  e.reason === "FailedCreatePodSandBox" && /The user name or password is incorrect/i.test(e.message ?? "");
 
 /**
  * Until a pod satisfies `test` (e.g. Running, Succeeded). Fails at once with the cause on the named waits'

@@ -41,7 +41,12 @@ export async function explain<T>(what: string, f: () => Promise<T>): Promise<T> 
  * A step that checks something and lets the test go on: the step fails (and shows so in the report) with the
  * problems found, which are added to `problems` for the test to fail with once every step has run.
  */
-export async function checkStep(env: TestEnv, name: string, problems: string[], f: () => Promise<string[] | string | undefined | void> | string[] | string | undefined | void): Promise<void> {
+export async function checkStep(
+  env: TestEnv,
+  name: string,
+  problems: string[],
+  f: () => Promise<string[] | string | undefined | void> | string[] | string | undefined | void,
+): Promise<void> {
   await env
     .step(name, async () => {
       const found = await f();

@@ -72,7 +72,13 @@ type BoundWaits = {
   event(object: string, reason: string, matching?: (e: k8s.CoreV1Event) => boolean): Promise<k8s.CoreV1Event>;
 };
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 24).replace(/-$/, "");
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 24)
+    .replace(/-$/, "");
 
 /**
  * The report labels of a test in this category: epic (Core or Extended), feature, category, severity — Core
@@ -104,7 +110,11 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const core = ctx.kc.makeApiClient(k8s.CoreV1Api);
     await categoryLabels(category, { feature });
 
-    const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({ timeoutMs: b.podStartMs, phases: { imagePullMs: b.imagePullMs, scaleUpMs: b.scaleUpMs }, ...o });
+    const podOpts = (o?: Partial<PodWaitOptions>): PodWaitOptions => ({
+      timeoutMs: b.podStartMs,
+      phases: { imagePullMs: b.imagePullMs, scaleUpMs: b.scaleUpMs },
+      ...o,
+    });
     const env: TestEnv = {
       ctx,
       kc: ctx.kc,
@@ -113,7 +123,12 @@ export function useTestEnv(category: string, feature = category): TestEnv {
       core,
       step: (name, f) => allure.step(name, async () => f()) as Promise<never>,
       render(fixtures, opts = {}) {
-        const objects = typeof fixtures === "string" ? loadFixtures(fixtures) : fixtures.every((f) => typeof f === "string") ? loadFixtures(...(fixtures as string[])) : (fixtures as k8s.KubernetesObject[]);
+        const objects =
+          typeof fixtures === "string"
+            ? loadFixtures(fixtures)
+            : fixtures.every((f) => typeof f === "string")
+              ? loadFixtures(...(fixtures as string[]))
+              : (fixtures as k8s.KubernetesObject[]);
         return renderFixture(objects, {
           caps: ctx.caps,
           namespace: ns,
@@ -202,9 +217,13 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     state = undefined;
     const failed = this.currentTest?.state === "failed";
     // The sign-off record: the digests this test's pods ran, read before the namespace goes.
-    await recordPodImages(env.kc, env.ns).catch((e) => process.stderr.write(`      could not read the image digests of ${env.ns}: ${(e as Error).message.split("\n")[0]}\n`));
+    await recordPodImages(env.kc, env.ns).catch((e) =>
+      process.stderr.write(`      could not read the image digests of ${env.ns}: ${(e as Error).message.split("\n")[0]}\n`),
+    );
     if (failed) {
-      const bundle = await failureBundle(env.kc, env.ns, applied.map(redactObject)).catch((e) => ({ error: `could not collect the failure bundle: ${(e as Error).message}` }));
+      const bundle = await failureBundle(env.kc, env.ns, applied.map(redactObject)).catch((e) => ({
+        error: `could not collect the failure bundle: ${(e as Error).message}`,
+      }));
       for (const [name, content] of Object.entries(bundle)) await allure.attachment(name, content, name.endsWith(".yaml") ? "application/yaml" : "text/plain");
     }
     if (failed && env.ctx.options.keepOnFailure) {
@@ -221,5 +240,15 @@ export function useTestEnv(category: string, feature = category): TestEnv {
 }
 
 function isClusterScoped(kind: string | undefined): boolean {
-  return ["Namespace", "Node", "RuntimeClass", "ClusterRole", "ClusterRoleBinding", "GMSACredentialSpec", "PersistentVolume", "StorageClass", "PriorityClass"].includes(kind ?? "");
+  return [
+    "Namespace",
+    "Node",
+    "RuntimeClass",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "GMSACredentialSpec",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+  ].includes(kind ?? "");
 }

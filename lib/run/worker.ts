@@ -39,6 +39,12 @@ async function work(t: WorkerTask): Promise<WorkerReply> {
   resilient(kc);
   onFatal(() => abort());
   setRunContext({ runId: t.runId, kc, caps: t.caps, options: t.options });
-  const r = await runMocha({ files: t.files, only: t.only, retries: t.retries, resultsDir: t.resultsDir, onRunner: (x) => (aborted ? x.abort() : (runner = x)) });
+  const r = await runMocha({
+    files: t.files,
+    only: t.only,
+    retries: t.retries,
+    resultsDir: t.resultsDir,
+    onRunner: (x) => (aborted ? x.abort() : (runner = x)),
+  });
   return { type: "done", outcomes: r.outcomes, aborted: r.aborted };
 }

@@ -46,7 +46,10 @@ export class DataPlaneAgent {
   private servicesCache!: k8s.Informer<k8s.V1Service> & k8s.ObjectCache<k8s.V1Service>;
   private slicesCache!: k8s.Informer<k8s.V1EndpointSlice> & k8s.ObjectCache<k8s.V1EndpointSlice>;
 
-  constructor(private readonly o: AgentOptions, private readonly log: (l: string) => void) {
+  constructor(
+    private readonly o: AgentOptions,
+    private readonly log: (l: string) => void,
+  ) {
     this.kc.loadFromFile(o.kubeconfig);
   }
 
@@ -98,14 +101,23 @@ export class DataPlaneAgent {
       timing,
       log: this.log,
     });
-    this.autoscaler = new ClusterAutoscaler(this.kc, config.autoscaled, (name) => !!this.nodesCache.get(name), timing.realistic ? timing.ms(realFigures.scaleUpMs) : 1000, this.log);
+    this.autoscaler = new ClusterAutoscaler(
+      this.kc,
+      config.autoscaled,
+      (name) => !!this.nodesCache.get(name),
+      timing.realistic ? timing.ms(realFigures.scaleUpMs) : 1000,
+      this.log,
+    );
 
     for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer] as k8s.Informer<k8s.KubernetesObject>[]) {
       // client-node's informer stops on an error and is restarted by its owner (its README's pattern), as a
       // kubelet's reflector re-lists after an API server restart: without this the node agent went deaf for good.
       inf.on("error", (e) => {
         this.log(`watch error (restarting the watch in 1 s): ${(e as Error)?.message ?? e}`);
-        setTimeout(() => void inf.start().catch((err: unknown) => this.log(`watch restart failed (will retry on its next error): ${(err as Error)?.message ?? err}`)), 1000);
+        setTimeout(
+          () => void inf.start().catch((err: unknown) => this.log(`watch restart failed (will retry on its next error): ${(err as Error)?.message ?? err}`)),
+          1000,
+        );
       });
     }
     podsInformer.on("add", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));
@@ -215,9 +227,17 @@ export class DataPlaneAgent {
       return;
     }
     const gmsa = (await adm.readMutatingWebhookConfiguration({ name: GMSA_WEBHOOK_CONFIG_NAME })).webhooks?.[0]?.clientConfig;
-    if (!gmsa?.url || !gmsa.caBundle) throw new Error(`cannot register ${SABOTAGE_CONFIG_NAME}: the ${GMSA_WEBHOOK_CONFIG_NAME} webhook has no URL/caBundle to share`);
+    if (!gmsa?.url || !gmsa.caBundle)
+      throw new Error(`cannot register ${SABOTAGE_CONFIG_NAME}: the ${GMSA_WEBHOOK_CONFIG_NAME} webhook has no URL/caBundle to share`);
     const body = sabotageWebhookConfiguration(new URL(gmsa.url).origin, gmsa.caBundle, active);
-    await k8s.KubernetesObjectApi.makeApiClient(this.kc).patch(body, undefined, undefined, "hybrid-conformance-dataplane", true, k8s.PatchStrategy.ServerSideApply);
+    await k8s.KubernetesObjectApi.makeApiClient(this.kc).patch(
+      body,
+      undefined,
+      undefined,
+      "hybrid-conformance-dataplane",
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
   }
 
   private async serve(net: EmulatedNetwork): Promise<void> {
@@ -234,7 +254,8 @@ export class DataPlaneAgent {
         if (u.pathname === "/exec" && req.method === "POST") return json(res, 200, await this.exec(JSON.parse(body), net));
         if (u.pathname === "/faults" && req.method === "GET") return json(res, 200, { active: this.faults.list(), catalogue: faultCatalogue });
         if (u.pathname === "/faults" && req.method === "POST") return json(res, 201, await this.faults.add(JSON.parse(body)));
-        if (u.pathname === "/faults" && req.method === "DELETE") return json(res, 200, { cleared: await this.faults.clear(u.searchParams.get("id") ?? undefined) });
+        if (u.pathname === "/faults" && req.method === "DELETE")
+          return json(res, 200, { cleared: await this.faults.clear(u.searchParams.get("id") ?? undefined) });
         return json(res, 404, { error: `no such endpoint ${req.method} ${u.pathname}` });
       } catch (e) {
         const issues = (e as { issues?: { path: string[]; message: string }[] }).issues;

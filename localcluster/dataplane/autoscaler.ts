@@ -44,7 +44,9 @@ function tolerates(x: k8s.V1Toleration, t: k8s.V1Taint): boolean {
 }
 
 const unschedulable = (p: k8s.V1Pod) =>
-  !p.spec?.nodeName && !p.metadata?.deletionTimestamp && !!p.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
+  !p.spec?.nodeName &&
+  !p.metadata?.deletionTimestamp &&
+  !!p.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable");
 
 export class ClusterAutoscaler {
   private readonly pools: PoolState[];
@@ -83,7 +85,9 @@ export class ClusterAutoscaler {
   private async scaleUp(pool: PoolState, node: k8s.V1Node, size: number, pod: k8s.V1Pod): Promise<void> {
     // cluster-autoscaler's own event text (core/scaleup/orchestrator: "pod triggered scale-up: [{group old->new (max: N)}]").
     await this.event(pod, "TriggeredScaleUp", `pod triggered scale-up: [{${pool.pool} ${size}->${size + 1} (max: ${pool.max})}]`);
-    this.log(`autoscaler: pool ${pool.pool} ${size}->${size + 1} for pod ${pod.metadata?.namespace}/${pod.metadata?.name}; node ${node.metadata?.name} in ${this.provisionMs} ms`);
+    this.log(
+      `autoscaler: pool ${pool.pool} ${size}->${size + 1} for pod ${pod.metadata?.namespace}/${pod.metadata?.name}; node ${node.metadata?.name} in ${this.provisionMs} ms`,
+    );
     const t = setTimeout(() => {
       this.timers.delete(t);
       this.core

@@ -5,7 +5,10 @@ import type { PodRecord } from "./pods/records.js";
 
 export class KwokDebugging {
   private readonly objects: k8s.KubernetesObjectApi;
-  constructor(kc: k8s.KubeConfig, private readonly dataplaneUrl: string) {
+  constructor(
+    kc: k8s.KubeConfig,
+    private readonly dataplaneUrl: string,
+  ) {
     this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   }
 

@@ -11,7 +11,10 @@ export interface PodRef {
 
 export class EventRecorder {
   private readonly core: k8s.CoreV1Api;
-  constructor(kc: k8s.KubeConfig, private readonly log: (l: string) => void) {
+  constructor(
+    kc: k8s.KubeConfig,
+    private readonly log: (l: string) => void,
+  ) {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
   }
 

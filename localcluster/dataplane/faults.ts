@@ -15,7 +15,8 @@ export const faultCatalogue = {
   "liveness-fails": "liveness probes fail, so containers are restarted",
   "logs-empty": "containers write nothing to stdout/stderr",
   "node-not-ready": "matching nodes report Ready=False (container runtime network not ready)",
-  "windows-taint-missing": "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",
+  "windows-taint-missing":
+    "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
@@ -71,7 +72,15 @@ export type FaultScope = z.infer<typeof scopeSchema>;
 /** A shell-style glob (`*`, `?`) anchored at both ends. */
 export function globMatch(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".") +
+      "$",
+    "i",
+  );
   return re.test(value);
 }
 

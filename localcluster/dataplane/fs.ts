@@ -53,7 +53,11 @@ function storageKey(os: OsName, p: string): string {
 
 export class ContainerFs implements VirtualFs {
   private readonly own = new Map<string, string>();
-  constructor(private readonly os: OsName, private readonly mounts: Mount[], imageFiles: Record<string, string> = {}) {
+  constructor(
+    private readonly os: OsName,
+    private readonly mounts: Mount[],
+    imageFiles: Record<string, string> = {},
+  ) {
     for (const [p, c] of Object.entries(imageFiles)) this.own.set(storageKey(os, p), c);
   }
 

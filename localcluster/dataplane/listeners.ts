@@ -28,7 +28,10 @@ export class KubeletForwarders {
 
 export class NodePortListeners {
   private readonly open = new Map<string, Server>();
-  constructor(private readonly net: EmulatedNetwork, private readonly log: (l: string) => void) {}
+  constructor(
+    private readonly net: EmulatedNetwork,
+    private readonly log: (l: string) => void,
+  ) {}
 
   /**
    * Reconciles the listeners with the Services' node ports on every node address. A port closed by a

@@ -16,7 +16,10 @@ export class ContainerLogs {
 
   write(lines: string[], stream: "stdout" | "stderr" = "stdout"): void {
     if (!lines.length) return;
-    const ts = new Date().toISOString().replace("Z", "000000Z").replace(/\.(\d{3})000000Z$/, ".$1000000Z");
+    const ts = new Date()
+      .toISOString()
+      .replace("Z", "000000Z")
+      .replace(/\.(\d{3})000000Z$/, ".$1000000Z");
     appendFileSync(this.current, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(""));
   }
 

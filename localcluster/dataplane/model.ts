@@ -57,10 +57,10 @@ export interface HttpResponse {
   body: string;
 }
 export type NetError =
-  | { error: "refused" }       // nothing listens at that port
-  | { error: "timeout" }       // packets dropped (partition, egress blocked, no route)
+  | { error: "refused" } // nothing listens at that port
+  | { error: "timeout" } // packets dropped (partition, egress blocked, no route)
   | { error: "reset" }
-  | { error: "no-endpoints" }  // a ClusterIP with no ready endpoints: connection refused/timeout depending on OS
+  | { error: "no-endpoints" } // a ClusterIP with no ready endpoints: connection refused/timeout depending on OS
   | { error: "dns"; detail: "NXDOMAIN" | "SERVFAIL" | "timeout" };
 
 /** Name and address resolution plus reachability, answered from the API objects and the active faults. */

@@ -58,7 +58,7 @@ export class EmulatedNetwork implements NetworkWorld {
     const n = name.toLowerCase().replace(/\.$/, "");
     if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return { addresses: [n], fqdn: n };
     if (n === "localhost") return { addresses: ["127.0.0.1"], fqdn: "localhost" };
-    if (from.dns.nameserver === "" ) return { error: "dns", detail: "timeout" };
+    if (from.dns.nameserver === "") return { error: "dns", detail: "timeout" };
     if (this.networkPending(this.source(from))) return { error: "dns", detail: "timeout" };
     if (this.faults.active("dns-down", this.source(from).target)) return { error: "dns", detail: from.os === "windows" ? "SERVFAIL" : "timeout" };
     // The cluster DNS Service answers only through a Ready CoreDNS endpoint: with none, the proxy has nowhere to
@@ -109,19 +109,35 @@ export class EmulatedNetwork implements NetworkWorld {
   async http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError> {
     // The workload sees the port the packet finally reaches (a Service's targetPort, not its port or nodePort)
     // and the address it came from after any SNAT (a NodePort's node address).
-    return this.deliver(this.source(from), ip, req.port, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP), () => externalPage(req.port));
+    return this.deliver(
+      this.source(from),
+      ip,
+      req.port,
+      (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP),
+      () => externalPage(req.port),
+    );
   }
 
   async tcp(from: ContainerView, ip: string, port: number): Promise<"open" | NetError> {
-    return this.deliver(this.source(from), ip, port, (_r, c, to) => (c.workload?.listens.includes(to.port) ? "open" : { error: "refused" }), () =>
-      port === 80 || port === 443 ? "open" : { error: "timeout" },
+    return this.deliver(
+      this.source(from),
+      ip,
+      port,
+      (_r, c, to) => (c.workload?.listens.includes(to.port) ? "open" : { error: "refused" }),
+      () => (port === 80 || port === 443 ? "open" : { error: "timeout" }),
     );
   }
 
   /** From outside the cluster: a request to a node address and port (the NodePort listeners use this). */
   async fromOutside(nodeIP: string, port: number, req: HttpRequest, clientIP: string): Promise<HttpResponse | NetError> {
     const src: Source = { ip: clientIP, target: {} };
-    return this.deliver(src, nodeIP, port, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP), () => ({ error: "timeout" }));
+    return this.deliver(
+      src,
+      nodeIP,
+      port,
+      (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP),
+      () => ({ error: "timeout" }),
+    );
   }
 
   /**
@@ -159,13 +175,7 @@ export class EmulatedNetwork implements NetworkWorld {
    * Routes a connection to (ip, port): a Service ClusterIP or a NodePort is load-balanced over the ready
    * endpoints; a pod IP reaches that pod; the external host answers unless egress is blocked.
    */
-  private async deliver<T>(
-    src: Source,
-    ip: string,
-    port: number,
-    at: Arrival<T>,
-    external: () => T | NetError,
-  ): Promise<T | NetError> {
+  private async deliver<T>(src: Source, ip: string, port: number, at: Arrival<T>, external: () => T | NetError): Promise<T | NetError> {
     if (this.networkPending(src)) return { error: "timeout" };
     if (ip === this.external.ip) {
       if (src.os === undefined) return { error: "timeout" };
@@ -200,7 +210,8 @@ export class EmulatedNetwork implements NetworkWorld {
     const i = (this.rr.get(key) ?? 0) % eps.length;
     this.rr.set(key, i + 1);
     const ep = eps[i];
-    const port = ep.ports.find((p) => p.name === (sp.name ?? "") || (ep.ports.length === 1))?.port ?? (typeof sp.targetPort === "number" ? sp.targetPort : sp.port);
+    const port =
+      ep.ports.find((p) => p.name === (sp.name ?? "") || ep.ports.length === 1)?.port ?? (typeof sp.targetPort === "number" ? sp.targetPort : sp.port);
     const pod = this.podByIP(ep.ip);
     if (!pod) return { error: "timeout" };
     return this.toPod(src, pod, port, at);

@@ -8,9 +8,36 @@ import { UserFacingError } from "../../lib/errors.js";
 
 // Every name a test may exec. Anything else fails as "executable file not found in $PATH", as containerd says.
 const commands = [
-  "curl", "powershell", "pwsh", "cmd", "whoami", "hostname", "nslookup", "ipconfig", "nltest", "ping",
-  "sh", "bash", "ash", "cat", "ls", "echo", "nc", "wget", "env", "printenv", "test", "sleep", "true", "false", "id", "uname", "agnhost",
-  "grep", "wc", "head",
+  "curl",
+  "powershell",
+  "pwsh",
+  "cmd",
+  "whoami",
+  "hostname",
+  "nslookup",
+  "ipconfig",
+  "nltest",
+  "ping",
+  "sh",
+  "bash",
+  "ash",
+  "cat",
+  "ls",
+  "echo",
+  "nc",
+  "wget",
+  "env",
+  "printenv",
+  "test",
+  "sleep",
+  "true",
+  "false",
+  "id",
+  "uname",
+  "agnhost",
+  "grep",
+  "wc",
+  "head",
 ];
 export function shimNames(): string[] {
   const win = ["curl", "powershell", "cmd", "whoami", "hostname", "nslookup", "ipconfig", "nltest", "ping"];
@@ -53,9 +80,7 @@ export function sandboxedCommand(stateDir: string, kwokBin: string, kwokArgs: st
   // Merged-/usr systems have /bin -> usr/bin: binding over the symlink's target covers both.
   // The directory holding `mount` itself is covered last, or the remaining mounts could not run.
   const mountDir = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"].find((d) => existsSync(join(d, "mount"))) ?? "/usr/bin";
-  const dirs = hiddenBinDirs
-    .filter((d) => existsSync(d) && !lstatSync(d).isSymbolicLink())
-    .sort((a, b) => Number(a === mountDir) - Number(b === mountDir));
+  const dirs = hiddenBinDirs.filter((d) => existsSync(d) && !lstatSync(d).isSymbolicLink()).sort((a, b) => Number(a === mountDir) - Number(b === mountDir));
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const script = [
     "set -e",
@@ -76,12 +101,27 @@ function unshareBin(): string {
 export function assertSandboxAvailable(): void {
   const asRoot = process.getuid?.() === 0;
   try {
-    execFileSync(unshareBin(), [...(asRoot ? [] : ["--user", "--map-root-user"]), "--mount", "--propagation", "private", "--", "/bin/sh", "-c", "mount --bind /tmp /mnt 2>/dev/null || mount --bind /tmp /tmp"], {
-      stdio: "pipe",
-      env: { ...process.env, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
-    });
+    execFileSync(
+      unshareBin(),
+      [
+        ...(asRoot ? [] : ["--user", "--map-root-user"]),
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "/bin/sh",
+        "-c",
+        "mount --bind /tmp /mnt 2>/dev/null || mount --bind /tmp /tmp",
+      ],
+      {
+        stdio: "pipe",
+        env: { ...process.env, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+      },
+    );
   } catch (e) {
     const msg = ((e as { stderr?: Buffer }).stderr?.toString() || (e as Error).message).split("\n")[0];
-    throw new UserFacingError(`the local cluster needs a private mount namespace (unshare --mount${asRoot ? "" : " in a user namespace"}) to keep exec'd commands emulated: ${msg}`);
+    throw new UserFacingError(
+      `the local cluster needs a private mount namespace (unshare --mount${asRoot ? "" : " in a user namespace"}) to keep exec'd commands emulated: ${msg}`,
+    );
   }
 }

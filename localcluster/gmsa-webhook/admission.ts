@@ -11,7 +11,15 @@
 // Both functions are pure apart from the two lookups in `deps`.
 
 import { randomUUID } from "node:crypto";
-import { admissionReviewShape, goDecode, podShape, type DecodedAdmissionReview, type DecodedContainer, type DecodedPod, type DecodedWindowsOptions } from "./decode.js";
+import {
+  admissionReviewShape,
+  goDecode,
+  podShape,
+  type DecodedAdmissionReview,
+  type DecodedContainer,
+  type DecodedPod,
+  type DecodedWindowsOptions,
+} from "./decode.js";
 import { goDeepEqual, goFormatWithoutArgs, goMarshal, goQuote, goUnmarshalObject } from "./gojson.js";
 import { GMSA_CONTENTS_FIELD } from "./crd.js";
 
@@ -252,10 +260,7 @@ function validateUpdate(pod: DecodedPod, oldPod: DecodedPod): Refusal | undefine
     if (options.gmsaCredentialSpecName !== old.gmsaCredentialSpecName) modified.push("name");
     if (options.gmsaCredentialSpec !== old.gmsaCredentialSpec) modified.push("contents");
     if (modified.length > 0) {
-      return new Refusal(
-        HTTP_FORBIDDEN,
-        `cannot update an existing pod's GMSA settings (GMSA ${modified.join(" and ")} modified on ${kind} ${goQuote(name)})`,
-      );
+      return new Refusal(HTTP_FORBIDDEN, `cannot update an existing pod's GMSA settings (GMSA ${modified.join(" and ")} modified on ${kind} ${goQuote(name)})`);
     }
   }
   return undefined;
@@ -303,9 +308,7 @@ export async function admit(
   const op = request.operation ?? "";
   let subject = `${kind || "<no kind>"} ${namespace}/${request.name ?? ""}`;
   const finish = (response: AdmissionResponse, refusal?: Refusal, note = ""): AdmissionDecision => {
-    const verdict = refusal
-      ? `denied code=${refusal.code}: ${refusal.logMessage}`
-      : `allowed${note}`;
+    const verdict = refusal ? `denied code=${refusal.code}: ${refusal.logMessage}` : `allowed${note}`;
     return { review: reviewOf(response), summary: `${operation} ${op || "<no operation>"} ${subject} uid=${uid}: ${verdict}` };
   };
   const refuse = (refusal: Refusal) => finish(denied(uid, refusal), refusal);

@@ -91,8 +91,7 @@ export function buildGmsaCredentialSpecCRDManifest(options: GmsaCrdOptions = {})
     metadata: {
       name: GMSA_CRD_NAME,
       annotations: {
-        "api-approved.kubernetes.io":
-          "https://github.com/kubernetes/enhancements/tree/master/keps/sig-windows/689-windows-gmsa",
+        "api-approved.kubernetes.io": "https://github.com/kubernetes/enhancements/tree/master/keps/sig-windows/689-windows-gmsa",
       },
     },
     spec: {

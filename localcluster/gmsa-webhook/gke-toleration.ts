@@ -38,7 +38,9 @@ export function gkeTolerationHandler(log: (line: string) => void = () => {}) {
     if (ops.length) {
       response.patchType = "JSONPatch";
       response.patch = Buffer.from(JSON.stringify(ops)).toString("base64");
-      log(`gke-windows-toleration: added the ${gkeWindowsToleration.key} toleration to pod ${r.namespace ?? ""}/${r.object?.metadata?.name ?? r.object?.metadata?.generateName ?? ""}`);
+      log(
+        `gke-windows-toleration: added the ${gkeWindowsToleration.key} toleration to pod ${r.namespace ?? ""}/${r.object?.metadata?.name ?? r.object?.metadata?.generateName ?? ""}`,
+      );
     }
     writeReview(res, response);
   };

@@ -274,12 +274,14 @@ export function goJsonSyntaxError(text: string): string | undefined {
     else if (c === 0x5c) step = inStringEsc;
     else if (c < 0x20) fail(c, "in string literal");
   };
-  const escU = (remaining: number): Step => (c) => {
-    if (!isHex(c)) return fail(c, "in \\u hexadecimal character escape");
-    step = remaining === 1 ? inString : escU(remaining - 1);
-  };
+  const escU =
+    (remaining: number): Step =>
+    (c) => {
+      if (!isHex(c)) return fail(c, "in \\u hexadecimal character escape");
+      step = remaining === 1 ? inString : escU(remaining - 1);
+    };
   const inStringEsc: Step = (c) => {
-    if ("bfnrt\\/\"".includes(String.fromCharCode(c))) step = inString;
+    if ('bfnrt\\/"'.includes(String.fromCharCode(c))) step = inString;
     else if (c === 0x75) step = escU(4);
     else fail(c, "in string escape code");
   };

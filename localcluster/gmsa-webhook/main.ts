@@ -72,7 +72,10 @@ async function main(): Promise<void> {
     admission: { randomHostname: values["random-hostname"] },
     down: values["faults-file"] ? faultActive(values["faults-file"], "gmsa-webhook-down") : undefined,
     // The gke profile's toleration webhook answers here too; it is called only when `cluster up` registered it.
-    routes: { [GKE_TOLERATION_PATH]: gkeTolerationHandler(log), ...(values["faults-file"] ? { [SABOTAGE_PATH]: sabotageHandler(sabotageActive(values["faults-file"]), log) } : {}) },
+    routes: {
+      [GKE_TOLERATION_PATH]: gkeTolerationHandler(log),
+      ...(values["faults-file"] ? { [SABOTAGE_PATH]: sabotageHandler(sabotageActive(values["faults-file"]), log) } : {}),
+    },
     log,
   });
   log(`gmsa-webhook listening on https://${values.host}:${webhook.port} (POST /mutate, POST /validate, /health)`);

@@ -24,8 +24,31 @@ export const SABOTAGE_CONFIG_NAME = "hc-fault-admission-rewrites-pods";
 export const RUN_LABEL = "hybrid-conformance.io/run";
 
 const SPEC_LINUX_ONLY = ["hostUsers", "hostPID", "hostIPC", "shareProcessNamespace"];
-const POD_SC_LINUX_ONLY = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls", "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "seLinuxChangePolicy"];
-const CONTAINER_SC_LINUX_ONLY = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup"];
+const POD_SC_LINUX_ONLY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "fsGroup",
+  "fsGroupChangePolicy",
+  "sysctls",
+  "runAsUser",
+  "runAsGroup",
+  "supplementalGroups",
+  "supplementalGroupsPolicy",
+  "seLinuxChangePolicy",
+];
+const CONTAINER_SC_LINUX_ONLY = [
+  "appArmorProfile",
+  "seLinuxOptions",
+  "seccompProfile",
+  "capabilities",
+  "readOnlyRootFilesystem",
+  "privileged",
+  "allowPrivilegeEscalation",
+  "procMount",
+  "runAsUser",
+  "runAsGroup",
+];
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 
 export type PatchOp = { op: "remove"; path: string } | { op: "add"; path: string; value: unknown };
@@ -49,13 +72,15 @@ export function sanitizePod(pod: unknown): PatchOp[] {
   if (windows) {
     for (const k of SPEC_LINUX_ONLY) if (spec[k] !== undefined) ops.push({ op: "remove", path: `/spec/${k}` });
     for (const k of POD_SC_LINUX_ONLY) if (podSC?.[k] !== undefined) ops.push({ op: "remove", path: `/spec/securityContext/${k}` });
-    for (const c of containers) for (const k of CONTAINER_SC_LINUX_ONLY) if (c.sc?.[k] !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/${k}` });
+    for (const c of containers)
+      for (const k of CONTAINER_SC_LINUX_ONLY) if (c.sc?.[k] !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/${k}` });
   }
   if (hostProcess) {
     if (!podSC) ops.push({ op: "add", path: "/spec/securityContext", value: { windowsOptions: { hostProcess: true } } });
     else if (!podWin) ops.push({ op: "add", path: "/spec/securityContext/windowsOptions", value: { hostProcess: true } });
     else if (podWin.hostProcess !== true) ops.push({ op: "add", path: "/spec/securityContext/windowsOptions/hostProcess", value: true });
-    for (const c of containers) if (obj(c.sc?.windowsOptions)?.hostProcess !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/windowsOptions/hostProcess` });
+    for (const c of containers)
+      if (obj(c.sc?.windowsOptions)?.hostProcess !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/windowsOptions/hostProcess` });
     if (spec.hostNetwork !== true) ops.push({ op: "add", path: "/spec/hostNetwork", value: true });
   }
   if (spec.os !== undefined) ops.push({ op: "remove", path: "/spec/os" });
@@ -79,7 +104,9 @@ export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => 
       return;
     }
     const faultId = decodeURIComponent(new URL(req.url ?? "/", "https://webhook.invalid").pathname.slice(SABOTAGE_PATH.length + 1));
-    const review = JSON.parse(await readBody(req)) as { request?: { uid?: string; kind?: { kind?: string }; operation?: string; namespace?: string; name?: string; object?: k8s.V1Pod; dryRun?: boolean } };
+    const review = JSON.parse(await readBody(req)) as {
+      request?: { uid?: string; kind?: { kind?: string }; operation?: string; namespace?: string; name?: string; object?: k8s.V1Pod; dryRun?: boolean };
+    };
     const r = review.request ?? {};
     const pod = r.object;
     const response: Record<string, unknown> = { uid: r.uid ?? "", allowed: true };
@@ -87,7 +114,9 @@ export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => 
       namespace: r.namespace,
       pod: pod?.metadata?.name ?? r.name,
       node: pod?.spec?.nodeName,
-      images: CONTAINER_LISTS.flatMap((l) => ((pod?.spec as Obj | undefined)?.[l] as { image?: string }[] | undefined) ?? []).flatMap((c) => (c.image ? [c.image] : [])),
+      images: CONTAINER_LISTS.flatMap((l) => ((pod?.spec as Obj | undefined)?.[l] as { image?: string }[] | undefined) ?? []).flatMap((c) =>
+        c.image ? [c.image] : [],
+      ),
     };
     let summary = "left alone (fault not active for it)";
     if (r.kind?.kind === "Pod" && r.operation === "CREATE" && active(faultId, target)) {
@@ -98,7 +127,9 @@ export function sabotageHandler(active: (faultId: string, t: SabotageTarget) => 
       }
       summary = ops.length ? `rewrote ${ops.map((o) => `${o.op} ${o.path}`).join(", ")}` : "nothing to rewrite";
     }
-    log(`sabotage (fault ${faultId || "?"} ${SABOTAGE_FAULT}) ${r.operation ?? "?"} pod ${r.namespace ?? ""}/${target.pod ?? ""}${r.dryRun ? " (dry run)" : ""}: ${summary}`);
+    log(
+      `sabotage (fault ${faultId || "?"} ${SABOTAGE_FAULT}) ${r.operation ?? "?"} pod ${r.namespace ?? ""}/${target.pod ?? ""}${r.dryRun ? " (dry run)" : ""}: ${summary}`,
+    );
     writeReview(res, response);
   };
 }
@@ -112,7 +143,8 @@ const isGlob = (s: string) => /[*?]/.test(s);
  * a harness run created (labelled hybrid-conformance.io/run).
  */
 export function sabotageNamespaceSelector(scope: { namespace?: string }): k8s.V1LabelSelector {
-  if (scope.namespace && !isGlob(scope.namespace)) return { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [scope.namespace] }] };
+  if (scope.namespace && !isGlob(scope.namespace))
+    return { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [scope.namespace] }] };
   if (scope.namespace) return { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: SYSTEM_NAMESPACES }] };
   return { matchExpressions: [{ key: RUN_LABEL, operator: "Exists" }] };
 }
@@ -121,11 +153,18 @@ export function sabotageNamespaceSelector(scope: { namespace?: string }): k8s.V1
  * The registration: one webhook per active fault of this name, each calling `<base>/sabotage/<fault id>`. failurePolicy
  * Ignore, as a policy add-on is usually installed: if the endpoint is gone, pods are admitted untouched.
  */
-export function sabotageWebhookConfiguration(baseUrl: string, caBundle: string, faults: { id: string; scope: { namespace?: string } }[]): k8s.V1MutatingWebhookConfiguration {
+export function sabotageWebhookConfiguration(
+  baseUrl: string,
+  caBundle: string,
+  faults: { id: string; scope: { namespace?: string } }[],
+): k8s.V1MutatingWebhookConfiguration {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "MutatingWebhookConfiguration",
-    metadata: { name: SABOTAGE_CONFIG_NAME, labels: { "app.kubernetes.io/managed-by": "hybrid-conformance-localcluster", "hybrid-conformance.io/fault": SABOTAGE_FAULT } },
+    metadata: {
+      name: SABOTAGE_CONFIG_NAME,
+      labels: { "app.kubernetes.io/managed-by": "hybrid-conformance-localcluster", "hybrid-conformance.io/fault": SABOTAGE_FAULT },
+    },
     webhooks: faults.map((f) => ({
       name: `${f.id}.${SABOTAGE_FAULT}.faults.hybrid-conformance.io`,
       clientConfig: { url: `${baseUrl.replace(/\/+$/, "")}${SABOTAGE_PATH}/${encodeURIComponent(f.id)}`, caBundle },

@@ -16,7 +16,11 @@ import { skipWithReason } from "../../lib/run/steps.js";
 async function logUntil(env: TestEnv, pod: string, container: string, ok: (log: string) => boolean, o: { previous?: boolean } = {}): Promise<string> {
   let log = "";
   return env.wait.for<string>(
-    { what: `the log of ${pod}[${container}]`, intervalMs: 500, check: async () => ((log = await env.logs(pod, container, o)), ok(log) ? { done: log } : { pending: "not there yet" }) },
+    {
+      what: `the log of ${pod}[${container}]`,
+      intervalMs: 500,
+      check: async () => ((log = await env.logs(pod, container, o)), ok(log) ? { done: log } : { pending: "not there yet" }),
+    },
     { timeoutMs: env.budgets.logArrivalMs, onTimeout: () => log },
   );
 }
@@ -27,7 +31,11 @@ async function requests(env: TestEnv, from: PodSource, to: PodSource, tag: strin
   for (let i = 1; i <= n; i++) {
     const path = `/hc/${tag}/${i}`;
     paths.push(path);
-    await reach(env, { path: "request to the docs' web server", from, to: { host: to.ip, port: 80, path, name: `pod ${to.pod} on ${to.node}` }, bodyIncludes: WEB_PAGE_TITLE }, { steady: { stableMs: 0 } });
+    await reach(
+      env,
+      { path: "request to the docs' web server", from, to: { host: to.ip, port: 80, path, name: `pod ${to.pod} on ${to.node}` }, bodyIncludes: WEB_PAGE_TITLE },
+      { steady: { stableMs: 0 } },
+    );
   }
   return paths;
 }
@@ -50,7 +58,10 @@ describe(CATEGORY, () => {
       const log = await logUntil(env, to.pod, to.container, (l) => paths.every((p) => hasRequestFor(requestLines(l), p)));
       await allure.attachment(`${to.pod}.log`, log, "text/plain");
       const missing = paths.filter((p) => !hasRequestFor(requestLines(log), p));
-      expect(missing, `log of ${env.ns}/${to.pod}[${to.container}] on ${to.node}: no request line ("> http://${to.ip}<path>") for ${missing.join(", ")} after requests from ${from.pod}@${from.node}; the log has ${lineCount(log)} line(s)`).to.deep.equal([]);
+      expect(
+        missing,
+        `log of ${env.ns}/${to.pod}[${to.container}] on ${to.node}: no request line ("> http://${to.ip}<path>") for ${missing.join(", ")} after requests from ${from.pod}@${from.node}; the log has ${lineCount(log)} line(s)`,
+      ).to.deep.equal([]);
     });
   });
 
@@ -59,9 +70,13 @@ describe(CATEGORY, () => {
     const c = "windowswebserver";
     await env.step(`deploy ${pod} (the docs' web server with a liveness probe the test can break) + windows-client`, () => env.deploy([pod, "windows-client"]));
     await env.wait.podReady("windows-client");
-    await env.step(`wait: ${pod} running with its container started`, () => env.wait.podMatches(pod, "to be running with its container started", (x) => isRunning(x, c) && isStarted(x, c)));
+    await env.step(`wait: ${pod} running with its container started`, () =>
+      env.wait.podMatches(pod, "to be running with its container started", (x) => isRunning(x, c) && isStarted(x, c)),
+    );
     await env.step("the first container stays up (no restart yet)", () =>
-      env.wait.podHolds(pod, "keeps its first container while healthy", 3000, (x) => (restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted before the test restarted it: ${containerSummary(x, c)}` : undefined)),
+      env.wait.podHolds(pod, "keeps its first container while healthy", 3000, (x) =>
+        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted before the test restarted it: ${containerSummary(x, c)}` : undefined,
+      ),
     );
     const to = await podRef(env, pod, c);
     const from = await podRef(env, "windows-client", "servercore");
@@ -77,7 +92,10 @@ describe(CATEGORY, () => {
       expect(r.exitCode, `exec in ${env.ns}/${pod}: ${r.error ?? r.stderr}`).to.equal(0);
     });
     await env.step(`wait: ${pod} restarted and running again`, () =>
-      env.wait.podMatches(pod, "to be restarted", (x: k8s.V1Pod) => restarts(x, c) >= 1 && isRunning(x, c), { timeoutMs: env.budgets.containerRestartMs, allowReasons: ["CrashLoopBackOff", "Error"] }),
+      env.wait.podMatches(pod, "to be restarted", (x: k8s.V1Pod) => restarts(x, c) >= 1 && isRunning(x, c), {
+        timeoutMs: env.budgets.containerRestartMs,
+        allowReasons: ["CrashLoopBackOff", "Error"],
+      }),
     );
     await env.step("kubectl logs --previous shows the first container's request lines; the current log does not", async () => {
       const prev = await logUntil(env, pod, c, (l) => paths.every((p) => hasRequestFor(requestLines(l), p)), { previous: true });
@@ -85,16 +103,25 @@ describe(CATEGORY, () => {
       await allure.attachment(`${pod}-previous.log`, prev, "text/plain");
       await allure.attachment(`${pod}-current.log`, now, "text/plain");
       const missing = paths.filter((p) => !hasRequestFor(requestLines(prev), p));
-      expect(missing, `kubectl logs --previous ${env.ns}/${pod} -c ${c}: no request line for ${missing.join(", ")}; the previous log has ${lineCount(prev)} line(s)`).to.deep.equal([]);
+      expect(
+        missing,
+        `kubectl logs --previous ${env.ns}/${pod} -c ${c}: no request line for ${missing.join(", ")}; the previous log has ${lineCount(prev)} line(s)`,
+      ).to.deep.equal([]);
       const leaked = paths.filter((p) => hasRequestFor(requestLines(now), p));
-      expect(leaked, `the current log of ${env.ns}/${pod}[${c}] still shows the first container's requests ${leaked.join(", ")}: it is not a new container's log`).to.deep.equal([]);
+      expect(
+        leaked,
+        `the current log of ${env.ns}/${pod}[${c}] still shows the first container's requests ${leaked.join(", ")}: it is not a new container's log`,
+      ).to.deep.equal([]);
     });
   });
 
   it("surfaces the sources configured for LogMonitor on the container's stdout", async function () {
     const image = env.ctx.options.logMonitorImage;
     if (!image)
-      return skipWithReason(this, "no image with LogMonitor given: LogMonitor.exe ships in no Microsoft image (users add it to their own); pass --logmonitor-image <image> to test it");
+      return skipWithReason(
+        this,
+        "no image with LogMonitor given: LogMonitor.exe ships in no Microsoft image (users add it to their own); pass --logmonitor-image <image> to test it",
+      );
     const objs = await env.step(`deploy logmonitor (LogMonitor.exe wrapping PowerShell; EventLog and File sources) from ${image}`, () =>
       env.deploy("logmonitor", {
         mutate: (objs) => {
@@ -112,7 +139,10 @@ describe(CATEGORY, () => {
       await allure.attachment("logmonitor.log", log, "text/plain");
       const { seen, unexpected } = sourcesSeen(logMonitorEntries(log), configured);
       await allure.logStep(`sources seen on stdout: ${seen.join(", ") || "none"}`);
-      expect(seen, `log of ${env.ns}/logmonitor[app]: no LogMonitor entry from any configured source (${configured.map((s) => s.type).join(", ")}); the log has ${lineCount(log)} line(s): ${JSON.stringify(log.slice(0, 300))}`).not.to.be.empty;
+      expect(
+        seen,
+        `log of ${env.ns}/logmonitor[app]: no LogMonitor entry from any configured source (${configured.map((s) => s.type).join(", ")}); the log has ${lineCount(log)} line(s): ${JSON.stringify(log.slice(0, 300))}`,
+      ).not.to.be.empty;
       expect(unexpected, `log of ${env.ns}/logmonitor[app] has entries from sources that are not configured`).to.deep.equal([]);
     });
   });

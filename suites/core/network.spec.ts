@@ -65,15 +65,24 @@ async function walkthrough(env: TestEnv, o: { linux?: boolean; windows?: boolean
   );
   const pods = await env.step("wait: both win-webserver replicas Ready", () => env.wait.podsReady(`app=${SERVICE}`, 2));
   const servers = await Promise.all(pods.map((p) => podRef(env, p.metadata!.name!, SERVER_CONTAINER)));
-  const linux = o.linux ? await env.step("wait: linux-client Ready", async () => (await env.wait.podReady("linux-client"), podRef(env, "linux-client", "agnhost"))) : undefined;
-  const windows = o.windows ? await env.step("wait: windows-client Ready", async () => (await env.wait.podReady("windows-client"), podRef(env, "windows-client", "servercore"))) : undefined;
-  for (const p of [...servers, ...(linux ? [linux] : []), ...(windows ? [windows] : [])]) await allure.parameter(p.pod, `${p.ip} on ${p.node} (${p.os})`, { excluded: true });
+  const linux = o.linux
+    ? await env.step("wait: linux-client Ready", async () => (await env.wait.podReady("linux-client"), podRef(env, "linux-client", "agnhost")))
+    : undefined;
+  const windows = o.windows
+    ? await env.step("wait: windows-client Ready", async () => (await env.wait.podReady("windows-client"), podRef(env, "windows-client", "servercore")))
+    : undefined;
+  for (const p of [...servers, ...(linux ? [linux] : []), ...(windows ? [windows] : [])])
+    await allure.parameter(p.pod, `${p.ip} on ${p.node} (${p.os})`, { excluded: true });
   const service = await env.core.readNamespacedService({ name: SERVICE, namespace: env.ns });
   return { servers, linux, windows, service };
 }
 
 const podDest = (p: PodSource, port = 80, path?: string): Destination => ({ host: p.ip, port, path, name: `pod ${p.pod} on ${p.node}` });
-const clusterIPDest = (s: k8s.V1Service): Destination => ({ host: s.spec!.clusterIP!, port: s.spec!.ports![0].port, name: `service ${s.metadata!.name} ClusterIP` });
+const clusterIPDest = (s: k8s.V1Service): Destination => ({
+  host: s.spec!.clusterIP!,
+  port: s.spec!.ports![0].port,
+  name: `service ${s.metadata!.name} ClusterIP`,
+});
 const page = { bodyIncludes: WEB_PAGE_TITLE };
 
 /** The cluster DNS suffix the pod was given (its search list holds <ns>.svc.<domain>); cluster.local if unreadable. */
@@ -81,7 +90,10 @@ async function clusterDomain(env: TestEnv, from: PodSource): Promise<string> {
   const out = await env.exec(from.pod, from.container, from.os === "windows" ? ["ipconfig", "/all"] : ["cat", "/etc/resolv.conf"]);
   const searches = from.os === "windows" ? searchesFromIpconfig(out.stdout) : searchesFromResolvConf(out.stdout);
   const domain = clusterDomainFrom(searches, env.ns);
-  await allure.parameter("cluster domain", domain ? `${domain} (from ${from.pod}'s DNS search list)` : "cluster.local (assumed: the pod's search list does not show it)");
+  await allure.parameter(
+    "cluster domain",
+    domain ? `${domain} (from ${from.pod}'s DNS search list)` : "cluster.local (assumed: the pod's search list does not show it)",
+  );
   return domain ?? "cluster.local";
 }
 
@@ -98,7 +110,9 @@ describe(CATEGORY, () => {
   it("reaches a Windows pod on another node from a Windows pod (pod to pod)", async function () {
     const w = await walkthrough(env, { windows: true, spread: true });
     // Sources: the Windows client, then each replica (servercore ships curl.exe); destinations: the replicas.
-    const pair = [w.windows!, ...w.servers].flatMap((src) => w.servers.filter((d) => d.pod !== src.pod && d.node.toLowerCase() !== src.node.toLowerCase()).map((dst) => ({ src, dst })))[0];
+    const pair = [w.windows!, ...w.servers].flatMap((src) =>
+      w.servers.filter((d) => d.pod !== src.pod && d.node.toLowerCase() !== src.node.toLowerCase()).map((dst) => ({ src, dst })),
+    )[0];
     if (!pair) {
       const why = `all Windows pods landed on node ${w.servers[0].node}: the cluster has no second Ready Windows node of this build to schedule on`;
       await allure.description(`Skipped: ${why}.`);
@@ -144,14 +158,24 @@ describe(CATEGORY, () => {
   it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod", async () => {
     const w = await walkthrough(env, { linux: true });
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.linux!));
-    await reach(env, { path: "Service FQDN from a Linux pod", from: w.linux!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` }, ...page });
+    await reach(env, {
+      path: "Service FQDN from a Linux pod",
+      from: w.linux!,
+      to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` },
+      ...page,
+    });
   });
 
   it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod", async () => {
     const w = await walkthrough(env, { windows: true });
     // Windows does not devolve partially qualified names the way Linux resolvers do: always the FQDN.
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.windows!));
-    await reach(env, { path: "Service FQDN from a Windows pod", from: w.windows!, to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` }, ...page });
+    await reach(env, {
+      path: "Service FQDN from a Windows pod",
+      from: w.windows!,
+      to: { host: fqdn, port: 80, name: `service ${SERVICE} by DNS name, ClusterIP ${w.service.spec!.clusterIP}` },
+      ...page,
+    });
   });
 
   it("serves the web page on the NodePort from outside the cluster (every node)", async () => {
@@ -166,7 +190,9 @@ describe(CATEGORY, () => {
     await allure.description(`NodePort ${nodePort} checked on every Ready node from ${fromText}. Why: ${vantage.why}.`);
     let from = runnerSource();
     if (vantage.from === "host-network pod") {
-      await env.step("deploy a host-network Linux pod (linux-client on the host network) as the outside vantage point", () => env.deploy("linux-client", { mutate: (objs) => asHostNetworkClient(objs) }));
+      await env.step("deploy a host-network Linux pod (linux-client on the host network) as the outside vantage point", () =>
+        env.deploy("linux-client", { mutate: (objs) => asHostNetworkClient(objs) }),
+      );
       await env.wait.podReady("hostnet-client");
       from = await podRef(env, "hostnet-client", "agnhost");
     }
@@ -174,12 +200,18 @@ describe(CATEGORY, () => {
       // All nodes at once: each must come up within the budget and stay up.
       const results = await Promise.allSettled(
         nodes.map((n) => {
-          const p: Probe = { path: `NodePort from ${vantage.from === "runner" ? "outside the cluster" : "a host-network pod"}`, from, to: { host: n.ip, port: nodePort!, name: `node ${n.name} (${n.os}), service ${SERVICE}` }, ...page };
+          const p: Probe = {
+            path: `NodePort from ${vantage.from === "runner" ? "outside the cluster" : "a host-network pod"}`,
+            from,
+            to: { host: n.ip, port: nodePort!, name: `node ${n.name} (${n.os}), service ${SERVICE}` },
+            ...page,
+          };
           return upThenSteady(p, attempter(env, p), (a) => bodyProblem(p, a), steadyOptions(env));
         }),
       );
       for (const [i, r] of results.entries()) {
-        if (r.status === "fulfilled") await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: up after ${r.value.upAfterMs} ms, ${r.value.steadyAttempts} steady attempt(s)`);
+        if (r.status === "fulfilled")
+          await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: up after ${r.value.upAfterMs} ms, ${r.value.steadyAttempts} steady attempt(s)`);
         else await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: ${(r.reason as Error).message}`, allure.Status.FAILED);
       }
       const failures = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
@@ -200,7 +232,13 @@ describe(CATEGORY, () => {
     await reach(env, {
       path: "egress from a Windows pod",
       from: w.windows!,
-      to: { host: u.hostname, port: Number(u.port || (u.protocol === "https:" ? 443 : 80)), path: u.pathname, name: "the external address (--external-url)", url: url! },
+      to: {
+        host: u.hostname,
+        port: Number(u.port || (u.protocol === "https:" ? 443 : 80)),
+        path: u.pathname,
+        name: "the external address (--external-url)",
+        url: url!,
+      },
     });
   });
 
@@ -211,11 +249,29 @@ describe(CATEGORY, () => {
       env.wait.endpoints(SERVICE, (ips) => [...ips].sort().join() === want.join(), `exactly the ready pods [${want.join(", ")}]`),
     );
     await env.step("each endpoint names its pod and a Windows node; backends carry kubernetes.io/os=windows", async () => {
-      const slices = (await env.ctx.kc.makeApiClient(k8s.DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: env.ns, labelSelector: `kubernetes.io/service-name=${SERVICE}` })).items;
-      await allure.attachment("endpointslices.json", JSON.stringify(slices.map((s) => ({ name: s.metadata?.name, endpoints: s.endpoints, ports: s.ports })), null, 2), "application/json");
+      const slices = (
+        await env.ctx.kc
+          .makeApiClient(k8s.DiscoveryV1Api)
+          .listNamespacedEndpointSlice({ namespace: env.ns, labelSelector: `kubernetes.io/service-name=${SERVICE}` })
+      ).items;
+      await allure.attachment(
+        "endpointslices.json",
+        JSON.stringify(
+          slices.map((s) => ({ name: s.metadata?.name, endpoints: s.endpoints, ports: s.ports })),
+          null,
+          2,
+        ),
+        "application/json",
+      );
       const windowsNodes = env.ctx.caps.nodes.filter((n) => n.os === "windows").map((n) => n.name);
-      const problems = endpointSliceProblems(slices, w.servers.map((s) => ({ name: s.pod, ip: s.ip, node: s.node })), windowsNodes);
-      for (const s of w.servers) if (env.node(s.node).labels["kubernetes.io/os"] !== "windows") problems.push(`backend ${s.pod} runs on ${s.node}, which is not labelled kubernetes.io/os=windows`);
+      const problems = endpointSliceProblems(
+        slices,
+        w.servers.map((s) => ({ name: s.pod, ip: s.ip, node: s.node })),
+        windowsNodes,
+      );
+      for (const s of w.servers)
+        if (env.node(s.node).labels["kubernetes.io/os"] !== "windows")
+          problems.push(`backend ${s.pod} runs on ${s.node}, which is not labelled kubernetes.io/os=windows`);
       expect(problems, problems.join("\n")).to.deep.equal([]);
     });
   });
@@ -224,7 +280,9 @@ describe(CATEGORY, () => {
     const w = await walkthrough(env, { windows: true });
     const before = clusterIPDest(w.service);
     await reach(env, { path: "Service ClusterIP before the Service is deleted", from: w.windows!, to: before, ...page });
-    await env.step(`delete service ${SERVICE} (ClusterIP ${before.host})`, () => remove(env.kc, { apiVersion: "v1", kind: "Service", metadata: { name: SERVICE, namespace: env.ns } }));
+    await env.step(`delete service ${SERVICE} (ClusterIP ${before.host})`, () =>
+      remove(env.kc, { apiVersion: "v1", kind: "Service", metadata: { name: SERVICE, namespace: env.ns } }),
+    );
     await env.step(`the old ClusterIP ${before.host} stops answering`, () => {
       const p: Probe = { path: "deleted Service's ClusterIP", from: w.windows!, to: { ...before, name: `deleted service ${SERVICE}` } };
       return downWithin(p, attempter(env, p), steadyOptions(env));
@@ -234,7 +292,9 @@ describe(CATEGORY, () => {
     );
     const again = await env.core.readNamespacedService({ name: SERVICE, namespace: env.ns });
     const want = w.servers.map((s) => s.ip).sort();
-    await env.step("the recreated Service's EndpointSlices list both replicas", () => env.wait.endpoints(SERVICE, (ips) => [...ips].sort().join() === want.join(), `[${want.join(", ")}]`));
+    await env.step("the recreated Service's EndpointSlices list both replicas", () =>
+      env.wait.endpoints(SERVICE, (ips) => [...ips].sort().join() === want.join(), `[${want.join(", ")}]`),
+    );
     await reach(env, { path: "recreated Service's ClusterIP from a Windows pod", from: w.windows!, to: clusterIPDest(again), ...page });
   });
 
@@ -259,7 +319,9 @@ describe(CATEGORY, () => {
       await allure.attachment("last-response.html", lastBody, "text/html");
       const counts = rows.map((r) => r.count).sort();
       const p = { path: "caller counts on the docs' page", from: callers[callers.length - 1], to: podDest(target) };
-      expect(counts, failureMessage(p, `expected one row per caller with callerCount 2 each ([2, 2]), the page shows ${JSON.stringify(rows)}`)).to.deep.equal([2, 2]);
+      expect(counts, failureMessage(p, `expected one row per caller with callerCount 2 each ([2, 2]), the page shows ${JSON.stringify(rows)}`)).to.deep.equal([
+        2, 2,
+      ]);
     });
     await env.step(`each request line (${paths.join(", ")}) is in ${target.pod}'s log`, async () => {
       let log = "";
@@ -271,10 +333,19 @@ describe(CATEGORY, () => {
         missing = paths.filter((p) => !hasRequestFor(lines, p));
         return missing.length ? { pending: `missing ${missing.join(", ")}` } : { done: undefined };
       };
-      await env.wait.for({ what: `request lines in the log of ${target.pod}`, intervalMs: 500, check }, { timeoutMs: env.budgets.networkUpMs, onTimeout: () => undefined });
+      await env.wait.for(
+        { what: `request lines in the log of ${target.pod}`, intervalMs: 500, check },
+        { timeoutMs: env.budgets.networkUpMs, onTimeout: () => undefined },
+      );
       await allure.attachment(`${target.pod}.log`, log, "text/plain");
       const p = { path: "request lines in the docs' web server log", from: callers[0], to: podDest(target) };
-      expect(missing, failureMessage(p, `request line(s) for ${missing.join(", ")} missing from the log of ${target.pod} (${log.split("\n").filter(Boolean).length} line(s) logged)`)).to.deep.equal([]);
+      expect(
+        missing,
+        failureMessage(
+          p,
+          `request line(s) for ${missing.join(", ")} missing from the log of ${target.pod} (${log.split("\n").filter(Boolean).length} line(s) logged)`,
+        ),
+      ).to.deep.equal([]);
     });
   });
 });

@@ -50,7 +50,10 @@ describe(CATEGORY, () => {
     const cp = caps().nodes.filter((n) => n.controlPlane);
     await allure.step(`control-plane nodes: ${cp.map((n) => `${n.name} (${n.os})`).join(", ") || "none visible (managed control plane)"}`, async () => {
       const wrong = cp.filter((n) => n.os !== "linux");
-      expect(wrong.map((n) => `${n.name} runs ${n.os}`), "control plane must run on Linux").to.deep.equal([]);
+      expect(
+        wrong.map((n) => `${n.name} runs ${n.os}`),
+        "control plane must run on Linux",
+      ).to.deep.equal([]);
     });
     const server = caps().server.platform;
     await allure.step(`API server platform ${server}`, async () => {

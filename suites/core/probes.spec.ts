@@ -15,13 +15,18 @@ import { categoryOf } from "../index.js";
 async function run(env: TestEnv, pod: string, container: string, command: string[]): Promise<void> {
   await env.step(`exec in ${pod}[${container}]: ${command.join(" ")}`, async () => {
     const r = await env.exec(pod, container, command);
-    expect(r.exitCode, `exec ${JSON.stringify(command.join(" "))} in ${env.ns}/${pod}[${container}] failed (exit ${r.exitCode}): ${r.error ?? r.stderr.trim()}`).to.equal(0);
+    expect(
+      r.exitCode,
+      `exec ${JSON.stringify(command.join(" "))} in ${env.ns}/${pod}[${container}] failed (exit ${r.exitCode}): ${r.error ?? r.stderr.trim()}`,
+    ).to.equal(0);
   });
 }
 
 /** Waits for the kubelet's Unhealthy event of one probe kind. */
 function unhealthy(env: TestEnv, pod: string, kind: "Liveness" | "Readiness" | "Startup"): Promise<k8s.CoreV1Event> {
-  return env.step(`a "${kind} probe failed" (Unhealthy) event on ${pod}`, () => env.wait.event(pod, "Unhealthy", (e) => (e.message ?? "").startsWith(`${kind} probe failed`)));
+  return env.step(`a "${kind} probe failed" (Unhealthy) event on ${pod}`, () =>
+    env.wait.event(pod, "Unhealthy", (e) => (e.message ?? "").startsWith(`${kind} probe failed`)),
+  );
 }
 
 const CATEGORY = categoryOf(import.meta.url);
@@ -41,18 +46,30 @@ describe(CATEGORY, () => {
     // The kubelet's reaction window (period × threshold + timeout) or the budget, whichever is longer.
     const readiness = p.spec!.containers[0].readinessProbe;
     const window = (verdict: "failure" | "success") => Math.max(env.budgets.probeReactionMs, reactionWindowMs(readiness, verdict));
-    await env.step(`${pod} turns NotReady`, () => env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isPodReady(x), { timeoutMs: window("failure") }));
+    await env.step(`${pod} turns NotReady`, () =>
+      env.wait.podMatches(pod, "to turn NotReady after its readiness probe fails", (x) => !isPodReady(x), { timeoutMs: window("failure") }),
+    );
     await unhealthy(env, pod, "Readiness");
-    await env.step(`${ip} leaves the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`));
+    await env.step(`${ip} leaves the ready endpoints of service ${svc}`, () =>
+      env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`),
+    );
     await env.step(`${pod} stays NotReady (and is not restarted) while the probe keeps failing`, () =>
       env.wait.podHolds(pod, "stays NotReady while its readiness probe fails", 3000, (x) =>
-        isPodReady(x) ? `turned Ready although C:\\ready.txt is gone: ${containerSummary(x, "app")}` : restarts(x, "app") > 0 ? `was restarted; a readiness probe must not restart: ${containerSummary(x, "app")}` : undefined,
+        isPodReady(x)
+          ? `turned Ready although C:\\ready.txt is gone: ${containerSummary(x, "app")}`
+          : restarts(x, "app") > 0
+            ? `was restarted; a readiness probe must not restart: ${containerSummary(x, "app")}`
+            : undefined,
       ),
     );
 
     await run(env, pod, "app", ["cmd", "/c", "echo ready> C:\\ready.txt"]);
-    await env.step(`${pod} turns Ready again`, () => env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isPodReady, { timeoutMs: window("success") }));
-    await env.step(`${ip} is back among the ready endpoints of service ${svc}`, () => env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip}) again`));
+    await env.step(`${pod} turns Ready again`, () =>
+      env.wait.podMatches(pod, "to turn Ready again once its readiness probe passes", isPodReady, { timeoutMs: window("success") }),
+    );
+    await env.step(`${ip} is back among the ready endpoints of service ${svc}`, () =>
+      env.wait.endpoints(svc, (ips) => ips.includes(ip), `ready pod ${pod} (${ip}) again`),
+    );
   });
 
   it("restarts a container whose liveness probe fails (restartCount, Killing event, previous container's log)", async () => {
@@ -78,7 +95,10 @@ describe(CATEGORY, () => {
     await unhealthy(env, pod, "Liveness");
     await env.step("the kubelet says it killed the container for its liveness probe", async () => {
       const ev = killedFor(await env.events(pod), "liveness");
-      expect(ev, `no "Killing ... failed liveness probe" event on ${env.ns}/${pod}; events: ${(await env.events(pod)).map((e) => `${e.reason}: ${e.message}`).join(" | ")}`).to.exist;
+      expect(
+        ev,
+        `no "Killing ... failed liveness probe" event on ${env.ns}/${pod}; events: ${(await env.events(pod)).map((e) => `${e.reason}: ${e.message}`).join(" | ")}`,
+      ).to.exist;
       await allure.logStep(`${ev!.reason}: ${ev!.message}`);
     });
     await env.step("the killed container is recorded as the last state", async () => {
@@ -89,10 +109,15 @@ describe(CATEGORY, () => {
     await env.step("the previous container's log is readable (kubectl logs --previous)", async () => {
       const prev = await env.logs(pod, c, { previous: true });
       await allure.attachment(`${pod}-previous.log`, prev, "text/plain");
-      expect(prev, `kubectl logs --previous ${env.ns}/${pod} -c ${c}: expected the killed web server's "Listening at" line, got ${JSON.stringify(prev.slice(0, 300))}`).to.match(/Listening at/);
+      expect(
+        prev,
+        `kubectl logs --previous ${env.ns}/${pod} -c ${c}: expected the killed web server's "Listening at" line, got ${JSON.stringify(prev.slice(0, 300))}`,
+      ).to.match(/Listening at/);
     });
     await env.step("the restarted container is healthy again (fresh file system, no C:\\unhealthy.txt)", () =>
-      env.wait.podHolds(pod, "stays up after its restart", 3000, (x) => (restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined)),
+      env.wait.podHolds(pod, "stays up after its restart", 3000, (x) =>
+        restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined,
+      ),
     );
   });
 
@@ -105,7 +130,8 @@ describe(CATEGORY, () => {
       env.wait.podHolds(pod, "is held back by its startup probe", 6000, (x) => {
         if (isStarted(x, c)) return `container reported started before its startup probe could pass: ${containerSummary(x, c)}`;
         if (isPodReady(x)) return `pod turned Ready before its startup probe passed (the readiness probe was not held back): ${containerSummary(x, c)}`;
-        if (restarts(x, c) > 0) return `container was restarted before its startup probe passed (the liveness probe was not held back): ${containerSummary(x, c)}`;
+        if (restarts(x, c) > 0)
+          return `container was restarted before its startup probe passed (the liveness probe was not held back): ${containerSummary(x, c)}`;
         return undefined;
       }),
     );
@@ -117,11 +143,19 @@ describe(CATEGORY, () => {
     });
 
     await run(env, pod, c, ["cmd", "/c", "echo started> C:\\started.txt"]);
-    const ready = await env.step(`${pod} starts and turns Ready`, () => env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isPodReady(x) && isStarted(x, c), { timeoutMs: env.budgets.probeReactionMs }));
+    const ready = await env.step(`${pod} starts and turns Ready`, () =>
+      env.wait.podMatches(pod, "to turn Ready once its startup probe passes", (x) => isPodReady(x) && isStarted(x, c), {
+        timeoutMs: env.budgets.probeReactionMs,
+      }),
+    );
     expect(restarts(ready, c), `pod ${env.ns}/${pod} was restarted on its way to Ready: ${containerSummary(ready, c)}`).to.equal(0);
     await env.step("now that liveness runs, it passes: no restart", () =>
       env.wait.podHolds(pod, "keeps running with restartCount 0 once started", 3000, (x) =>
-        restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}` : !isPodReady(x) ? `turned NotReady: ${containerSummary(x, c)}` : undefined,
+        restarts(x, c) > 0 || !isRunning(x, c)
+          ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}`
+          : !isPodReady(x)
+            ? `turned NotReady: ${containerSummary(x, c)}`
+            : undefined,
       ),
     );
   });

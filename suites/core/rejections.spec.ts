@@ -71,7 +71,11 @@ describe(CATEGORY, () => {
           await allure.parameter("answer", verdict.got.slice(0, 400));
           if (problem) {
             await allure.attachment("sent-pod.yaml", toYaml(pod), "application/yaml");
-            await allure.attachment("answer.yaml", toYaml(outcome.accepted ? outcome.object : (outcome.status ?? { error: String(outcome.error) })), "application/yaml");
+            await allure.attachment(
+              "answer.yaml",
+              toYaml(outcome.accepted ? outcome.object : (outcome.status ?? { error: String(outcome.error) })),
+              "application/yaml",
+            );
             throw new Error(problem);
           }
         })
@@ -92,15 +96,13 @@ describe(CATEGORY, () => {
   it("rejects every Linux-only field on a Windows pod with Forbidden on that exact path", async () => {
     await runCases([
       { step: "control: the base Windows pod, without any of them, is accepted", base: "windows", expect: { accept: true }, paths: [] },
-      ...windowsForbiddenFields.map(
-        (f): Case => ({
-          step: `${f.level === "pod" ? "pod" : f.path.startsWith("spec.initContainers") ? "init container" : "container"}: ${f.path} → ${f.reason}`,
-          base: "windows",
-          set: f.set,
-          expect: rejects([{ field: f.path, reason: f.reason, message: f.message }]),
-          paths: [f.path],
-        }),
-      ),
+      ...windowsForbiddenFields.map((f): Case => ({
+        step: `${f.level === "pod" ? "pod" : f.path.startsWith("spec.initContainers") ? "init container" : "container"}: ${f.path} → ${f.reason}`,
+        base: "windows",
+        set: f.set,
+        expect: rejects([{ field: f.path, reason: f.reason, message: f.message }]),
+        paths: [f.path],
+      })),
     ]);
   });
 
@@ -113,7 +115,9 @@ describe(CATEGORY, () => {
         expect: { accept: true },
         paths: [f.path],
         accepted: (sent, answer) =>
-          valueAt(answer, f.path) === valueAt(sent, f.path) ? undefined : `accepted, but the answer has ${f.path}=${show(valueAt(answer, f.path))} (sent ${show(valueAt(sent, f.path))})`,
+          valueAt(answer, f.path) === valueAt(sent, f.path)
+            ? undefined
+            : `accepted, but the answer has ${f.path}=${show(valueAt(answer, f.path))} (sent ${show(valueAt(sent, f.path))})`,
       })),
     );
   });
@@ -147,7 +151,12 @@ describe(CATEGORY, () => {
     await env.step("namespace enforces Pod Security level privileged", () =>
       env.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: env.ns, labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }),
     );
-    const paths = ["spec.hostNetwork", "spec.securityContext.windowsOptions.hostProcess", "spec.containers[0].securityContext.windowsOptions.hostProcess", "spec.containers[1].securityContext.windowsOptions.hostProcess"];
+    const paths = [
+      "spec.hostNetwork",
+      "spec.securityContext.windowsOptions.hostProcess",
+      "spec.containers[0].securityContext.windowsOptions.hostProcess",
+      "spec.containers[1].securityContext.windowsOptions.hostProcess",
+    ];
     await runCases(hostProcessCases.map((c) => fromCase(c, paths)));
   });
 

@@ -35,7 +35,16 @@ const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.de
 /** Shown in the report; the node is excluded from the history id (it may differ between runs). */
 const param = (name: string, value: string, excluded = false) => allure.parameter(name, value, excluded ? { excluded: true } : undefined);
 /** Reasons a container may show while a scheduling test looks only at placement. */
-const containerTrouble = ["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "CrashLoopBackOff", "RunContainerError", "StartError"];
+const containerTrouble = [
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "CrashLoopBackOff",
+  "RunContainerError",
+  "StartError",
+];
 
 const CATEGORY = categoryOf(import.meta.url);
 const skip = skipWithReason;
@@ -44,7 +53,11 @@ describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
   const caps = () => env.ctx.caps;
   // The API server adds not-ready/unreachable NoExecute tolerations to every pod: show the ones the test chose.
-  const tolerationsText = (p: k8s.V1Pod) => (p.spec?.tolerations ?? []).filter((t) => !t.key?.startsWith("node.kubernetes.io/")).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`).join(", ") || "none";
+  const tolerationsText = (p: k8s.V1Pod) =>
+    (p.spec?.tolerations ?? [])
+      .filter((t) => !t.key?.startsWith("node.kubernetes.io/"))
+      .map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`)
+      .join(", ") || "none";
   const nodeTaints = async (name: string) => {
     const n = await env.core.readNode({ name });
     const t = (n.spec?.taints ?? []).filter((x) => x.effect !== "PreferNoSchedule");
@@ -53,8 +66,9 @@ describe(CATEGORY, () => {
 
   it("places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node", async () => {
     const pod = podOf(
-      await env.step("deploy windows-client with nodeSelector kubernetes.io/os=windows and the tolerations for the Windows nodes' taints (no build selector)", () =>
-        env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.nodeSelector![BUILD_LABEL] }),
+      await env.step(
+        "deploy windows-client with nodeSelector kubernetes.io/os=windows and the tolerations for the Windows nodes' taints (no build selector)",
+        () => env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.nodeSelector![BUILD_LABEL] }),
       ),
     );
     const name = pod.metadata!.name!;
@@ -64,7 +78,9 @@ describe(CATEGORY, () => {
     const node = env.node(bound.spec!.nodeName!);
     await param("node", node.name, true);
     await param("build", node.build ?? node.os);
-    await env.step(`${name} landed on ${node.name}: ${node.os}${node.build ? `, ${buildName(node.build)}` : ""}`, () => fail(placementProblems(bound, node, { os: "windows" })));
+    await env.step(`${name} landed on ${node.name}: ${node.os}${node.build ? `, ${buildName(node.build)}` : ""}`, () =>
+      fail(placementProblems(bound, node, { os: "windows" })),
+    );
     await env.step(`the Scheduled event names ${node.name}`, async () => {
       const e = await env.wait.event(name, "Scheduled");
       expect(e.message, `pod ${env.ns}/${name}: Scheduled event says "${e.message}", not node ${node.name}`).to.contain(node.name);
@@ -78,13 +94,21 @@ describe(CATEGORY, () => {
       const only = env.ctx.options.windowsBuild;
       if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);
       await param("build", build);
-      const pod = podOf(await env.step(`deploy windows-client pinned to build ${build} (os and build selectors, Windows tolerations, image tagged for ${build})`, () => env.deploy("windows-client", { build })));
+      const pod = podOf(
+        await env.step(`deploy windows-client pinned to build ${build} (os and build selectors, Windows tolerations, image tagged for ${build})`, () =>
+          env.deploy("windows-client", { build }),
+        ),
+      );
       const name = pod.metadata!.name!;
       await param("image", pod.spec!.containers[0].image!);
-      const bound = await env.step(`the scheduler binds ${name} to a node of build ${build}`, () => env.wait.podScheduled(name, { allowReasons: containerTrouble }));
+      const bound = await env.step(`the scheduler binds ${name} to a node of build ${build}`, () =>
+        env.wait.podScheduled(name, { allowReasons: containerTrouble }),
+      );
       const node = env.node(bound.spec!.nodeName!);
       await param("node", node.name, true);
-      await env.step(`${name} landed on ${node.name} (${node.os} ${node.build ?? "?"}, ${node.osImage})`, () => fail(placementProblems(bound, node, { os: "windows", build })));
+      await env.step(`${name} landed on ${node.name} (${node.os} ${node.build ?? "?"}, ${node.osImage})`, () =>
+        fail(placementProblems(bound, node, { os: "windows", build })),
+      );
     });
   }
 
@@ -93,12 +117,19 @@ describe(CATEGORY, () => {
     if (untainted) return skip(this, `${untainted}: no taint to keep a pod out`);
     const probe = podOf(env.render("windows-client"));
     delete probe.spec!.tolerations;
-    const added = await env.step("dry-run create the pod without tolerations and read back what admission added", () => tolerationsAddedByAdmission(env.core, probe));
+    const added = await env.step("dry-run create the pod without tolerations and read back what admission added", () =>
+      tolerationsAddedByAdmission(env.core, probe),
+    );
     const covered = caps().windowsTaints.filter((t) => tolerates(added, t as k8s.V1Taint));
     if (added.length && covered.length === caps().windowsTaints.length)
-      return skip(this, `a mutating admission webhook adds the toleration ${added.map(tolerationText).join(", ")} to pods that select kubernetes.io/os=windows (dry-run create, read back): no Windows pod can be left without it`);
+      return skip(
+        this,
+        `a mutating admission webhook adds the toleration ${added.map(tolerationText).join(", ")} to pods that select kubernetes.io/os=windows (dry-run create, read back): no Windows pod can be left without it`,
+      );
     const pod = podOf(
-      await env.step("deploy windows-client with the Windows selectors but without tolerations", () => env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.tolerations })),
+      await env.step("deploy windows-client with the Windows selectors but without tolerations", () =>
+        env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.tolerations }),
+      ),
     );
     const name = pod.metadata!.name!;
     const build = pod.spec!.nodeSelector![BUILD_LABEL];
@@ -108,7 +139,8 @@ describe(CATEGORY, () => {
     const verdict = await env.step(`the scheduler refuses ${name} (PodScheduled=False, reason Unschedulable)`, () =>
       env.wait.podUnschedulable(name).catch(async (e) => {
         const bound = /scheduled onto node (\S+)/.exec((e as Error).message)?.[1];
-        if (e instanceof WaitFailed && bound) throw new Error(`no FailedScheduling: ${(e as Error).message} although it tolerates no taint (${await nodeTaints(bound)})`);
+        if (e instanceof WaitFailed && bound)
+          throw new Error(`no FailedScheduling: ${(e as Error).message} although it tolerates no taint (${await nodeTaints(bound)})`);
         throw e;
       }),
     );
@@ -129,28 +161,31 @@ describe(CATEGORY, () => {
   it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
     const untainted = untaintedWindowsPool(caps().nodes);
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
-    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
+    if (!hasLinuxWorkers(caps().nodes))
+      return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
     const replicas = Math.min(Math.max(caps().nodes.length, 2), 30);
     await param("replicas", String(replicas));
-    const objs = await env.step(`deploy a Linux Deployment (agnhost) with ${replicas} replicas — one per node — and no nodeSelector, no toleration, no spec.os`, () =>
-      env.deploy("linux-client", {
-        mutate: (objs) => {
-          const pod = podOf(objs);
-          const labels = { ...pod.metadata!.labels, app: "linux-no-selector" };
-          const spec = { ...pod.spec! };
-          delete spec.nodeSelector;
-          delete spec.os;
-          delete spec.tolerations;
-          spec.containers = spec.containers.map((c) => ({ ...c, resources: { requests: { cpu: "10m", memory: "16Mi" } } }));
-          const deployment: k8s.V1Deployment = {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name: "linux-no-selector", namespace: pod.metadata!.namespace, labels },
-            spec: { replicas, selector: { matchLabels: { app: "linux-no-selector" } }, template: { metadata: { labels }, spec } },
-          };
-          objs.splice(objs.indexOf(pod), 1, deployment);
-        },
-      }),
+    const objs = await env.step(
+      `deploy a Linux Deployment (agnhost) with ${replicas} replicas — one per node — and no nodeSelector, no toleration, no spec.os`,
+      () =>
+        env.deploy("linux-client", {
+          mutate: (objs) => {
+            const pod = podOf(objs);
+            const labels = { ...pod.metadata!.labels, app: "linux-no-selector" };
+            const spec = { ...pod.spec! };
+            delete spec.nodeSelector;
+            delete spec.os;
+            delete spec.tolerations;
+            spec.containers = spec.containers.map((c) => ({ ...c, resources: { requests: { cpu: "10m", memory: "16Mi" } } }));
+            const deployment: k8s.V1Deployment = {
+              apiVersion: "apps/v1",
+              kind: "Deployment",
+              metadata: { name: "linux-no-selector", namespace: pod.metadata!.namespace, labels },
+              spec: { replicas, selector: { matchLabels: { app: "linux-no-selector" } }, template: { metadata: { labels }, spec } },
+            };
+            objs.splice(objs.indexOf(pod), 1, deployment);
+          },
+        }),
     );
     await param("image", (objs[0] as k8s.V1Deployment).spec!.template.spec!.containers[0].image!);
     const pods = await env.step(`the scheduler places all ${replicas} pods`, () =>
@@ -181,7 +216,9 @@ describe(CATEGORY, () => {
     // there but not Ready are a defect, and fail.
     if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
     const worker = linuxWorker(caps().nodes);
-    await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () => expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined));
+    await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () =>
+      expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined),
+    );
     await param("node", worker!.name, true);
     const pod = podOf(
       await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>
@@ -199,7 +236,9 @@ describe(CATEGORY, () => {
     await param("image", pod.spec!.containers[0].image!);
     expect(pod.spec?.os?.name, "the fixture must render spec.os.name=windows").to.equal("windows");
     const seen = await env.step(`the kubelet on ${worker!.name} refuses ${name} at admission`, () =>
-      env.wait.podMatches(name, `to be refused or started by node ${worker!.name}`, (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""), { allowReasons: ["PodOSNotSupported"] }),
+      env.wait.podMatches(name, `to be refused or started by node ${worker!.name}`, (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""), {
+        allowReasons: ["PodOSNotSupported"],
+      }),
     );
     if (seen.status?.reason === "PodOSNotSupported") await env.step("a PodOSNotSupported event on the pod", () => env.wait.event(name, "PodOSNotSupported"));
     await env.step(`${name}: phase ${seen.status?.phase}, reason ${seen.status?.reason ?? "(none)"}; no container created on ${worker!.name}`, async () =>
@@ -216,17 +255,21 @@ describe(CATEGORY, () => {
     await env.step(`largest allocatable on build ${build}: ${want.largest}`, () => undefined);
     const pod = podOf(
       await env.step(`deploy windows-client requesting cpu ${want.cpu} and memory ${want.memory}`, () =>
-        env.deploy("windows-client", { build, mutate: (objs) => void (podOf(objs).spec!.containers[0].resources = { requests: { cpu: want.cpu, memory: want.memory } }) }),
+        env.deploy("windows-client", {
+          build,
+          mutate: (objs) => void (podOf(objs).spec!.containers[0].resources = { requests: { cpu: want.cpu, memory: want.memory } }),
+        }),
       ),
     );
     const name = pod.metadata!.name!;
     await param("image", pod.spec!.containers[0].image!);
     const verdict = await env.step(`the scheduler refuses ${name}`, () => env.wait.podUnschedulable(name));
-    await env.step(`it reports Insufficient cpu and Insufficient memory: ${verdict.message}`, () => fail(insufficientProblems(`${env.ns}/${name}`, verdict.message)));
+    await env.step(`it reports Insufficient cpu and Insufficient memory: ${verdict.message}`, () =>
+      fail(insufficientProblems(`${env.ns}/${name}`, verdict.message)),
+    );
     await env.step(`a FailedScheduling event on ${name} says so too`, async () => {
       const e = await env.wait.event(name, "FailedScheduling");
       fail(insufficientProblems(`${env.ns}/${name} (event FailedScheduling)`, e.message ?? ""));
     });
   });
 });
-

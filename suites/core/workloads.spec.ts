@@ -58,12 +58,16 @@ describe(CATEGORY, () => {
   /** Where a pod landed, as a step: a Windows node (of the build it was rendered for) that can run its images. */
   const landed = async (p: k8s.V1Pod, build?: string) => {
     const node = env.node(p.spec!.nodeName!);
-    await env.step(`${p.metadata!.name} on ${node.name} (${node.os}${node.build ? ` ${buildName(node.build)}` : ""})`, () => fail(placementProblems(p, node, { os: "windows", build })));
+    await env.step(`${p.metadata!.name} on ${node.name} (${node.os}${node.build ? ` ${buildName(node.build)}` : ""})`, () =>
+      fail(placementProblems(p, node, { os: "windows", build })),
+    );
     return node;
   };
 
   it("runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes", async () => {
-    const objs = await env.step("deploy win-webserver (NodePort Service + Deployment of 2 PowerShell HttpListener replicas) through the scheduling guard", () => env.deploy("win-webserver"));
+    const objs = await env.step("deploy win-webserver (NodePort Service + Deployment of 2 PowerShell HttpListener replicas) through the scheduling guard", () =>
+      env.deploy("win-webserver"),
+    );
     const dep = ofKind<k8s.V1Deployment>(objs, "Deployment");
     const build = renderedTargetOf(dep)?.build;
     const image = dep.spec!.template.spec!.containers[0].image!;
@@ -79,15 +83,19 @@ describe(CATEGORY, () => {
       const name = p.metadata!.name!;
       await env.step(`${name} printed "Listening at http://*:80/" (the script's banner)`, async () => {
         const log = await env.logs(name, "windowswebserver");
-        expect(log, `pod ${env.ns}/${name} on node ${p.spec!.nodeName}, container windowswebserver: its log does not show "Listening at http://*:80/" (log: ${JSON.stringify(log.slice(0, 200))})`).to.contain(
-          "Listening at http://*:80/",
-        );
+        expect(
+          log,
+          `pod ${env.ns}/${name} on node ${p.spec!.nodeName}, container windowswebserver: its log does not show "Listening at http://*:80/" (log: ${JSON.stringify(log.slice(0, 200))})`,
+        ).to.contain("Listening at http://*:80/");
       });
     }
   });
 
   it("shares an emptyDir between the containers of a Windows pod", async () => {
-    const pod = ofKind<k8s.V1Pod>(await env.step("deploy multi-container-emptydir: writer and reader containers, emptyDir at C:\\shared", () => env.deploy("multi-container-emptydir")), "Pod");
+    const pod = ofKind<k8s.V1Pod>(
+      await env.step("deploy multi-container-emptydir: writer and reader containers, emptyDir at C:\\shared", () => env.deploy("multi-container-emptydir")),
+      "Pod",
+    );
     const name = pod.metadata!.name!;
     await param("image", pod.spec!.containers[0].image!);
     const ready = await env.step(`${name} is Ready`, () => env.wait.podReady(name));
@@ -95,9 +103,19 @@ describe(CATEGORY, () => {
     await param("build", env.node(ready.spec!.nodeName!).build ?? "?");
     await landed(ready, renderedTargetOf(pod)?.build);
     await env.step("the reader sees the file the writer created at start-up (C:\\shared\\hello.txt)", async () =>
-      fail(fileProblems(`pod ${env.ns}/${name} container reader`, "C:\\shared\\hello.txt", "hello from the writer container", await read(name, "reader", "C:\\shared\\hello.txt"))),
+      fail(
+        fileProblems(
+          `pod ${env.ns}/${name} container reader`,
+          "C:\\shared\\hello.txt",
+          "hello from the writer container",
+          await read(name, "reader", "C:\\shared\\hello.txt"),
+        ),
+      ),
     );
-    for (const [from, to] of [["writer", "reader"], ["reader", "writer"]]) {
+    for (const [from, to] of [
+      ["writer", "reader"],
+      ["reader", "writer"],
+    ]) {
       const token = `from-${from}-${randomBytes(4).toString("hex")}`;
       const path = `C:\\shared\\${from}.txt`;
       await env.step(`${from} writes ${path}; ${to} reads the same content`, async () => {
@@ -126,24 +144,49 @@ describe(CATEGORY, () => {
       fail(envProblems(where, { GREETING: cm.data!.GREETING }, parseSet(await run(name, "app", ["cmd", "/c", "set GREETING"])))),
     );
     await env.step(`every key of ${cm.metadata!.name} through envFrom with prefix CFG_ (CFG_GREETING, CFG_LOG_LEVEL)`, async () =>
-      fail(envProblems(where, { CFG_GREETING: cm.data!.GREETING, CFG_LOG_LEVEL: cm.data!.LOG_LEVEL }, parseSet(await run(name, "app", ["cmd", "/c", "set CFG_"])))),
+      fail(
+        envProblems(where, { CFG_GREETING: cm.data!.GREETING, CFG_LOG_LEVEL: cm.data!.LOG_LEVEL }, parseSet(await run(name, "app", ["cmd", "/c", "set CFG_"]))),
+      ),
     );
     await env.step(`APP_PASSWORD from secretKeyRef ${secret.metadata!.name}/password matches the Secret (value not shown)`, async () => {
       const r = await env.exec(name, "app", ["cmd", "/c", "set APP_PASSWORD"]);
-      fail(secretProblems(where, "environment variable APP_PASSWORD", `key password of Secret ${secret.metadata!.name}`, secretValue, r.exitCode === 0 ? parseSet(r.stdout).APP_PASSWORD : undefined));
+      fail(
+        secretProblems(
+          where,
+          "environment variable APP_PASSWORD",
+          `key password of Secret ${secret.metadata!.name}`,
+          secretValue,
+          r.exitCode === 0 ? parseSet(r.stdout).APP_PASSWORD : undefined,
+        ),
+      );
     });
     await env.step(`ConfigMap volume at C:\\config holds one file per key (${Object.keys(cm.data!).join(", ")})`, async () => {
       const files = listing(await run(name, "app", ["powershell.exe", "-Command", "Get-ChildItem -Name C:\\config"]));
-      fail(Object.keys(cm.data!).filter((k) => !files.includes(k)).map((k) => `${where}: C:\\config has no file ${k} (found: ${files.join(", ") || "nothing"})`));
+      fail(
+        Object.keys(cm.data!)
+          .filter((k) => !files.includes(k))
+          .map((k) => `${where}: C:\\config has no file ${k} (found: ${files.join(", ") || "nothing"})`),
+      );
       fail(fileProblems(where, "C:\\config\\app.ini", cm.data!["app.ini"], await read(name, "app", "C:\\config\\app.ini")));
     });
     await env.step(`Secret volume at C:\\secret: C:\\secret\\password matches the Secret (value not shown)`, async () =>
-      fail(secretProblems(where, "file C:\\secret\\password", `key password of Secret ${secret.metadata!.name}`, secretValue, await read(name, "app", "C:\\secret\\password"))),
+      fail(
+        secretProblems(
+          where,
+          "file C:\\secret\\password",
+          `key password of Secret ${secret.metadata!.name}`,
+          secretValue,
+          await read(name, "app", "C:\\secret\\password"),
+        ),
+      ),
     );
   });
 
   it("runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted", async () => {
-    const handler = ofKind<k8s.V1Pod>(await env.step("deploy linux-client (agnhost netexec) as the hook handler: it logs every request it receives", () => env.deploy("linux-client")), "Pod");
+    const handler = ofKind<k8s.V1Pod>(
+      await env.step("deploy linux-client (agnhost netexec) as the hook handler: it logs every request it receives", () => env.deploy("linux-client")),
+      "Pod",
+    );
     const handlerName = handler.metadata!.name!;
     const handlerPod = await env.step(`${handlerName} is Ready`, () => env.wait.podReady(handlerName));
     const ip = handlerPod.status!.podIP!;
@@ -183,7 +226,10 @@ describe(CATEGORY, () => {
       const failed = events.filter((e) => e.reason === "FailedPreStopHook").map((e) => `event FailedPreStopHook: ${e.message}`);
       const killing = events.some((e) => e.reason === "Killing" && /container app\b/.test(e.message ?? ""));
       const calls = echoCalls(await env.logs(handlerName, "agnhost"), token);
-      expect(calls, `${where}, container app: the preStop hook never reached handler pod ${handlerName} (${ip}): no "GET /echo?msg=${token}" in its log; ${[...failed, killing ? "event Killing: Stopping container app" : "no Killing event for container app"].join("; ")}`).to.equal(1);
+      expect(
+        calls,
+        `${where}, container app: the preStop hook never reached handler pod ${handlerName} (${ip}): no "GET /echo?msg=${token}" in its log; ${[...failed, killing ? "event Killing: Stopping container app" : "no Killing event for container app"].join("; ")}`,
+      ).to.equal(1);
       fail(failed.map((f) => `${where}: ${f}`));
     });
   });
@@ -213,24 +259,44 @@ describe(CATEGORY, () => {
     const node = env.node(ready.spec!.nodeName!);
     await param("node", node.name, true);
     await param("build", node.build ?? "?");
-    await env.step(`spec: requests ${JSON.stringify(want.requests)}, limits ${JSON.stringify(want.limits)} stored as written`, () => fail(resourceProblems(ready, container, want)));
+    await env.step(`spec: requests ${JSON.stringify(want.requests)}, limits ${JSON.stringify(want.limits)} stored as written`, () =>
+      fail(resourceProblems(ready, container, want)),
+    );
     await env.step(`status.qosClass is ${expectedQosClass(ready.spec!)}`, () => fail(qosProblems(ready)));
     await env.step(`${node.name}'s allocatable (${node.allocatable.cpu} CPU, ${node.allocatable.memory}) covers the requests`, () => {
       const r = (want.requests ?? {}) as Record<string, string>;
       const p: string[] = [];
-      if (r.cpu && cpuMillis(node.allocatable.cpu ?? "0") < cpuMillis(r.cpu)) p.push(`pod ${env.ns}/${name} requests ${r.cpu} CPU but node ${node.name} allocates ${node.allocatable.cpu}`);
-      if (r.memory && bytes(node.allocatable.memory ?? "0") < bytes(r.memory)) p.push(`pod ${env.ns}/${name} requests ${r.memory} memory but node ${node.name} allocates ${node.allocatable.memory}`);
+      if (r.cpu && cpuMillis(node.allocatable.cpu ?? "0") < cpuMillis(r.cpu))
+        p.push(`pod ${env.ns}/${name} requests ${r.cpu} CPU but node ${node.name} allocates ${node.allocatable.cpu}`);
+      if (r.memory && bytes(node.allocatable.memory ?? "0") < bytes(r.memory))
+        p.push(`pod ${env.ns}/${name} requests ${r.memory} memory but node ${node.name} allocates ${node.allocatable.memory}`);
       fail(p);
     });
     const reported = containerStatus(ready, container)?.resources;
-    await env.step(reported ? "the kubelet reports the same in status.containerStatuses[].resources" : "the kubelet does not report status.containerStatuses[].resources (optional)", () =>
-      fail(reported ? resourceProblems({ ...ready, spec: { ...ready.spec!, containers: [{ name: container, resources: reported }] } }, container, want).map((p) => `${p} (in status)`) : []),
+    await env.step(
+      reported
+        ? "the kubelet reports the same in status.containerStatuses[].resources"
+        : "the kubelet does not report status.containerStatuses[].resources (optional)",
+      () =>
+        fail(
+          reported
+            ? resourceProblems({ ...ready, spec: { ...ready.spec!, containers: [{ name: container, resources: reported }] } }, container, want).map(
+                (p) => `${p} (in status)`,
+              )
+            : [],
+        ),
     );
     // Windows enforces limits through the container's job object, which no in-box command shows; the downward API is
     // how a Windows container reads its own requests and limits.
     await env.step(`inside the container: ${fields.map(envName).join(", ")} = ${fields.map((f) => downwardResourceValue(want, f)).join(", ")}`, async () => {
       const got = parseSet(await run(name, container, ["cmd", "/c", "set LIMITS_ & set REQUESTS_"]));
-      fail(envProblems(`pod ${env.ns}/${name} on node ${node.name} container ${container}`, Object.fromEntries(fields.map((f) => [envName(f), downwardResourceValue(want, f)!])), got));
+      fail(
+        envProblems(
+          `pod ${env.ns}/${name} on node ${node.name} container ${container}`,
+          Object.fromEntries(fields.map((f) => [envName(f), downwardResourceValue(want, f)!])),
+          got,
+        ),
+      );
     });
   });
 
@@ -248,17 +314,27 @@ describe(CATEGORY, () => {
     await param("node", node.name, true);
     await param("build", n.metadata?.labels?.["node.kubernetes.io/windows-build"] ?? "?");
     const s = p.status!;
-    await env.step(`podIP ${s.podIP} is in node ${node.name}'s podCIDR ${node.podCIDRs.join(", ") || "(none: the CNI allocates pod IPs itself)"}; hostIP ${s.hostIP} is its InternalIP`, () => fail(addressProblems(p, node)));
+    await env.step(
+      `podIP ${s.podIP} is in node ${node.name}'s podCIDR ${node.podCIDRs.join(", ") || "(none: the CNI allocates pod IPs itself)"}; hostIP ${s.hostIP} is its InternalIP`,
+      () => fail(addressProblems(p, node)),
+    );
     const cs = s.containerStatuses ?? [];
-    await env.step(`containerID ${cs.map((c) => c.containerID).join(", ")}; imageID ${cs.map((c) => c.imageID).join(", ")}`, () => fail(containerIdentityProblems(p)));
-    await env.step(`startTime ${s.startTime ? new Date(s.startTime).toISOString() : "(unset)"} (created ${p.metadata?.creationTimestamp ? new Date(p.metadata.creationTimestamp).toISOString() : "?"})`, () => fail(startTimeProblems(p)));
+    await env.step(`containerID ${cs.map((c) => c.containerID).join(", ")}; imageID ${cs.map((c) => c.imageID).join(", ")}`, () =>
+      fail(containerIdentityProblems(p)),
+    );
+    await env.step(
+      `startTime ${s.startTime ? new Date(s.startTime).toISOString() : "(unset)"} (created ${p.metadata?.creationTimestamp ? new Date(p.metadata.creationTimestamp).toISOString() : "?"})`,
+      () => fail(startTimeProblems(p)),
+    );
     await env.step(`qosClass ${s.qosClass} (no requests or limits: ${expectedQosClass(p.spec!)})`, () => fail(qosProblems(p)));
     await env.step(`conditions ${(s.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(", ")}`, () => fail(conditionProblems(p)));
   });
 
   it("rolls out a change to a Windows Deployment: new pods Ready on Windows nodes, old pods gone", async () => {
     let rendered: k8s.V1Deployment | undefined;
-    const objs = await env.step("deploy win-webserver (2 replicas)", () => env.deploy("win-webserver", { mutate: (o) => void (rendered = structuredClone(ofKind<k8s.V1Deployment>(o, "Deployment"))) }));
+    const objs = await env.step("deploy win-webserver (2 replicas)", () =>
+      env.deploy("win-webserver", { mutate: (o) => void (rendered = structuredClone(ofKind<k8s.V1Deployment>(o, "Deployment"))) }),
+    );
     const dep = ofKind<k8s.V1Deployment>(objs, "Deployment");
     const depName = dep.metadata!.name!;
     const replicas = dep.spec!.replicas ?? 1;
@@ -291,15 +367,30 @@ describe(CATEGORY, () => {
     await env.step(`new pods ${after.map((p) => p.metadata!.name).join(", ")}: Ready, new template, on Windows nodes${build ? ` of build ${build}` : ""}`, () =>
       fail(rolloutProblems(after, { replicas, oldPods, container, env: change, nodes: env.ctx.caps.nodes, build })),
     );
-    await env.step(`the strategy held during the rollout: at least ${replicas - bounds.maxUnavailable} Ready (saw ${minReady}), at most ${replicas + bounds.maxSurge} pods (saw ${maxLive})`, () => {
-      const p: string[] = [];
-      if (minReady < replicas - bounds.maxUnavailable) p.push(`deployment ${env.ns}/${depName}: only ${minReady} Ready pod(s) at one point of the rollout, maxUnavailable ${bounds.maxUnavailable} allows no fewer than ${replicas - bounds.maxUnavailable}`);
-      if (maxLive > replicas + bounds.maxSurge) p.push(`deployment ${env.ns}/${depName}: ${maxLive} pods at one point of the rollout, maxSurge ${bounds.maxSurge} allows at most ${replicas + bounds.maxSurge}`);
-      fail(p);
-    });
+    await env.step(
+      `the strategy held during the rollout: at least ${replicas - bounds.maxUnavailable} Ready (saw ${minReady}), at most ${replicas + bounds.maxSurge} pods (saw ${maxLive})`,
+      () => {
+        const p: string[] = [];
+        if (minReady < replicas - bounds.maxUnavailable)
+          p.push(
+            `deployment ${env.ns}/${depName}: only ${minReady} Ready pod(s) at one point of the rollout, maxUnavailable ${bounds.maxUnavailable} allows no fewer than ${replicas - bounds.maxUnavailable}`,
+          );
+        if (maxLive > replicas + bounds.maxSurge)
+          p.push(
+            `deployment ${env.ns}/${depName}: ${maxLive} pods at one point of the rollout, maxSurge ${bounds.maxSurge} allows at most ${replicas + bounds.maxSurge}`,
+          );
+        fail(p);
+      },
+    );
     const first = after[0].metadata!.name!;
     await env.step(`inside ${first}: ${change.name}=${change.value}`, async () =>
-      fail(envProblems(`pod ${env.ns}/${first} on node ${after[0].spec!.nodeName} container ${container}`, { [change.name]: change.value }, parseSet(await run(first, container, ["cmd", "/c", `set ${change.name}`])))),
+      fail(
+        envProblems(
+          `pod ${env.ns}/${first} on node ${after[0].spec!.nodeName} container ${container}`,
+          { [change.name]: change.value },
+          parseSet(await run(first, container, ["cmd", "/c", `set ${change.name}`])),
+        ),
+      ),
     );
   });
 });

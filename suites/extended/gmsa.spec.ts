@@ -42,8 +42,10 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   before(async function () {
     const { caps } = runContext();
-    if (!caps.gmsa.crd) return skipWithReason(this, `GMSA is not set up on this cluster: the ${CRD} CRD is not installed (install the windows-gmsa webhook chart)`);
-    if (!caps.gmsa.webhook) return skipWithReason(this, "GMSA is not set up on this cluster: no GMSA admission webhook is registered (install the windows-gmsa webhook chart)");
+    if (!caps.gmsa.crd)
+      return skipWithReason(this, `GMSA is not set up on this cluster: the ${CRD} CRD is not installed (install the windows-gmsa webhook chart)`);
+    if (!caps.gmsa.webhook)
+      return skipWithReason(this, "GMSA is not set up on this cluster: no GMSA admission webhook is registered (install the windows-gmsa webhook chart)");
     if (!extendedSettings(runContext()).credspecFile) {
       process.stderr.write(
         `      note: synthetic credential spec (fixtures/gmsa-credspec.yaml): only the webhook checks${caps.local ? ", and nltest against the local cluster's emulated domain," : ""} are meaningful; pass --credspec <file> for a real domain\n`,
@@ -56,7 +58,9 @@ describe(CATEGORY, () => {
   let source: { credspec: CredSpec; synthetic: boolean; secrets: string[] };
   beforeEach(async () => {
     const file = extendedSettings(env.ctx).credspecFile;
-    const credspec = file ? readCredSpecFile(file).credspec : (oneOfKind(loadFixtures("gmsa-credspec"), "GMSACredentialSpec") as unknown as { credspec: CredSpec }).credspec;
+    const credspec = file
+      ? readCredSpecFile(file).credspec
+      : (oneOfKind(loadFixtures("gmsa-credspec"), "GMSACredentialSpec") as unknown as { credspec: CredSpec }).credspec;
     source = { credspec, synthetic: !file, secrets: credSpecSecrets(credspec) };
     await allure.description(
       file
@@ -76,8 +80,15 @@ describe(CATEGORY, () => {
 
   async function setUp(objs: k8s.KubernetesObject[]): Promise<void> {
     const name = credSpecName(objs);
-    await env.step(`create GMSACredentialSpec ${name}, ClusterRole ${oneOfKind(objs, "ClusterRole").metadata!.name} (use on it), ServiceAccount gmsa-webapp1 and its RoleBinding`, () =>
-      env.applyAll(objs.filter((o) => ["GMSACredentialSpec", "ClusterRole", "RoleBinding"].includes(o.kind!) || (o.kind === "ServiceAccount" && o.metadata!.name === "gmsa-webapp1"))),
+    await env.step(
+      `create GMSACredentialSpec ${name}, ClusterRole ${oneOfKind(objs, "ClusterRole").metadata!.name} (use on it), ServiceAccount gmsa-webapp1 and its RoleBinding`,
+      () =>
+        env.applyAll(
+          objs.filter(
+            (o) =>
+              ["GMSACredentialSpec", "ClusterRole", "RoleBinding"].includes(o.kind!) || (o.kind === "ServiceAccount" && o.metadata!.name === "gmsa-webapp1"),
+          ),
+        ),
     );
   }
 
@@ -85,7 +96,9 @@ describe(CATEGORY, () => {
   async function withCreds(objs: k8s.KubernetesObject[], ready: boolean): Promise<k8s.V1Pod> {
     const d = oneOfKind<k8s.V1Deployment>(objs, "Deployment");
     await env.step(`deploy ${d.metadata!.name} (serviceAccountName gmsa-webapp1, gmsaCredentialSpecName ${credSpecName(objs)})`, () => env.apply(d));
-    const [pod] = await env.step(`wait for its pod to be ${ready ? "Ready" : "admitted"}`, () => deploymentPods(env, d.metadata!.name!, "run=with-creds", 1, { ready }));
+    const [pod] = await env.step(`wait for its pod to be ${ready ? "Ready" : "admitted"}`, () =>
+      deploymentPods(env, d.metadata!.name!, "run=with-creds", 1, { ready }),
+    );
     return pod;
   }
 
@@ -95,14 +108,24 @@ describe(CATEGORY, () => {
       await setUp(objs);
       const pod = await withCreds(objs, false);
       const name = credSpecName(objs);
-      const stored = (await env.kc.makeApiClient(k8s.CustomObjectsApi).getClusterCustomObject({ group: "windows.k8s.io", version: "v1", plural: "gmsacredentialspecs", name })) as { credspec?: unknown };
+      const stored = (await env.kc
+        .makeApiClient(k8s.CustomObjectsApi)
+        .getClusterCustomObject({ group: "windows.k8s.io", version: "v1", plural: "gmsacredentialspecs", name })) as { credspec?: unknown };
       const filled = pod.spec?.securityContext?.windowsOptions?.gmsaCredentialSpec;
       const problems: string[] = [];
-      await checkStep(env, `pod ${pod.metadata!.name}: spec.securityContext.windowsOptions.gmsaCredentialSpec is set (${filled ? `${filled.length} bytes` : "empty"})`, problems, () =>
-        filled ? undefined : `the GMSA webhook did not fill spec.securityContext.windowsOptions.gmsaCredentialSpec of pod ${pod.metadata!.name} (is the mutating webhook registered for pod CREATE?)`,
+      await checkStep(
+        env,
+        `pod ${pod.metadata!.name}: spec.securityContext.windowsOptions.gmsaCredentialSpec is set (${filled ? `${filled.length} bytes` : "empty"})`,
+        problems,
+        () =>
+          filled
+            ? undefined
+            : `the GMSA webhook did not fill spec.securityContext.windowsOptions.gmsaCredentialSpec of pod ${pod.metadata!.name} (is the mutating webhook registered for pod CREATE?)`,
       );
       await checkStep(env, `… and holds exactly GMSACredentialSpec ${name}'s credspec (compared as JSON; contents not shown)`, problems, () =>
-        filled && !sameCredSpec(filled, stored.credspec) ? `the credential spec filled into pod ${pod.metadata!.name} differs from GMSACredentialSpec ${name}'s credspec` : undefined,
+        filled && !sameCredSpec(filled, stored.credspec)
+          ? `the credential spec filled into pod ${pod.metadata!.name} differs from GMSACredentialSpec ${name}'s credspec`
+          : undefined,
       );
       expect(problems, problems.join("; ")).to.deep.equal([]);
     }));
@@ -125,7 +148,11 @@ describe(CATEGORY, () => {
       const pod = podFromDeployment(oneOfKind<k8s.V1Deployment>(objs, "Deployment"), "gmsa-mismatch");
       pod.spec!.securityContext!.windowsOptions!.gmsaCredentialSpec = JSON.stringify(mismatchedCredSpec(source.credspec));
       const want = `the GMSA cred spec contents for pod "gmsa-mismatch" does not match the contents of GMSA resource "${credSpecName(objs)}"`;
-      await expectRefusal(`create pod gmsa-mismatch naming ${credSpecName(objs)} with other inline contents (an authorised service account)`, pod, { code: 422, message: want, webhook: true });
+      await expectRefusal(`create pod gmsa-mismatch naming ${credSpecName(objs)} with other inline contents (an authorised service account)`, pod, {
+        code: 422,
+        message: want,
+        webhook: true,
+      });
     }));
 
   it("refuses a change to an existing pod's GMSA settings (name or contents)", () =>
@@ -153,32 +180,44 @@ describe(CATEGORY, () => {
             );
           if (!outcome) return `the change of ${label} on pod ${podName} was accepted`;
           await env.step(`refused by ${outcome.by}: ${outcome.code} ${outcome.reason || ""}: ${outcome.message}`, () => undefined);
-          if (!outcome.code || outcome.code < 400 || outcome.code >= 500) return `the change of ${label} failed rather than being refused: ${describeRefusal(outcome)}`;
+          if (!outcome.code || outcome.code < 400 || outcome.code >= 500)
+            return `the change of ${label} failed rather than being refused: ${describeRefusal(outcome)}`;
         });
       }
       const after = (await env.core.readNamespacedPod({ name: podName, namespace: env.ns })).spec!.securityContext!.windowsOptions!;
       await checkStep(env, `pod ${podName} still carries its original GMSA settings`, problems, () =>
-        after.gmsaCredentialSpecName !== before.gmsaCredentialSpecName || after.gmsaCredentialSpec !== before.gmsaCredentialSpec ? `pod ${podName}'s GMSA settings changed` : undefined,
+        after.gmsaCredentialSpecName !== before.gmsaCredentialSpecName || after.gmsaCredentialSpec !== before.gmsaCredentialSpec
+          ? `pod ${podName}'s GMSA settings changed`
+          : undefined,
       );
       expect(problems, problems.join("; ")).to.deep.equal([]);
     }));
 
   it("reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE", async function () {
     if (source.synthetic && !env.ctx.caps.local)
-      return skipWithReason(this, "the synthetic credential spec (fixtures/gmsa-credspec.yaml) names a domain that does not exist here; pass --credspec <file> for a real domain to check nltest");
+      return skipWithReason(
+        this,
+        "the synthetic credential spec (fixtures/gmsa-credspec.yaml) names a domain that does not exist here; pass --credspec <file> for a real domain to check nltest",
+      );
     await secure(async () => {
       const objs = gmsaObjects("gmsa-pod");
       await setUp(objs);
       const pod = await withCreds(objs, true);
-      if (source.synthetic) await env.step("the embedded local cluster's emulated domain controller serves the synthetic credential spec's domain", () => undefined);
+      if (source.synthetic)
+        await env.step("the embedded local cluster's emulated domain controller serves the synthetic credential spec's domain", () => undefined);
       const podName = pod.metadata!.name!;
       const container = pod.spec!.containers[0].name;
       const domain = credSpecDomain(source.credspec);
-      const { out, tries, resets } = await env.step(`nltest /query in ${podName}/${container}, retried for up to ${env.budgets.domainQueryMs / 1000} s with nltest /sc_reset between tries (upstream gmsa_full.go)`, () =>
-        queryDomain((argv) => env.exec(podName, container, argv), domain, { budgetMs: env.budgets.domainQueryMs }),
+      const { out, tries, resets } = await env.step(
+        `nltest /query in ${podName}/${container}, retried for up to ${env.budgets.domainQueryMs / 1000} s with nltest /sc_reset between tries (upstream gmsa_full.go)`,
+        () => queryDomain((argv) => env.exec(podName, container, argv), domain, { budgetMs: env.budgets.domainQueryMs }),
       );
       await allure.parameter("nltest tries", `${tries} (${resets} secure-channel reset(s))`);
-      await allure.attachment("nltest-query.txt", scrubCredSpec(`${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`, source.secrets), "text/plain");
+      await allure.attachment(
+        "nltest-query.txt",
+        scrubCredSpec(`${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`, source.secrets),
+        "text/plain",
+      );
       const problem = nltestProblem(out);
       await env.step(problem ? `nltest: ${problem}` : '"The command completed successfully"; no ERROR_NO_LOGON_SERVERS, no RPC_S_SERVER_UNAVAILABLE', () => {
         if (problem) expect.fail(`pod ${podName}: ${problem}`);
@@ -200,7 +239,8 @@ describe(CATEGORY, () => {
     if (!outcome) expect.fail(`${what}: the pod was accepted; expected ${want.code} "${want.message}" from the GMSA webhook`);
     await env.step(`refused by ${outcome.by}: ${outcome.code} ${outcome.message}`, () => {
       const problems: string[] = [];
-      if (want.webhook && !outcome.message.includes(`admission webhook "${GMSA_WEBHOOK}" denied the request`)) problems.push(`not refused by the GMSA webhook: ${describeRefusal(outcome)}`);
+      if (want.webhook && !outcome.message.includes(`admission webhook "${GMSA_WEBHOOK}" denied the request`))
+        problems.push(`not refused by the GMSA webhook: ${describeRefusal(outcome)}`);
       else if (outcome.code !== want.code) problems.push(`refused with code ${outcome.code}, expected ${want.code}: ${describeRefusal(outcome)}`);
       else if (!outcome.message.includes(want.message)) problems.push(`refused with "${outcome.message}", expected the message to contain "${want.message}"`);
       if (problems.length) expect.fail(`${what}: ${problems.join("; ")}`);

@@ -38,7 +38,8 @@ describe(CATEGORY, () => {
         c.set(pod);
         let outcome = await submitPod(env.core, env.ns, pod);
         // A 5xx is no verdict on the rules: the request never reached validation (e.g. a webhook that cannot be called).
-        if (!outcome.accepted && (outcome.status?.code ?? 0) >= 500) return `the API server could not process the dry run: ${statusLine(outcome.status, outcome.error)}`;
+        if (!outcome.accepted && (outcome.status?.code ?? 0) >= 500)
+          return `the API server could not process the dry run: ${statusLine(outcome.status, outcome.error)}`;
         // An API server without --allow-privileged adds a Forbidden "disallowed by cluster policy" to every HostProcess
         // pod; the rules under test are the other causes.
         const causes = outcome.accepted ? [] : (outcome.status?.details?.causes ?? []);
@@ -77,26 +78,39 @@ describe(CATEGORY, () => {
     const [pod] = objs;
     pod.spec!.nodeSelector = { ...pod.spec!.nodeSelector, [HOSTNAME_LABEL]: node! };
 
-    const check = await env.step(`may this namespace run privileged pods? (${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "unset"}; dry-run create)`, () => submitPod(env.core, env.ns, pod));
+    const check = await env.step(`may this namespace run privileged pods? (${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "unset"}; dry-run create)`, () =>
+      submitPod(env.core, env.ns, pod),
+    );
     if (!check.accepted) {
       const forbidden = privilegedForbiddenBy(check.status, nsLabels);
       if (forbidden) return skipWithReason(this, forbidden);
       expect.fail(`the dry-run create of the HostProcess pod was refused: ${statusLine(check.status, check.error)}`);
     }
 
-    await env.step(`create pod ${pod.metadata!.name} on node ${node} (hostProcess, runAsUserName ${SYSTEM}, hostNetwork): prints hostname and whoami, then exits`, () =>
-      env.deploy("hostprocess", { mutate: (o) => void ((o[0] as k8s.V1Pod).spec!.nodeSelector = pod.spec!.nodeSelector) }),
+    await env.step(
+      `create pod ${pod.metadata!.name} on node ${node} (hostProcess, runAsUserName ${SYSTEM}, hostNetwork): prints hostname and whoami, then exits`,
+      () => env.deploy("hostprocess", { mutate: (o) => void ((o[0] as k8s.V1Pod).spec!.nodeSelector = pod.spec!.nodeSelector) }),
     );
     const name = pod.metadata!.name!;
     const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));
     const problems: string[] = [];
-    await checkStep(env, `${name} Succeeded`, problems, () => (done.status?.phase === "Succeeded" ? undefined : `${name} ended in phase ${done.status?.phase}: ${done.status?.containerStatuses?.[0]?.state?.terminated?.reason ?? ""}`));
-    const log = (await env.logs(name, pod.spec!.containers[0].name)).replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()).filter(Boolean);
+    await checkStep(env, `${name} Succeeded`, problems, () =>
+      done.status?.phase === "Succeeded"
+        ? undefined
+        : `${name} ended in phase ${done.status?.phase}: ${done.status?.containerStatuses?.[0]?.state?.terminated?.reason ?? ""}`,
+    );
+    const log = (await env.logs(name, pod.spec!.containers[0].name))
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     await allure.attachment("hostprocess.log", log.join("\n"), "text/plain");
     await checkStep(env, `hostname "${log[0] ?? ""}" is node ${done.spec?.nodeName} (case-insensitively, at most 15 characters)`, problems, () =>
       log[0] === undefined ? "the HostProcess container printed nothing" : hostnameProblem(log[0], done.spec!.nodeName!),
     );
-    await checkStep(env, `whoami "${log[1] ?? ""}" is ${SYSTEM}`, problems, () => (log[1] === undefined ? "whoami printed nothing" : accountProblem(log[1], SYSTEM)));
+    await checkStep(env, `whoami "${log[1] ?? ""}" is ${SYSTEM}`, problems, () =>
+      log[1] === undefined ? "whoami printed nothing" : accountProblem(log[1], SYSTEM),
+    );
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 });

@@ -5,7 +5,17 @@
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
-import { ECHO_USERNAME, defaultUserOf, nonRootEvidence, podLine, printedUser, startedAnyway, unknownUserEvidence, userProblem, type Evidence } from "../../lib/checks/identity.js";
+import {
+  ECHO_USERNAME,
+  defaultUserOf,
+  nonRootEvidence,
+  podLine,
+  printedUser,
+  startedAnyway,
+  unknownUserEvidence,
+  userProblem,
+  type Evidence,
+} from "../../lib/checks/identity.js";
 import { isFinished, isRunning } from "../../lib/checks/extended.js";
 import { checkStep, explain } from "../../lib/run/steps.js";
 import { fatalSandboxEvent, podReached } from "../../lib/run/polled-waits.js";
@@ -23,7 +33,8 @@ describe(CATEGORY, () => {
   async function runsAs(pod: string, container: string, want: string, problems: string[]): Promise<void> {
     await checkStep(env, `${pod}/${container}: cmd /c echo %USERNAME% prints ${want}`, problems, async () => {
       const r = await env.exec(pod, container, ECHO_USERNAME);
-      if (r.error || r.exitCode !== 0) return `${pod}/${container}: cmd /c echo %USERNAME% failed (exit ${r.exitCode}${r.error ? `: ${r.error}` : ""}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ""})`;
+      if (r.error || r.exitCode !== 0)
+        return `${pod}/${container}: cmd /c echo %USERNAME% failed (exit ${r.exitCode}${r.error ? `: ${r.error}` : ""}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ""})`;
       return userProblem(`${pod}/${container}`, printedUser(r.stdout), want);
     });
   }
@@ -31,14 +42,18 @@ describe(CATEGORY, () => {
   const running = (name: string) => env.step(`wait for ${name} to be Running`, () => podReached(env, name, "to be Running", isRunning));
 
   it("runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)", async () => {
-    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () => env.deploy("run-as-username-default"));
+    const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () =>
+      env.deploy("run-as-username-default"),
+    );
     const name = pod.metadata!.name!;
     const done = await env.step(`wait for ${name} to finish`, () => podReached(env, name, "to finish", isFinished));
     const problems: string[] = [];
     await checkStep(env, `${name} Succeeded`, problems, () => (done.status?.phase === "Succeeded" ? undefined : `${name} ended ${podLine(done)}`));
     for (const c of done.spec!.containers) {
       const want = defaultUserOf(c.image!);
-      await checkStep(env, `${name}/${c.name} (${c.image}) logged ${want}`, problems, async () => userProblem(`${name}/${c.name}`, printedUser(await env.logs(name, c.name)), want));
+      await checkStep(env, `${name}/${c.name} (${c.image}) logged ${want}`, problems, async () =>
+        userProblem(`${name}/${c.name}`, printedUser(await env.logs(name, c.name)), want),
+      );
     }
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
@@ -89,7 +104,9 @@ describe(CATEGORY, () => {
     for (const p of objs as k8s.V1Pod[]) {
       const name = p.metadata!.name!;
       const containerLevel = p.spec!.securityContext?.windowsOptions?.runAsUserName !== "FooLish";
-      const how = containerLevel ? "its container terminates with StartError or ContainerCannotRun" : 'a FailedCreatePodSandBox event says "The user name or password is incorrect." (or its container fails to start)';
+      const how = containerLevel
+        ? "its container terminates with StartError or ContainerCannotRun"
+        : 'a FailedCreatePodSandBox event says "The user name or password is incorrect." (or its container fails to start)';
       await checkStep(env, `${name}: ${how}`, problems, async () => {
         const r = await refusal(name, (live, events) => unknownUserEvidence(live, events, { containerLevel }));
         await env.step(`seen: ${r}`, () => undefined);
@@ -99,10 +116,13 @@ describe(CATEGORY, () => {
   });
 
   it("refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message", async () => {
-    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () => env.deploy("run-as-username-nonroot"));
+    const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () =>
+      env.deploy("run-as-username-nonroot"),
+    );
     const name = pod.metadata!.name!;
-    const r = await env.step(`${name} is not started: "container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy"`, () =>
-      refusal(name, (live, events) => nonRootEvidence(live, events)),
+    const r = await env.step(
+      `${name} is not started: "container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy"`,
+      () => refusal(name, (live, events) => nonRootEvidence(live, events)),
     );
     await env.step(`seen: ${r}`, () => undefined);
   });
@@ -115,19 +135,29 @@ describe(CATEGORY, () => {
   async function refusal(name: string, evidence: (live: k8s.V1Pod, events: k8s.CoreV1Event[]) => Evidence | undefined): Promise<string> {
     let outcome: { seen: string } | { wrong: string } | undefined;
     await explain(name, () =>
-      retryUntil(`the expected start failure of ${name}`, env.budgets.podStartMs, async () => {
-        const live = await env.core.readNamespacedPod({ name, namespace: env.ns });
-        const events = await env.events(name);
-        const started = startedAnyway(live);
-        const seen = evidence(live, events);
-        const sandbox = events.find(fatalSandboxEvent);
-        const user = live.spec?.securityContext?.windowsOptions?.runAsUserName;
-        if (started) outcome = { wrong: `${started}; expected the node to refuse it` };
-        else if (seen) outcome = seen;
-        else if (sandbox) outcome = { wrong: `the node does not know the pod-level user ${user ?? "(image default)"} either, so the pod sandbox cannot be created: ${sandbox.reason}: ${(sandbox.message ?? "").split("\n")[0]}` };
-        const warning = events.filter((e) => e.type === "Warning").pop();
-        return outcome ? undefined : `no refusal yet: ${podLine(live)}${warning ? `; last warning: ${warning.reason}: ${(warning.message ?? "").split("\n")[0]}` : ""}`;
-      }, 1000),
+      retryUntil(
+        `the expected start failure of ${name}`,
+        env.budgets.podStartMs,
+        async () => {
+          const live = await env.core.readNamespacedPod({ name, namespace: env.ns });
+          const events = await env.events(name);
+          const started = startedAnyway(live);
+          const seen = evidence(live, events);
+          const sandbox = events.find(fatalSandboxEvent);
+          const user = live.spec?.securityContext?.windowsOptions?.runAsUserName;
+          if (started) outcome = { wrong: `${started}; expected the node to refuse it` };
+          else if (seen) outcome = seen;
+          else if (sandbox)
+            outcome = {
+              wrong: `the node does not know the pod-level user ${user ?? "(image default)"} either, so the pod sandbox cannot be created: ${sandbox.reason}: ${(sandbox.message ?? "").split("\n")[0]}`,
+            };
+          const warning = events.filter((e) => e.type === "Warning").pop();
+          return outcome
+            ? undefined
+            : `no refusal yet: ${podLine(live)}${warning ? `; last warning: ${warning.reason}: ${(warning.message ?? "").split("\n")[0]}` : ""}`;
+        },
+        1000,
+      ),
     );
     if (outcome && "wrong" in outcome) expect.fail(`${name}: ${outcome.wrong}`);
     return outcome!.seen;

@@ -9,7 +9,16 @@ import * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { loadFixture, landedWhereExpected, BUILD_LABEL, imageBuild, compatible, releaseForBuild, windowsPod } from "../../lib/fixtures/index.js";
 import { WaitTimeout } from "../../lib/cluster/watch.js";
-import { ARCH_LABEL, archOf, conflictRefusalProblem, iisForBuild, judgeRuntimeClass, leaveSchedulingToRuntimeClass, loadBalancerAddress, otherBuild } from "../../lib/checks/runtimeclass.js";
+import {
+  ARCH_LABEL,
+  archOf,
+  conflictRefusalProblem,
+  iisForBuild,
+  judgeRuntimeClass,
+  leaveSchedulingToRuntimeClass,
+  loadBalancerAddress,
+  otherBuild,
+} from "../../lib/checks/runtimeclass.js";
 import { curlArgv, curlProblem, fetchIisPage } from "../../lib/checks/iis.js";
 import { retryUntil } from "../../lib/cluster/wait.js";
 import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
@@ -77,11 +86,14 @@ describe(CATEGORY, () => {
     const rc = await runtimeClass(t, objs);
     const deployment = oneOfKind<k8s.V1Deployment>(objs, "Deployment");
     const app = deployment.metadata!.name!;
-    await env.step(`deploy ${app}: ${REPLICAS} replica(s) of ${deployment.spec!.template.spec!.containers[0].image} with runtimeClassName ${rc.metadata!.name} (no nodeSelector or tolerations of its own)`, () =>
-      env.applyAll(objs.filter((o) => o.kind !== "RuntimeClass")),
+    await env.step(
+      `deploy ${app}: ${REPLICAS} replica(s) of ${deployment.spec!.template.spec!.containers[0].image} with runtimeClassName ${rc.metadata!.name} (no nodeSelector or tolerations of its own)`,
+      () => env.applyAll(objs.filter((o) => o.kind !== "RuntimeClass")),
     );
     return env.step(`wait for ${REPLICAS} Ready pod(s) of ${app}`, () =>
-      explain(`IIS ${app} through RuntimeClass ${rc.metadata!.name} (${BUILD_LABEL}=${rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? "unset"})`, () => deploymentPodsReady(env, app, `app=${app}`, REPLICAS)),
+      explain(`IIS ${app} through RuntimeClass ${rc.metadata!.name} (${BUILD_LABEL}=${rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? "unset"})`, () =>
+        deploymentPodsReady(env, app, `app=${app}`, REPLICAS),
+      ),
     );
   }
 
@@ -89,12 +101,22 @@ describe(CATEGORY, () => {
     const problems: string[] = [];
     for (const t of await targets()) {
       const objs = iisObjects(t);
-      const rc = await env.step(t.existing ? `read the existing RuntimeClass ${t.existing} (--runtime-class)` : `create RuntimeClass ${rcNameOf(objs)} for build ${t.build}`, () => runtimeClass(t, objs));
+      const rc = await env.step(
+        t.existing ? `read the existing RuntimeClass ${t.existing} (--runtime-class)` : `create RuntimeClass ${rcNameOf(objs)} for build ${t.build}`,
+        () => runtimeClass(t, objs),
+      );
       const v = judgeRuntimeClass(rc, env.ctx.caps);
       await checkStep(env, `${rc.metadata!.name}: handler ${rc.handler}`, problems, () =>
-        !t.existing && rc.handler !== extendedSettings(env.ctx).runtimeHandler ? `RuntimeClass ${rc.metadata!.name} has handler ${rc.handler}, expected ${extendedSettings(env.ctx).runtimeHandler}` : undefined,
+        !t.existing && rc.handler !== extendedSettings(env.ctx).runtimeHandler
+          ? `RuntimeClass ${rc.metadata!.name} has handler ${rc.handler}, expected ${extendedSettings(env.ctx).runtimeHandler}`
+          : undefined,
       );
-      await checkStep(env, `${rc.metadata!.name} selects ${describeSelector(rc)} and tolerates ${describeTolerations(rc)}; Ready nodes selected: ${v.nodes.map((n) => `${n.name} (${n.build})`).join(", ") || "none"}`, problems, () => v.problems);
+      await checkStep(
+        env,
+        `${rc.metadata!.name} selects ${describeSelector(rc)} and tolerates ${describeTolerations(rc)}; Ready nodes selected: ${v.nodes.map((n) => `${n.name} (${n.build})`).join(", ") || "none"}`,
+        problems,
+        () => v.problems,
+      );
     }
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
@@ -108,12 +130,18 @@ describe(CATEGORY, () => {
       const image = pods[0].spec!.containers[0].image!;
       await checkStep(env, `${appOf(objs)} runs ${image}, tagged for build ${t.build}`, problems, () => {
         const b = imageBuild(image);
-        return !b || !compatible(b, t.build) ? `${appOf(objs)} runs ${image}${b ? ` (build ${b})` : ""}, which cannot run process-isolated on build ${t.build}` : undefined;
+        return !b || !compatible(b, t.build)
+          ? `${appOf(objs)} runs ${image}${b ? ` (build ${b})` : ""}, which cannot run process-isolated on build ${t.build}`
+          : undefined;
       });
-      await checkStep(env, `the RuntimeClass admission plugin merged ${stored.metadata!.name}'s nodeSelector and tolerations into each pod`, problems, () => pods.flatMap((p) => mergedProblems(p, stored)));
+      await checkStep(env, `the RuntimeClass admission plugin merged ${stored.metadata!.name}'s nodeSelector and tolerations into each pod`, problems, () =>
+        pods.flatMap((p) => mergedProblems(p, stored)),
+      );
       for (const p of pods) {
         const node = await env.nodeOfPod(p.metadata!.name!);
-        await checkStep(env, `pod ${p.metadata!.name} runs on ${node.name} (build ${node.build ?? "?"})`, problems, () => landedWhereExpected(p, node, { os: "windows", build: t.build }));
+        await checkStep(env, `pod ${p.metadata!.name} runs on ${node.name} (build ${node.build ?? "?"})`, problems, () =>
+          landedWhereExpected(p, node, { os: "windows", build: t.build }),
+        );
       }
     }
     expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -128,7 +156,9 @@ describe(CATEGORY, () => {
       await iisRunning(t, objs);
       const svc = oneOfKind<k8s.V1Service>(objs, "Service");
       const name = svc.metadata!.name!;
-      await env.step(`Service ${name} lists the ${REPLICAS} IIS pods as ready endpoints`, () => env.wait.endpoints(name, (ips) => ips.length >= REPLICAS, `${REPLICAS} ready address(es)`));
+      await env.step(`Service ${name} lists the ${REPLICAS} IIS pods as ready endpoints`, () =>
+        env.wait.endpoints(name, (ips) => ips.length >= REPLICAS, `${REPLICAS} ready address(es)`),
+      );
       const live = await env.core.readNamespacedService({ name, namespace: env.ns });
       const url = `http://${live.spec!.clusterIP}:${live.spec!.ports![0].port}/`;
       await env.wait.podReady(clientName);
@@ -161,7 +191,10 @@ describe(CATEGORY, () => {
         if (settings.requireLoadBalancer) expect.fail(`${reason} (--require-load-balancer)`);
         return skipWithReason(this, `${reason}; run with --require-load-balancer to make this a failure`);
       }
-      await iisRunning(t, objs.filter((o) => o.kind !== "Service"));
+      await iisRunning(
+        t,
+        objs.filter((o) => o.kind !== "Service"),
+      );
       const url = `http://${address.includes(":") ? `[${address}]` : address}:${svc.spec!.ports![0].port}/`;
       await checkStep(env, `GET ${url} from the runner returns the IIS default page`, problems, () =>
         retryUntil(`the IIS default page of ${name} (build ${t.build}) at ${url}`, env.budgets.networkUpMs, () => fetchIisPage(url)).then(() => undefined),
@@ -179,24 +212,31 @@ describe(CATEGORY, () => {
     const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: podBuild });
     const pod = rendered as k8s.V1Pod;
     pod.spec!.runtimeClassName = rc.metadata!.name;
-    await env.step(`create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`, async () => {
-      const outcome = await env.apply(pod).then(
-        () => undefined,
-        (e) => {
-          if (e instanceof Refused) return e;
-          throw e;
-        },
-      );
-      await env.step(outcome ? `refused: ${outcome.message.replace(/^.*? was refused: /, "")}` : "accepted", () => undefined);
-      const problem = conflictRefusalProblem(outcome?.status, BUILD_LABEL, rcBuild, podBuild);
-      expect(problem, problem).to.equal(undefined);
-    });
+    await env.step(
+      `create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`,
+      async () => {
+        const outcome = await env.apply(pod).then(
+          () => undefined,
+          (e) => {
+            if (e instanceof Refused) return e;
+            throw e;
+          },
+        );
+        await env.step(outcome ? `refused: ${outcome.message.replace(/^.*? was refused: /, "")}` : "accepted", () => undefined);
+        const problem = conflictRefusalProblem(outcome?.status, BUILD_LABEL, rcBuild, podBuild);
+        expect(problem, problem).to.equal(undefined);
+      },
+    );
   });
 });
 
 function describeSelector(rc: k8s.V1RuntimeClass): string {
   const sel = rc.scheduling?.nodeSelector ?? {};
-  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(", ") || "no nodeSelector";
+  return (
+    Object.entries(sel)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ") || "no nodeSelector"
+  );
 }
 
 function describeTolerations(rc: k8s.V1RuntimeClass): string {
@@ -211,9 +251,11 @@ function mergedProblems(p: k8s.V1Pod, rc: k8s.V1RuntimeClass): string[] {
   for (const [k, v] of Object.entries(rc.scheduling?.nodeSelector ?? {})) {
     if (p.spec?.nodeSelector?.[k] !== v) out.push(`${name} lacks nodeSelector ${k}=${v} from RuntimeClass ${rc.metadata!.name}`);
   }
-  const same = (a: k8s.V1Toleration, b: k8s.V1Toleration) => a.key === b.key && (a.operator ?? "Equal") === (b.operator ?? "Equal") && (a.value ?? "") === (b.value ?? "") && a.effect === b.effect;
+  const same = (a: k8s.V1Toleration, b: k8s.V1Toleration) =>
+    a.key === b.key && (a.operator ?? "Equal") === (b.operator ?? "Equal") && (a.value ?? "") === (b.value ?? "") && a.effect === b.effect;
   for (const t of rc.scheduling?.tolerations ?? []) {
-    if (!(p.spec?.tolerations ?? []).some((x) => same(x, t))) out.push(`${name} lacks the toleration ${t.key}=${t.value ?? ""}:${t.effect} from RuntimeClass ${rc.metadata!.name}`);
+    if (!(p.spec?.tolerations ?? []).some((x) => same(x, t)))
+      out.push(`${name} lacks the toleration ${t.key}=${t.value ?? ""}:${t.effect} from RuntimeClass ${rc.metadata!.name}`);
   }
   if (p.spec?.os?.name !== "windows") out.push(`${name} has spec.os.name=${p.spec?.os?.name}, expected windows`);
   return out;

@@ -22,7 +22,6 @@ function processesMentioning(needle: string): number[] {
     .map(Number);
 }
 
-
 describe("cluster CLI", function () {
   this.timeout(240_000);
   let dir: string;
@@ -109,7 +108,8 @@ describe("cluster CLI", function () {
     const again = cli(["cluster", "up", "--topology", f], env);
     expect(again.code, again.stderr).to.equal(0);
     expect(again.stderr).to.contain("cleaning up stale local cluster state");
-    for (const pid of pids) expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/status`, "utf8").includes("zombie"), `old pid ${pid} still running`).to.equal(false);
+    for (const pid of pids)
+      expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/status`, "utf8").includes("zombie"), `old pid ${pid} still running`).to.equal(false);
 
     const down = cli(["cluster", "down"], env);
     expect(down.code).to.equal(0);

@@ -41,7 +41,8 @@ describe("emulated data plane, through the real API", function () {
       const podIP = web.status!.podIP!;
       const clusterIP = svc.spec!.clusterIP!;
       const fqdn = `win-webserver.${ns()}.svc.cluster.local`;
-      const page = (...rows: number[]) => `<html><body><H1>Windows Container Web Server</H1>${rows.map((n) => `<p>IP ${podIP} callerCount ${n} `).join("")}</body></html>`;
+      const page = (...rows: number[]) =>
+        `<html><body><H1>Windows Container Web Server</H1>${rows.map((n) => `<p>IP ${podIP} callerCount ${n} `).join("")}</body></html>`;
 
       // Callers are counted per client address: the Windows client three times, then the Linux client.
       const viaPodIP = await w.exec("win", ["curl.exe", "-s", `http://${podIP}/`]);
@@ -110,7 +111,9 @@ describe("emulated data plane, through the real API", function () {
       expect((await w.exec("lin", ["curl", "-s", `http://${serve.status!.podIP}:9376/`])).stdout).to.equal("serve");
       expect(await w.logs("netexec")).to.match(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Started HTTP server on port 8080$/m);
       expect(await w.logs("netexec")).to.match(/ GET \/hostname$/m);
-      expect(await w.logs("serve")).to.match(new RegExp(`^\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d HTTP request from ${lin.status!.podIP!.replace(/\./g, "\\.")}:\\d+$`, "m"));
+      expect(await w.logs("serve")).to.match(
+        new RegExp(`^\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d HTTP request from ${lin.status!.podIP!.replace(/\./g, "\\.")}:\\d+$`, "m"),
+      );
     });
 
     it("nginx serves its welcome page and writes a combined-format access line per request", async () => {
@@ -118,7 +121,9 @@ describe("emulated data plane, through the real API", function () {
       const [nginx, lin] = await w.ready(linuxPod("nginx", { image: images.nginx }), linuxPod("lin"));
       const r = await w.exec("lin", ["curl", "-s", `http://${nginx.status!.podIP}/`]);
       expect(r.stdout).to.contain("<title>Welcome to nginx!</title>");
-      expect(await w.logs("nginx")).to.match(new RegExp(`^${lin.status!.podIP!.replace(/\./g, "\\.")} - - \\[[^\\]]+\\] "GET / HTTP/1\\.1" 200 \\d+ "-" "curl/[\\d.]+" "-"$`, "m"));
+      expect(await w.logs("nginx")).to.match(
+        new RegExp(`^${lin.status!.podIP!.replace(/\./g, "\\.")} - - \\[[^\\]]+\\] "GET / HTTP/1\\.1" 200 \\d+ "-" "curl/[\\d.]+" "-"$`, "m"),
+      );
     });
 
     it("a LogMonitor-wrapped IIS puts its W3C access log (the configured File source) on stdout", async () => {
@@ -127,21 +132,35 @@ describe("emulated data plane, through the real API", function () {
         namespace: ns(),
         body: {
           metadata: { name: "logmonitor-config" },
-          data: { "LogMonitorConfig.json": JSON.stringify({ LogConfig: { sources: [{ type: "File", directory: "c:\\inetpub\\logs", filter: "*.log", includeSubdirectories: true }] } }) },
+          data: {
+            "LogMonitorConfig.json": JSON.stringify({
+              LogConfig: { sources: [{ type: "File", directory: "c:\\inetpub\\logs", filter: "*.log", includeSubdirectories: true }] },
+            }),
+          },
         },
       });
       const [iis] = await w.ready(
         windowsPod(
           "iis",
-          { image: images.iisLogMonitor, command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"], volumeMounts: [{ name: "cfg", mountPath: "C:\\LogMonitor\\" }] },
+          {
+            image: images.iisLogMonitor,
+            command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"],
+            volumeMounts: [{ name: "cfg", mountPath: "C:\\LogMonitor\\" }],
+          },
           { spec: { volumes: [{ name: "cfg", configMap: { name: "logmonitor-config" } }] } },
         ),
         linuxPod("lin"),
       );
       expect((await w.exec("lin", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", `http://${iis.status!.podIP}/`])).stdout).to.equal("200");
-      const lines = (await w.logs("iis")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { Source: string; LogEntry: { Logline: string } });
+      const lines = (await w.logs("iis"))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { Source: string; LogEntry: { Logline: string } });
       const file = lines.filter((l) => l.Source === "File").map((l) => l.LogEntry.Logline);
-      expect(file.some((l) => l.includes(` GET / - 80 - `) && l.endsWith(" 200 0 0 1")), JSON.stringify(lines)).to.equal(true);
+      expect(
+        file.some((l) => l.includes(` GET / - 80 - `) && l.endsWith(" 200 0 0 1")),
+        JSON.stringify(lines),
+      ).to.equal(true);
     });
   });
 
@@ -177,7 +196,9 @@ describe("emulated data plane, through the real API", function () {
       expect(ie.stderr).to.contain("The response content cannot be parsed because the Internet Explorer engine is not available");
 
       const dns = await ps("Resolve-DnsName web");
-      expect(dns.stdout).to.match(new RegExp(`^web\\.${ns()}\\.svc\\.cluster\\.local\\s+A\\s+5\\s+Answer\\s+${svc.spec!.clusterIP!.replace(/\./g, "\\.")}$`, "m"));
+      expect(dns.stdout).to.match(
+        new RegExp(`^web\\.${ns()}\\.svc\\.cluster\\.local\\s+A\\s+5\\s+Answer\\s+${svc.spec!.clusterIP!.replace(/\./g, "\\.")}$`, "m"),
+      );
       const nx = await ps("Resolve-DnsName no-such-service");
       expect(nx.exitCode).to.equal(1);
       expect(nx.stderr).to.contain("no-such-service : DNS name does not exist");
@@ -239,10 +260,16 @@ describe("emulated data plane, through the real API", function () {
 
     it("Linux: sh -c, cat, nc -vz and wget", async () => {
       const w = wb();
-      const [web, lin] = await w.ready(linuxPod("web", { image: images.nginx }), linuxPod("lin"), linuxPod("bb", { command: ["sh", "-c", "echo started; sleep 3600"] }));
+      const [web, lin] = await w.ready(
+        linuxPod("web", { image: images.nginx }),
+        linuxPod("lin"),
+        linuxPod("bb", { command: ["sh", "-c", "echo started; sleep 3600"] }),
+      );
       const sh = await w.exec("lin", ["sh", "-c", "echo $HOSTNAME; exit 3"]);
       expect(sh).to.include({ stdout: "lin\n", exitCode: 3 });
-      expect((await w.exec("lin", ["cat", "/etc/resolv.conf"])).stdout).to.equal(`search ${ns()}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`);
+      expect((await w.exec("lin", ["cat", "/etc/resolv.conf"])).stdout).to.equal(
+        `search ${ns()}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+      );
       expect((await w.exec("lin", ["cat", "/etc/hostname"])).stdout).to.equal("lin\n");
       expect((await w.exec("lin", ["grep", "nameserver", "/etc/resolv.conf"])).stdout).to.equal("nameserver 10.96.0.10\n");
       expect((await w.exec("lin", ["sh", "-c", "cat /etc/resolv.conf | wc -l"])).stdout.trim()).to.equal("3");
@@ -262,9 +289,16 @@ describe("emulated data plane, through the real API", function () {
 
     it("an unknown command fails the way each OS (and the simulated kubelet) fails it", async () => {
       const w = wb();
-      await w.ready(windowsPod("win"), windowsPod("nano", { image: images.nanoserver, command: ["ping", "-t", "localhost"] }), linuxPod("bb", { command: ["sh", "-c", "sleep 3600"] }));
+      await w.ready(
+        windowsPod("win"),
+        windowsPod("nano", { image: images.nanoserver, command: ["ping", "-t", "localhost"] }),
+        linuxPod("bb", { command: ["sh", "-c", "sleep 3600"] }),
+      );
       // A name no image ships: kwok cannot start it (its own text, on both OSes; see docs/local-cluster.md).
-      for (const [pod, cmd] of [["win", "frobnicate.exe"], ["bb", "frobnicate"]]) {
+      for (const [pod, cmd] of [
+        ["win", "frobnicate.exe"],
+        ["bb", "frobnicate"],
+      ]) {
         const r = await w.exec(pod, [cmd]);
         expect(r.exitCode).to.equal(-1);
         expect(r.error).to.contain(`exec: "${cmd}": executable file not found in $PATH`);
@@ -275,20 +309,36 @@ describe("emulated data plane, through the real API", function () {
       expect(nanoPs.stderr).to.equal("failed to exec in container: hcs::System::CreateProcess powershell: The system cannot find the file specified.\n");
       const bbCurl = await w.exec("bb", ["curl", "http://x/"]);
       expect(bbCurl.exitCode).to.equal(127);
-      expect(bbCurl.stderr).to.equal('OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown\n');
+      expect(bbCurl.stderr).to.equal(
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown\n',
+      );
       // Through each OS's shell.
       const cmd = await w.exec("win", ["cmd", "/c", "frobnicate"], { keepCRLF: true });
       // cmd exits 9009; kwok runs the exec as a local process, so the API reports it modulo 256 (docs/local-cluster.md).
-      expect(cmd).to.include({ exitCode: 9009 % 256, stderr: "'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n" });
+      expect(cmd).to.include({
+        exitCode: 9009 % 256,
+        stderr: "'frobnicate' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n",
+      });
       const sh = await w.exec("bb", ["sh", "-c", "frobnicate"]);
       expect(sh).to.include({ exitCode: 127, stderr: "sh: frobnicate: not found\n" });
     });
 
     it("exec into a container that is not running fails", async () => {
       const w = wb();
-      await w.create(windowsPod("win", [{ name: "c" }, { name: "broken", image: images.servercore2019 }], { spec: { nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" } } }));
-      await waits.podMatches(kc, ns(), "win", "to have a running container and one stuck pulling", { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (p) =>
-        !!p.status?.containerStatuses?.some((c) => c.name === "c" && c.state?.running) && !!p.status?.containerStatuses?.some((c) => c.name === "broken" && c.state?.waiting),
+      await w.create(
+        windowsPod("win", [{ name: "c" }, { name: "broken", image: images.servercore2019 }], {
+          spec: { nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" } },
+        }),
+      );
+      await waits.podMatches(
+        kc,
+        ns(),
+        "win",
+        "to have a running container and one stuck pulling",
+        { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] },
+        (p) =>
+          !!p.status?.containerStatuses?.some((c) => c.name === "c" && c.state?.running) &&
+          !!p.status?.containerStatuses?.some((c) => c.name === "broken" && c.state?.waiting),
       );
       // The kubelet's refusal (it looks among running containers only); see docs/local-cluster.md for how it travels.
       const r = await w.exec("win", ["cmd", "/c", "echo hi"], { container: "broken" });
@@ -343,10 +393,18 @@ describe("emulated data plane, through the real API", function () {
       const cases: [string, k8s.V1Pod, string][] = [
         ["servercore-default", windowsPod("servercore-default", { command: echoUser }), "ContainerAdministrator"],
         ["nanoserver-default", windowsPod("nanoserver-default", { image: images.nanoserver, command: echoUser }), "ContainerUser"],
-        ["pod-level", windowsPod("pod-level", { command: echoUser }, { spec: { securityContext: { windowsOptions: { runAsUserName: "ContainerUser" } } } }), "ContainerUser"],
+        [
+          "pod-level",
+          windowsPod("pod-level", { command: echoUser }, { spec: { securityContext: { windowsOptions: { runAsUserName: "ContainerUser" } } } }),
+          "ContainerUser",
+        ],
         [
           "container-over-pod",
-          windowsPod("container-over-pod", { command: echoUser, securityContext: { windowsOptions: { runAsUserName: "ContainerAdministrator" } } }, { spec: { securityContext: { windowsOptions: { runAsUserName: "ContainerUser" } } } }),
+          windowsPod(
+            "container-over-pod",
+            { command: echoUser, securityContext: { windowsOptions: { runAsUserName: "ContainerAdministrator" } } },
+            { spec: { securityContext: { windowsOptions: { runAsUserName: "ContainerUser" } } } },
+          ),
           "ContainerAdministrator",
         ],
       ];
@@ -368,7 +426,9 @@ describe("emulated data plane, through the real API", function () {
       const cs = containerStatus(p);
       const t = cs.state!.terminated ?? cs.lastState!.terminated!;
       expect(t.exitCode).to.equal(128);
-      expect(t.message).to.match(/^failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem [0-9a-f]{64}: The user name or password is incorrect\.: unknown$/);
+      expect(t.message).to.match(
+        /^failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem [0-9a-f]{64}: The user name or password is incorrect\.: unknown$/,
+      );
       const ev = await w.event("nobody", "Failed", (e) => e.message!.includes("The user name or password is incorrect."));
       expect(ev.type).to.equal("Warning");
     });
@@ -378,7 +438,9 @@ describe("emulated data plane, through the real API", function () {
       await w.create(windowsPod("nobody", {}, { spec: { securityContext: { windowsOptions: { runAsUserName: "NoSuchUser" } } } }));
       const ev = await w.event("nobody", "FailedCreatePodSandBox");
       expect(ev.type).to.equal("Warning");
-      expect(ev.message).to.match(/^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem [0-9a-f]+: The user name or password is incorrect\.: unknown$/);
+      expect(ev.message).to.match(
+        /^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem [0-9a-f]+: The user name or password is incorrect\.: unknown$/,
+      );
       const p = await w.pod("nobody");
       expect(p.status!.phase).to.equal("Pending");
       expect(p.status!.podIP).to.equal(undefined);
@@ -387,19 +449,36 @@ describe("emulated data plane, through the real API", function () {
     it("runAsNonRoot with ContainerAdministrator is refused with the kubelet's message (CreateContainerConfigError)", async () => {
       const w = wb();
       await w.create(windowsPod("nonroot", { securityContext: { runAsNonRoot: true, windowsOptions: { runAsUserName: "ContainerAdministrator" } } }));
-      const p = await waits.podMatches(kc, ns(), "nonroot", "to be refused", { timeoutMs, allowReasons: ["CreateContainerConfigError"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CreateContainerConfigError");
+      const p = await waits.podMatches(
+        kc,
+        ns(),
+        "nonroot",
+        "to be refused",
+        { timeoutMs, allowReasons: ["CreateContainerConfigError"] },
+        (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CreateContainerConfigError",
+      );
       const msg = containerStatus(p).state!.waiting!.message!;
-      expect(msg).to.equal(`container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: "nonroot_${ns()}(${p.metadata!.uid})", container: c)`);
+      expect(msg).to.equal(
+        `container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: "nonroot_${ns()}(${p.metadata!.uid})", container: c)`,
+      );
       expect((await w.event("nonroot", "Failed")).message).to.equal(`Error: ${msg}`);
     });
 
     it("an ltsc2019 image on a Windows Server 2022 node fails to pull: no match for platform in manifest", async () => {
       const w = wb();
-      await w.create(windowsPod("old", { image: images.servercore2019, command: ["ping", "-t", "localhost"] }, { spec: { nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" } } }));
+      await w.create(
+        windowsPod(
+          "old",
+          { image: images.servercore2019, command: ["ping", "-t", "localhost"] },
+          { spec: { nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" } } },
+        ),
+      );
       const p = await waits.podMatches(kc, ns(), "old", "to fail pulling", { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (x) =>
         ["ErrImagePull", "ImagePullBackOff"].includes(x.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ""),
       );
-      expect(containerStatus(p).state!.waiting!.message).to.contain('"mcr.microsoft.com/windows/servercore:ltsc2019": no match for platform in manifest: not found');
+      expect(containerStatus(p).state!.waiting!.message).to.contain(
+        '"mcr.microsoft.com/windows/servercore:ltsc2019": no match for platform in manifest: not found',
+      );
       const failed = await w.event("old", "Failed", (e) => e.message!.startsWith("Failed to pull image"));
       expect(failed.message).to.equal(
         'Failed to pull image "mcr.microsoft.com/windows/servercore:ltsc2019": rpc error: code = NotFound desc = failed to pull and unpack image "mcr.microsoft.com/windows/servercore:ltsc2019": no match for platform in manifest: not found',
@@ -436,7 +515,9 @@ describe("emulated data plane, through the real API", function () {
         // Nothing may be fixed-delay here: wait for the stream to deliver what is already written, then make more.
         await eventually("the followed log to show the banner", async () => (stream.text().includes("Listening at http://*:80/") ? true : undefined));
         expect((await w.exec("lin", ["curl", "-s", `http://${web.status!.podIP}/followed`])).exitCode).to.equal(0);
-        await eventually("the request to appear in the followed log", async () => (stream.text().includes(`> http://${web.status!.podIP}/followed`) ? true : undefined));
+        await eventually("the request to appear in the followed log", async () =>
+          stream.text().includes(`> http://${web.status!.podIP}/followed`) ? true : undefined,
+        );
       } finally {
         stream.stop();
       }
@@ -449,7 +530,9 @@ describe("emulated data plane, through the real API", function () {
     it("a failing readiness probe keeps the pod NotReady and out of the EndpointSlice until it passes", async () => {
       const w = wb();
       const probe: k8s.V1Probe = { exec: { command: ["cat", "/tmp/ready"] }, periodSeconds: 1, failureThreshold: 1 };
-      const [good] = await w.ready(linuxPod("good", { command: ["sh", "-c", "echo ok > /tmp/ready; sleep 3600"], readinessProbe: probe }, { labels: { role: "web" } }));
+      const [good] = await w.ready(
+        linuxPod("good", { command: ["sh", "-c", "echo ok > /tmp/ready; sleep 3600"], readinessProbe: probe }, { labels: { role: "web" } }),
+      );
       await w.create(linuxPod("late", { command: ["sh", "-c", "sleep 3600"], readinessProbe: probe }, { labels: { role: "web" } }));
       await w.service("web", { role: "web" }, 80);
       const unhealthy = await w.event("late", "Unhealthy");
@@ -459,7 +542,9 @@ describe("emulated data plane, through the real API", function () {
       expect(late.status!.conditions!.find((c) => c.type === "Ready")).to.include({ status: "False", reason: "ContainersNotReady" });
       // The endpoints controller lists it, not ready; routing uses only the ready one.
       await w.endpoints("web", [good.status!.podIP!]);
-      const slices = await kc.makeApiClient(k8s.DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: ns(), labelSelector: "kubernetes.io/service-name=web" });
+      const slices = await kc
+        .makeApiClient(k8s.DiscoveryV1Api)
+        .listNamespacedEndpointSlice({ namespace: ns(), labelSelector: "kubernetes.io/service-name=web" });
       const lateEp = slices.items.flatMap((s) => s.endpoints ?? []).find((e) => e.addresses.includes(late.status!.podIP!));
       expect(lateEp?.conditions?.ready).to.equal(false);
 
@@ -481,7 +566,14 @@ describe("emulated data plane, through the real API", function () {
       expect(unhealthy.message).to.equal("Liveness probe failed: HTTP probe failed with statuscode: 500");
       const killing = await w.event("sick", "Killing");
       expect(killing.message).to.equal("Container c failed liveness probe, will be restarted");
-      const p = await waits.podMatches(kc, ns(), "sick", "to be restarted once", { timeoutMs, allowReasons: ["CrashLoopBackOff"] }, (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+      const p = await waits.podMatches(
+        kc,
+        ns(),
+        "sick",
+        "to be restarted once",
+        { timeoutMs, allowReasons: ["CrashLoopBackOff"] },
+        (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+      );
       const cs = containerStatus(p);
       expect(cs.lastState!.terminated).to.include({ reason: "Error" });
       expect(Date.parse(String(cs.lastState!.terminated!.finishedAt))).to.be.greaterThan(Date.parse(String(cs.lastState!.terminated!.startedAt)) - 1);
@@ -493,7 +585,9 @@ describe("emulated data plane, through the real API", function () {
     it("a startup probe holds readiness back until it passes, without restarting the container", async () => {
       const w = wb();
       const started: k8s.V1Probe = { exec: { command: ["cmd", "/c", "type C:\\started.txt"] }, periodSeconds: 1, failureThreshold: 120 };
-      await w.create(windowsPod("slow", { startupProbe: started, readinessProbe: { ...started, failureThreshold: 1 }, livenessProbe: { ...started, failureThreshold: 1 } }));
+      await w.create(
+        windowsPod("slow", { startupProbe: started, readinessProbe: { ...started, failureThreshold: 1 }, livenessProbe: { ...started, failureThreshold: 1 } }),
+      );
       const ev = await w.event("slow", "Unhealthy");
       expect(ev.message).to.equal("Startup probe failed: The system cannot find the file specified.");
       const before = await w.pod("slow");
@@ -508,30 +602,45 @@ describe("emulated data plane, through the real API", function () {
     it("postStart and preStop hooks run: exec hooks write into a shared emptyDir, an httpGet preStop reaches another pod", async () => {
       const w = wb();
       const [handler] = await w.ready(linuxPod("handler"));
-      const hooked = windowsPod("hooked", [
-        {
-          name: "app",
-          lifecycle: {
-            postStart: { exec: { command: ["cmd", "/c", "echo poststart> C:\\hooks\\poststart.txt"] } },
-            preStop: { httpGet: { host: handler.status!.podIP!, port: 8080, path: "/echo?msg=prestop" } },
+      const hooked = windowsPod(
+        "hooked",
+        [
+          {
+            name: "app",
+            lifecycle: {
+              postStart: { exec: { command: ["cmd", "/c", "echo poststart> C:\\hooks\\poststart.txt"] } },
+              preStop: { httpGet: { host: handler.status!.podIP!, port: 8080, path: "/echo?msg=prestop" } },
+            },
+            volumeMounts: [{ name: "hooks", mountPath: "C:\\hooks" }],
           },
-          volumeMounts: [{ name: "hooks", mountPath: "C:\\hooks" }],
-        },
-        { name: "observer", volumeMounts: [{ name: "hooks", mountPath: "C:\\hooks" }] },
-      ], { spec: { volumes: [{ name: "hooks", emptyDir: {} }], terminationGracePeriodSeconds: 5 } });
+          { name: "observer", volumeMounts: [{ name: "hooks", mountPath: "C:\\hooks" }] },
+        ],
+        { spec: { volumes: [{ name: "hooks", emptyDir: {} }], terminationGracePeriodSeconds: 5 } },
+      );
       await w.ready(hooked);
       expect((await w.exec("hooked", ["cmd", "/c", "type C:\\hooks\\poststart.txt"], { container: "observer" })).stdout).to.equal("poststart\n");
       expect(await w.logs("handler")).to.not.contain("msg=prestop");
 
       await w.core.deleteNamespacedPod({ namespace: ns(), name: "hooked" });
       await w.event("hooked", "Killing", (e) => e.message === "Stopping container app");
-      await eventually("the preStop request in the handler's log", async () => ((await w.logs("handler")).includes("GET /echo?msg=prestop") ? true : undefined));
+      await eventually("the preStop request in the handler's log", async () =>
+        (await w.logs("handler")).includes("GET /echo?msg=prestop") ? true : undefined,
+      );
     });
 
     it("ConfigMap and Secret reach the container as env and as read-only volumes", async () => {
       const w = wb();
-      await w.core.createNamespacedConfigMap({ namespace: ns(), body: { metadata: { name: "win-config" }, data: { GREETING: "hello-from-configmap", LOG_LEVEL: "debug", "app.ini": "[app]\ngreeting=hello-from-configmap-file\n" } } });
-      await w.core.createNamespacedSecret({ namespace: ns(), body: { metadata: { name: "win-secret" }, type: "Opaque", stringData: { password: "not-a-real-password" } } });
+      await w.core.createNamespacedConfigMap({
+        namespace: ns(),
+        body: {
+          metadata: { name: "win-config" },
+          data: { GREETING: "hello-from-configmap", LOG_LEVEL: "debug", "app.ini": "[app]\ngreeting=hello-from-configmap-file\n" },
+        },
+      });
+      await w.core.createNamespacedSecret({
+        namespace: ns(),
+        body: { metadata: { name: "win-secret" }, type: "Opaque", stringData: { password: "not-a-real-password" } },
+      });
       await w.ready(
         windowsPod(
           "app",
@@ -546,7 +655,14 @@ describe("emulated data plane, through the real API", function () {
               { name: "secret", mountPath: "C:\\secret", readOnly: true },
             ],
           },
-          { spec: { volumes: [{ name: "config", configMap: { name: "win-config" } }, { name: "secret", secret: { secretName: "win-secret" } }] } },
+          {
+            spec: {
+              volumes: [
+                { name: "config", configMap: { name: "win-config" } },
+                { name: "secret", secret: { secretName: "win-secret" } },
+              ],
+            },
+          },
         ),
       );
       expect((await w.exec("app", ["cmd", "/c", "set GREETING"])).stdout).to.equal("GREETING=hello-from-configmap\n");
@@ -579,7 +695,10 @@ describe("emulated data plane, through the real API", function () {
     it("resource limits are visible from inside the container", async () => {
       const w = wb();
       await w.ready(
-        linuxPod("limited", { command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } } }),
+        linuxPod("limited", {
+          command: ["sh", "-c", "sleep 3600"],
+          resources: { requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        }),
         linuxPod("unlimited", { command: ["sh", "-c", "sleep 3600"] }),
       );
       expect((await w.exec("limited", ["cat", "/sys/fs/cgroup/memory.max"])).stdout).to.equal(`${256 * 1024 * 1024}\n`);

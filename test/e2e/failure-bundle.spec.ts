@@ -29,10 +29,23 @@ describe("reports: the failure bundle of a crash-looping pod", function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("attaches the manifests applied, the namespace's events (with the node), and the node's conditions", () => {
-    expect(Object.keys(bundle)).to.have.members(["manifests-applied.yaml", "events.txt", "pods-describe.txt", "pods.yaml", "container-logs.txt", "node-conditions.txt"]);
-    expect(bundle["manifests-applied.yaml"]).to.match(/^kind: Pod$/m).and.match(/^  name: multi-container-emptydir$/m);
-    expect(bundle["events.txt"]).to.match(/^\S+Z  Warning  BackOff( \(x\d+\))?  Pod\/multi-container-emptydir \(node hc-win20\d\d-\d\): Back-off restarting failed container/m);
-    expect(bundle["node-conditions.txt"]).to.match(/^hc-win20\d\d-\d \(windows 10\.0\.\d+\) taints: os=windows:NoSchedule$/m).and.match(/^  Ready=True KubeletReady/m);
+    expect(Object.keys(bundle)).to.have.members([
+      "manifests-applied.yaml",
+      "events.txt",
+      "pods-describe.txt",
+      "pods.yaml",
+      "container-logs.txt",
+      "node-conditions.txt",
+    ]);
+    expect(bundle["manifests-applied.yaml"])
+      .to.match(/^kind: Pod$/m)
+      .and.match(/^  name: multi-container-emptydir$/m);
+    expect(bundle["events.txt"]).to.match(
+      /^\S+Z  Warning  BackOff( \(x\d+\))?  Pod\/multi-container-emptydir \(node hc-win20\d\d-\d\): Back-off restarting failed container/m,
+    );
+    expect(bundle["node-conditions.txt"])
+      .to.match(/^hc-win20\d\d-\d \(windows 10\.0\.\d+\) taints: os=windows:NoSchedule$/m)
+      .and.match(/^  Ready=True KubeletReady/m);
   });
 
   it("describes each pod: node, the crash-looping container's state, last state and restart count, and the pod's events", () => {
@@ -81,7 +94,9 @@ describe("reports: redaction of a test that handles a Secret", function () {
 
   it("puts the Secret into the failure bundle with its data redacted", () => {
     const bundle = failureBundleOf(join(dir, "failed", "allure-results"));
-    expect(bundle["manifests-applied.yaml"]).to.match(/^kind: Secret$/m).and.match(/^  password: <redacted>$/m);
+    expect(bundle["manifests-applied.yaml"])
+      .to.match(/^kind: Secret$/m)
+      .and.match(/^  password: <redacted>$/m);
     expect(bundle["pods-describe.txt"]).to.contain("APP_PASSWORD from Secret win-secret");
   });
 
@@ -95,4 +110,3 @@ describe("reports: redaction of a test that handles a Secret", function () {
     }
   });
 });
-

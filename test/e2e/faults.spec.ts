@@ -52,7 +52,8 @@ function nodeMatches(kc: k8s.KubeConfig, name: string, what: string, test: (n: k
     kc,
     { path: "/api/v1/nodes", fieldSelector: `metadata.name=${name}` },
     `node ${name} ${what}`,
-    ([n]) => (n && test(n) ? { done: n } : { pending: JSON.stringify({ conditions: n?.status?.conditions?.find((c) => c.type === "Ready"), taints: n?.spec?.taints }) }),
+    ([n]) =>
+      n && test(n) ? { done: n } : { pending: JSON.stringify({ conditions: n?.status?.conditions?.find((c) => c.type === "Ready"), taints: n?.spec?.taints }) },
     timeoutMs,
   );
 }
@@ -91,7 +92,10 @@ describe("faults on demand", function () {
     } finally {
       cli(["cluster", "fault", "clear", id]);
     }
-    expectOneLineError(cli(["cluster", "fault", "add", "node-not-ready", "--times", "1"]), /^hybrid-conformance: fault: times: only these faults can be transient: image-pull-fails, /);
+    expectOneLineError(
+      cli(["cluster", "fault", "add", "node-not-ready", "--times", "1"]),
+      /^hybrid-conformance: fault: times: only these faults can be transient: image-pull-fails, /,
+    );
     expectOneLineError(cli(["cluster", "fault", "add", "dns-down", "--times", "0"]), /--times: "0" is not a positive whole number/);
     expect(await FaultSwitch.active()).to.deep.equal([]);
   });
@@ -105,7 +109,10 @@ describe("faults on demand", function () {
       const id = await faults.add("dns-down", { namespace: ns() }, "cli");
 
       const look = await w.exec("lin", ["nslookup", "web"]);
-      expect(look).to.include({ exitCode: 1, stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n;; connection timed out; no servers could be reached\n\n" });
+      expect(look).to.include({
+        exitCode: 1,
+        stdout: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n;; connection timed out; no servers could be reached\n\n",
+      });
       expect(await w.exec("lin", ["curl", "-sS", "http://web/"])).to.include({ exitCode: 6, stderr: "curl: (6) Could not resolve host: web\n" });
       const rd = await w.exec("win", ["powershell", "-Command", "Resolve-DnsName web"]);
       expect(rd.exitCode).to.equal(1);
@@ -131,8 +138,14 @@ describe("faults on demand", function () {
       const cip = svc.spec!.clusterIP!;
       await faults.add("service-routing-broken", { namespace: ns() });
 
-      expect(await w.exec("lin", ["curl", "-sS", "--connect-timeout", "2", `http://${cip}/`])).to.include({ exitCode: 28, stderr: "curl: (28) Connection timed out after 2001 milliseconds\n" });
-      expect(await w.exec("win", ["curl.exe", "-sS", `http://${cip}/`])).to.include({ exitCode: 28, stderr: `curl: (28) Failed to connect to ${cip} port 80 after 21045 ms: Couldn't connect to server\n` });
+      expect(await w.exec("lin", ["curl", "-sS", "--connect-timeout", "2", `http://${cip}/`])).to.include({
+        exitCode: 28,
+        stderr: "curl: (28) Connection timed out after 2001 milliseconds\n",
+      });
+      expect(await w.exec("win", ["curl.exe", "-sS", `http://${cip}/`])).to.include({
+        exitCode: 28,
+        stderr: `curl: (28) Failed to connect to ${cip} port 80 after 21045 ms: Couldn't connect to server\n`,
+      });
       const iwr = await w.exec("win", ["powershell", "-Command", "Invoke-WebRequest -UseBasicParsing http://web"]);
       expect(iwr.exitCode).to.equal(1);
       expect(iwr.stderr).to.match(/^Invoke-WebRequest : The operation has timed out\.\n/);
@@ -159,7 +172,10 @@ describe("faults on demand", function () {
 
       expect(await httpError(url)).to.equal("ECONNREFUSED");
       const inside = await w.exec("lin", ["curl", "-sS", url]);
-      expect(inside).to.include({ exitCode: 7, stderr: `curl: (7) Failed to connect to ${nodeIP} port ${svc.spec!.ports![0].nodePort} after 0 ms: Couldn't connect to server\n` });
+      expect(inside).to.include({
+        exitCode: 7,
+        stderr: `curl: (7) Failed to connect to ${nodeIP} port ${svc.spec!.ports![0].nodePort} after 0 ms: Couldn't connect to server\n`,
+      });
 
       expect((await w.exec("lin", ["curl", "-s", `http://${svc.spec!.clusterIP}/`])).stdout).to.contain("Windows Container Web Server");
 
@@ -183,7 +199,9 @@ describe("faults on demand", function () {
       const toLin = await w.exec("win", ["curl.exe", "-sS", "--connect-timeout", "3", `http://${lin2.status!.podIP}:8080/hostname`]);
       expect(toLin).to.include({ exitCode: 28, stderr: "curl: (28) Connection timed out after 3001 milliseconds\n" });
       const tnc = await w.exec("win", ["powershell", "-Command", `Test-NetConnection ${lin.status!.podIP} -Port 8080 -InformationLevel Quiet`]);
-      expect(tnc.stdout).to.equal(`WARNING: TCP connect to (${lin.status!.podIP} : 8080) failed\nWARNING: Ping to ${lin.status!.podIP} failed with status: TimedOut\nFalse\n`);
+      expect(tnc.stdout).to.equal(
+        `WARNING: TCP connect to (${lin.status!.podIP} : 8080) failed\nWARNING: Ping to ${lin.status!.podIP} failed with status: TimedOut\nFalse\n`,
+      );
 
       // Same-OS traffic is not partitioned.
       expect((await w.exec("lin", ["curl", "-s", `http://${lin2.status!.podIP}:8080/hostname`])).stdout).to.equal("lin2");
@@ -201,7 +219,10 @@ describe("faults on demand", function () {
       const [, lin2] = await w.ready(linuxPod("lin"), linuxPod("lin2"), windowsPod("win"));
       await faults.add("egress-blocked", { namespace: ns() });
 
-      expect(await w.exec("lin", ["curl", "-sS", "--connect-timeout", "5", "http://www.example.com/"])).to.include({ exitCode: 28, stderr: "curl: (28) Connection timed out after 5001 milliseconds\n" });
+      expect(await w.exec("lin", ["curl", "-sS", "--connect-timeout", "5", "http://www.example.com/"])).to.include({
+        exitCode: 28,
+        stderr: "curl: (28) Connection timed out after 5001 milliseconds\n",
+      });
       const iwr = await w.exec("win", ["powershell", "-Command", "Invoke-WebRequest -UseBasicParsing http://www.example.com -TimeoutSec 5"]);
       expect(iwr.stderr).to.match(/^Invoke-WebRequest : The operation has timed out\.\n/);
       expect((await w.exec("lin", ["nslookup", "www.example.com"])).exitCode).to.equal(0);
@@ -219,13 +240,22 @@ describe("faults on demand", function () {
       const w = wb();
       await faults.add("image-pull-fails", { namespace: ns(), image: "*nginx*" });
       await w.create(linuxPod("web", { image: images.nginx }));
-      const p = await waits.podMatches(kc, ns(), "web", "to back off pulling", { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff");
+      const p = await waits.podMatches(
+        kc,
+        ns(),
+        "web",
+        "to back off pulling",
+        { timeoutMs, allowReasons: ["ErrImagePull", "ImagePullBackOff"] },
+        (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff",
+      );
       const ref = `${images.nginx}`;
       expect(containerStatus(p).state!.waiting!.message).to.equal(
         `Back-off pulling image "${ref}": ErrImagePull: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": unexpected status from HEAD request: 403 Forbidden`,
       );
       const failed = await w.event("web", "Failed", (e) => e.message!.startsWith("Failed to pull image"));
-      expect(failed.message).to.equal(`Failed to pull image "${ref}": rpc error: code = Unknown desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": unexpected status from HEAD request: 403 Forbidden`);
+      expect(failed.message).to.equal(
+        `Failed to pull image "${ref}": rpc error: code = Unknown desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": unexpected status from HEAD request: 403 Forbidden`,
+      );
       await w.event("web", "Failed", (e) => e.message === "Error: ImagePullBackOff");
       expect(p.status!.phase).to.equal("Pending");
 
@@ -243,7 +273,14 @@ describe("faults on demand", function () {
       const w = wb();
       await faults.add("container-crashes", { namespace: ns(), pod: "crasher" });
       await w.create(linuxPod("crasher"));
-      const p = await waits.podMatches(kc, ns(), "crasher", "to crash-loop", { timeoutMs, allowReasons: ["CrashLoopBackOff"] }, (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff");
+      const p = await waits.podMatches(
+        kc,
+        ns(),
+        "crasher",
+        "to crash-loop",
+        { timeoutMs, allowReasons: ["CrashLoopBackOff"] },
+        (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff",
+      );
       const cs = containerStatus(p);
       // As a kubelet does: the first exit is restarted at once, the second one backs off 10 s.
       expect(cs.restartCount).to.equal(1);
@@ -312,7 +349,8 @@ describe("faults on demand", function () {
       const w = wb();
       await faults.add("logs-empty", { namespace: ns(), pod: "quiet" });
       const [quiet, loud] = await w.ready(linuxPod("quiet", { image: images.nginx }), linuxPod("loud", { image: images.nginx }), linuxPod("lin"));
-      for (const p of [quiet, loud]) expect((await w.exec("lin", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", `http://${p.status!.podIP}/`])).stdout).to.equal("200");
+      for (const p of [quiet, loud])
+        expect((await w.exec("lin", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", `http://${p.status!.podIP}/`])).stdout).to.equal("200");
       expect(await w.logs("quiet")).to.equal("");
       expect(await w.logs("loud")).to.match(/"GET \/ HTTP\/1\.1" 200/);
 
@@ -330,19 +368,27 @@ describe("faults on demand", function () {
       const down = await nodeMatches(kc, node, "to be NotReady", (n) => readyCondition(n)?.status === "False");
       expect(readyCondition(down)).to.include({
         reason: "KubeletNotReady",
-        message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+        message:
+          "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
       });
-      await nodeMatches(kc, node, "to be tainted not-ready", (n) => (n.spec?.taints ?? []).some((t) => t.key === "node.kubernetes.io/not-ready" && t.effect === "NoSchedule"));
+      await nodeMatches(kc, node, "to be tainted not-ready", (n) =>
+        (n.spec?.taints ?? []).some((t) => t.key === "node.kubernetes.io/not-ready" && t.effect === "NoSchedule"),
+      );
       await w.create(linuxPod("pinned", {}, { spec: { nodeSelector: { "kubernetes.io/os": "linux", "kubernetes.io/hostname": node } } }));
       const { message } = await waits.podUnschedulable(kc, ns(), "pinned", { timeoutMs });
       expect(message).to.match(/untolerated taint/);
 
-      const other = (await w.core.readNode({ name: "hc-linux-1" }));
+      const other = await w.core.readNode({ name: "hc-linux-1" });
       expect(readyCondition(other)!.status).to.equal("True");
       await w.ready(linuxPod("elsewhere", {}, { spec: { nodeSelector: { "kubernetes.io/os": "linux", "kubernetes.io/hostname": "hc-linux-1" } } }));
 
       await faults.clear();
-      await nodeMatches(kc, node, "to be Ready again", (n) => readyCondition(n)?.status === "True" && !(n.spec?.taints ?? []).some((t) => t.key.startsWith("node.kubernetes.io/")));
+      await nodeMatches(
+        kc,
+        node,
+        "to be Ready again",
+        (n) => readyCondition(n)?.status === "True" && !(n.spec?.taints ?? []).some((t) => t.key.startsWith("node.kubernetes.io/")),
+      );
       const p = await waits.podReady(kc, ns(), "pinned", { timeoutMs, allowUnschedulable: true });
       expect(p.spec!.nodeName).to.equal(node);
     });
@@ -374,11 +420,16 @@ describe("faults on demand", function () {
       const w = wb();
       const id = await faults.add("gmsa-webhook-down");
       try {
-        const err = await w.create(linuxPod("refused")).then(() => undefined, (e: { code?: number; body?: string }) => e);
+        const err = await w.create(linuxPod("refused")).then(
+          () => undefined,
+          (e: { code?: number; body?: string }) => e,
+        );
         expect(err, "the pod was admitted").to.exist;
         expect(err!.code).to.equal(500);
         const status = JSON.parse(err!.body!) as k8s.V1Status;
-        expect(status.message).to.match(/^Internal error occurred: failed calling webhook "admission-webhook\.windows-gmsa\.sigs\.k8s\.io": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/mutate\?timeout=10s": (EOF|.*connection reset by peer)/);
+        expect(status.message).to.match(
+          /^Internal error occurred: failed calling webhook "admission-webhook\.windows-gmsa\.sigs\.k8s\.io": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/mutate\?timeout=10s": (EOF|.*connection reset by peer)/,
+        );
         await w.core.createNamespacedConfigMap({ namespace: ns(), body: { metadata: { name: "still-admitted" }, data: { a: "b" } } });
       } finally {
         await faults.remove(id);
@@ -426,7 +477,9 @@ describe("faults on demand", function () {
         return (cs?.state?.terminated ?? cs?.lastState?.terminated)?.reason === "StartError";
       });
       const cs = containerStatus(p);
-      expect((cs.state!.terminated ?? cs.lastState!.terminated)!.message).to.match(/hcs::CreateComputeSystem [0-9a-f]{64}: The user name or password is incorrect\.: unknown$/);
+      expect((cs.state!.terminated ?? cs.lastState!.terminated)!.message).to.match(
+        /hcs::CreateComputeSystem [0-9a-f]{64}: The user name or password is incorrect\.: unknown$/,
+      );
 
       await w.ready(linuxPod("lin"));
 
@@ -446,7 +499,9 @@ describe("faults on demand", function () {
       const status = (e: unknown) => JSON.parse((e as { body: string }).body) as k8s.V1Status;
       await faults.add("admission-rewrites-pods", { namespace: ns() });
       const reg = await adm.readMutatingWebhookConfiguration({ name: "hc-fault-admission-rewrites-pods" });
-      expect(reg.webhooks?.[0]?.namespaceSelector).to.deep.equal({ matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [ns()] }] });
+      expect(reg.webhooks?.[0]?.namespaceSelector).to.deep.equal({
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [ns()] }],
+      });
       // The apiserver picks the new registration up from its informer within moments.
       const stored = await eventually("the webhook to rewrite the pod", () => dryRun(pod).catch(() => undefined));
       expect(stored.spec?.os).to.equal(undefined);

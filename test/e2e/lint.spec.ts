@@ -39,7 +39,10 @@ const HARMLESS: { path: string; set: (p: k8s.V1Pod) => void }[] = [
   { path: "spec.securityContext.sysctls=[]", set: (p) => void (p.spec!.securityContext = { sysctls: [] }) },
   { path: "spec.securityContext.supplementalGroups=[]", set: (p) => void (p.spec!.securityContext = { supplementalGroups: [] }) },
   { path: "spec.containers[0].securityContext.privileged=false", set: (p) => void (p.spec!.containers[0].securityContext = { privileged: false }) },
-  { path: "spec.containers[0].securityContext.readOnlyRootFilesystem=false", set: (p) => void (p.spec!.containers[0].securityContext = { readOnlyRootFilesystem: false }) },
+  {
+    path: "spec.containers[0].securityContext.readOnlyRootFilesystem=false",
+    set: (p) => void (p.spec!.containers[0].securityContext = { readOnlyRootFilesystem: false }),
+  },
   { path: "spec.containers[0].securityContext.capabilities={}", set: (p) => void (p.spec!.containers[0].securityContext = { capabilities: {} }) },
 ];
 
@@ -75,7 +78,9 @@ describe("lint against the real API server", function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "hc-lint-"));
     // HostProcess pods need a namespace whose Pod Security level is privileged.
-    await core.createNamespace({ body: { metadata: { name: ns, labels: { "hybrid-conformance.io/owner": "harness-tests", "pod-security.kubernetes.io/enforce": "privileged" } } } });
+    await core.createNamespace({
+      body: { metadata: { name: ns, labels: { "hybrid-conformance.io/owner": "harness-tests", "pod-security.kubernetes.io/enforce": "privileged" } } },
+    });
   });
   after(async () => {
     rmSync(dir, { recursive: true, force: true });
@@ -92,8 +97,11 @@ describe("lint against the real API server", function () {
         all.slice(i, i + 8).map(async ({ name, pod }) => {
           const outcome = await submitPod(core, ns, pod);
           const server = outcome.accepted ? [] : (outcome.status?.details?.causes ?? []).map((c) => c.field ?? "");
-          if (!outcome.accepted && server.length === 0) disagreements.push(`${name}: server refused without causes: ${outcome.status?.message ?? (outcome.error as Error).message}`);
-          const findings = lint(parseInput({ name: "pod.json", text: JSON.stringify(pod) })).filter((f) => f.severity === "error" && VALIDATION_RULES.has(f.rule));
+          if (!outcome.accepted && server.length === 0)
+            disagreements.push(`${name}: server refused without causes: ${outcome.status?.message ?? (outcome.error as Error).message}`);
+          const findings = lint(parseInput({ name: "pod.json", text: JSON.stringify(pod) })).filter(
+            (f) => f.severity === "error" && VALIDATION_RULES.has(f.rule),
+          );
           // The lint reports an invalid os.name on spec.os.name; the server's NotSupported names spec.os.
           const linted = findings.map((f) => (f.rule === "os-name-invalid" && !server.includes("spec.os.name") ? "spec.os" : f.path));
           const a = [...new Set(server)].sort().join(", ");
@@ -109,7 +117,9 @@ describe("lint against the real API server", function () {
   it("with --kubeconfig: the docs' examples get the cluster's real taint and builds, the dry run accepts them", () => {
     const r = cli(["lint", "-f", data("docs-win-webserver.yaml"), "-f", data("docs-runtimeclass-iis.yaml"), "--kubeconfig", kubeconfig, "-o", "json"]);
     expect(r.code, r.stderr).to.equal(1);
-    const found = (JSON.parse(r.stdout).findings as { rule: string; line: number; file: string; message: string }[]).map((f) => `${f.file.split("/").pop()}:${f.line} ${f.rule}`);
+    const found = (JSON.parse(r.stdout).findings as { rule: string; line: number; file: string; message: string }[]).map(
+      (f) => `${f.file.split("/").pop()}:${f.line} ${f.rule}`,
+    );
     expect(found).to.deep.equal([
       "docs-runtimeclass-iis.yaml:34 os-field-missing",
       "docs-runtimeclass-iis.yaml:38 build-mismatch",
@@ -136,9 +146,15 @@ describe("lint against the real API server", function () {
     const r = cli(["lint", "-f", f, "--kubeconfig", kubeconfig, "--disable", "forbidden-field"]);
     expect(r.code, r.stderr).to.equal(1);
     const lines = r.stdout.split("\n").filter((l) => !l.startsWith("    fix:"));
-    expect(lines.find((l) => l.includes("dry-run-refused"))).to.match(/app\.yaml:12:7 error dry-run-refused Pod\/refused spec\.containers\[0\]\.securityContext\.runAsUser: .*cannot be set for a windows pod/);
-    expect(lines.find((l) => l.includes("dry-run-skipped"))).to.match(/app\.yaml:14:1 info dry-run-skipped ConfigMap\/no-such-namespace-.*\/elsewhere: the API server could not check it: namespaces "no-such-namespace-/);
-    expect(lines.find((l) => l.includes("can-land-on-windows"))).to.match(/app\.yaml:\d+:\d+ error can-land-on-windows Pod\/tolerant spec\.nodeSelector: .*Windows nodes hc-win2022-1, hc-win2022-2, hc-win2025-1 \(its taints are tolerated\)/);
+    expect(lines.find((l) => l.includes("dry-run-refused"))).to.match(
+      /app\.yaml:12:7 error dry-run-refused Pod\/refused spec\.containers\[0\]\.securityContext\.runAsUser: .*cannot be set for a windows pod/,
+    );
+    expect(lines.find((l) => l.includes("dry-run-skipped"))).to.match(
+      /app\.yaml:14:1 info dry-run-skipped ConfigMap\/no-such-namespace-.*\/elsewhere: the API server could not check it: namespaces "no-such-namespace-/,
+    );
+    expect(lines.find((l) => l.includes("can-land-on-windows"))).to.match(
+      /app\.yaml:\d+:\d+ error can-land-on-windows Pod\/tolerant spec\.nodeSelector: .*Windows nodes hc-win2022-1, hc-win2022-2, hc-win2025-1 \(its taints are tolerated\)/,
+    );
     // Nothing was stored.
     return core.readNamespacedPod({ name: "refused", namespace: "default" }).then(
       () => expect.fail("the dry run stored a pod"),
@@ -151,10 +167,19 @@ describe("lint against the real API server", function () {
   it("bad input: one line, exit 2", () => {
     writeFileSync(join(dir, "not-yaml.yaml"), "kind: [unclosed\n");
     expectOneLineError(cli(["lint", "-f", join(dir, "not-yaml.yaml")]), /not-yaml\.yaml:\d+: not valid YAML or JSON/);
-    expectOneLineError(cli(["lint", "-f", data("docs-win-webserver.yaml"), "--output", "xml"]), /argument 'xml' is invalid\. Allowed choices are text, json, sarif/);
+    expectOneLineError(
+      cli(["lint", "-f", data("docs-win-webserver.yaml"), "--output", "xml"]),
+      /argument 'xml' is invalid\. Allowed choices are text, json, sarif/,
+    );
     // A cluster that is not there: still one line.
     const dead = join(dir, "dead-kubeconfig");
-    writeFileSync(dead, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:65533'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n");
-    expectOneLineError(cli(["lint", "-f", data("docs-win-webserver.yaml"), "--kubeconfig", dead]), /cannot reach the API server at https:\/\/127\.0\.0\.1:65533: connection refused/);
+    writeFileSync(
+      dead,
+      "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:65533'}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {token: t}}]\n",
+    );
+    expectOneLineError(
+      cli(["lint", "-f", data("docs-win-webserver.yaml"), "--kubeconfig", dead]),
+      /cannot reach the API server at https:\/\/127\.0\.0\.1:65533: connection refused/,
+    );
   });
 });

@@ -38,7 +38,10 @@ describe("local cluster: a real control plane with simulated nodes", function ()
     const cp = byName["hc-control-plane"];
     expect(cp.metadata!.labels).to.include({ "kubernetes.io/os": "linux" }).and.have.property("node-role.kubernetes.io/control-plane");
     expect(cp.spec!.taints).to.deep.include({ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" });
-    for (const [name, build, image] of [["hc-win2022-1", "10.0.20348", "Windows Server 2022 Datacenter"], ["hc-win2025-1", "10.0.26100", "Windows Server 2025 Datacenter"]]) {
+    for (const [name, build, image] of [
+      ["hc-win2022-1", "10.0.20348", "Windows Server 2022 Datacenter"],
+      ["hc-win2025-1", "10.0.26100", "Windows Server 2025 Datacenter"],
+    ]) {
       const n = byName[name];
       expect(n.metadata!.labels).to.include({ "kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64", "node.kubernetes.io/windows-build": build });
       expect(n.spec!.taints).to.deep.include({ key: "os", value: "windows", effect: "NoSchedule" });
@@ -53,11 +56,20 @@ describe("local cluster: a real control plane with simulated nodes", function ()
 
   it("rejects spec.os.name=windows with securityContext.runAsUser as Forbidden on that field", async () => {
     const pod = winPod("bad-runasuser", { securityContext: { runAsUser: 1000 } });
-    const err = await core().createNamespacedPod({ namespace: ns(), body: pod }).then(() => undefined, (e) => e);
+    const err = await core()
+      .createNamespacedPod({ namespace: ns(), body: pod })
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     expect(err, "the API server accepted the pod").to.exist;
     expect(err.code).to.equal(422);
     const status = JSON.parse(err.body) as k8s.V1Status;
-    expect(status.details!.causes).to.deep.include({ reason: "FieldValueForbidden", message: "Forbidden: cannot be set for a windows pod", field: "spec.securityContext.runAsUser" });
+    expect(status.details!.causes).to.deep.include({
+      reason: "FieldValueForbidden",
+      message: "Forbidden: cannot be set for a windows pod",
+      field: "spec.securityContext.runAsUser",
+    });
   });
 
   it("schedules a Windows pod with selector and toleration onto a Windows node, through Scheduled→Pulling→Pulled→Created→Started", async () => {
@@ -105,7 +117,10 @@ describe("local cluster: a real control plane with simulated nodes", function ()
       namespace: ns(),
       body: { metadata: { name: "web" }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: winPod("x").spec } } },
     });
-    const svc = await core().createNamespacedService({ namespace: ns(), body: { metadata: { name: "web" }, spec: { type: "NodePort", selector: labels, ports: [{ port: 80, targetPort: 80 }] } } });
+    const svc = await core().createNamespacedService({
+      namespace: ns(),
+      body: { metadata: { name: "web" }, spec: { type: "NodePort", selector: labels, ports: [{ port: 80, targetPort: 80 }] } },
+    });
     expect(svc.spec!.ports![0].nodePort).to.be.within(30000, 32767);
     await waits.deploymentAvailable(kc, ns(), "web", { timeoutMs });
     const pods = (await core().listNamespacedPod({ namespace: ns(), labelSelector: "app=web" })).items;
@@ -128,7 +143,8 @@ describe("local cluster: a real control plane with simulated nodes", function ()
     const adm = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
     const m = (await adm.listMutatingWebhookConfiguration()).items.flatMap((c) => c.webhooks ?? []);
     const v = (await adm.listValidatingWebhookConfiguration()).items.flatMap((c) => c.webhooks ?? []);
-    for (const w of [m, v]) expect(w.find((x) => x.name === "admission-webhook.windows-gmsa.sigs.k8s.io")!.clientConfig.url).to.match(/^https:\/\/127\.0\.0\.1:\d+\//);
+    for (const w of [m, v])
+      expect(w.find((x) => x.name === "admission-webhook.windows-gmsa.sigs.k8s.io")!.clientConfig.url).to.match(/^https:\/\/127\.0\.0\.1:\d+\//);
   });
 
   it("routes pod logs and exec requests through the API to the node simulator", async () => {
@@ -136,7 +152,11 @@ describe("local cluster: a real control plane with simulated nodes", function ()
       namespace: ns(),
       body: {
         metadata: { name: "lin" },
-        spec: { os: { name: "linux" }, nodeSelector: { "kubernetes.io/os": "linux" }, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "echo hello-from-busybox; sleep 3600"] }] },
+        spec: {
+          os: { name: "linux" },
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "echo hello-from-busybox; sleep 3600"] }],
+        },
       },
     });
     await waits.podReady(kc, ns(), "lin", { timeoutMs });
@@ -154,7 +174,12 @@ describe("local cluster: a real control plane with simulated nodes", function ()
     await waits.podReady(kc, name, "p", { timeoutMs });
     await core().deleteNamespace({ name });
     await waits.namespaceGone(kc, name, timeoutMs);
-    const err = await core().readNamespace({ name }).then(() => undefined, (e) => e);
+    const err = await core()
+      .readNamespace({ name })
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     expect(err?.code).to.equal(404);
   });
 });

@@ -40,7 +40,9 @@ describe("network guard: nothing dials a non-loopback address", function () {
     // busybox ships no curl, even by absolute path, whatever the machine running the cluster has in /usr/bin.
     const none = await w.exec("bb", ["/usr/bin/curl", "http://web/"]);
     expect(none.exitCode).to.equal(127);
-    expect(none.stderr).to.equal('OCI runtime exec failed: exec failed: unable to start container process: exec: "/usr/bin/curl": stat /usr/bin/curl: no such file or directory: unknown\n');
+    expect(none.stderr).to.equal(
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: "/usr/bin/curl": stat /usr/bin/curl: no such file or directory: unknown\n',
+    );
 
     // The process environment is the container's, not the simulator's.
     const env = await w.exec("lin", ["/usr/bin/env"]);
@@ -50,7 +52,12 @@ describe("network guard: nothing dials a non-loopback address", function () {
 
   it("while traffic flows to pod IPs, ClusterIPs, NodePorts and the external host, every TCP connection of the cluster and the runner stays on loopback", async () => {
     const w = wb();
-    const [web, , , nginx] = await w.ready(winWebserverPod("web", { role: "web" }), windowsPod("win"), linuxPod("lin"), linuxPod("nginx", { image: images.nginx }));
+    const [web, , , nginx] = await w.ready(
+      winWebserverPod("web", { role: "web" }),
+      windowsPod("win"),
+      linuxPod("lin"),
+      linuxPod("nginx", { image: images.nginx }),
+    );
     const svc = await w.service("web", { role: "web" }, 80, 80, "NodePort");
     await w.endpoints("web", [web.status!.podIP!]);
     const nodeIP = await w.nodeAddress(web.spec!.nodeName!);
@@ -112,6 +119,9 @@ describe("network guard: nothing dials a non-loopback address", function () {
     const watched = samples.at(-1)!.filter((s) => s.remotePort === apiserverPort && ours.has(s.inode));
     expect(watched, "no connection of ours to the API server was seen").to.not.be.empty;
     expect(watched.every((s) => isLoopback(s.remote))).to.equal(true);
-    expect(violations, `connections of the cluster or the runner to non-loopback addresses (other tenants' connections seen meanwhile: ${foreign.length})`).to.deep.equal([]);
+    expect(
+      violations,
+      `connections of the cluster or the runner to non-loopback addresses (other tenants' connections seen meanwhile: ${foreign.length})`,
+    ).to.deep.equal([]);
   });
 });

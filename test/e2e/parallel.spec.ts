@@ -20,7 +20,8 @@ describe("run --parallel", function () {
   before(() => (dir = mkdtempSync(join(tmpdir(), "hc-parallel-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const harnessNamespaces = async () => (await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: "hybrid-conformance.io/run" })).items.map((n) => n.metadata!.name!);
+  const harnessNamespaces = async () =>
+    (await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: "hybrid-conformance.io/run" })).items.map((n) => n.metadata!.name!);
 
   function run(name: string, parallel: number) {
     const reportDir = join(dir, name);
@@ -47,17 +48,39 @@ describe("run --parallel", function () {
 
   it("SIGINT during a --parallel 8 run: workers stop, cleanup finishes, nothing is left, exit 3", async () => {
     const reportDir = join(dir, "interrupted");
-    const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--local", "--category", "Core.Workloads", "--category", "Core.Network", "--parallel", "8", "--report-dir", reportDir], {
-      cwd: repoRoot,
-      env: { ...process.env, KUBECONFIG: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, "bin/hybrid-conformance.mjs"),
+        "run",
+        "--local",
+        "--category",
+        "Core.Workloads",
+        "--category",
+        "Core.Network",
+        "--parallel",
+        "8",
+        "--report-dir",
+        reportDir,
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, KUBECONFIG: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.stdout.resume();
     const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)));
     // Interrupt once several workers are mid-test (several harness namespaces at once).
-    await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: "hybrid-conformance.io/run" }, "harness namespaces", (nss) => (nss.length >= 3 ? { done: true } : { pending: `${nss.length} so far` }), 300_000);
+    await waitOn<k8s.V1Namespace, true>(
+      kc,
+      { path: "/api/v1/namespaces", labelSelector: "hybrid-conformance.io/run" },
+      "harness namespaces",
+      (nss) => (nss.length >= 3 ? { done: true } : { pending: `${nss.length} so far` }),
+      300_000,
+    );
     child.kill("SIGINT");
     const code = await exited;
     expect(code, stderr).to.equal(3);

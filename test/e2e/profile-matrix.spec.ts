@@ -14,7 +14,8 @@ import type { Summary } from "../../lib/results/model.js";
 
 const FACT = {
   untainted: /^Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only \(/,
-  webhook: /^a mutating admission webhook adds the toleration node\.kubernetes\.io\/os=windows:NoSchedule to pods that select kubernetes\.io\/os=windows \(dry-run create, read back\)/,
+  webhook:
+    /^a mutating admission webhook adds the toleration node\.kubernetes\.io\/os=windows:NoSchedule to pods that select kubernetes\.io\/os=windows \(dry-run create, read back\)/,
   noWorker: /^no Ready Linux worker node: hc-control-plane \(control plane\): no Linux worker to bind a Windows pod to$/,
   noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
 };
@@ -38,7 +39,10 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
       "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
     },
   },
-  { profile: ["--profile", "gke"], skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild } },
+  {
+    profile: ["--profile", "gke"],
+    skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild },
+  },
   {
     profile: ["--profile", "gke", "--toleration-webhook"],
     skips: {
@@ -51,7 +55,8 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     extra: [WORKLOAD],
     skips: {
       "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
+      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes":
+        /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
     },
   },
 ];
@@ -76,7 +81,9 @@ describe("issue 14: --suite subsets exit 0 on every profile, with realistic timi
             const title = t.fullTitle.split(" › ").pop()!;
             const want = m.skips[title];
             expect(want, `${m.profile.join(" ")}: unexpected skip of ${t.fullTitle}: ${t.reason}`).to.not.equal(undefined);
-            expect(t.reason ?? "", `${t.fullTitle}: skip reason`).to.match(want!).and.to.have.length.above(20);
+            expect(t.reason ?? "", `${t.fullTitle}: skip reason`)
+              .to.match(want!)
+              .and.to.have.length.above(20);
           }
         }
       } finally {

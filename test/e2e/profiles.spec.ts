@@ -72,7 +72,10 @@ describe("local cluster profiles (real control plane)", function () {
       const before = (await core.listNode({ labelSelector: "kubernetes.io/os=windows" })).items;
       expect(before.map((n) => n.metadata!.name)).to.deep.equal([]);
       await core.createNamespace({ body: { metadata: { name: "as" } } });
-      await core.createNamespacedPod({ namespace: "as", body: winPod("needs-windows", [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }]) });
+      await core.createNamespacedPod({
+        namespace: "as",
+        body: winPod("needs-windows", [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }]),
+      });
       await waits.podUnschedulable(c.kc, "as", "needs-windows", { timeoutMs: 60_000 });
       const ev = await waitOn<k8s.CoreV1Event, k8s.CoreV1Event>(
         c.kc,
@@ -103,7 +106,10 @@ describe("local cluster profiles (real control plane)", function () {
       const nodes = (await c.kc.makeApiClient(k8s.CoreV1Api).listNode({ labelSelector: "kubernetes.io/os=windows" })).items;
       expect(nodes).to.have.length(2);
       for (const n of nodes) {
-        expect(n.spec?.taints?.map((t) => `${t.key}=${t.value}:${t.effect}`), n.metadata!.name).to.deep.equal(["node.kubernetes.io/os=windows:NoSchedule"]);
+        expect(
+          n.spec?.taints?.map((t) => `${t.key}=${t.value}:${t.effect}`),
+          n.metadata!.name,
+        ).to.deep.equal(["node.kubernetes.io/os=windows:NoSchedule"]);
         expect(n.metadata?.labels?.["cloud.google.com/gke-nodepool"]).to.equal("windows-pool");
       }
     });
@@ -119,7 +125,8 @@ describe("local cluster profiles (real control plane)", function () {
 
     it("the windows-taint-missing fault removes the gke Windows taint and puts it back when cleared", async () => {
       const core = c.kc.makeApiClient(k8s.CoreV1Api);
-      const taintsOf = async () => (await core.listNode({ labelSelector: "kubernetes.io/os=windows" })).items.map((n) => (n.spec?.taints ?? []).map((t) => t.key).join(","));
+      const taintsOf = async () =>
+        (await core.listNode({ labelSelector: "kubernetes.io/os=windows" })).items.map((n) => (n.spec?.taints ?? []).map((t) => t.key).join(","));
       const path = "/api/v1/nodes";
       const windowsTaints = (want: string) => (ns: k8s.V1Node[]) => {
         const w = ns.filter((n) => n.metadata?.labels?.["kubernetes.io/os"] === "windows").map((n) => (n.spec?.taints ?? []).map((t) => t.key).join(","));
@@ -142,7 +149,11 @@ describe("local cluster profiles (real control plane)", function () {
 
     const onNode = (name: string, image: string): k8s.V1Pod => ({
       metadata: { name },
-      spec: { nodeName: "hc-win2022-1", tolerations: [{ key: "os", operator: "Exists" }], containers: [{ name: "c", image, command: ["ping", "-t", "localhost"] }] },
+      spec: {
+        nodeName: "hc-win2022-1",
+        tolerations: [{ key: "os", operator: "Exists" }],
+        containers: [{ name: "c", image, command: ["ping", "-t", "localhost"] }],
+      },
     });
     const events = async (core: k8s.CoreV1Api, name: string) =>
       (await core.listNamespacedEvent({ namespace: "lat", fieldSelector: `involvedObject.name=${name}` })).items.map((e) => `${e.reason}: ${e.message}`);
@@ -157,7 +168,10 @@ describe("local cluster profiles (real control plane)", function () {
       const firstMs = Date.now() - t0;
       const pulled = (await events(core, "first")).find((e) => e.startsWith("Pulled: "));
       // 1.5 s + 1.73 GB at 4 MB/s = 435 s at scale 1: 8.7 s at 0.02.
-      const m = /^Pulled: Successfully pulled image "mcr\.microsoft\.com\/windows\/servercore:ltsc2022" in (\d+(?:\.\d+)?)s \(\1s including waiting\)\. Image size: 1734829104 bytes\.$/.exec(pulled ?? "");
+      const m =
+        /^Pulled: Successfully pulled image "mcr\.microsoft\.com\/windows\/servercore:ltsc2022" in (\d+(?:\.\d+)?)s \(\1s including waiting\)\. Image size: 1734829104 bytes\.$/.exec(
+          pulled ?? "",
+        );
       expect(m, pulled).to.not.equal(null);
       expect(Number(m![1])).to.be.within(8, 12);
       expect(firstMs).to.be.above(8_000);
@@ -169,7 +183,9 @@ describe("local cluster profiles (real control plane)", function () {
     it("faults still apply: image-pull-fails fails the pull at once (ErrImagePull) under realistic timing", async () => {
       const on = cli(["cluster", "fault", "add", "image-pull-fails", "--pod", "blocked"], c.env);
       expect(on.code, on.stderr).to.equal(0);
-      await c.kc.makeApiClient(k8s.CoreV1Api).createNamespacedPod({ namespace: "lat", body: onNode("blocked", "mcr.microsoft.com/windows/nanoserver:ltsc2022") });
+      await c.kc
+        .makeApiClient(k8s.CoreV1Api)
+        .createNamespacedPod({ namespace: "lat", body: onNode("blocked", "mcr.microsoft.com/windows/nanoserver:ltsc2022") });
       await waits.podMatches(c.kc, "lat", "blocked", "to report ErrImagePull", { timeoutMs: 30_000, allowReasons: ["ErrImagePull", "ImagePullBackOff"] }, (p) =>
         (p.status?.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === "ErrImagePull" || s.state?.waiting?.reason === "ImagePullBackOff"),
       );

@@ -29,7 +29,9 @@ function startRun(args: string[], env: NodeJS.ProcessEnv = {}) {
   child.stderr.on("data", (d) => (stderr += d));
   const t0 = Date.now();
   running.add(child);
-  const done = new Promise<CliResult & { endedAt: number }>((resolve) => child.on("close", (code) => (running.delete(child), resolve({ code: code ?? -1, stdout, stderr, endedAt: Date.now() }))));
+  const done = new Promise<CliResult & { endedAt: number }>((resolve) =>
+    child.on("close", (code) => (running.delete(child), resolve({ code: code ?? -1, stdout, stderr, endedAt: Date.now() }))),
+  );
   return { child, done, startedAt: t0 };
 }
 
@@ -51,10 +53,21 @@ function firstTestNamespace(kc: k8s.KubeConfig, timeoutMs = 180_000): Promise<st
 async function removeHarnessNamespaces(kc: k8s.KubeConfig): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   for (const n of (await core.listNamespace({ labelSelector: runLabel })).items) await core.deleteNamespace({ name: n.metadata!.name! }).catch(() => undefined);
-  await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
+  await waitOn<k8s.V1Namespace, true>(
+    kc,
+    { path: "/api/v1/namespaces", labelSelector: runLabel },
+    "no harness namespace",
+    (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }),
+    120_000,
+  );
 }
 
-const lastLine = (s: string) => s.trim().split("\n").filter((l) => l.trim()).pop() ?? "";
+const lastLine = (s: string) =>
+  s
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim())
+    .pop() ?? "";
 
 /** An infrastructure end: exit 2, the last line the one-line reason, never a client dump or a stack. */
 function expectInfrastructureEnd(r: CliResult, pattern: RegExp): void {
@@ -91,7 +104,10 @@ describe("reliability: bad paths, permissions, API outages", function () {
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       kubeconfig = join(dir, "counting-kubeconfig");
       const port = (server.address() as { port: number }).port;
-      writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`);
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`,
+      );
     });
     after(() => server.close());
 
@@ -102,8 +118,14 @@ describe("reliability: bad paths, permissions, API outages", function () {
       expectOneLineError(r, pattern);
       expect(connections, "connections to the cluster").to.equal(0);
     };
-    it("under /proc", refuses(() => "/proc/forbidden", /^hybrid-conformance: --report-dir \/proc\/forbidden: is on the kernel's \/proc pseudo-filesystem/));
-    it("under /sys", refuses(() => "/sys/hc-reports", /^hybrid-conformance: --report-dir \/sys\/hc-reports: is on the kernel's \/sys pseudo-filesystem/));
+    it(
+      "under /proc",
+      refuses(() => "/proc/forbidden", /^hybrid-conformance: --report-dir \/proc\/forbidden: is on the kernel's \/proc pseudo-filesystem/),
+    );
+    it(
+      "under /sys",
+      refuses(() => "/sys/hc-reports", /^hybrid-conformance: --report-dir \/sys\/hc-reports: is on the kernel's \/sys pseudo-filesystem/),
+    );
     it("below a file", () => {
       writeFileSync(join(dir, "a-file"), "");
       refuses(() => join(dir, "a-file", "reports"), /a-file is a file, so nothing can be created below it$/)();
@@ -154,40 +176,76 @@ describe("reliability: bad paths, permissions, API outages", function () {
         "runs each container as its image's default user",
         "refuses a change to an existing pod's GMSA settings",
         "enforces the HostProcess rules",
-      ].map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, ".")).join("|");
+      ]
+        .map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, "."))
+        .join("|");
       const reports = join(dir, "rep-exact");
       const r = cli(["run", "--suite", "all", "--grep", grep, "--kubeconfig", id.kubeconfig, "--report-dir", reports], {}, 280_000);
       const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
-      expect(r.code, `${r.stderr}\n${summary.tests.filter((t) => t.state !== "passed").map((t) => `${t.fullTitle}: ${t.error}`).join("\n")}`).to.equal(0);
+      expect(
+        r.code,
+        `${r.stderr}\n${summary.tests
+          .filter((t) => t.state !== "passed")
+          .map((t) => `${t.fullTitle}: ${t.error}`)
+          .join("\n")}`,
+      ).to.equal(0);
       expect(summary.counts.passed).to.equal(11);
       expect(new Set(summary.tests.map((t) => t.category)).size).to.equal(11);
-      const listed = new Set(permissions.map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`));
-      const issued = new Set(auditedRequests(id.user).map((q) => `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${q.subresource ? `/${q.subresource}` : ""}`));
+      const listed = new Set(
+        permissions.map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`),
+      );
+      const issued = new Set(
+        auditedRequests(id.user).map((q) => `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${q.subresource ? `/${q.subresource}` : ""}`),
+      );
       expect(issued.size, "requests recorded in the audit log").to.be.above(10);
-      expect([...issued].filter((x) => !listed.has(x)), "verbs the run issued that the preflight does not ask for").to.deep.equal([]);
+      expect(
+        [...issued].filter((x) => !listed.has(x)),
+        "verbs the run issued that the preflight does not ask for",
+      ).to.deep.equal([]);
     });
 
     it("ends the run within 15 s when its permissions are revoked mid-run: one line, exit 2, reports written, leftovers named", async () => {
       const id = await serviceAccountWith(kc, "hc-rel-revoked", permissionsFor(false), join(dir, "kc-revoked"));
       identities.push(id);
       const reports = join(dir, "rep-revoked");
-      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir", "--kubeconfig", id.kubeconfig, "--report-dir", reports]);
+      const run = startRun([
+        "run",
+        "--category",
+        "Core.Workloads",
+        "--grep",
+        "ConfigMap and Secret|emptyDir",
+        "--kubeconfig",
+        id.kubeconfig,
+        "--report-dir",
+        reports,
+      ]);
       const ns = await firstTestNamespace(kc);
       await id.revoke();
       const revokedAt = Date.now();
       const r = await run.done;
       expect(r.endedAt - revokedAt, "ms from revocation to exit").to.be.below(15_000);
       expectInfrastructureEnd(r, /^hybrid-conformance: lost permission on https:\/\/127\.0\.0\.1:\d+: 403 Forbidden: \w+ .*cannot \w+ resource/);
-      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary & { leftovers: { name: string; command: string }[]; infrastructureError: string };
+      const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary & {
+        leftovers: { name: string; command: string }[];
+        infrastructureError: string;
+      };
       expect(summary.exitCode).to.equal(2);
       expect(summary.infrastructureError).to.match(/^lost permission/);
-      expect(summary.tests.filter((t) => t.state === "failed"), "no product failure").to.deep.equal([]);
+      expect(
+        summary.tests.filter((t) => t.state === "failed"),
+        "no product failure",
+      ).to.deep.equal([]);
       expect(summary.counts.broken).to.be.at.least(1);
       expect(existsSync(join(reports, "junit.xml"))).to.equal(true);
       expect(summary.leftovers.map((l) => l.name)).to.include(ns);
-      expect(r.stderr).to.contain(`leftover: Namespace ${ns}; remove with: kubectl --kubeconfig ${id.kubeconfig} --context hc-rel-revoked delete namespace ${ns} --ignore-not-found`);
+      expect(r.stderr).to.contain(
+        `leftover: Namespace ${ns}; remove with: kubectl --kubeconfig ${id.kubeconfig} --context hc-rel-revoked delete namespace ${ns} --ignore-not-found`,
+      );
       // The named command removes it (with the permission back, as an operator would run it).
-      await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: ns }).catch(() => undefined);
+      await kc
+        .makeApiClient(k8s.CoreV1Api)
+        .deleteNamespace({ name: ns })
+        .catch(() => undefined);
     });
   });
 
@@ -208,7 +266,17 @@ describe("reliability: bad paths, permissions, API outages", function () {
     it("ends a run whose API server stays away past the window within window + 10 s: one line, exit 2, reports written, leftovers named and removable", async () => {
       const reports = join(dir, "rep-outage");
       const windowS = 10;
-      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir", "--api-outage-window", String(windowS), "--report-dir", reports]);
+      const run = startRun([
+        "run",
+        "--category",
+        "Core.Workloads",
+        "--grep",
+        "ConfigMap and Secret|emptyDir",
+        "--api-outage-window",
+        String(windowS),
+        "--report-dir",
+        reports,
+      ]);
       const ns = await firstTestNamespace(kc);
       const stopped = await killApiserver();
       const killedAt = Date.now();
@@ -223,7 +291,10 @@ describe("reliability: bad paths, permissions, API outages", function () {
       expectInfrastructureEnd(r, new RegExp(`^hybrid-conformance: the API server ${server} has been unreachable for \\d+ s \\(outage window ${windowS} s\\)`));
       const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary & { leftovers: { name: string; command: string }[] };
       expect(summary.exitCode).to.equal(2);
-      expect(summary.tests.filter((t) => t.state === "failed"), "no product failure").to.deep.equal([]);
+      expect(
+        summary.tests.filter((t) => t.state === "failed"),
+        "no product failure",
+      ).to.deep.equal([]);
       expect(summary.counts.broken).to.be.at.least(1);
       expect(existsSync(join(reports, "junit.xml"))).to.equal(true);
       expect(readFileSync(join(reports, "junit.xml"), "utf8")).to.match(/<error type="infrastructure"/);
@@ -232,18 +303,34 @@ describe("reliability: bad paths, permissions, API outages", function () {
       expect(r.stderr).to.contain(`leftover: Namespace ${ns}; remove with: ${left!.command}`);
       // The server is back: the named commands remove what was left.
       for (const l of summary.leftovers) execFileSync("sh", ["-c", l.command], { stdio: "ignore" });
-      await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: runLabel }, "no harness namespace", (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }), 120_000);
+      await waitOn<k8s.V1Namespace, true>(
+        kc,
+        { path: "/api/v1/namespaces", labelSelector: runLabel },
+        "no harness namespace",
+        (nss) => (nss.length ? { pending: nss.map((n) => n.metadata!.name).join(", ") } : { done: true }),
+        120_000,
+      );
     });
   });
 
   describe("cluster DNS depends on CoreDNS", () => {
     const apps = () => kc.makeApiClient(k8s.AppsV1Api);
-    const scale = (replicas: number) => apps().patchNamespacedDeploymentScale({ name: "coredns", namespace: "kube-system", body: { spec: { replicas } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
+    const scale = (replicas: number) =>
+      apps().patchNamespacedDeploymentScale(
+        { name: "coredns", namespace: "kube-system", body: { spec: { replicas } } },
+        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+      );
     const readyDns = (want: (n: number) => boolean, what: string) =>
-      waitOn<k8s.V1EndpointSlice, true>(kc, { path: "/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", labelSelector: "kubernetes.io/service-name=kube-dns" }, what, (sl) => {
-        const n = sl.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
-        return want(n) ? { done: true } : { pending: `${n} ready CoreDNS endpoint(s)` };
-      }, 120_000);
+      waitOn<k8s.V1EndpointSlice, true>(
+        kc,
+        { path: "/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices", labelSelector: "kubernetes.io/service-name=kube-dns" },
+        what,
+        (sl) => {
+          const n = sl.flatMap((x) => x.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length;
+          return want(n) ? { done: true } : { pending: `${n} ready CoreDNS endpoint(s)` };
+        },
+        120_000,
+      );
     after(async () => {
       await scale(2);
       await readyDns((n) => n >= 2, "CoreDNS back to 2 ready endpoints");
@@ -273,7 +360,10 @@ describe("reliability: bad paths, permissions, API outages", function () {
     it("refuses a topology without Windows nodes in one line, starting nothing", () => {
       const f = join(dir, "linux-only.yaml");
       writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: l1, os: linux}\n");
-      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: topology .*linux-only\.yaml: no Windows node; a hybrid cluster needs at least one/);
+      expectOneLineError(
+        cli(["cluster", "up", "--topology", f], env),
+        /^hybrid-conformance: topology .*linux-only\.yaml: no Windows node; a hybrid cluster needs at least one/,
+      );
       expect(existsSync(env.HC_LOCALCLUSTER_DIR!)).to.equal(false);
     });
 
@@ -298,7 +388,10 @@ describe("reliability: bad paths, permissions, API outages", function () {
 
       const f = join(dir, "other-layout.yaml");
       writeFileSync(f, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: w1, os: windows, build: '10.0.20348'}\n");
-      expectOneLineError(cli(["cluster", "up", "--topology", f], env), /^hybrid-conformance: the local cluster is already running with another layout \(.*hc-win2025-1\(windows 10\.0\.26100\).*\); --topology .*other-layout\.yaml asks for cp\(linux\), w1\(windows 10\.0\.20348\): stop it first/);
+      expectOneLineError(
+        cli(["cluster", "up", "--topology", f], env),
+        /^hybrid-conformance: the local cluster is already running with another layout \(.*hc-win2025-1\(windows 10\.0\.26100\).*\); --topology .*other-layout\.yaml asks for cp\(linux\), w1\(windows 10\.0\.20348\): stop it first/,
+      );
     });
   });
 });

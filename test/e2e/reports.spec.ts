@@ -103,7 +103,9 @@ describe("reports", function () {
   });
 
   it("keeps history across runs for trends", () => {
-    const lines = readFileSync(join(dir, "r", "history.jsonl"), "utf8").trim().split("\n");
+    const lines = readFileSync(join(dir, "r", "history.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     expect(lines).to.have.length(2);
     const last = JSON.parse(lines[1]);
     const statuses = Object.values(last.testResults as Record<string, { status: string }>).map((t) => t.status);
@@ -113,7 +115,10 @@ describe("reports", function () {
   });
 
   it("never writes a token or key from the cluster's credentials into any report file", () => {
-    const tokens = readFileSync(join(stateDir(), "pki", "tokens.csv"), "utf8").split("\n").filter(Boolean).map((l) => l.split(",")[0]);
+    const tokens = readFileSync(join(stateDir(), "pki", "tokens.csv"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(",")[0]);
     const keys = ["sa.key", "apiserver.key", "webhook.key"].map((f) => readFileSync(join(stateDir(), "pki", f), "utf8").split("\n")[1]);
     const files = filesUnder(join(dir, "r"));
     expect(files.length).to.be.greaterThan(10);
@@ -142,15 +147,24 @@ describe("reports", function () {
     expect(r.stdout.trim()).to.equal(join(dir, "r", "html", "index.html"));
     expect(readFileSync(join(dir, "r", "html", "index.html"), "utf8")).to.contain("<html");
     // The regenerated report still knows this run's failed test, and the trend source is untouched.
-    expect(readFileSync(join(dir, "r", "html", "widgets", "categories.json"), "utf8")).to.contain("Product defects (the cluster)").and.contain(failing);
+    expect(readFileSync(join(dir, "r", "html", "widgets", "categories.json"), "utf8"))
+      .to.contain("Product defects (the cluster)")
+      .and.contain(failing);
     expect(readFileSync(join(dir, "r", "history.jsonl"), "utf8")).to.equal(history);
-    expectOneLineError(cli(["report", "--report-dir", join(dir, "nothing-here")]), /^hybrid-conformance: no allure-results in .*nothing-here: run `hybrid-conformance run --report-dir /);
+    expectOneLineError(
+      cli(["report", "--report-dir", join(dir, "nothing-here")]),
+      /^hybrid-conformance: no allure-results in .*nothing-here: run `hybrid-conformance run --report-dir /,
+    );
     expectOneLineError(cli(["report", "--report-dir", join(dir, "r"), "--serve", "--port", "http"]), /--port.*expected a port number, got "http"/);
   });
 
   it("`report --serve` serves the report on 127.0.0.1 until interrupted", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), "report", "--report-dir", join(dir, "r"), "--serve", "--port", String(port)], { cwd: repoRoot });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, "bin/hybrid-conformance.mjs"), "report", "--report-dir", join(dir, "r"), "--serve", "--port", String(port)],
+      { cwd: repoRoot },
+    );
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
     try {
       await printed(child, `serving http://127.0.0.1:${port}/`, 60_000);
@@ -166,7 +180,12 @@ describe("reports", function () {
 
   it("renders in headless Chromium: suites, the failed test and its attachment", async function () {
     expect(chromiumPath, "Debian's chromium is needed (scripts/test.sh installs it)").to.be.a("string");
-    const seen = await inspectReport(join(dir, "r", "html"), { suites: ["Core.Nodes"], failedTest: failing, attachment: "taint-posture.txt", screenshot: join(dir, "report.png") });
+    const seen = await inspectReport(join(dir, "r", "html"), {
+      suites: ["Core.Nodes"],
+      failedTest: failing,
+      attachment: "taint-posture.txt",
+      screenshot: join(dir, "report.png"),
+    });
     expect(seen.suitesSeen).to.deep.equal(["Core.Nodes"]);
     expect(seen.failedTestOpened).to.equal(true);
     expect(seen.attachmentSeen).to.equal(true);

@@ -44,7 +44,9 @@ describe("retries: a test that passes on retry is reported flaky", function () {
     expect(s.tests).to.have.length(1);
     expect(s.tests[0]).to.include({ state: "flaky", attempts: 2 });
     expect(s.tests[0].failedAttempts).to.have.length(1);
-    expect(s.tests[0].failedAttempts[0]).to.match(/pod hc-reports-a-windows-pod-s-\w+\/windows-client on node hc-win\d+-\d, container servercore \(mcr\.microsoft\.com\/windows\/servercore:ltsc20\d\d\): ErrImagePull/);
+    expect(s.tests[0].failedAttempts[0]).to.match(
+      /pod hc-reports-a-windows-pod-s-\w+\/windows-client on node hc-win\d+-\d, container servercore \(mcr\.microsoft\.com\/windows\/servercore:ltsc20\d\d\): ErrImagePull/,
+    );
   });
 
   it("writes JUnit with the test passed and a <flakyFailure> carrying the first attempt's error", () => {
@@ -74,7 +76,12 @@ describe("retries: a test that passes on retry is reported flaky", function () {
   });
 
   it("shows the HTML reader one passed test marked Flaky, with the failed attempt and its error under Retries", async () => {
-    const seen = await inspectFlakyTest(join(dir, "r", "html"), { suite: "Core.Workloads", test, retryError: "ErrImagePull", screenshot: join(dir, "flaky.png") });
+    const seen = await inspectFlakyTest(join(dir, "r", "html"), {
+      suite: "Core.Workloads",
+      test,
+      retryError: "ErrImagePull",
+      screenshot: join(dir, "flaky.png"),
+    });
     expect(seen.frontPage).to.match(/Flaky tests\s+1/);
     expect(seen.frontPage).to.match(/Total\s+1\b/);
     expect(seen.frontPage).not.to.match(/Failed\s+1/);

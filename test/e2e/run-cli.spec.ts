@@ -11,7 +11,6 @@ import { repoRoot } from "../../localcluster/paths.js";
 import { waitOn } from "../../lib/cluster/watch.js";
 import { freePort } from "../../localcluster/processes.js";
 
-
 async function harnessNamespaces(kc: k8s.KubeConfig): Promise<string[]> {
   return (await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: "hybrid-conformance.io/run" })).items.map((n) => n.metadata!.name!);
 }
@@ -55,11 +54,17 @@ describe("run CLI: bad input and interruption", function () {
 
   it("an unreachable API server", async () => {
     const port = await freePort(); // nothing listens there
-    expectOneLineError(cli(["run", "--kubeconfig", kubeconfig("down", { server: `https://127.0.0.1:${port}` })]), new RegExp(`cannot reach the API server at https://127\\.0\\.0\\.1:${port}: connection refused`));
+    expectOneLineError(
+      cli(["run", "--kubeconfig", kubeconfig("down", { server: `https://127.0.0.1:${port}` })]),
+      new RegExp(`cannot reach the API server at https://127\\.0\\.0\\.1:${port}: connection refused`),
+    );
   });
 
   it("an expired or invalid token", () =>
-    expectOneLineError(cli(["run", "--kubeconfig", kubeconfig("badtoken", { token: "expired-token" })]), /rejected the credentials \(401 Unauthorized\).*invalid or expired/));
+    expectOneLineError(
+      cli(["run", "--kubeconfig", kubeconfig("badtoken", { token: "expired-token" })]),
+      /rejected the credentials \(401 Unauthorized\).*invalid or expired/,
+    ));
 
   it("a service account without the permissions the suites need", async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -73,9 +78,14 @@ describe("run CLI: bad input and interruption", function () {
       // Enough to connect and look at nodes, not enough to run tests.
       await rbac.createClusterRole({ body: { metadata: { name: role }, rules: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get", "list"] }] } });
       await rbac.createClusterRoleBinding({
-        body: { metadata: { name: role }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role }, subjects: [{ kind: "ServiceAccount", name: "reader", namespace: ns }] },
+        body: {
+          metadata: { name: role },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+          subjects: [{ kind: "ServiceAccount", name: "reader", namespace: ns }],
+        },
       });
-      const token = (await core.createNamespacedServiceAccountToken({ name: "reader", namespace: ns, body: { spec: { expirationSeconds: 600 } } })).status!.token;
+      const token = (await core.createNamespacedServiceAccountToken({ name: "reader", namespace: ns, body: { spec: { expirationSeconds: 600 } } })).status!
+        .token;
       const r = cli(["run", "--kubeconfig", kubeconfig("reader", { token })]);
       expectOneLineError(r, /missing permissions for the selected suites: cannot .*create namespaces.*create pods\/exec.* \(user u\)/);
       expect(r.stderr).not.to.contain(token);
@@ -94,7 +104,10 @@ describe("run CLI: bad input and interruption", function () {
   });
 
   it("a reader that closes the pipe early (`list | head -1`) gets no stack trace", () => {
-    const r = spawnSync("bash", ["-c", `"${process.execPath}" bin/hybrid-conformance.mjs list --suite all | head -1; echo "exit=\${PIPESTATUS[0]}" >&2`], { cwd: repoRoot, encoding: "utf8" });
+    const r = spawnSync("bash", ["-c", `"${process.execPath}" bin/hybrid-conformance.mjs list --suite all | head -1; echo "exit=\${PIPESTATUS[0]}" >&2`], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
     expect(r.stdout).to.match(/^Core\.Nodes \(core, \d+ tests\)/);
     expect(r.stderr.trim()).to.equal("exit=0");
   });
@@ -103,7 +116,10 @@ describe("run CLI: bad input and interruption", function () {
     const state = join(dir, "linux-only");
     const topo = join(dir, "linux.yaml");
     // `cluster up` refuses a layout without Windows nodes: start with one, then remove its Node (as a pool scaled to 0 would).
-    writeFileSync(topo, "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: w, os: linux}\n  - {name: win, os: windows, build: '10.0.20348'}\n");
+    writeFileSync(
+      topo,
+      "nodes:\n  - {name: cp, os: linux, role: control-plane}\n  - {name: w, os: linux}\n  - {name: win, os: windows, build: '10.0.20348'}\n",
+    );
     const env = { HC_LOCALCLUSTER_DIR: state };
     const up = cli(["cluster", "up", "--topology", topo], env);
     expect(up.code, up.stderr).to.equal(0);
@@ -128,7 +144,13 @@ describe("run CLI: bad input and interruption", function () {
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number>((res) => child.on("exit", (code) => res(code ?? -1)));
     // Interrupt once the run has created its first namespace (i.e. it is mid-test).
-    await waitOn<k8s.V1Namespace, true>(kc, { path: "/api/v1/namespaces", labelSelector: "hybrid-conformance.io/run" }, "a harness namespace", (nss) => (nss.length ? { done: true } : { pending: "none yet" }), 120_000);
+    await waitOn<k8s.V1Namespace, true>(
+      kc,
+      { path: "/api/v1/namespaces", labelSelector: "hybrid-conformance.io/run" },
+      "a harness namespace",
+      (nss) => (nss.length ? { done: true } : { pending: "none yet" }),
+      120_000,
+    );
     child.kill("SIGINT");
     const code = await exited;
     expect(code, stderr).to.equal(3);

@@ -23,7 +23,6 @@ import { cli, localKubeConfig, sensitivityParallel } from "../support/local-clus
 import { FaultSwitch } from "../support/dataplane.js";
 import type { Summary, TestOutcome } from "../../lib/results/model.js";
 
-
 const RC = {
   create: "creates a RuntimeClass per Windows build that selects os, arch and build and tolerates the Windows taint",
   onBuild: "runs IIS through the RuntimeClass on nodes of that build only, with the image tag matching the build",
@@ -35,7 +34,8 @@ const USER = {
   default: "runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)",
   pod: "runs every container as the pod-level runAsUserName (ContainerUser, as in the docs; and ContainerAdministrator)",
   override: "lets a container's runAsUserName (ContainerAdministrator) override the pod's (ContainerUser); a container without one keeps the pod's",
-  unknown: 'fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."',
+  unknown:
+    'fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."',
   nonRoot: "refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message",
 };
 const AD = {
@@ -82,7 +82,10 @@ describe("sensitivity: the extended suite under faults", function () {
     const failed = s!.tests.filter((t) => t.state === "failed");
     expect(failed.map((t) => t.title).sort(), show(failed)).to.deep.equal(Object.keys(failing).sort());
     const others = s!.tests.filter((t) => !(t.title in failing) && t.title !== RC.lb && t.state !== "passed");
-    expect(others.map((t) => `${t.title}: ${t.state}`), show(others)).to.deep.equal([]);
+    expect(
+      others.map((t) => `${t.title}: ${t.state}`),
+      show(others),
+    ).to.deep.equal([]);
     expectLbSkipped(s!);
     expect(r.code, r.stderr).to.equal(1);
     expect(s!.exitCode).to.equal(1);
@@ -125,7 +128,10 @@ describe("sensitivity: the extended suite under faults", function () {
     expect(s.exitCode).to.equal(0);
     expect(s.tests.map((t) => t.title).sort()).to.deep.equal([...ALL].sort());
     const notPassed = s.tests.filter((t) => t.title !== RC.lb && t.state !== "passed");
-    expect(notPassed.map((t) => t.title), show(notPassed)).to.deep.equal([]);
+    expect(
+      notPassed.map((t) => t.title),
+      show(notPassed),
+    ).to.deep.equal([]);
     expectLbSkipped(s);
   });
 
@@ -141,7 +147,9 @@ describe("sensitivity: the extended suite under faults", function () {
     expectFailures(r, Object.fromEntries(creatingPods.map((t) => [t, [WEBHOOK]])));
     // Who refused is named: the API server, because it could not call the webhook.
     const unauthorized = r.summary!.tests.find((t) => t.title === AD.unauthorized)!;
-    expect(unauthorized.error).to.match(/not refused by the GMSA webhook: 500 InternalError from the API server, because it could not call the admission webhook/);
+    expect(unauthorized.error).to.match(
+      /not refused by the GMSA webhook: 500 InternalError from the API server, because it could not call the admission webhook/,
+    );
   });
 
   it("gmsa-domain-unreachable: only nltest fails, with ERROR_NO_LOGON_SERVERS; no credential spec value reaches the report", async () => {
@@ -156,7 +164,7 @@ describe("sensitivity: the extended suite under faults", function () {
     expectNoCredSpec(r.reportDir);
   });
 
-  it("username-unknown (the RunAsUserName pods): every RunAsUserName test fails with \"The user name or password is incorrect.\"; nothing else", async () => {
+  it('username-unknown (the RunAsUserName pods): every RunAsUserName test fails with "The user name or password is incorrect."; nothing else', async () => {
     let r: ReturnType<typeof run>;
     try {
       await faults.add("username-unknown", { pod: "run-as-username-*" });
@@ -184,7 +192,11 @@ describe("sensitivity: the extended suite under faults", function () {
     }
     // The kubelet reports ErrImagePull, then ImagePullBackOff a moment later: either names the IIS image.
     const pull = [/(ErrImagePull|ImagePullBackOff): .*"mcr\.microsoft\.com\/windows\/servercore\/iis:windowsservercore-ltsc20\d\d"/];
-    expectFailures(r, { [RC.onBuild]: [/^IIS iis-2022 through RuntimeClass /, ...pull], [RC.clusterIP]: pull, [AD.nltest]: [/deployment \S+\/with-creds/, ...pull] });
+    expectFailures(r, {
+      [RC.onBuild]: [/^IIS iis-2022 through RuntimeClass /, ...pull],
+      [RC.clusterIP]: pull,
+      [AD.nltest]: [/deployment \S+\/with-creds/, ...pull],
+    });
   });
 
   it("a RuntimeClass selecting a build no node has (--runtime-class): its check and the IIS tests fail naming the build", async () => {
@@ -208,9 +220,16 @@ describe("sensitivity: the extended suite under faults", function () {
     } finally {
       await node.deleteRuntimeClass({ name }).catch(() => undefined);
     }
-    const unschedulable = [new RegExp(`through RuntimeClass ${name} \\(node\\.kubernetes\\.io/windows-build=10\\.0\\.99999\\)`), /cannot be scheduled \(FailedScheduling\): 0\/\d+ nodes are available: .*didn't match Pod's node affinity\/selector/];
+    const unschedulable = [
+      new RegExp(`through RuntimeClass ${name} \\(node\\.kubernetes\\.io/windows-build=10\\.0\\.99999\\)`),
+      /cannot be scheduled \(FailedScheduling\): 0\/\d+ nodes are available: .*didn't match Pod's node affinity\/selector/,
+    ];
     expectFailures(r, {
-      [RC.create]: [new RegExp(`RuntimeClass ${name} selects node\\.kubernetes\\.io/windows-build=10\\.0\\.99999, which no Ready Windows node has \\(Ready Windows builds: 10\\.0\\.20348, 10\\.0\\.26100\\)`)],
+      [RC.create]: [
+        new RegExp(
+          `RuntimeClass ${name} selects node\\.kubernetes\\.io/windows-build=10\\.0\\.99999, which no Ready Windows node has \\(Ready Windows builds: 10\\.0\\.20348, 10\\.0\\.26100\\)`,
+        ),
+      ],
       [RC.onBuild]: unschedulable,
       [RC.clusterIP]: unschedulable,
     });

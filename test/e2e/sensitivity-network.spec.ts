@@ -71,13 +71,47 @@ const SENSITIVITY: { fault: string; scope: string[]; fails: Key[]; why: string }
     why: "every path between a Linux and a Windows pod; Windows-to-Windows paths and the runner's NodePort stay up",
   },
   { fault: "egress-blocked", scope: NS, fails: ["egress"], why: "only the external address" },
-  { fault: "readiness-never", scope: ["--pod", "probes-*"], fails: ["readiness", "startup"], why: "the probe fixtures never turn Ready; the liveness tests wait for a started container, not a Ready one" },
-  { fault: "liveness-fails", scope: NS, fails: ["liveness", "startup", "previousLogs"], why: "only pods with a liveness probe (probes-liveness, probes-startup) are restarted" },
-  { fault: "logs-empty", scope: NS, fails: ["callers", "liveness", "requestLines", "previousLogs", "logMonitor"], why: "every test that reads a container's log" },
+  {
+    fault: "readiness-never",
+    scope: ["--pod", "probes-*"],
+    fails: ["readiness", "startup"],
+    why: "the probe fixtures never turn Ready; the liveness tests wait for a started container, not a Ready one",
+  },
+  {
+    fault: "liveness-fails",
+    scope: NS,
+    fails: ["liveness", "startup", "previousLogs"],
+    why: "only pods with a liveness probe (probes-liveness, probes-startup) are restarted",
+  },
+  {
+    fault: "logs-empty",
+    scope: NS,
+    fails: ["callers", "liveness", "requestLines", "previousLogs", "logMonitor"],
+    why: "every test that reads a container's log",
+  },
 ];
 
 function runSuites(dir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { r: CliResult; tests: TestOutcome[]; summary: Summary } {
-  const r = cli(["run", "--local", "--category", "Core.Network", "--category", "Core.Probes", "--category", "Core.Logs", "--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022", ...sensitivityParallel, "--report-dir", dir, ...extra], env, 20 * 60_000);
+  const r = cli(
+    [
+      "run",
+      "--local",
+      "--category",
+      "Core.Network",
+      "--category",
+      "Core.Probes",
+      "--category",
+      "Core.Logs",
+      "--logmonitor-image",
+      "registry.example/servercore-logmonitor:ltsc2022",
+      ...sensitivityParallel,
+      "--report-dir",
+      dir,
+      ...extra,
+    ],
+    env,
+    20 * 60_000,
+  );
   let summary: Summary;
   try {
     summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
@@ -125,12 +159,16 @@ describe("sensitivity: Core.Network, Core.Probes, Core.Logs under one fault at a
           const t = byTitle.get(title);
           if (!t) wrong.push(`${short(title)}: did not run`);
           else if (expectFail.has(title) && t.state !== "failed") wrong.push(`${short(title)}: ${t.state}, but it depends on what ${s.fault} breaks`);
-          else if (!expectFail.has(title) && t.state !== "passed") wrong.push(`${short(title)}: ${t.state} under ${s.fault}, which it does not depend on: ${t.error ?? ""}`);
+          else if (!expectFail.has(title) && t.state !== "passed")
+            wrong.push(`${short(title)}: ${t.state} under ${s.fault}, which it does not depend on: ${t.error ?? ""}`);
         }
         expect(wrong, wrong.join("\n")).to.deep.equal([]);
         for (const k of s.fails) {
           const err = byTitle.get(TESTS[k])!.error ?? "";
-          expect(err, `${short(TESTS[k])}: the message must name ${NAMES[k] === PATH_SOURCE_DESTINATION ? "path, source and destination" : "the pod"}`).to.match(NAMES[k]);
+          expect(
+            err,
+            `${short(TESTS[k])}: the message must name ${NAMES[k] === PATH_SOURCE_DESTINATION ? "path, source and destination" : "the pod"}`,
+          ).to.match(NAMES[k]);
         }
         expect(r.code, `exit code (stderr tail: ${r.stderr.slice(-500)})`).to.equal(1);
       } finally {
@@ -143,7 +181,9 @@ describe("sensitivity: Core.Network, Core.Probes, Core.Logs under one fault at a
     const { r, tests } = runSuites(dir, ["--air-gapped", "--grep", "egress"]);
     expect(tests.map((t) => `${short(t.fullTitle)}: ${t.state}`)).to.deep.equal([`${short(NETWORK.egress)}: skipped`]);
     expect(r.code).to.equal(0);
-    const results = readdirSync(join(dir, "allure-results")).filter((f) => f.endsWith("-result.json")).map((f) => readFileSync(join(dir, "allure-results", f), "utf8"));
+    const results = readdirSync(join(dir, "allure-results"))
+      .filter((f) => f.endsWith("-result.json"))
+      .map((f) => readFileSync(join(dir, "allure-results", f), "utf8"));
     expect(results.join("\n")).to.match(/Skipped: the run is marked --air-gapped/);
   });
 
@@ -151,7 +191,9 @@ describe("sensitivity: Core.Network, Core.Probes, Core.Logs under one fault at a
     const env = { HC_NODEPORT_FROM: "pod" };
     const ok = runSuites(dir, ["--grep", "NodePort"], env);
     expect(ok.tests.map((t) => t.state)).to.deep.equal(["passed"]);
-    const results = readdirSync(join(dir, "allure-results")).filter((f) => f.endsWith("-result.json")).map((f) => readFileSync(join(dir, "allure-results", f), "utf8"));
+    const results = readdirSync(join(dir, "allure-results"))
+      .filter((f) => f.endsWith("-result.json"))
+      .map((f) => readFileSync(join(dir, "allure-results", f), "utf8"));
     expect(results.join("\n")).to.match(/NodePort checked from[^}]*host-network Linux pod/);
     try {
       fault("add", "nodeport-closed", ...NS);

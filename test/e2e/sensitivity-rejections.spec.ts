@@ -43,7 +43,10 @@ describe("sensitivity: Core.Rejections and the admission-rewrites-pods fault", f
     kc
       .makeApiClient(k8s.AdmissionregistrationV1Api)
       .readMutatingWebhookConfiguration({ name: SABOTAGE_CONFIG_NAME })
-      .then((c) => c, (e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)));
+      .then(
+        (c) => c,
+        (e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)),
+      );
 
   it("passes every test on the healthy cluster", () => {
     const { code, stderr, summary } = run("healthy");
@@ -69,7 +72,10 @@ describe("sensitivity: Core.Rejections and the admission-rewrites-pods fault", f
 
     expect(code, stderr).to.equal(1);
     const byTitle = new Map(summary.tests.map((t) => [t.title, t]));
-    const failed = summary.tests.filter((t) => t.state === "failed").map((t) => t.title).sort();
+    const failed = summary.tests
+      .filter((t) => t.state === "failed")
+      .map((t) => t.title)
+      .sort();
     expect(failed).to.deep.equal([TITLES.forbidden, TITLES.linux, TITLES.os, TITLES.hostProcess].sort());
     for (const control of [TITLES.runAsNonRoot, TITLES.runAsUserName, TITLES.gmsa]) expect(byTitle.get(control)?.state, control).to.equal("passed");
 
@@ -84,6 +90,7 @@ describe("sensitivity: Core.Rejections and the admission-rewrites-pods fault", f
     expect(error(TITLES.os)).to.include("spec.os removed");
     const hp = error(TITLES.hostProcess);
     expect(hp).to.match(/^4 of 5 checks failed: /);
-    for (const c of hostProcessCases.filter((x) => !x.accepted)) expect(hp).to.include(`pod accepted: ${c.causes.map((x) => x.field).join(", ")} was not rejected`);
+    for (const c of hostProcessCases.filter((x) => !x.accepted))
+      expect(hp).to.include(`pod accepted: ${c.causes.map((x) => x.field).join(", ")} was not rejected`);
   });
 });

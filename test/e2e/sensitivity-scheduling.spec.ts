@@ -46,23 +46,38 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
 
   /** Until every node satisfies `ok` (a node fault takes a few seconds: kwok condition, then the not-ready taint). */
   const nodesSettle = (what: string, ok: (n: k8s.V1Node) => boolean) =>
-    waitOn<k8s.V1Node, true>(kc, { path: "/api/v1/nodes" }, what, (ns) => {
-      const bad = ns.filter((n) => !ok(n)).map((n) => n.metadata!.name!);
-      return ns.length && !bad.length ? { done: true } : { pending: `not yet: ${bad.join(", ")}` };
-    }, 90_000);
+    waitOn<k8s.V1Node, true>(
+      kc,
+      { path: "/api/v1/nodes" },
+      what,
+      (ns) => {
+        const bad = ns.filter((n) => !ok(n)).map((n) => n.metadata!.name!);
+        return ns.length && !bad.length ? { done: true } : { pending: `not yet: ${bad.join(", ")}` };
+      },
+      90_000,
+    );
   /** The healthy baseline: all nodes Ready without node.kubernetes.io taints, Windows nodes tainted os=windows. */
   const healthy = () =>
-    nodesSettle("the cluster to be healthy again", (n) => isNodeReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")));
+    nodesSettle(
+      "the cluster to be healthy again",
+      (n) => isNodeReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")),
+    );
 
   const nodeNotReady = async (pattern: string) => {
     await faults.add("node-not-ready", { node: pattern });
     const re = glob(pattern);
-    await nodesSettle(`nodes ${pattern} to be NotReady and tainted`, (n) => !re.test(n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")));
+    await nodesSettle(
+      `nodes ${pattern} to be NotReady and tainted`,
+      (n) => !re.test(n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")),
+    );
   };
 
   function run(name: string, extra: string[] = []): { code: number; stderr: string; summary?: Summary } {
     const reportDir = join(dir, name);
-    const r = cli(["run", "--local", "--category", "Core.Nodes", "--category", "Core.Scheduling", ...sensitivityParallel, "--report-dir", reportDir, ...extra], { KUBECONFIG: "" });
+    const r = cli(
+      ["run", "--local", "--category", "Core.Nodes", "--category", "Core.Scheduling", ...sensitivityParallel, "--report-dir", reportDir, ...extra],
+      { KUBECONFIG: "" },
+    );
     const file = join(reportDir, "summary.json");
     return { code: r.code, stderr: r.stderr, summary: existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Summary) : undefined };
   }
@@ -72,8 +87,17 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
     const s = r.summary!;
     expect(s, r.stderr).to.not.equal(undefined);
     expect(s.tests.map((t) => t.title).sort(), "the whole suite ran").to.deep.equal([...ALL].sort());
-    const failed = s.tests.filter((t) => t.state === "failed").map((t) => t.title).sort();
-    expect(failed, s.tests.filter((t) => t.state === "failed").map((t) => `${t.title}: ${t.error}`).join("\n")).to.deep.equal(Object.keys(failing).sort());
+    const failed = s.tests
+      .filter((t) => t.state === "failed")
+      .map((t) => t.title)
+      .sort();
+    expect(
+      failed,
+      s.tests
+        .filter((t) => t.state === "failed")
+        .map((t) => `${t.title}: ${t.error}`)
+        .join("\n"),
+    ).to.deep.equal(Object.keys(failing).sort());
     expect(s.tests.filter((t) => !(t.title in failing) && t.state !== "passed").map((t) => `${t.title}: ${t.state}`)).to.deep.equal([]);
     expect(r.code, r.stderr).to.equal(1);
     expect(s.exitCode).to.equal(1);
@@ -105,7 +129,10 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
     let r: ReturnType<typeof run>;
     try {
       await faults.add("windows-taint-missing", { node: "hc-win2022-*" });
-      await nodesSettle("the Windows Server 2022 nodes to lose os=windows:NoSchedule", (n) => !isWindows(n) || hasTaint(n, "os") === !n.metadata!.name!.startsWith("hc-win2022-"));
+      await nodesSettle(
+        "the Windows Server 2022 nodes to lose os=windows:NoSchedule",
+        (n) => !isWindows(n) || hasTaint(n, "os") === !n.metadata!.name!.startsWith("hc-win2022-"),
+      );
       r = run("windows-taint-missing");
     } finally {
       await faults.clear();
@@ -113,7 +140,11 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
     expectFailures(r, {
       [NODES.posture]: [/node hc-win2022-\d has no NoSchedule taint while other Windows nodes carry os=windows:NoSchedule/],
       [SCHED.noToleration]: [/^no FailedScheduling: /, POD, /was scheduled onto node hc-win\S+ although it tolerates no taint/, /carries no NoSchedule taint/],
-      [SCHED.linuxOff]: [POD, /\(no nodeSelector, no toleration\) was scheduled onto Windows node hc-win\S+ \(windows 10\.0\.\d+\), which carries no NoSchedule taint/, /event Scheduled: Successfully assigned \S+ to hc-win/],
+      [SCHED.linuxOff]: [
+        POD,
+        /\(no nodeSelector, no toleration\) was scheduled onto Windows node hc-win\S+ \(windows 10\.0\.\d+\), which carries no NoSchedule taint/,
+        /event Scheduled: Successfully assigned \S+ to hc-win/,
+      ],
     });
   });
 
@@ -127,7 +158,12 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
     }
     expectFailures(r, {
       [NODES.ready]: [/node hc-win2022-\d is not Ready/],
-      [SCHED.build2022]: [POD, /cannot be scheduled \(FailedScheduling\)/, /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2022-1, hc-win2022-2\]/, new RegExp(`\\[not Ready: hc-win2022-1 \\(Ready=False ${NOT_READY}.*hc-win2022-2 \\(Ready=False ${NOT_READY}`)],
+      [SCHED.build2022]: [
+        POD,
+        /cannot be scheduled \(FailedScheduling\)/,
+        /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2022-1, hc-win2022-2\]/,
+        new RegExp(`\\[not Ready: hc-win2022-1 \\(Ready=False ${NOT_READY}.*hc-win2022-2 \\(Ready=False ${NOT_READY}`),
+      ],
     });
   });
 
@@ -140,7 +176,12 @@ describe("sensitivity: Core.Nodes and Core.Scheduling under faults", function ()
       await faults.clear();
     }
     expectFailures(r, {
-      [SCHED.linuxOff]: [POD, /cannot be scheduled \(FailedScheduling\)/, /node\.kubernetes\.io\/not-ready:NoSchedule on hc-linux-1, hc-linux-2/, new RegExp(`\\[not Ready: hc-linux-1 \\(Ready=False ${NOT_READY}`)],
+      [SCHED.linuxOff]: [
+        POD,
+        /cannot be scheduled \(FailedScheduling\)/,
+        /node\.kubernetes\.io\/not-ready:NoSchedule on hc-linux-1, hc-linux-2/,
+        new RegExp(`\\[not Ready: hc-linux-1 \\(Ready=False ${NOT_READY}`),
+      ],
       [SCHED.osField]: [/^no Ready Linux worker node: hc-control-plane \(control plane\), hc-linux-1 \(NotReady\), hc-linux-2 \(NotReady\)/],
     });
   });

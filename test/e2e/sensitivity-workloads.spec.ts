@@ -72,38 +72,76 @@ describe("sensitivity: Core.Workloads under data-plane faults", function () {
   });
 
   it("image-pull-fails on the Windows images: every test fails with ErrImagePull, naming pod, node and image", async () => {
-    const pull = [/ErrImagePull: Failed to pull image "mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)"/, /403 Forbidden/, NODE, /container \S+ \(mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)\)/];
-    await underFault("image-pull-fails", { image: "mcr.microsoft.com/windows/*" }, {
-      webserver: [pod("win-webserver-[a-z0-9]+-[a-z0-9]+"), ...pull],
-      emptyDir: [pod("multi-container-emptydir"), ...pull],
-      config: [pod("config-env-volumes"), ...pull],
-      hooks: [pod("lifecycle-hooks"), ...pull],
-      limits: [pod("resource-limits"), ...pull],
-      status: [pod("windows-client"), ...pull],
-      rollout: [pod("win-webserver-[a-z0-9]+-[a-z0-9]+"), ...pull],
-    });
+    const pull = [
+      /ErrImagePull: Failed to pull image "mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)"/,
+      /403 Forbidden/,
+      NODE,
+      /container \S+ \(mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)\)/,
+    ];
+    await underFault(
+      "image-pull-fails",
+      { image: "mcr.microsoft.com/windows/*" },
+      {
+        webserver: [pod("win-webserver-[a-z0-9]+-[a-z0-9]+"), ...pull],
+        emptyDir: [pod("multi-container-emptydir"), ...pull],
+        config: [pod("config-env-volumes"), ...pull],
+        hooks: [pod("lifecycle-hooks"), ...pull],
+        limits: [pod("resource-limits"), ...pull],
+        status: [pod("windows-client"), ...pull],
+        rollout: [pod("win-webserver-[a-z0-9]+-[a-z0-9]+"), ...pull],
+      },
+    );
   });
 
   it("container-crashes in the emptyDir pod: only that test fails, with CrashLoopBackOff naming pod, node and container", async () => {
-    await underFault("container-crashes", { pod: "multi-container-emptydir" }, {
-      emptyDir: [pod("multi-container-emptydir"), NODE, /container (writer|reader) \(mcr\.microsoft\.com\/windows\/servercore:ltsc20\d\d\): CrashLoopBackOff: back-off \d+s restarting failed container/],
-    });
+    await underFault(
+      "container-crashes",
+      { pod: "multi-container-emptydir" },
+      {
+        emptyDir: [
+          pod("multi-container-emptydir"),
+          NODE,
+          /container (writer|reader) \(mcr\.microsoft\.com\/windows\/servercore:ltsc20\d\d\): CrashLoopBackOff: back-off \d+s restarting failed container/,
+        ],
+      },
+    );
   });
 
   it("readiness-never on the win-webserver pods: the Deployment tests time out naming the Unhealthy event", async () => {
-    const unready = [/^timed out after 15 s waiting for 2 Ready pod\(s\) matching app=win-webserver/, /0\/2 ready: win-webserver-\S+ Running on hc-win/, /last warning event on pod win-webserver-\S+ \(node hc-win\S+\): Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503/];
+    const unready = [
+      /^timed out after 15 s waiting for 2 Ready pod\(s\) matching app=win-webserver/,
+      /0\/2 ready: win-webserver-\S+ Running on hc-win/,
+      /last warning event on pod win-webserver-\S+ \(node hc-win\S+\): Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503/,
+    ];
     await underFault("readiness-never", { pod: "win-webserver-*" }, { webserver: unready, rollout: unready });
   });
 
   it("logs-empty on the win-webserver pods: only the banner check fails, naming pod, node and container", async () => {
-    await underFault("logs-empty", { pod: "win-webserver-*" }, {
-      webserver: [pod("win-webserver-[a-z0-9]+-[a-z0-9]+"), NODE, /container windowswebserver: its log does not show "Listening at http:\/\/\*:80\/" \(log: ""\)/],
-    });
+    await underFault(
+      "logs-empty",
+      { pod: "win-webserver-*" },
+      {
+        webserver: [
+          pod("win-webserver-[a-z0-9]+-[a-z0-9]+"),
+          NODE,
+          /container windowswebserver: its log does not show "Listening at http:\/\/\*:80\/" \(log: ""\)/,
+        ],
+      },
+    );
   });
 
   it("pod-network-partition: the preStop hook cannot reach its handler, so only the hooks test fails, naming FailedPreStopHook", async () => {
-    await underFault("pod-network-partition", {}, {
-      hooks: [pod("lifecycle-hooks"), NODE, /container app: the preStop hook never reached handler pod linux-client/, /event FailedPreStopHook: PreStopHook failed: command .*curl\.exe .* exited with \d+/],
-    });
+    await underFault(
+      "pod-network-partition",
+      {},
+      {
+        hooks: [
+          pod("lifecycle-hooks"),
+          NODE,
+          /container app: the preStop hook never reached handler pod linux-client/,
+          /event FailedPreStopHook: PreStopHook failed: command .*curl\.exe .* exited with \d+/,
+        ],
+      },
+    );
   });
 });

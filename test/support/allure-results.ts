@@ -28,7 +28,8 @@ export const allureResults = (resultsDir: string) => readAll<AllureResult>(resul
 export function failureBundle(resultsDir: string, result: AllureResult): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of readAll<AllureContainer>(resultsDir, "-container.json").filter((c) => c.children.includes(result.uuid)))
-    for (const a of c.afters ?? []) for (const s of a.steps ?? []) for (const x of s.attachments ?? []) out[x.name] = readFileSync(join(resultsDir, x.source), "utf8");
+    for (const a of c.afters ?? [])
+      for (const s of a.steps ?? []) for (const x of s.attachments ?? []) out[x.name] = readFileSync(join(resultsDir, x.source), "utf8");
   return out;
 }
 

@@ -40,9 +40,11 @@ export interface PodOptions {
  * with an image runs that image's own entrypoint unless told otherwise.
  */
 export function windowsPod(name: string, containers: Partial<k8s.V1Container> | Partial<k8s.V1Container>[] = {}, o: PodOptions = {}): k8s.V1Pod {
-  const list = (Array.isArray(containers) ? containers : [containers]).map(
-    (c): k8s.V1Container => ({ name: "c", ...(c.image ? {} : { image: images.servercore, ...(c.command || c.args ? {} : { command: keepAliveWindows }) }), ...c }),
-  );
+  const list = (Array.isArray(containers) ? containers : [containers]).map((c): k8s.V1Container => ({
+    name: "c",
+    ...(c.image ? {} : { image: images.servercore, ...(c.command || c.args ? {} : { command: keepAliveWindows }) }),
+    ...c,
+  }));
   return {
     metadata: { name, labels: { app: name, ...o.labels } },
     spec: { os: { name: "windows" }, nodeSelector: { "kubernetes.io/os": "windows" }, tolerations: windowsTolerations, containers: list, ...o.spec },
@@ -54,9 +56,11 @@ export function windowsPod(name: string, containers: Partial<k8s.V1Container> | 
  * HTTP on :8080), or busybox when it has a command.
  */
 export function linuxPod(name: string, containers: Partial<k8s.V1Container> | Partial<k8s.V1Container>[] = {}, o: PodOptions = {}): k8s.V1Pod {
-  const list = (Array.isArray(containers) ? containers : [containers]).map(
-    (c): k8s.V1Container => ({ name: "c", ...(c.image ? {} : c.command ? { image: images.busybox } : { image: images.agnhost, args: ["netexec", "--http-port=8080"] }), ...c }),
-  );
+  const list = (Array.isArray(containers) ? containers : [containers]).map((c): k8s.V1Container => ({
+    name: "c",
+    ...(c.image ? {} : c.command ? { image: images.busybox } : { image: images.agnhost, args: ["netexec", "--http-port=8080"] }),
+    ...c,
+  }));
   return {
     metadata: { name, labels: { app: name, ...o.labels } },
     spec: { os: { name: "linux" }, nodeSelector: { "kubernetes.io/os": "linux" }, containers: list, ...o.spec },
@@ -80,7 +84,10 @@ export interface ExecOptions {
 export class Workbench {
   readonly core: k8s.CoreV1Api;
   readonly apps: k8s.AppsV1Api;
-  constructor(readonly kc: k8s.KubeConfig, readonly ns: string) {
+  constructor(
+    readonly kc: k8s.KubeConfig,
+    readonly ns: string,
+  ) {
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     this.apps = kc.makeApiClient(k8s.AppsV1Api);
   }
@@ -135,13 +142,29 @@ export class Workbench {
     return waits.event(this.kc, this.ns, pod, reason, timeoutMs, matching);
   }
 
-  async service(name: string, selector: Record<string, string>, port: number, targetPort: number | string = port, type: "ClusterIP" | "NodePort" = "ClusterIP"): Promise<k8s.V1Service> {
-    return this.core.createNamespacedService({ namespace: this.ns, body: { metadata: { name }, spec: { type, selector, ports: [{ port, targetPort: targetPort as never }] } } });
+  async service(
+    name: string,
+    selector: Record<string, string>,
+    port: number,
+    targetPort: number | string = port,
+    type: "ClusterIP" | "NodePort" = "ClusterIP",
+  ): Promise<k8s.V1Service> {
+    return this.core.createNamespacedService({
+      namespace: this.ns,
+      body: { metadata: { name }, spec: { type, selector, ports: [{ port, targetPort: targetPort as never }] } },
+    });
   }
 
   /** Waits until the Service's EndpointSlices list exactly these addresses as ready. */
   endpoints(service: string, ips: string[]): Promise<string[]> {
-    return waits.endpointsReady(this.kc, this.ns, service, (r) => r.length === ips.length && ips.every((ip) => r.includes(ip)), `exactly [${ips.join(", ")}]`, timeoutMs);
+    return waits.endpointsReady(
+      this.kc,
+      this.ns,
+      service,
+      (r) => r.length === ips.length && ips.every((ip) => r.includes(ip)),
+      `exactly [${ips.join(", ")}]`,
+      timeoutMs,
+    );
   }
 
   async nodeAddress(node: string): Promise<string> {
@@ -299,7 +322,12 @@ export async function grantGmsa(kc: k8s.KubeConfig, ns: string): Promise<{ credS
       kind: "GMSACredentialSpec",
       metadata: { name: credSpec },
       credspec: {
-        ActiveDirectoryConfig: { GroupManagedServiceAccounts: [{ Name: "WebApp1", Scope: "CONTOSO" }, { Name: "WebApp1", Scope: gmsaDomain }] },
+        ActiveDirectoryConfig: {
+          GroupManagedServiceAccounts: [
+            { Name: "WebApp1", Scope: "CONTOSO" },
+            { Name: "WebApp1", Scope: gmsaDomain },
+          ],
+        },
         CmsPlugins: ["ActiveDirectory"],
         DomainJoinConfig: {
           DnsName: gmsaDomain,
@@ -313,7 +341,10 @@ export async function grantGmsa(kc: k8s.KubeConfig, ns: string): Promise<{ credS
     },
   });
   await rbac.createClusterRole({
-    body: { metadata: { name: credSpec }, rules: [{ apiGroups: ["windows.k8s.io"], resources: ["gmsacredentialspecs"], verbs: ["use"], resourceNames: [credSpec] }] },
+    body: {
+      metadata: { name: credSpec },
+      rules: [{ apiGroups: ["windows.k8s.io"], resources: ["gmsacredentialspecs"], verbs: ["use"], resourceNames: [credSpec] }],
+    },
   });
   await rbac.createNamespacedRoleBinding({
     namespace: ns,

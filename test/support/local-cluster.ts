@@ -28,7 +28,10 @@ export function useNamespace(prefix = "hc-test"): { kc: k8s.KubeConfig; ns: () =
   afterEach(async function () {
     this.timeout(120_000);
     if (!name) return;
-    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .deleteNamespace({ name })
+      .catch(() => undefined);
     await waits.namespaceGone(kc, name, 110_000);
   });
   return { kc, ns: () => name };

@@ -42,7 +42,10 @@ export async function restartApiserver(saved: StoppedApiserver, kc: k8s.KubeConf
     const ok = await kc
       .makeApiClient(k8s.CoreV1Api)
       .listNode()
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`kube-apiserver did not come back within 90 s (log: ${saved.log})`);
     await new Promise((r) => setTimeout(r, 250));
@@ -79,7 +82,11 @@ export async function serviceAccountWith(admin: k8s.KubeConfig, name: string, pe
   await rbac.createClusterRole({ body: clusterRoleFrom(name, perms) });
   const bind = () =>
     rbac.createClusterRoleBinding({
-      body: { metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name }, subjects: [{ kind: "ServiceAccount", name, namespace: ns }] },
+      body: {
+        metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+        subjects: [{ kind: "ServiceAccount", name, namespace: ns }],
+      },
     });
   await bind();
   const token = (await core.createNamespacedServiceAccountToken({ name, namespace: ns, body: { spec: { expirationSeconds: 3600 } } })).status!.token;
@@ -116,7 +123,21 @@ export function auditedRequests(user: string): { verb: string; resource: string;
   return readFileSync(log, "utf8")
     .split("\n")
     .filter((l) => l.includes(user))
-    .map((l) => JSON.parse(l) as { user: { username: string }; verb: string; objectRef?: { resource: string; apiGroup?: string; subresource?: string }; responseStatus?: { code: number } })
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          user: { username: string };
+          verb: string;
+          objectRef?: { resource: string; apiGroup?: string; subresource?: string };
+          responseStatus?: { code: number };
+        },
+    )
     .filter((e) => e.user.username === user && e.objectRef)
-    .map((e) => ({ verb: e.verb, resource: e.objectRef!.resource, group: e.objectRef!.apiGroup ?? "", subresource: e.objectRef!.subresource, code: e.responseStatus?.code ?? 0 }));
+    .map((e) => ({
+      verb: e.verb,
+      resource: e.objectRef!.resource,
+      group: e.objectRef!.apiGroup ?? "",
+      subresource: e.objectRef!.subresource,
+      code: e.responseStatus?.code ?? 0,
+    }));
 }

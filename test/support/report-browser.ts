@@ -13,7 +13,15 @@ async function withReportPage<T>(htmlDir: string, look: (page: Page) => Promise<
   // Flags: a closed network here, so no background connections; root needs --no-sandbox.
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -25,7 +33,11 @@ async function withReportPage<T>(htmlDir: string, look: (page: Page) => Promise<
   }
 }
 
-const seen = (p: Promise<unknown>) => p.then(() => true, () => false);
+const seen = (p: Promise<unknown>) =>
+  p.then(
+    () => true,
+    () => false,
+  );
 
 export async function inspectReport(
   htmlDir: string,
@@ -63,8 +75,17 @@ export async function inspectFlakyTest(
     const retryErrorSeen = await seen(page.getByText(o.retryError).filter({ visible: true }).first().waitFor({ timeout: 10_000 }));
     if (o.screenshot) {
       // Expanded, the retry shows its whole error: what a reader opens first.
-      await page.getByText(/^Retry 1 of/).first().click().catch(() => undefined);
-      await page.getByText("Error", { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+      await page
+        .getByText(/^Retry 1 of/)
+        .first()
+        .click()
+        .catch(() => undefined);
+      await page
+        .getByText("Error", { exact: true })
+        .filter({ visible: true })
+        .first()
+        .waitFor({ timeout: 5_000 })
+        .catch(() => undefined);
       await page.screenshot({ path: o.screenshot });
     }
     return { frontPage, passedShown, flakyShown, retryErrorSeen };
@@ -78,7 +99,11 @@ export async function inspectFlakyTest(
 export async function inspectEnvironment(htmlDir: string, o: { screenshot?: string } = {}): Promise<string> {
   return withReportPage(htmlDir, async (page) => {
     await page.getByText("Metadata", { exact: true }).first().waitFor({ timeout: 15_000 });
-    await page.getByText("Run id", { exact: true }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await page
+      .getByText("Run id", { exact: true })
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(() => undefined);
     const body = await page.innerText("body");
     if (o.screenshot) await page.screenshot({ path: o.screenshot, fullPage: true });
     return body;

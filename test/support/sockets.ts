@@ -14,8 +14,18 @@ export interface TcpSocket {
 
 /** Kernel TCP states (include/net/tcp_states.h). */
 export const tcpStates: Record<string, string> = {
-  "01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1", "05": "FIN_WAIT2", "06": "TIME_WAIT",
-  "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING", "0C": "NEW_SYN_RECV",
+  "01": "ESTABLISHED",
+  "02": "SYN_SENT",
+  "03": "SYN_RECV",
+  "04": "FIN_WAIT1",
+  "05": "FIN_WAIT2",
+  "06": "TIME_WAIT",
+  "07": "CLOSE",
+  "08": "CLOSE_WAIT",
+  "09": "LAST_ACK",
+  "0A": "LISTEN",
+  "0B": "CLOSING",
+  "0C": "NEW_SYN_RECV",
 };
 
 /** "0100007F" (host byte order, little-endian here) -> "127.0.0.1". */
@@ -48,7 +58,15 @@ function parse(file: string, family: 4 | 6): TcpSocket[] {
       const [la, lp] = f[1].split(":");
       const [ra, rp] = f[2].split(":");
       const addr = family === 4 ? ipv4 : ipv6;
-      return { family, local: addr(la), localPort: parseInt(lp, 16), remote: addr(ra), remotePort: parseInt(rp, 16), state: tcpStates[f[3]] ?? f[3], inode: f[9] };
+      return {
+        family,
+        local: addr(la),
+        localPort: parseInt(lp, 16),
+        remote: addr(ra),
+        remotePort: parseInt(rp, 16),
+        state: tcpStates[f[3]] ?? f[3],
+        inode: f[9],
+      };
     });
 }
 
@@ -82,7 +100,7 @@ export function processTree(roots: number[]): Set<number> {
   const parents = new Map<number, number>();
   for (const d of readdirSync("/proc")) if (/^\d+$/.test(d)) parents.set(Number(d), ppid(Number(d)) ?? 0);
   const tree = new Set(roots.filter((r) => parents.has(r)));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [pid, parent] of parents) if (!tree.has(pid) && tree.has(parent)) (tree.add(pid), (grew = true));
   }

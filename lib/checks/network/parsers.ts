@@ -27,7 +27,18 @@ export function clientTimeouts(networkUpMs: number): ClientTimeouts {
  * cmd.exe quoting is involved). --fail turns HTTP errors into exit 22; the trailer carries the status code.
  */
 export function curlArgv(os: OsName, url: string, t: ClientTimeouts): string[] {
-  return [os === "windows" ? "curl.exe" : "curl", "-sS", "--fail", "--connect-timeout", String(t.connectS), "--max-time", String(t.maxS), "-w", `\\n${STATUS_MARK}%{http_code}`, url];
+  return [
+    os === "windows" ? "curl.exe" : "curl",
+    "-sS",
+    "--fail",
+    "--connect-timeout",
+    String(t.connectS),
+    "--max-time",
+    String(t.maxS),
+    "-w",
+    `\\n${STATUS_MARK}%{http_code}`,
+    url,
+  ];
 }
 
 /** upstream hybrid_network.go from the Linux side: `nc -vz <ip> <port> -w <s>` (a TCP connect, no payload). */
@@ -56,7 +67,13 @@ export function parseCurl(out: ExecOutput): Attempt {
 /** Reads what nc -vz printed. */
 export function parseNc(out: ExecOutput): Attempt {
   if (out.error !== undefined) return { ok: false, error: `exec failed: ${out.error}` };
-  const said = `${out.stderr}\n${out.stdout}`.replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+  const said =
+    `${out.stderr}\n${out.stdout}`
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? "";
   return out.exitCode === 0 ? { ok: true, body: said } : { ok: false, error: `${said || "nc failed"} (exit ${out.exitCode})` };
 }
 
@@ -77,7 +94,10 @@ export const serviceFqdn = (service: string, namespace: string, domain = "cluste
 
 /** DNS search list from /etc/resolv.conf. */
 export function searchesFromResolvConf(text: string): string[] {
-  const line = text.replace(/\r\n/g, "\n").split("\n").find((l) => /^\s*search\s/.test(l));
+  const line = text
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .find((l) => /^\s*search\s/.test(l));
   return line ? line.trim().split(/\s+/).slice(1) : [];
 }
 
@@ -132,12 +152,17 @@ export function endpointSliceProblems(slices: k8s.V1EndpointSlice[], pods: Ready
     for (const ip of e.addresses) {
       const pod = byIP.get(ip);
       if (!pod) {
-        problems.push(`EndpointSlice ${slice} lists ${ip} (${e.targetRef?.name ?? "no targetRef"}) as ready, but it is not one of the ready pods ${pods.map((p) => `${p.name} ${p.ip}`).join(", ")}`);
+        problems.push(
+          `EndpointSlice ${slice} lists ${ip} (${e.targetRef?.name ?? "no targetRef"}) as ready, but it is not one of the ready pods ${pods.map((p) => `${p.name} ${p.ip}`).join(", ")}`,
+        );
         continue;
       }
-      if (e.targetRef?.name !== pod.name) problems.push(`EndpointSlice ${slice}: ${ip} points at ${e.targetRef?.kind ?? "?"}/${e.targetRef?.name ?? "?"}, expected Pod/${pod.name}`);
-      if (!e.nodeName || !sameName(e.nodeName, pod.node)) problems.push(`EndpointSlice ${slice}: ${ip} (${pod.name}) says node ${e.nodeName ?? "(none)"}, the pod runs on ${pod.node}`);
-      if (e.nodeName && !windowsNodes.some((w) => sameName(w, e.nodeName!))) problems.push(`EndpointSlice ${slice}: ${ip} (${pod.name}) is on node ${e.nodeName}, which is not a Windows node`);
+      if (e.targetRef?.name !== pod.name)
+        problems.push(`EndpointSlice ${slice}: ${ip} points at ${e.targetRef?.kind ?? "?"}/${e.targetRef?.name ?? "?"}, expected Pod/${pod.name}`);
+      if (!e.nodeName || !sameName(e.nodeName, pod.node))
+        problems.push(`EndpointSlice ${slice}: ${ip} (${pod.name}) says node ${e.nodeName ?? "(none)"}, the pod runs on ${pod.node}`);
+      if (e.nodeName && !windowsNodes.some((w) => sameName(w, e.nodeName!)))
+        problems.push(`EndpointSlice ${slice}: ${ip} (${pod.name}) is on node ${e.nodeName}, which is not a Windows node`);
     }
   }
   const listed = new Set(ready.flatMap(({ e }) => e.addresses));

@@ -6,8 +6,7 @@ export type OsName = "linux" | "windows";
 
 /** Where a request starts: a container (possibly on the host network), or the machine running the harness. */
 export type Source =
-  | { kind: "pod"; pod: string; container: string; node: string; os: OsName; ip?: string; hostNetwork?: boolean }
-  | { kind: "runner"; host: string };
+  { kind: "pod"; pod: string; container: string; node: string; os: OsName; ip?: string; hostNetwork?: boolean } | { kind: "runner"; host: string };
 
 /** Where it goes: an address (or DNS name) and port, and what is expected to answer there. */
 export interface Destination {

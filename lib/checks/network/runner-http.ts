@@ -74,7 +74,9 @@ export function nodeAddresses(nodes: k8s.V1Node[]): NodeAddress[] {
     const a = n.status?.addresses ?? [];
     const ip = a.find((x) => x.type === "InternalIP")?.address ?? a.find((x) => x.type === "ExternalIP")?.address;
     if (!ip) return [];
-    return [{ name: n.metadata!.name!, os: n.metadata?.labels?.["kubernetes.io/os"] ?? "?", ip, kubeletPort: n.status?.daemonEndpoints?.kubeletEndpoint?.Port }];
+    return [
+      { name: n.metadata!.name!, os: n.metadata?.labels?.["kubernetes.io/os"] ?? "?", ip, kubeletPort: n.status?.daemonEndpoints?.kubeletEndpoint?.Port },
+    ];
   });
 }
 

@@ -33,7 +33,10 @@ export interface SteadyResult {
  * "Expectation" so Allure reports the test as failed, not broken.
  */
 export class ReachabilityExpectationFailed extends Error {
-  constructor(message: string, readonly attempts: Attempt[]) {
+  constructor(
+    message: string,
+    readonly attempts: Attempt[],
+  ) {
     super(message);
     this.name = "ReachabilityExpectationFailed";
   }
@@ -56,7 +59,7 @@ export async function upThenSteady(
   const clock = { now: o.now ?? Date.now, sleep: o.sleep ?? realSleep };
   const start = clock.now();
   const seen: Attempt[] = [];
-  const problemOf = (a: Attempt) => (a.ok ? judge(a) : a.error ?? "failed");
+  const problemOf = (a: Attempt) => (a.ok ? judge(a) : (a.error ?? "failed"));
   const tryOnce = async (): Promise<{ a: Attempt; problem?: string }> => {
     const a = await attempt();
     seen.push(a);
@@ -97,7 +100,10 @@ export async function upThenSteady(
         steady++;
         if (t.problem)
           throw new ReachabilityExpectationFailed(
-            failureMessage(p, `came up after ${secs(upAt - start)} but failed ${secs(clock.now() - upAt)} later (attempt ${seen.length}; it must stay up for ${secs(o.stableMs)}): ${t.problem}`),
+            failureMessage(
+              p,
+              `came up after ${secs(upAt - start)} but failed ${secs(clock.now() - upAt)} later (attempt ${seen.length}; it must stay up for ${secs(o.stableMs)}): ${t.problem}`,
+            ),
             seen,
           );
         return { pending: "up" };
@@ -120,7 +126,11 @@ export function connectionDown(a: Attempt): boolean {
 }
 
 /** The first refused or timed-out connection within the budget (issue 14: not an exec error, not an HTTP error). */
-export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt: () => Promise<Attempt>, o: Pick<SteadyOptions, "upMs" | "intervalMs" | "now" | "sleep">): Promise<Attempt> {
+export async function downWithin(
+  p: Pick<Probe, "path" | "from" | "to">,
+  attempt: () => Promise<Attempt>,
+  o: Pick<SteadyOptions, "upMs" | "intervalMs" | "now" | "sleep">,
+): Promise<Attempt> {
   let n = 0;
   let last!: Attempt;
   return waitFor<Attempt>(
@@ -139,7 +149,13 @@ export async function downWithin(p: Pick<Probe, "path" | "from" | "to">, attempt
     {
       timeoutMs: o.upMs,
       onTimeout: () => {
-        throw new ReachabilityExpectationFailed(failureMessage(p, `no refused or timed-out connection within ${secs(o.upMs)} (${n} attempt(s); last: ${last.ok ? "answered" : last.error}); it should have stopped answering`), [last]);
+        throw new ReachabilityExpectationFailed(
+          failureMessage(
+            p,
+            `no refused or timed-out connection within ${secs(o.upMs)} (${n} attempt(s); last: ${last.ok ? "answered" : last.error}); it should have stopped answering`,
+          ),
+          [last],
+        );
       },
     },
   );
@@ -184,10 +200,18 @@ export function attempter(env: TestEnv, p: Probe, o: { tcp?: boolean } = {}): ()
  * stay up; the answer must be the expected page. Throws a ReachabilityError naming path, source and destination.
  */
 export async function reach(env: TestEnv, p: Probe, o: { tcp?: boolean; steady?: Partial<SteadyOptions> } = {}): Promise<SteadyResult> {
-  const how = o.tcp ? "TCP connect (nc -vz)" : p.from.kind === "runner" ? "HTTP GET from the runner" : p.from.kind === "pod" && p.from.os === "windows" ? "curl.exe" : "curl";
+  const how = o.tcp
+    ? "TCP connect (nc -vz)"
+    : p.from.kind === "runner"
+      ? "HTTP GET from the runner"
+      : p.from.kind === "pod" && p.from.os === "windows"
+        ? "curl.exe"
+        : "curl";
   return env.step(`${p.path}: ${describeSource(p.from)} → ${describeDestination(p.to)} [${how}]`, async () => {
     const r = await upThenSteady(p, attempter(env, p, o), (a) => bodyProblem(p, a), steadyOptions(env, o.steady));
-    await allure.logStep(`up after ${secs(r.upAfterMs)}, then ${r.steadyAttempts} steady attempt(s); ${r.last.status ? `HTTP ${r.last.status}, ` : ""}${clip((r.last.body ?? "").replace(/\s+/g, " "), 120)}`);
+    await allure.logStep(
+      `up after ${secs(r.upAfterMs)}, then ${r.steadyAttempts} steady attempt(s); ${r.last.status ? `HTTP ${r.last.status}, ` : ""}${clip((r.last.body ?? "").replace(/\s+/g, " "), 120)}`,
+    );
     return r;
   });
 }

@@ -11,7 +11,30 @@ export function commandName(os: OsName, argv0: string): string {
 }
 
 // busybox applets we emulate (busybox, alpine-based images: curlimages/curl, e2e nginx, agnhost).
-const APPLETS = ["sh", "ash", "echo", "cat", "ls", "sleep", "test", "[", "env", "printenv", "true", "false", "hostname", "whoami", "uname", "wget", "nc", "nslookup", "grep", "wc", "head", "id"];
+const APPLETS = [
+  "sh",
+  "ash",
+  "echo",
+  "cat",
+  "ls",
+  "sleep",
+  "test",
+  "[",
+  "env",
+  "printenv",
+  "true",
+  "false",
+  "hostname",
+  "whoami",
+  "uname",
+  "wget",
+  "nc",
+  "nslookup",
+  "grep",
+  "wc",
+  "head",
+  "id",
+];
 const ALL_LINUX = [...APPLETS, "bash", "curl"];
 
 const LINUX_TOOLS: Partial<Record<ImageFamily, string[]>> = {

@@ -17,7 +17,11 @@ export function escapeArg(a: string): string {
   let out = '"';
   let slashes = 0;
   for (const ch of a) {
-    if (ch === "\\") { slashes++; out += ch; continue; }
+    if (ch === "\\") {
+      slashes++;
+      out += ch;
+      continue;
+    }
     if (ch === '"') out += "\\".repeat(slashes) + "\\";
     slashes = 0;
     out += ch;
@@ -37,13 +41,24 @@ export function splitWindowsArgs(line: string): string[] {
       let n = 0;
       while (line[i + n] === "\\") n++;
       started = true;
-      if (line[i + n] !== '"') { cur += "\\".repeat(n); i += n - 1; continue; }
+      if (line[i + n] !== '"') {
+        cur += "\\".repeat(n);
+        i += n - 1;
+        continue;
+      }
       // Backslashes before a quote: 2n give n backslashes and a delimiter, 2n+1 give n and a literal quote.
       cur += "\\".repeat(n >> 1);
-      if (n % 2 === 1) { cur += '"'; i += n; } else i += n - 1;
+      if (n % 2 === 1) {
+        cur += '"';
+        i += n;
+      } else i += n - 1;
       continue;
     }
-    if (ch === '"') { quoted = !quoted; started = true; continue; }
+    if (ch === '"') {
+      quoted = !quoted;
+      started = true;
+      continue;
+    }
     if (/\s/.test(ch) && !quoted) {
       if (started) args.push(cur);
       cur = "";
@@ -84,7 +99,9 @@ interface CmdState {
 }
 
 class CmdExit extends Error {
-  constructor(readonly code: number) { super("exit"); }
+  constructor(readonly code: number) {
+    super("exit");
+  }
 }
 
 // ---------- splitting ----------
@@ -100,7 +117,10 @@ function splitChain(line: string): Piece[] {
   let op: Piece["op"];
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
-    if (ch === "^" && !quoted) { cur += line[++i] ?? ""; continue; }
+    if (ch === "^" && !quoted) {
+      cur += line[++i] ?? "";
+      continue;
+    }
     if (ch === '"') quoted = !quoted;
     else if (!quoted && ch === "(") depth++;
     else if (!quoted && ch === ")") depth--;
@@ -118,7 +138,11 @@ function splitChain(line: string): Piece[] {
   return pieces;
 }
 
-interface Redirect { fd: number; append: boolean; target: string }
+interface Redirect {
+  fd: number;
+  append: boolean;
+  target: string;
+}
 
 /** Pull "> file", ">> file", "2> file", "2>&1" out of a command, leaving the rest of the text intact. */
 function extractRedirects(text: string): { rest: string; redirects: Redirect[] } {
@@ -128,9 +152,15 @@ function extractRedirects(text: string): { rest: string; redirects: Redirect[] }
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '"') quoted = !quoted;
-    if (quoted || ch !== ">") { rest += ch; continue; }
+    if (quoted || ch !== ">") {
+      rest += ch;
+      continue;
+    }
     let fd = 1;
-    if (/[12]/.test(rest.slice(-1)) && /(^|\s)$/.test(rest.slice(0, -1))) { fd = Number(rest.slice(-1)); rest = rest.slice(0, -1); }
+    if (/[12]/.test(rest.slice(-1)) && /(^|\s)$/.test(rest.slice(0, -1))) {
+      fd = Number(rest.slice(-1));
+      rest = rest.slice(0, -1);
+    }
     const append = text[i + 1] === ">";
     const m = /^\s*(&\d|"[^"]*"|[^\s&|<>]+)/.exec(text.slice(i + (append ? 2 : 1)));
     redirects.push({ fd, append, target: (m?.[1] ?? "").replace(/^"|"$/g, "") });
@@ -151,7 +181,10 @@ async function runLine(st: CmdState, line: string, out: Output, stdin = ""): Pro
     const piped = pieces[k + 1]?.op === "|";
     const target = piped ? new Output("windows") : out;
     await runSegment(st, text, target, op === "|" ? pipeIn : stdin);
-    if (piped) { out.rawErr(target.stderr); pipeIn = target.stdout; }
+    if (piped) {
+      out.rawErr(target.stderr);
+      pipeIn = target.stdout;
+    }
   }
 }
 
@@ -180,10 +213,19 @@ async function runSegment(st: CmdState, text: string, out: Output, stdin: string
 function deliver(st: CmdState, res: ExecResult, redirects: Redirect[], out: Output): void {
   let { stdout, stderr } = res;
   for (const r of redirects) {
-    if (r.target === "&1" && r.fd === 2) { stdout += stderr; stderr = ""; continue; }
-    if (r.target === "&2" && r.fd === 1) { stderr += stdout; stdout = ""; continue; }
+    if (r.target === "&1" && r.fd === 2) {
+      stdout += stderr;
+      stderr = "";
+      continue;
+    }
+    if (r.target === "&2" && r.fd === 1) {
+      stderr += stdout;
+      stdout = "";
+      continue;
+    }
     writeFile(st.ctx.container, r.target, r.fd === 2 ? stderr : stdout, true, st.ctx.cwd);
-    if (r.fd === 2) stderr = ""; else stdout = "";
+    if (r.fd === 2) stderr = "";
+    else stdout = "";
   }
   out.raw(stdout).rawErr(stderr);
 }
@@ -342,7 +384,12 @@ function setVar(st: CmdState, arg: string): Promise<ExecResult> | ExecResult {
   }
   const vars = st.env.entries().filter(([k]) => k.toLowerCase().startsWith(arg.toLowerCase()));
   if (vars.length === 0) return result("", `Environment variable ${arg} not defined\r\n`, 1);
-  return ok(vars.sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase())).map(([k, v]) => `${k}=${v}\r\n`).join(""));
+  return ok(
+    vars
+      .sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase()))
+      .map(([k, v]) => `${k}=${v}\r\n`)
+      .join(""),
+  );
 }
 
 // ---------- entry point ----------
@@ -352,10 +399,19 @@ export const cmd: Handler = async (ctx, argv) => {
   const idx = argv.findIndex((a, i) => i > 0 && /^\/[ck]$/i.test(a));
   if (idx < 0) {
     // No /c: an interactive cmd reads stdin; an exec without stdin ends after the banner.
-    return out.line(`Microsoft Windows [Version ${windowsVersion(ctx.container.nodeBuild)}]`, "(c) Microsoft Corporation. All rights reserved.", "").raw(`${ctx.cwd}>`).done(0);
+    return out
+      .line(`Microsoft Windows [Version ${windowsVersion(ctx.container.nodeBuild)}]`, "(c) Microsoft Corporation. All rights reserved.", "")
+      .raw(`${ctx.cwd}>`)
+      .done(0);
   }
   const sFlag = argv.slice(1, idx).some((a) => /^\/s$/i.test(a));
-  const line = stripOuterQuotes(argv.slice(idx + 1).map(escapeArg).join(" "), sFlag);
+  const line = stripOuterQuotes(
+    argv
+      .slice(idx + 1)
+      .map(escapeArg)
+      .join(" "),
+    sFlag,
+  );
   const st: CmdState = { ctx, env: ctx.env.clone(), errorlevel: 0 };
   try {
     await runLine(st, expandPercent(line, st.env), out, ctx.stdin ?? "");

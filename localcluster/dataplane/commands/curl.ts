@@ -30,30 +30,51 @@ type OptSpec = { key: keyof CurlOptions | "ignore"; value: boolean };
 
 // Table of accepted options: short and long spellings map to one setting.
 const OPTIONS: Record<string, OptSpec> = {
-  "-s": { key: "silent", value: false }, "--silent": { key: "silent", value: false },
-  "-S": { key: "showError", value: false }, "--show-error": { key: "showError", value: false },
-  "-f": { key: "fail", value: false }, "--fail": { key: "fail", value: false },
+  "-s": { key: "silent", value: false },
+  "--silent": { key: "silent", value: false },
+  "-S": { key: "showError", value: false },
+  "--show-error": { key: "showError", value: false },
+  "-f": { key: "fail", value: false },
+  "--fail": { key: "fail", value: false },
   "--fail-with-body": { key: "failWithBody", value: false },
-  "-o": { key: "output", value: true }, "--output": { key: "output", value: true },
-  "-w": { key: "writeOut", value: true }, "--write-out": { key: "writeOut", value: true },
+  "-o": { key: "output", value: true },
+  "--output": { key: "output", value: true },
+  "-w": { key: "writeOut", value: true },
+  "--write-out": { key: "writeOut", value: true },
   "--connect-timeout": { key: "connectTimeout", value: true },
-  "-m": { key: "maxTime", value: true }, "--max-time": { key: "maxTime", value: true },
-  "-I": { key: "head", value: false }, "--head": { key: "head", value: false },
-  "-i": { key: "include", value: false }, "--include": { key: "include", value: false },
-  "-v": { key: "verbose", value: false }, "--verbose": { key: "verbose", value: false },
-  "-X": { key: "method", value: true }, "--request": { key: "method", value: true },
-  "-d": { key: "data", value: true }, "--data": { key: "data", value: true }, "--data-raw": { key: "data", value: true },
-  "-H": { key: "headers", value: true }, "--header": { key: "headers", value: true },
-  "-A": { key: "userAgent", value: true }, "--user-agent": { key: "userAgent", value: true },
+  "-m": { key: "maxTime", value: true },
+  "--max-time": { key: "maxTime", value: true },
+  "-I": { key: "head", value: false },
+  "--head": { key: "head", value: false },
+  "-i": { key: "include", value: false },
+  "--include": { key: "include", value: false },
+  "-v": { key: "verbose", value: false },
+  "--verbose": { key: "verbose", value: false },
+  "-X": { key: "method", value: true },
+  "--request": { key: "method", value: true },
+  "-d": { key: "data", value: true },
+  "--data": { key: "data", value: true },
+  "--data-raw": { key: "data", value: true },
+  "-H": { key: "headers", value: true },
+  "--header": { key: "headers", value: true },
+  "-A": { key: "userAgent", value: true },
+  "--user-agent": { key: "userAgent", value: true },
   "--url": { key: "urls", value: true },
   // Accepted and irrelevant here: TLS is not verified, redirects are not followed, no retries.
-  "-k": { key: "ignore", value: false }, "--insecure": { key: "ignore", value: false },
-  "-L": { key: "ignore", value: false }, "--location": { key: "ignore", value: false },
-  "-4": { key: "ignore", value: false }, "-6": { key: "ignore", value: false },
-  "--http1.1": { key: "ignore", value: false }, "--no-keepalive": { key: "ignore", value: false },
-  "--retry": { key: "ignore", value: true }, "--retry-delay": { key: "ignore", value: true },
-  "--noproxy": { key: "ignore", value: true }, "--compressed": { key: "ignore", value: false },
-  "-N": { key: "ignore", value: false }, "--no-buffer": { key: "ignore", value: false },
+  "-k": { key: "ignore", value: false },
+  "--insecure": { key: "ignore", value: false },
+  "-L": { key: "ignore", value: false },
+  "--location": { key: "ignore", value: false },
+  "-4": { key: "ignore", value: false },
+  "-6": { key: "ignore", value: false },
+  "--http1.1": { key: "ignore", value: false },
+  "--no-keepalive": { key: "ignore", value: false },
+  "--retry": { key: "ignore", value: true },
+  "--retry-delay": { key: "ignore", value: true },
+  "--noproxy": { key: "ignore", value: true },
+  "--compressed": { key: "ignore", value: false },
+  "-N": { key: "ignore", value: false },
+  "--no-buffer": { key: "ignore", value: false },
 };
 
 class UsageError extends Error {}
@@ -68,7 +89,17 @@ function setOption(o: CurlOptions, spec: OptSpec, value: string | undefined): vo
 }
 
 export function parseCurlArgs(args: string[]): CurlOptions {
-  const o: CurlOptions = { urls: [], silent: false, showError: false, fail: false, failWithBody: false, head: false, include: false, verbose: false, headers: [] };
+  const o: CurlOptions = {
+    urls: [],
+    silent: false,
+    showError: false,
+    fail: false,
+    failWithBody: false,
+    head: false,
+    include: false,
+    verbose: false,
+    headers: [],
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.startsWith("--")) {

@@ -9,7 +9,12 @@ import type { CmdContext, Handler } from "./types.js";
 const isBusybox = (ctx: CmdContext): boolean => ctx.container.os === "windows" || classifyImage(ctx.container.image).family !== "unknown";
 
 const operands = (argv: string[]): string[] => argv.slice(1).filter((a) => !/^-./.test(a));
-const flags = (argv: string[]): string => argv.slice(1).filter((a) => /^-./.test(a)).map((a) => a.slice(1)).join("");
+const flags = (argv: string[]): string =>
+  argv
+    .slice(1)
+    .filter((a) => /^-./.test(a))
+    .map((a) => a.slice(1))
+    .join("");
 
 export const cat: Handler = async (ctx, argv) => {
   const out = new Output(ctx.container.os);
@@ -17,8 +22,11 @@ export const cat: Handler = async (ctx, argv) => {
   if (files.length === 0) return out.raw(ctx.stdin ?? "").done(0);
   let code = 0;
   for (const f of files) {
-    const text = f === "-" ? ctx.stdin ?? "" : readFile(ctx.container, f, ctx.cwd);
-    if (text !== undefined) { out.raw(text); continue; }
+    const text = f === "-" ? (ctx.stdin ?? "") : readFile(ctx.container, f, ctx.cwd);
+    if (text !== undefined) {
+      out.raw(text);
+      continue;
+    }
     code = 1;
     if (listDir(ctx.container, f, ctx.cwd)) out.errLine(isBusybox(ctx) ? "cat: read error: Is a directory" : `cat: ${f}: Is a directory`);
     else out.errLine(isBusybox(ctx) ? `cat: can't open '${f}': No such file or directory` : `cat: ${f}: No such file or directory`);
@@ -75,7 +83,7 @@ export const grep: Handler = async (ctx, argv) => {
   } catch {
     return out.errLine(`grep: bad regex '${pattern}'`).done(2);
   }
-  const text = files.length ? files.map((p) => readFile(ctx.container, p, ctx.cwd) ?? "").join("") : ctx.stdin ?? "";
+  const text = files.length ? files.map((p) => readFile(ctx.container, p, ctx.cwd) ?? "").join("") : (ctx.stdin ?? "");
   const hits = splitLines(text).filter((l) => re.test(l) !== f.includes("v"));
   if (f.includes("c")) out.line(String(hits.length));
   else if (!f.includes("q")) out.line(...hits);
@@ -83,7 +91,12 @@ export const grep: Handler = async (ctx, argv) => {
 };
 
 export const wc: Handler = async (ctx, argv) => {
-  const text = operands(argv).map((p) => readFile(ctx.container, p, ctx.cwd) ?? "").join("") || ctx.stdin || "";
+  const text =
+    operands(argv)
+      .map((p) => readFile(ctx.container, p, ctx.cwd) ?? "")
+      .join("") ||
+    ctx.stdin ||
+    "";
   const lines = (text.match(/\n/g) ?? []).length;
   const f = flags(argv);
   const out = new Output(ctx.container.os);
@@ -102,6 +115,6 @@ export const head: Handler = async (ctx, argv) => {
     else if (/^-n\d+$/.test(argv[i])) n = Number(argv[i].slice(2));
     else rest.push(argv[i]);
   }
-  const text = rest.length ? readFile(ctx.container, rest[0], ctx.cwd) ?? "" : ctx.stdin ?? "";
+  const text = rest.length ? (readFile(ctx.container, rest[0], ctx.cwd) ?? "") : (ctx.stdin ?? "");
   return new Output(ctx.container.os).line(...splitLines(text).slice(0, n)).done(0);
 };

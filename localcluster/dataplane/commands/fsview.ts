@@ -13,7 +13,11 @@ export function isNullDevice(os: OsName, path: string): boolean {
   return /^nul(\.[^.]*)?$/i.test(base) || /^\\\\\.\\nul$/i.test(path);
 }
 
-const baseName = (entry: string): string => entry.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? entry;
+const baseName = (entry: string): string =>
+  entry
+    .replace(/[\\/]+$/, "")
+    .split(/[\\/]/)
+    .pop() ?? entry;
 
 /** On Windows, find the stored spelling of a path by walking its parents case-insensitively. */
 function resolveCase(c: ContainerView, norm: string): string {
@@ -41,13 +45,7 @@ export function readFile(c: ContainerView, path: string, cwd?: string): string |
   return synthetic?.content;
 }
 
-export function writeFile(
-  c: ContainerView,
-  path: string,
-  content: string,
-  append = false,
-  cwd?: string,
-): "ok" | "read-only" | "no-such-directory" {
+export function writeFile(c: ContainerView, path: string, content: string, append = false, cwd?: string): "ok" | "read-only" | "no-such-directory" {
   if (isNullDevice(c.os, path)) return "ok";
   const norm = normalizePath(c.os, path, cwd);
   return c.fs.write(c.os === "windows" ? resolveCase(c, norm) : norm, content, append);
@@ -91,10 +89,6 @@ function linuxSyntheticFile(c: ContainerView, norm: string): { content: string; 
 
 function resolvConf(c: ContainerView): string {
   const servers = c.dns.nameservers ?? [c.dns.nameserver];
-  const lines = [
-    ...(c.dns.searches.length ? [`search ${c.dns.searches.join(" ")}`] : []),
-    ...servers.map((s) => `nameserver ${s}`),
-    "options ndots:5",
-  ];
+  const lines = [...(c.dns.searches.length ? [`search ${c.dns.searches.join(" ")}`] : []), ...servers.map((s) => `nameserver ${s}`), "options ndots:5"];
   return lines.join("\n") + "\n";
 }

@@ -48,7 +48,10 @@ export function linuxAccount(c: ContainerView): LinuxAccount {
   const uid = Number(u);
   if (uid === 0) return { uid, name: "root", home: "/root" };
   // A numeric uid has a name only if the image's /etc/passwd lists it.
-  const entry = (readFile(c, "/etc/passwd") ?? "").split("\n").map((l) => l.split(":")).find((f) => f[2] === u);
+  const entry = (readFile(c, "/etc/passwd") ?? "")
+    .split("\n")
+    .map((l) => l.split(":"))
+    .find((f) => f[2] === u);
   return { uid, name: entry?.[0], home: entry?.[5] ?? "/" };
 }
 

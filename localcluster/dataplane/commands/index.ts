@@ -63,11 +63,12 @@ const REGISTRY: Record<string, Entry> = {
 
 /** The default answer when an executable is missing; the exec caller normally reports it itself. */
 function notFound(os: OsName, argv0: string): ExecResult {
-  const stderr = os === "windows"
-    ? `failed to exec in container: hcs::System::CreateProcess ${argv0}: The system cannot find the file specified.\r\n`
-    : argv0.includes("/")
-      ? `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`
-      : `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`;
+  const stderr =
+    os === "windows"
+      ? `failed to exec in container: hcs::System::CreateProcess ${argv0}: The system cannot find the file specified.\r\n`
+      : argv0.includes("/")
+        ? `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": stat ${argv0}: no such file or directory: unknown\n`
+        : `OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown\n`;
   return { stdout: "", stderr, exitCode: 127 };
 }
 

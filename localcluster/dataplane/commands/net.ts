@@ -4,8 +4,7 @@
 import type { HttpResponse, NetError, OsName } from "../model.js";
 import type { CmdContext } from "./types.js";
 
-export const isIPv4 = (s: string): boolean =>
-  /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split(".").every((o) => Number(o) <= 255);
+export const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split(".").every((o) => Number(o) <= 255);
 export const isIPv6 = (s: string): boolean => s.includes(":") && /^[0-9a-fA-F:.]+$/.test(s);
 export const isIPLiteral = (s: string): boolean => isIPv4(s) || isIPv6(s);
 
@@ -56,15 +55,32 @@ export function effectiveError(os: OsName, e: NetError): NetError {
   return os === "linux" ? { error: "refused" } : { error: "timeout" };
 }
 
-export const isNetError = (r: HttpResponse | NetError | "open"): r is NetError =>
-  typeof r === "object" && "error" in r;
+export const isNetError = (r: HttpResponse | NetError | "open"): r is NetError => typeof r === "object" && "error" in r;
 
 const REASONS: Record<number, string> = {
-  200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 302: "Found",
-  304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request",
-  401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
-  409: "Conflict", 412: "Precondition Failed", 417: "Expectation Failed", 429: "Too Many Requests",
-  500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No Content",
+  301: "Moved Permanently",
+  302: "Found",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  412: "Precondition Failed",
+  417: "Expectation Failed",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 export const reasonPhrase = (status: number): string => REASONS[status] ?? "Unknown";
 

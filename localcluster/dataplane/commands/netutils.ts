@@ -171,7 +171,13 @@ export const nc: Handler = async (ctx, argv) => {
   const out = new Output(c.os);
   const openbsd = ["agnhost", "unknown"].includes(classifyImage(c.image).family);
   if (!a.host || a.port === undefined || Number.isNaN(a.port)) {
-    return out.errLine(openbsd ? "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]" : "BusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect").done(1);
+    return out
+      .errLine(
+        openbsd
+          ? "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]"
+          : "BusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT  - connect",
+      )
+      .done(1);
   }
   const r = await resolveHost(ctx, a.host);
   if (!r.ok) {
@@ -181,13 +187,22 @@ export const nc: Handler = async (ctx, argv) => {
   const res = a.udp ? "open" : await ctx.net.tcp(c, r.ip, a.port);
   const e = isNetError(res) ? effectiveError(c.os, res) : undefined;
   if (!e) {
-    if (a.verbose) out.errLine(openbsd ? `Connection to ${a.host} ${a.port} port [${a.udp ? "udp" : "tcp"}/${SERVICES[a.port] ?? "*"}] succeeded!` : `${a.host} (${r.ip}:${a.port}) open`);
+    if (a.verbose)
+      out.errLine(
+        openbsd
+          ? `Connection to ${a.host} ${a.port} port [${a.udp ? "udp" : "tcp"}/${SERVICES[a.port] ?? "*"}] succeeded!`
+          : `${a.host} (${r.ip}:${a.port}) open`,
+      );
     return out.done(0);
   }
   if (!a.verbose && !openbsd) return out.done(1);
   const why = e.error === "refused" ? "Connection refused" : e.error === "reset" ? "Connection reset by peer" : "Operation timed out";
   if (openbsd) {
-    out.errLine(e.error === "timeout" ? `nc: connect to ${a.host} port ${a.port} (tcp) timed out: Operation now in progress` : `nc: connect to ${a.host} port ${a.port} (tcp) failed: ${why}`);
+    out.errLine(
+      e.error === "timeout"
+        ? `nc: connect to ${a.host} port ${a.port} (tcp) timed out: Operation now in progress`
+        : `nc: connect to ${a.host} port ${a.port} (tcp) failed: ${why}`,
+    );
   } else out.errLine(`nc: ${a.host} (${r.ip}:${a.port}): ${why}`);
   return out.done(1);
 };
@@ -230,7 +245,13 @@ export const wget: Handler = async (ctx, argv) => {
   const r = await resolveHost(ctx, url.host);
   if (!r.ok) return out.errLine(`wget: bad address '${url.host}'`).done(1);
   if (!a.quiet) out.errLine(`Connecting to ${url.hostHeader} (${r.ip}:${url.port})`);
-  const req = { method: a.spider ? "HEAD" : "GET", host: url.host, port: url.port, path: url.path, headers: { Host: url.hostHeader, "User-Agent": "Wget", Connection: "close" } };
+  const req = {
+    method: a.spider ? "HEAD" : "GET",
+    host: url.host,
+    port: url.port,
+    path: url.path,
+    headers: { Host: url.hostHeader, "User-Agent": "Wget", Connection: "close" },
+  };
   const res = await ctx.net.http(c, r.ip, req);
   if (isNetError(res)) return out.errLine(wgetNetMessage(effectiveError(c.os, res), r.ip)).done(1);
   if (res.status >= 400) return out.errLine(`wget: server returned error: HTTP/1.1 ${res.status} ${reasonPhrase(res.status)}`).done(1);

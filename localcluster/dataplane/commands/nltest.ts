@@ -57,7 +57,20 @@ function parseOp(argv: string[]): Op | undefined {
 export const nltest: Handler = async (ctx, argv) => {
   const out = new Output(ctx.container.os);
   const op = parseOp(argv);
-  if (!op) return out.line("Usage: nltest [/OPTIONS]", "", "    /SERVER:<ServerName> - Specify <ServerName>", "", "    /QUERY - Query <ServerName> netlogon service", "    /PARENTDOMAIN - Get the name of the parent domain of this machine", "    /SC_QUERY:<DomainName> - Query secure channel for <Domain> on <ServerName>", "    /SC_VERIFY:<DomainName> - Verify secure channel for <Domain> on <ServerName>", "    /SC_RESET:<DomainName>[\\<DcName>] - Reset secure channel for <Domain> on <ServerName> to <DcName>").done(1);
+  if (!op)
+    return out
+      .line(
+        "Usage: nltest [/OPTIONS]",
+        "",
+        "    /SERVER:<ServerName> - Specify <ServerName>",
+        "",
+        "    /QUERY - Query <ServerName> netlogon service",
+        "    /PARENTDOMAIN - Get the name of the parent domain of this machine",
+        "    /SC_QUERY:<DomainName> - Query secure channel for <Domain> on <ServerName>",
+        "    /SC_VERIFY:<DomainName> - Verify secure channel for <Domain> on <ServerName>",
+        "    /SC_RESET:<DomainName>[\\<DcName>] - Reset secure channel for <Domain> on <ServerName> to <DcName>",
+      )
+      .done(1);
   const joined = credSpecDomain(ctx.container);
   if (op.kind === "parentdomain") {
     if (!joined) return out.line(`Getting parent domain failed: ${NO_SUCH_DOMAIN}`).done(1);

@@ -21,7 +21,16 @@ export const ping: Handler = async (ctx, argv) => {
   const c = ctx.container;
   const out = new Output(c.os);
   const { count, host } = parsePing(argv);
-  if (!host) return out.line("", "Usage: ping [-t] [-a] [-n count] [-l size] [-f] [-i TTL] [-v TOS]", "            [-r count] [-s count] [[-j host-list] | [-k host-list]]", "            [-w timeout] [-R] [-S srcaddr] [-c compartment] [-p]", "            [-4] [-6] target_name").done(1);
+  if (!host)
+    return out
+      .line(
+        "",
+        "Usage: ping [-t] [-a] [-n count] [-l size] [-f] [-i TTL] [-v TOS]",
+        "            [-r count] [-s count] [[-j host-list] | [-k host-list]]",
+        "            [-w timeout] [-R] [-S srcaddr] [-c compartment] [-p]",
+        "            [-4] [-6] target_name",
+      )
+      .done(1);
   const local = host.toLowerCase() === "localhost";
   const r = local ? { ok: true as const, ip: "::1", fqdn: c.hostname } : await resolveHost(ctx, host);
   if (!r.ok) return out.line(`Ping request could not find host ${host}. Please check the name and try again.`).done(1);
@@ -31,7 +40,11 @@ export const ping: Handler = async (ctx, argv) => {
   const reply = local ? "Reply from ::1: time<1ms" : `Reply from ${r.ip}: bytes=32 time<1ms TTL=128`;
   out.line("", `Pinging ${shown} with 32 bytes of data:`, ...Array(count).fill(reachable ? reply : "Request timed out."));
   const got = reachable ? count : 0;
-  out.line("", `Ping statistics for ${r.ip}:`, `    Packets: Sent = ${count}, Received = ${got}, Lost = ${count - got} (${Math.round(((count - got) / count) * 100)}% loss),`);
+  out.line(
+    "",
+    `Ping statistics for ${r.ip}:`,
+    `    Packets: Sent = ${count}, Received = ${got}, Lost = ${count - got} (${Math.round(((count - got) / count) * 100)}% loss),`,
+  );
   if (reachable) out.line("Approximate round trip times in milli-seconds:", "    Minimum = 0ms, Maximum = 0ms, Average = 0ms");
   return out.done(reachable ? 0 : 1);
 };

@@ -13,7 +13,17 @@ import { formatErrorRecord, PsError } from "./powershell/values.js";
 type Source = { script: string } | { file: string; args: string[] } | { interactive: true } | { error: string; code: number };
 
 // Host switches that take a value; all may be abbreviated to any unique prefix, as powershell.exe allows.
-const VALUE_SWITCHES = ["executionpolicy", "inputformat", "outputformat", "windowstyle", "configurationname", "workingdirectory", "settingsfile", "version", "psconsolefile"];
+const VALUE_SWITCHES = [
+  "executionpolicy",
+  "inputformat",
+  "outputformat",
+  "windowstyle",
+  "configurationname",
+  "workingdirectory",
+  "settingsfile",
+  "version",
+  "psconsolefile",
+];
 const FLAG_SWITCHES = ["noprofile", "noninteractive", "nologo", "noexit", "sta", "mta", "nop", "noni"];
 
 function isPrefix(arg: string, full: string, min = 1): boolean {
@@ -32,7 +42,10 @@ export function parseHostArgs(argv: string[], edition: Edition, stdin?: string):
     }
     if (sw === "f" || isPrefix(sw, "file", 2)) return { file: argv[i + 1] ?? "", args: argv.slice(i + 2) };
     if (sw === "e" || sw === "ec" || isPrefix(sw, "encodedcommand", 3)) return { script: Buffer.from(argv[i + 1] ?? "", "base64").toString("utf16le") };
-    if (VALUE_SWITCHES.some((v) => isPrefix(sw, v, 2)) || sw === "ep" || sw === "ex") { i++; continue; }
+    if (VALUE_SWITCHES.some((v) => isPrefix(sw, v, 2)) || sw === "ep" || sw === "ex") {
+      i++;
+      continue;
+    }
     if (FLAG_SWITCHES.some((f) => isPrefix(sw, f, 3) || sw === f)) continue;
     return defaultSource(argv.slice(i), edition);
   }
@@ -53,7 +66,12 @@ async function execute(ctx: CmdContext, edition: Edition, script: string): Promi
     stmts = new PsParser(script).parseScript();
   } catch (e) {
     if (!(e instanceof PsParseError)) throw e;
-    const record = { message: e.message, category: "ParserError: (:) [], ParentContainsErrorRecordException", fqid: e.fqid, extent: { start: e.pos, end: e.pos + 1 } };
+    const record = {
+      message: e.message,
+      category: "ParserError: (:) [], ParentContainsErrorRecordException",
+      fqid: e.fqid,
+      extent: { start: e.pos, end: e.pos + 1 },
+    };
     return out.errLine(...formatErrorRecord(record, script, edition === "core")).done(1);
   }
   const rt = new PsRuntime(ctx, edition, script, out);
@@ -80,9 +98,10 @@ function makeHandler(edition: Edition): Handler {
     if ("file" in src) {
       const text = readFile(ctx.container, src.file, ctx.cwd);
       if (text === undefined) {
-        const msg = edition === "core"
-          ? `The argument '${src.file}' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`
-          : `The argument '${src.file}' to the -File parameter does not exist. Provide the path to an existing '.ps1' file as an argument to the -File parameter.`;
+        const msg =
+          edition === "core"
+            ? `The argument '${src.file}' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`
+            : `The argument '${src.file}' to the -File parameter does not exist. Provide the path to an existing '.ps1' file as an argument to the -File parameter.`;
         return out.errLine(msg).done(edition === "core" ? 64 : -196608);
       }
       return execute(ctx, edition, text);

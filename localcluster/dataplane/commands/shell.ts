@@ -15,12 +15,31 @@ type Part = { t: "lit"; v: string; quoted: boolean } | { t: "var"; name: string;
 type Word = Part[];
 type Token = { t: "word"; word: Word; raw: string } | { t: "op"; v: string } | { t: "redir"; fd: number; op: string };
 
-interface Redir { fd: number; op: string; target: Word }
-interface Simple { k: "simple"; assigns: Array<[string, Word]>; words: Word[]; redirs: Redir[] }
-interface If { k: "if"; branches: Array<{ cond: List; body: List }>; otherwise?: List }
+interface Redir {
+  fd: number;
+  op: string;
+  target: Word;
+}
+interface Simple {
+  k: "simple";
+  assigns: Array<[string, Word]>;
+  words: Word[];
+  redirs: Redir[];
+}
+interface If {
+  k: "if";
+  branches: Array<{ cond: List; body: List }>;
+  otherwise?: List;
+}
 type Command = Simple | If;
-interface Pipeline { negate: boolean; cmds: Command[] }
-interface AndOr { first: Pipeline; rest: Array<["&&" | "||", Pipeline]> }
+interface Pipeline {
+  negate: boolean;
+  cmds: Command[];
+}
+interface AndOr {
+  first: Pipeline;
+  rest: Array<["&&" | "||", Pipeline]>;
+}
 type List = AndOr[];
 
 class ShSyntaxError extends Error {}
@@ -33,9 +52,18 @@ export function tokenize(s: string): Token[] {
   let i = 0;
   while (i < s.length) {
     const ch = s[i];
-    if (ch === " " || ch === "\t") { i++; continue; }
-    if (ch === "\\" && s[i + 1] === "\n") { i += 2; continue; }
-    if (ch === "#") { while (i < s.length && s[i] !== "\n") i++; continue; }
+    if (ch === " " || ch === "\t") {
+      i++;
+      continue;
+    }
+    if (ch === "\\" && s[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    if (ch === "#") {
+      while (i < s.length && s[i] !== "\n") i++;
+      continue;
+    }
     const redir = /^(\d?)(>>|>&|>|<)/.exec(s.slice(i));
     if (redir) {
       out.push({ t: "redir", fd: redir[1] ? Number(redir[1]) : redir[2] === "<" ? 0 : 1, op: redir[2] });
@@ -43,7 +71,11 @@ export function tokenize(s: string): Token[] {
       continue;
     }
     const op = OPS.find((o) => s.startsWith(o, i));
-    if (op) { out.push({ t: "op", v: op }); i += op.length; continue; }
+    if (op) {
+      out.push({ t: "op", v: op });
+      i += op.length;
+      continue;
+    }
     const [word, raw, next] = readWord(s, i);
     out.push({ t: "word", word, raw });
     i = next;
@@ -63,18 +95,28 @@ function readWord(s: string, start: number): [Word, string, number] {
       lit(s.slice(i + 1, end), true);
       i = end + 1;
     } else if (ch === '"') i = readDouble(s, i + 1, parts);
-    else if (ch === "\\") { lit(s[i + 1] ?? "", true); i += 2; }
-    else if (ch === "$") i = readDollar(s, i, parts, false);
-    else { lit(ch, false); i++; }
+    else if (ch === "\\") {
+      lit(s[i + 1] ?? "", true);
+      i += 2;
+    } else if (ch === "$") i = readDollar(s, i, parts, false);
+    else {
+      lit(ch, false);
+      i++;
+    }
   }
   return [parts, s.slice(start, i), i];
 }
 
 function readDouble(s: string, i: number, parts: Word): number {
   while (i < s.length && s[i] !== '"') {
-    if (s[i] === "\\" && '"\\$`\n'.includes(s[i + 1])) { parts.push({ t: "lit", v: s[i + 1], quoted: true }); i += 2; }
-    else if (s[i] === "$") i = readDollar(s, i, parts, true);
-    else { parts.push({ t: "lit", v: s[i], quoted: true }); i++; }
+    if (s[i] === "\\" && '"\\$`\n'.includes(s[i + 1])) {
+      parts.push({ t: "lit", v: s[i + 1], quoted: true });
+      i += 2;
+    } else if (s[i] === "$") i = readDollar(s, i, parts, true);
+    else {
+      parts.push({ t: "lit", v: s[i], quoted: true });
+      i++;
+    }
   }
   if (s[i] !== '"') throw new ShSyntaxError("Unterminated quoted string");
   if (parts.length === 0) parts.push({ t: "lit", v: "", quoted: true });
@@ -89,7 +131,10 @@ function readDollar(s: string, i: number, parts: Word, quoted: boolean): number 
     return end + 1;
   }
   const m = /^\{([^}]*)\}/.exec(rest) ?? /^([A-Za-z_][A-Za-z0-9_]*|[?$#0-9@*])/.exec(rest);
-  if (!m) { parts.push({ t: "lit", v: "$", quoted }); return i + 1; }
+  if (!m) {
+    parts.push({ t: "lit", v: "$", quoted });
+    return i + 1;
+  }
   parts.push({ t: "var", name: m[1], quoted });
   return i + 1 + m[0].length;
 }
@@ -218,7 +263,10 @@ class Parser {
 function splitAssignment(word: Word): [string, Word] {
   const flat: Part[] = word.flatMap((p) => (p.t === "lit" && !p.quoted ? [...p.v].map((ch) => ({ ...p, v: ch })) : [p]));
   const eq = flat.findIndex((p) => p.t === "lit" && p.v === "=");
-  const name = flat.slice(0, eq).map((p) => (p as { v: string }).v).join("");
+  const name = flat
+    .slice(0, eq)
+    .map((p) => (p as { v: string }).v)
+    .join("");
   return [name, flat.slice(eq + 1)];
 }
 
@@ -236,10 +284,15 @@ interface ShellState {
   exited?: number;
 }
 
-interface Io { stdin: string; out: Output }
+interface Io {
+  stdin: string;
+  out: Output;
+}
 
 class ShellExit extends Error {
-  constructor(readonly code: number) { super("exit"); }
+  constructor(readonly code: number) {
+    super("exit");
+  }
 }
 
 function shellFlavor(name: string, image: string): Flavor {
@@ -260,12 +313,23 @@ async function expandWord(st: ShellState, word: Word): Promise<string[]> {
   let has = false;
   for (const p of word) {
     const v = p.t === "lit" ? p.v : p.t === "var" ? varValue(st, p.name) : await substitute(st, p.src);
-    if (p.quoted || p.t === "lit") { cur += v; has = true; continue; }
+    if (p.quoted || p.t === "lit") {
+      cur += v;
+      has = true;
+      continue;
+    }
     // Unquoted expansions are split on whitespace (IFS), as POSIX field splitting does.
     const pieces = v.split(/[ \t\n]+/);
     pieces.forEach((piece, idx) => {
-      if (idx > 0 && (has || cur)) { fields.push(cur); cur = ""; has = false; }
-      if (piece) { cur += piece; has = true; }
+      if (idx > 0 && (has || cur)) {
+        fields.push(cur);
+        cur = "";
+        has = false;
+      }
+      if (piece) {
+        cur += piece;
+        has = true;
+      }
     });
   }
   if (has || cur) fields.push(cur);
@@ -286,7 +350,9 @@ function varValue(st: ShellState, name: string): string {
 async function substitute(st: ShellState, src: string): Promise<string> {
   const sub: ShellState = { ...st, env: st.env.clone(), exited: undefined };
   const io: Io = { stdin: "", out: new Output("linux") };
-  await runList(sub, parseScript(src), io).catch((e) => { if (!(e instanceof ShellExit)) throw e; });
+  await runList(sub, parseScript(src), io).catch((e) => {
+    if (!(e instanceof ShellExit)) throw e;
+  });
   st.status = sub.status;
   return io.out.stdout.replace(/\n+$/, "");
 }
@@ -311,7 +377,10 @@ async function runPipeline(st: ShellState, p: Pipeline, io: Io): Promise<number>
     const last = k === p.cmds.length - 1;
     const stage: Io = last ? { stdin, out: io.out } : { stdin, out: new Output("linux") };
     status = await runCommandNode(st, p.cmds[k], stage);
-    if (!last) { io.out.rawErr(stage.out.stderr); stdin = stage.out.stdout; }
+    if (!last) {
+      io.out.rawErr(stage.out.stderr);
+      stdin = stage.out.stdout;
+    }
   }
   st.status = p.negate ? Number(status === 0) : status;
   return st.status;
@@ -321,7 +390,10 @@ async function runCommandNode(st: ShellState, cmd: Command, io: Io): Promise<num
   if (cmd.k === "if") {
     for (const b of cmd.branches) {
       await runList(st, b.cond, io);
-      if (st.status === 0) { await runList(st, b.body, io); return st.status; }
+      if (st.status === 0) {
+        await runList(st, b.body, io);
+        return st.status;
+      }
     }
     st.status = 0;
     if (cmd.otherwise) await runList(st, cmd.otherwise, io);
@@ -353,15 +425,21 @@ async function applyRedirects(st: ShellState, redirs: Redir[], res: ExecResult, 
   for (const r of redirs) {
     const target = (await expandWord(st, r.target)).join(" ");
     if (r.op === ">&") {
-      if (r.fd === 2 && target === "1") { stdout += stderr; stderr = ""; }
-      else if (r.fd === 1 && target === "2") { stderr += stdout; stdout = ""; }
+      if (r.fd === 2 && target === "1") {
+        stdout += stderr;
+        stderr = "";
+      } else if (r.fd === 1 && target === "2") {
+        stderr += stdout;
+        stdout = "";
+      }
       continue;
     }
     if (r.op === "<") continue;
     const data = r.fd === 2 ? stderr : stdout;
     const w = writeFile(st.ctx.container, target, data, r.op === ">>", st.ctx.cwd);
     if (w !== "ok") return redirectFailure(st, target, w, io);
-    if (r.fd === 2) stderr = ""; else stdout = "";
+    if (r.fd === 2) stderr = "";
+    else stdout = "";
   }
   io.out.raw(stdout).rawErr(stderr);
   return res.exitCode;
@@ -370,7 +448,8 @@ async function applyRedirects(st: ShellState, redirs: Redir[], res: ExecResult, 
 function redirectFailure(st: ShellState, target: string, w: "read-only" | "no-such-directory", io: Io): number {
   const why = w === "read-only" ? "Read-only file system" : "nonexistent directory";
   if (st.flavor === "bash") io.out.errLine(`${st.name}: line 1: ${target}: ${w === "read-only" ? "Read-only file system" : "No such file or directory"}`);
-  else if (st.flavor === "dash") io.out.errLine(`${st.name}: 1: cannot create ${target}: ${w === "read-only" ? "Read-only file system" : "Directory nonexistent"}`);
+  else if (st.flavor === "dash")
+    io.out.errLine(`${st.name}: 1: cannot create ${target}: ${w === "read-only" ? "Read-only file system" : "Directory nonexistent"}`);
   else io.out.errLine(`${st.name}: can't create ${target}: ${why}`);
   return 1;
 }
@@ -386,7 +465,9 @@ const BUILTINS: Record<string, Builtin> = {
   true: async () => ok(),
   ":": async () => ok(),
   false: async () => result("", "", 1),
-  exit: async (st, argv) => { throw new ShellExit(argv[1] === undefined ? st.status : Number(argv[1]) & 255); },
+  exit: async (st, argv) => {
+    throw new ShellExit(argv[1] === undefined ? st.status : Number(argv[1]) & 255);
+  },
   sleep: async () => ok(), // Emulated time: return at once rather than block the exec.
   test: async (st, argv) => testBuiltin(st, argv.slice(1)),
   "[": async (st, argv) => {
@@ -394,10 +475,16 @@ const BUILTINS: Record<string, Builtin> = {
     return testBuiltin(st, argv.slice(1, -1));
   },
   export: async (st, argv) => {
-    for (const a of argv.slice(1)) { const i = a.indexOf("="); if (i > 0) st.env.set(a.slice(0, i), a.slice(i + 1)); }
+    for (const a of argv.slice(1)) {
+      const i = a.indexOf("=");
+      if (i > 0) st.env.set(a.slice(0, i), a.slice(i + 1));
+    }
     return ok();
   },
-  unset: async (st, argv) => { argv.slice(1).forEach((n) => st.env.delete(n)); return ok(); },
+  unset: async (st, argv) => {
+    argv.slice(1).forEach((n) => st.env.delete(n));
+    return ok();
+  },
   pwd: async (st) => ok(st.ctx.cwd + "\n"),
   cd: async () => ok(),
   printf: async (_st, argv) => ok(printf(argv[1] ?? "", argv.slice(2))),
@@ -418,9 +505,7 @@ function echo(args: string[]): ExecResult {
 
 function printf(fmt: string, args: string[]): string {
   let k = 0;
-  return fmt
-    .replace(/%[sd]/g, () => args[k++] ?? "")
-    .replace(/\\([nt\\])/g, (_, c: string) => ({ n: "\n", t: "\t", "\\": "\\" })[c] as string);
+  return fmt.replace(/%[sd]/g, () => args[k++] ?? "").replace(/\\([nt\\])/g, (_, c: string) => ({ n: "\n", t: "\t", "\\": "\\" })[c] as string);
 }
 
 async function testBuiltin(st: ShellState, a: string[]): Promise<ExecResult> {
@@ -432,15 +517,29 @@ async function testBuiltin(st: ShellState, a: string[]): Promise<ExecResult> {
   if (a.length === 2) {
     const isDir = listDir(c, a[1], st.ctx.cwd) !== undefined;
     const isFile = readFile(c, a[1], st.ctx.cwd) !== undefined;
-    const unary: Record<string, boolean> = { "-z": a[1] === "", "-n": a[1] !== "", "-f": isFile, "-d": isDir, "-e": isFile || isDir, "-s": (readFile(c, a[1], st.ctx.cwd) ?? "") !== "", "-r": isFile || isDir };
+    const unary: Record<string, boolean> = {
+      "-z": a[1] === "",
+      "-n": a[1] !== "",
+      "-f": isFile,
+      "-d": isDir,
+      "-e": isFile || isDir,
+      "-s": (readFile(c, a[1], st.ctx.cwd) ?? "") !== "",
+      "-r": isFile || isDir,
+    };
     if (a[0] in unary) return code(unary[a[0]]);
   }
   const [l, op, r] = a;
   const n = (x: string) => Number(x);
   const binary: Record<string, () => boolean> = {
-    "=": () => l === r, "==": () => l === r, "!=": () => l !== r,
-    "-eq": () => n(l) === n(r), "-ne": () => n(l) !== n(r), "-gt": () => n(l) > n(r),
-    "-lt": () => n(l) < n(r), "-ge": () => n(l) >= n(r), "-le": () => n(l) <= n(r),
+    "=": () => l === r,
+    "==": () => l === r,
+    "!=": () => l !== r,
+    "-eq": () => n(l) === n(r),
+    "-ne": () => n(l) !== n(r),
+    "-gt": () => n(l) > n(r),
+    "-lt": () => n(l) < n(r),
+    "-ge": () => n(l) >= n(r),
+    "-le": () => n(l) <= n(r),
   };
   if (op in binary) return code(binary[op]());
   return result("", `${st.name}: test: ${op ?? a[0]}: unknown operand\n`, 2);

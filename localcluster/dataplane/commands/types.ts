@@ -5,7 +5,10 @@ import type { ExecContext, ExecResult, OsName } from "../model.js";
 /** Process environment. Windows variable names are case-insensitive, Linux ones are not. */
 export class EnvMap {
   private readonly vars = new Map<string, { name: string; value: string }>();
-  constructor(readonly os: OsName, init: Record<string, string> = {}) {
+  constructor(
+    readonly os: OsName,
+    init: Record<string, string> = {},
+  ) {
     for (const [k, v] of Object.entries(init)) this.set(k, v);
   }
   private key(name: string): string {

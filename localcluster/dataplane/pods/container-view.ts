@@ -126,8 +126,14 @@ export async function containerView(
       const ref = (e.valueFrom.configMapKeyRef ?? e.valueFrom.secretKeyRef)!;
       const kind = e.valueFrom.configMapKeyRef ? "configmap" : "secret";
       const data = kind === "configmap" ? await src.configMap(ns, ref.name!) : await src.secret(ns, ref.name!);
-      if (!data) { if (ref.optional) continue; throw new ContainerConfigError(`${kind} "${ref.name}" not found`); }
-      if (!(ref.key in data)) { if (ref.optional) continue; throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind === "configmap" ? "ConfigMap" : "Secret"} ${ns}/${ref.name}`); }
+      if (!data) {
+        if (ref.optional) continue;
+        throw new ContainerConfigError(`${kind} "${ref.name}" not found`);
+      }
+      if (!(ref.key in data)) {
+        if (ref.optional) continue;
+        throw new ContainerConfigError(`couldn't find key ${ref.key} in ${kind === "configmap" ? "ConfigMap" : "Secret"} ${ns}/${ref.name}`);
+      }
       env[e.name] = data[ref.key];
     } else if (e.valueFrom?.fieldRef) env[e.name] = fieldRef(pod, e.valueFrom.fieldRef.fieldPath);
     else if (e.valueFrom?.resourceFieldRef) {
@@ -145,7 +151,10 @@ export async function containerView(
   const imageFiles: Record<string, string> =
     os === "windows"
       ? { "C:\\Windows\\System32\\drivers\\etc\\hosts": "# Copyright (c) 1993-2009 Microsoft Corp.\r\n127.0.0.1 localhost\r\n" }
-      : { "/etc/hostname": `${hostname}\n`, "/etc/resolv.conf": `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${cluster.dnsIP}\noptions ndots:5\n` };
+      : {
+          "/etc/hostname": `${hostname}\n`,
+          "/etc/resolv.conf": `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${cluster.dnsIP}\noptions ndots:5\n`,
+        };
   return {
     namespace: ns,
     pod: pod.metadata!.name!,

@@ -36,7 +36,7 @@ export class HealthChecks {
       const p = c.spec.startupProbe!;
       const res = await this.probe(r, c, p);
       if (res.ok) {
-        if (++c.probes.startupFails, (c.probes.startupOk = true)) c.started = true;
+        if ((++c.probes.startupFails, (c.probes.startupOk = true))) c.started = true;
         this.x.queueStatus(r);
         return;
       }
@@ -84,7 +84,13 @@ export class HealthChecks {
   private probe(r: PodRecord, c: ContainerRecord, p: k8s.V1Probe): Promise<ProbeResult> {
     // With realistic latency, an exec probe on Windows now and then overruns the default 1 s timeout (containerd/cri #971);
     // the kubelet then reports the probe as failed with its timeout text.
-    if (p.exec && r.node.os === "windows" && this.x.d.timing.realistic && (p.timeoutSeconds ?? 1) <= 1 && ++this.execProbes % realFigures.execProbeTimeoutEvery === 0) {
+    if (
+      p.exec &&
+      r.node.os === "windows" &&
+      this.x.d.timing.realistic &&
+      (p.timeoutSeconds ?? 1) <= 1 &&
+      ++this.execProbes % realFigures.execProbeTimeoutEvery === 0
+    ) {
       return Promise.resolve({ ok: false, detail: `command ${JSON.stringify((p.exec.command ?? []).join(" "))} timed out` });
     }
     return runHandler(c, p, this.x.d.net, r.node.address, { timeoutSeconds: p.timeoutSeconds, log: (lines) => this.x.writeLogs(r, c, lines) });

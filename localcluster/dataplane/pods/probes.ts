@@ -36,7 +36,11 @@ export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWor
     const path = h.httpGet.path ?? "/";
     const host = h.httpGet.host ?? ip;
     const url = `${scheme}://${host}:${port}${path}`;
-    const headers = { "User-Agent": o.userAgent ?? "kube-probe/1.36", Accept: "*/*", ...Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])) };
+    const headers = {
+      "User-Agent": o.userAgent ?? "kube-probe/1.36",
+      Accept: "*/*",
+      ...Object.fromEntries((h.httpGet.httpHeaders ?? []).map((x) => [x.name, x.value])),
+    };
     const req = { method: "GET", host, port, path, headers };
     let status: number | undefined;
     let failure = "connect: connection refused";
@@ -68,7 +72,9 @@ export async function runHandler(c: ContainerRecord, h: Handler, net: NetworkWor
   }
   if (h.grpc) {
     const port = h.grpc.port;
-    return c.workload?.listens.includes(port) ? { ok: true } : { ok: false, detail: `timeout: failed to connect service "${ip}:${port}" within ${timeoutSeconds}s` };
+    return c.workload?.listens.includes(port)
+      ? { ok: true }
+      : { ok: false, detail: `timeout: failed to connect service "${ip}:${port}" within ${timeoutSeconds}s` };
   }
   return { ok: true };
 }

@@ -91,7 +91,7 @@ export class PodRuntime {
       containers: (pod.spec?.containers ?? []).map((c) => rec(c, false)),
       phase: "Pending",
       sandboxReady: false,
-      initialized: !(pod.spec?.initContainers?.length),
+      initialized: !pod.spec?.initContainers?.length,
       terminating: false,
       gone: false,
       timers: new Set(),
@@ -120,7 +120,13 @@ export class PodRuntime {
             const res = await Promise.race([hook, new Promise<undefined>((res) => this.x.later(r, Math.max(0, deadline - Date.now()), () => res(undefined)))]);
             if (res && !res.ok) await this.d.events.emit(r.ref, "Warning", "FailedPreStopHook", `PreStopHook failed: ${res.detail}`, { name: c.spec.name });
           }
-          c.state = { kind: "terminated", exitCode: r.node.os === "windows" ? 1067 : 0, reason: r.node.os === "windows" ? "Error" : "Completed", startedAt: c.state.kind === "running" ? c.state.startedAt : undefined, finishedAt: now() };
+          c.state = {
+            kind: "terminated",
+            exitCode: r.node.os === "windows" ? 1067 : 0,
+            reason: r.node.os === "windows" ? "Error" : "Completed",
+            startedAt: c.state.kind === "running" ? c.state.startedAt : undefined,
+            finishedAt: now(),
+          };
           c.ready = false;
           c.workload = undefined;
         }),

@@ -14,7 +14,14 @@ import { entrypointMissing } from "../commands/availability.js";
 import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
 
-const knownWindowsUsers = new Set(["containeradministrator", "containeruser", "nt authority\\system", "nt authority\\local service", "nt authority\\network service", "administrator"]);
+const knownWindowsUsers = new Set([
+  "containeradministrator",
+  "containeruser",
+  "nt authority\\system",
+  "nt authority\\local service",
+  "nt authority\\network service",
+  "administrator",
+]);
 
 const now = () => new Date().toISOString();
 const rid = () => randomBytes(32).toString("hex");
@@ -35,7 +42,8 @@ export class PodStarter {
     r.startTime = now();
     const podOs = r.pod.spec?.os?.name;
     const selOs = r.pod.spec?.nodeSelector?.["kubernetes.io/os"];
-    if (selOs && selOs !== r.node.os) return this.reject(r, "PodOSSelectorNodeLabelDoesNotMatch", "Failed to admit pod as the `kubernetes.io/os` label doesn't match node label");
+    if (selOs && selOs !== r.node.os)
+      return this.reject(r, "PodOSSelectorNodeLabelDoesNotMatch", "Failed to admit pod as the `kubernetes.io/os` label doesn't match node label");
     if (podOs && podOs !== r.node.os) return this.reject(r, "PodOSNotSupported", "Failed to admit pod as the OS field doesn't match node OS");
 
     if (!(await this.createSandbox(r))) return;
@@ -124,7 +132,9 @@ export class PodStarter {
     if (pullFault || mismatch || policy === "Always" || !pulledHere.has(image)) {
       await events.emit(r.ref, "Normal", "Pulling", `Pulling image "${image}"`, who);
       if (pullFault || mismatch) {
-        const err = mismatch ?? `failed to pull and unpack image "${qualify(image)}": failed to resolve reference "${qualify(image)}": unexpected status from HEAD request: 403 Forbidden`;
+        const err =
+          mismatch ??
+          `failed to pull and unpack image "${qualify(image)}": failed to resolve reference "${qualify(image)}": unexpected status from HEAD request: 403 Forbidden`;
         const msg = `Failed to pull image "${image}": rpc error: code = ${mismatch ? "NotFound" : "Unknown"} desc = ${err}`;
         await events.emit(r.ref, "Warning", "Failed", msg, who);
         await events.emit(r.ref, "Warning", "Failed", "Error: ErrImagePull", who);
@@ -156,7 +166,13 @@ export class PodStarter {
       if (r.gone) return false;
       pulledHere.add(image);
       const took = goDuration(Date.now() - began);
-      await events.emit(r.ref, "Normal", "Pulled", `Successfully pulled image "${image}" in ${this.x.d.timing.realistic ? took : "412ms"} (${this.x.d.timing.realistic ? took : "412ms"} including waiting). Image size: ${imageSizeBytes(image)} bytes.`, who);
+      await events.emit(
+        r.ref,
+        "Normal",
+        "Pulled",
+        `Successfully pulled image "${image}" in ${this.x.d.timing.realistic ? took : "412ms"} (${this.x.d.timing.realistic ? took : "412ms"} including waiting). Image size: ${imageSizeBytes(image)} bytes.`,
+        who,
+      );
     } else {
       await events.emit(r.ref, "Normal", "Pulled", `Container image "${image}" already present on machine`, who);
     }
@@ -173,21 +189,37 @@ export class PodStarter {
     if (nonRoot) {
       const user = effectiveUser(r.pod, c.spec, r.node.os);
       if (r.node.os === "windows" && user.toLowerCase() === "containeradministrator")
-        return this.configError(r, c, `container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: "${r.ref.name}_${r.ref.namespace}(${r.ref.uid})", container: ${c.spec.name})`);
+        return this.configError(
+          r,
+          c,
+          `container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: "${r.ref.name}_${r.ref.namespace}(${r.ref.uid})", container: ${c.spec.name})`,
+        );
       if (r.node.os === "linux" && user === "root")
-        return this.configError(r, c, "container has runAsNonRoot and image will run as root (pod: \"" + `${r.ref.name}_${r.ref.namespace}(${r.ref.uid})", container: ${c.spec.name})`);
+        return this.configError(
+          r,
+          c,
+          'container has runAsNonRoot and image will run as root (pod: "' + `${r.ref.name}_${r.ref.namespace}(${r.ref.uid})", container: ${c.spec.name})`,
+        );
     }
     c.containerID = `containerd://${rid()}`;
     await events.emit(r.ref, "Normal", "Created", `Created container: ${c.spec.name}`, who);
 
     if (r.node.os === "windows" && !this.userKnown(r, c.view.userName)) {
-      return this.exited(r, c, 128, "StartError", `failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem ${c.containerID.slice(13, 77)}: The user name or password is incorrect.: unknown`, true);
+      return this.exited(
+        r,
+        c,
+        128,
+        "StartError",
+        `failed to create containerd task: failed to create shim task: hcs::CreateComputeSystem ${c.containerID.slice(13, 77)}: The user name or password is incorrect.: unknown`,
+        true,
+      );
     }
     const argv0 = effectiveArgv(c.view)[0];
     if (entrypointMissing(r.node.os, image, argv0)) {
-      const why = r.node.os === "windows"
-        ? `failed to create containerd task: failed to create shim task: hcs::System::CreateProcess ${c.containerID.slice(13, 77)}: The system cannot find the file specified.: unknown`
-        : `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown`;
+      const why =
+        r.node.os === "windows"
+          ? `failed to create containerd task: failed to create shim task: hcs::System::CreateProcess ${c.containerID.slice(13, 77)}: The system cannot find the file specified.: unknown`
+          : `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown`;
       return this.exited(r, c, 128, "StartError", why, true);
     }
     if (faults.active("container-crashes", this.x.target(r, c))) {
@@ -209,7 +241,8 @@ export class PodStarter {
     c.state = { kind: "running", startedAt: now() };
     c.started = !c.spec.startupProbe;
     await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
-    if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork) r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
+    if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork)
+      r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
     this.x.writeLogs(r, c, c.workload.startupLines());
 
     if (c.spec.lifecycle?.postStart) {
@@ -292,8 +325,18 @@ export class PodStarter {
     this.x.later(r, 500, async () => {
       if (r.terminating) return;
       c.lastState = c.state;
-      c.state = { kind: "waiting", reason: "CrashLoopBackOff", message: `back-off ${backoff / 1000}s restarting failed container=${c.spec.name} pod=${r.ref.name}_${r.ref.namespace}(${r.ref.uid})` };
-      await this.x.d.events.emit(r.ref, "Warning", "BackOff", `Back-off restarting failed container ${c.spec.name} in pod ${r.ref.name}_${r.ref.namespace}(${r.ref.uid})`, who);
+      c.state = {
+        kind: "waiting",
+        reason: "CrashLoopBackOff",
+        message: `back-off ${backoff / 1000}s restarting failed container=${c.spec.name} pod=${r.ref.name}_${r.ref.namespace}(${r.ref.uid})`,
+      };
+      await this.x.d.events.emit(
+        r.ref,
+        "Warning",
+        "BackOff",
+        `Back-off restarting failed container ${c.spec.name} in pod ${r.ref.name}_${r.ref.namespace}(${r.ref.uid})`,
+        who,
+      );
       this.x.queueStatus(r);
       this.x.later(r, backoff, () => this.restart(r, c));
     });

@@ -56,7 +56,8 @@ export function podStatus(r: PodRecord, current: k8s.V1PodStatus | undefined): k
   const notReadyMsg = `containers with unready status: [${unready.join(" ")}]`;
   const notReadyReason = r.phase === "Succeeded" || r.phase === "Failed" ? "PodCompleted" : "ContainersNotReady";
   const scheduled = current?.conditions?.find((c) => c.type === "PodScheduled");
-  const extra = current?.conditions?.filter((c) => !["PodScheduled", "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"].includes(c.type)) ?? [];
+  const extra =
+    current?.conditions?.filter((c) => !["PodScheduled", "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"].includes(c.type)) ?? [];
   const readinessGates = r.pod.spec?.readinessGates ?? [];
   const gatesOk = readinessGates.every((g) => extra.some((c) => c.type === g.conditionType && c.status === "True"));
   const uninit = r.init.filter((c) => !(c.state.kind === "terminated" && c.state.exitCode === 0)).map((c) => c.spec.name);

@@ -37,41 +37,51 @@ export function netexec(c: ContainerView, args: string[], clock: Clock): Workloa
   const started = clock();
   const srcPort = portCounter();
   const log = (msg: string) => `${goLogTime(clock())} ${msg}`;
-  return serving("agnhost-netexec", port, () => [log(`Started HTTP server on port ${port}`)], (req, clientIP): Served => {
-    const [path, query = ""] = req.path.split("?");
-    const q = new URLSearchParams(query);
-    switch (path) {
-      case "/hostname":
-      case "/hostName":
-        return { response: text(200, goHostname(c), clock), logLines: [log(`GET ${path}`)] };
-      case "/clientip":
-        return { response: text(200, `${clientIP}:${srcPort()}`, clock), logLines: [log("GET /clientip")] };
-      case "/echo": {
-        const code = q.get("code") ?? "";
-        const status = /^\d+$/.test(code) ? Number(code) : 200;
-        return { response: text(status, q.get("msg") ?? "", clock), logLines: [log(`GET /echo?msg=${q.get("msg") ?? ""}&code=${code}`)] };
+  return serving(
+    "agnhost-netexec",
+    port,
+    () => [log(`Started HTTP server on port ${port}`)],
+    (req, clientIP): Served => {
+      const [path, query = ""] = req.path.split("?");
+      const q = new URLSearchParams(query);
+      switch (path) {
+        case "/hostname":
+        case "/hostName":
+          return { response: text(200, goHostname(c), clock), logLines: [log(`GET ${path}`)] };
+        case "/clientip":
+          return { response: text(200, `${clientIP}:${srcPort()}`, clock), logLines: [log("GET /clientip")] };
+        case "/echo": {
+          const code = q.get("code") ?? "";
+          const status = /^\d+$/.test(code) ? Number(code) : 200;
+          return { response: text(status, q.get("msg") ?? "", clock), logLines: [log(`GET /echo?msg=${q.get("msg") ?? ""}&code=${code}`)] };
+        }
+        case "/healthz":
+          return { response: text(200, "", clock), logLines: [log("GET /healthz")] };
+        case "/dial":
+        case "/shell":
+          // These make the server act as a client; the emulator answers requests synchronously, so it
+          // reports the attempt as failed the way netexec reports a failing dial.
+          return { response: text(417, JSON.stringify({ errors: ["dial not emulated"] }), clock), logLines: [log(`GET ${req.path}`)] };
+        default:
+          return { response: text(200, `NOW: ${goTimeString(clock(), started)}`, clock), logLines: [log("GET /")] };
       }
-      case "/healthz":
-        return { response: text(200, "", clock), logLines: [log("GET /healthz")] };
-      case "/dial":
-      case "/shell":
-        // These make the server act as a client; the emulator answers requests synchronously, so it
-        // reports the attempt as failed the way netexec reports a failing dial.
-        return { response: text(417, JSON.stringify({ errors: ["dial not emulated"] }), clock), logLines: [log(`GET ${req.path}`)] };
-      default:
-        return { response: text(200, `NOW: ${goTimeString(clock(), started)}`, clock), logLines: [log("GET /")] };
-    }
-  });
+    },
+  );
 }
 
 export function serveHostname(c: ContainerView, args: string[], clock: Clock): Workload {
   const port = Number(flagValue(args, "port") ?? 9376);
   const srcPort = portCounter();
   const log = (msg: string) => `${goLogTime(clock())} ${msg}`;
-  return serving("agnhost-serve-hostname", port, () => [log(`Serving on port ${port}.`)], (_req, clientIP) => ({
-    response: text(200, goHostname(c), clock),
-    logLines: [log(`HTTP request from ${clientIP}:${srcPort()}`)],
-  }));
+  return serving(
+    "agnhost-serve-hostname",
+    port,
+    () => [log(`Serving on port ${port}.`)],
+    (_req, clientIP) => ({
+      response: text(200, goHostname(c), clock),
+      logLines: [log(`HTTP request from ${clientIP}:${srcPort()}`)],
+    }),
+  );
 }
 
 const TEST_WEBSERVER_HEADERS = {
@@ -86,23 +96,28 @@ const TEST_WEBSERVER_HEADERS = {
 export function testWebserver(c: ContainerView, args: string[], clock: Clock): Workload {
   const port = Number(flagValue(args, "port") ?? 80);
   const root = c.os === "windows" ? "C:\\" : "/";
-  return serving("agnhost-test-webserver", port, () => [], (req: HttpRequest): Served => {
-    const path = decodeURIComponent(req.path.split("?")[0]);
-    const fsPath = c.os === "windows" ? root + path.slice(1).replace(/\//g, "\\") : path;
-    const entries = listDir(c, fsPath);
-    if (entries) {
-      const links = [...entries].sort().map((e) => {
-        const child = (fsPath.endsWith("/") || fsPath.endsWith("\\") ? fsPath : fsPath + (c.os === "windows" ? "\\" : "/")) + e;
-        const name = listDir(c, child) ? `${e}/` : e;
-        return `<a href="${encodeURI(name)}">${name}</a>`;
-      });
-      const body = ["<pre>", ...links, "</pre>", ""].join("\n");
-      return { response: text(200, body, clock, { ...TEST_WEBSERVER_HEADERS, "Content-Type": "text/html; charset=utf-8" }), logLines: [] };
-    }
-    const file = readFile(c, fsPath);
-    if (file === undefined) return { response: text(404, "404 page not found\n", clock, TEST_WEBSERVER_HEADERS), logLines: [] };
-    return { response: text(200, file, clock, TEST_WEBSERVER_HEADERS), logLines: [] };
-  });
+  return serving(
+    "agnhost-test-webserver",
+    port,
+    () => [],
+    (req: HttpRequest): Served => {
+      const path = decodeURIComponent(req.path.split("?")[0]);
+      const fsPath = c.os === "windows" ? root + path.slice(1).replace(/\//g, "\\") : path;
+      const entries = listDir(c, fsPath);
+      if (entries) {
+        const links = [...entries].sort().map((e) => {
+          const child = (fsPath.endsWith("/") || fsPath.endsWith("\\") ? fsPath : fsPath + (c.os === "windows" ? "\\" : "/")) + e;
+          const name = listDir(c, child) ? `${e}/` : e;
+          return `<a href="${encodeURI(name)}">${name}</a>`;
+        });
+        const body = ["<pre>", ...links, "</pre>", ""].join("\n");
+        return { response: text(200, body, clock, { ...TEST_WEBSERVER_HEADERS, "Content-Type": "text/html; charset=utf-8" }), logLines: [] };
+      }
+      const file = readFile(c, fsPath);
+      if (file === undefined) return { response: text(404, "404 page not found\n", clock, TEST_WEBSERVER_HEADERS), logLines: [] };
+      return { response: text(200, file, clock, TEST_WEBSERVER_HEADERS), logLines: [] };
+    },
+  );
 }
 
 export function agnhost(c: ContainerView, argv: string[], clock: Clock): Workload {

@@ -47,7 +47,7 @@ const IMAGE_DEFAULTS: Partial<Record<ImageFamily, { entrypoint: string[]; cmd: s
 export function effectiveArgv(c: ContainerView): string[] {
   const d = IMAGE_DEFAULTS[classifyImage(c.image).family];
   if (c.command.length) return [...c.command, ...c.args];
-  return [...(d?.entrypoint ?? []), ...(c.args.length ? c.args : d?.cmd ?? [])];
+  return [...(d?.entrypoint ?? []), ...(c.args.length ? c.args : (d?.cmd ?? []))];
 }
 
 export const baseName = (p: string): string => (p.split(/[\\/]/).pop() ?? p).toLowerCase().replace(/\.exe$/, "");

@@ -21,8 +21,10 @@ export function coreDns(c: ContainerView): Workload {
       const path = req.path.split("?")[0];
       if (req.port === 8080 && path === "/health") return { response: ok, logLines: [] };
       if (req.port === 8181 && path === "/ready") return { response: ok, logLines: [] };
-      if (req.port === 9153 && path === "/metrics") return { response: { status: 200, headers: { "Content-Type": "text/plain; version=0.0.4" }, body: "" }, logLines: [] };
-      if ([8080, 8181, 9153].includes(req.port)) return { response: { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: "404 page not found\n" }, logLines: [] };
+      if (req.port === 9153 && path === "/metrics")
+        return { response: { status: 200, headers: { "Content-Type": "text/plain; version=0.0.4" }, body: "" }, logLines: [] };
+      if ([8080, 8181, 9153].includes(req.port))
+        return { response: { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: "404 page not found\n" }, logLines: [] };
       return undefined;
     },
   };

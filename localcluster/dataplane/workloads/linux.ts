@@ -53,15 +53,26 @@ function accessLog(req: HttpRequest, clientIP: string, status: number, bytes: nu
 }
 
 export function nginx(c: ContainerView, clock: Clock): Workload {
-  return serving("nginx", 80, () => [], (req, clientIP): Served => {
-    const path = req.path.split("?")[0];
-    const custom = readFile(c, `/usr/share/nginx/html${path.endsWith("/") ? path + "index.html" : path}`);
-    const body = custom ?? (path === "/" || path === "/index.html" ? NGINX_WELCOME : undefined);
-    const status = body === undefined ? 404 : 200;
-    const text = body ?? nginx404;
-    const headers = { Server: `nginx/${NGINX_VERSION}`, Date: httpDate(clock()), "Content-Type": "text/html", "Content-Length": String(bodyBytes(text)), Connection: "keep-alive" };
-    return { response: { status, headers, body: req.method === "HEAD" ? "" : text }, logLines: [accessLog(req, clientIP, status, bodyBytes(text), clock())] };
-  });
+  return serving(
+    "nginx",
+    80,
+    () => [],
+    (req, clientIP): Served => {
+      const path = req.path.split("?")[0];
+      const custom = readFile(c, `/usr/share/nginx/html${path.endsWith("/") ? path + "index.html" : path}`);
+      const body = custom ?? (path === "/" || path === "/index.html" ? NGINX_WELCOME : undefined);
+      const status = body === undefined ? 404 : 200;
+      const text = body ?? nginx404;
+      const headers = {
+        Server: `nginx/${NGINX_VERSION}`,
+        Date: httpDate(clock()),
+        "Content-Type": "text/html",
+        "Content-Length": String(bodyBytes(text)),
+        Connection: "keep-alive",
+      };
+      return { response: { status, headers, body: req.method === "HEAD" ? "" : text }, logLines: [accessLog(req, clientIP, status, bodyBytes(text), clock())] };
+    },
+  );
 }
 
 const BUSYBOX_404 = "<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL was not found\n</BODY></HTML>\n";
@@ -70,12 +81,20 @@ const BUSYBOX_404 = "<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>
 export function busyboxHttpd(c: ContainerView, argv: string[], clock: Clock): Workload {
   const port = Number((flagValue(argv, "p") ?? "80").split(":").pop());
   const home = (flagValue(argv, "h") ?? "/").replace(/\/$/, "");
-  return serving("busybox-httpd", port, () => [], (req): Served => {
-    const path = req.path.split("?")[0];
-    const target = home + (path.endsWith("/") ? path + "index.html" : path);
-    const file = readFile(c, target);
-    const status = file === undefined ? 404 : 200;
-    const text = file ?? BUSYBOX_404;
-    return { response: { status, headers: { Date: httpDate(clock()), "Content-Type": "text/html", "Content-Length": String(bodyBytes(text)) }, body: text }, logLines: [] };
-  });
+  return serving(
+    "busybox-httpd",
+    port,
+    () => [],
+    (req): Served => {
+      const path = req.path.split("?")[0];
+      const target = home + (path.endsWith("/") ? path + "index.html" : path);
+      const file = readFile(c, target);
+      const status = file === undefined ? 404 : 200;
+      const text = file ?? BUSYBOX_404;
+      return {
+        response: { status, headers: { Date: httpDate(clock()), "Content-Type": "text/html", "Content-Length": String(bodyBytes(text)) }, body: text },
+        logLines: [],
+      };
+    },
+  );
 }

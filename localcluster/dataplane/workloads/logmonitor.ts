@@ -12,9 +12,21 @@ export const LOGMONITOR_CONFIG_PATH = "C:\\LogMonitor\\LogMonitorConfig.json";
 
 type Format = "json" | "xml";
 
-interface EventLogSource { type: "EventLog"; channels: Array<{ name: string; level: string }> }
-interface FileSource { type: "File"; directory: string; filter: string; includeSubdirectories: boolean; includeFileNames: boolean }
-interface EtwSource { type: "ETW"; providers: Array<{ providerName?: string; providerGuid: string; level: string }> }
+interface EventLogSource {
+  type: "EventLog";
+  channels: Array<{ name: string; level: string }>;
+}
+interface FileSource {
+  type: "File";
+  directory: string;
+  filter: string;
+  includeSubdirectories: boolean;
+  includeFileNames: boolean;
+}
+interface EtwSource {
+  type: "ETW";
+  providers: Array<{ providerName?: string; providerGuid: string; level: string }>;
+}
 type Source = EventLogSource | FileSource | EtwSource;
 
 export interface LogMonitorConfig {
@@ -34,11 +46,26 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function parseSource(s: unknown): Source | undefined {
   const type = str(key(s, "type")).toLowerCase();
-  if (type === "eventlog") return { type: "EventLog", channels: arr(key(s, "channels")).map((c) => ({ name: str(key(c, "name")), level: str(key(c, "level"), "Error").trim() })) };
+  if (type === "eventlog")
+    return { type: "EventLog", channels: arr(key(s, "channels")).map((c) => ({ name: str(key(c, "name")), level: str(key(c, "level"), "Error").trim() })) };
   if (type === "file") {
-    return { type: "File", directory: str(key(s, "directory")), filter: str(key(s, "filter")) || "*", includeSubdirectories: bool(key(s, "includeSubdirectories")), includeFileNames: bool(key(s, "includeFileNames")) };
+    return {
+      type: "File",
+      directory: str(key(s, "directory")),
+      filter: str(key(s, "filter")) || "*",
+      includeSubdirectories: bool(key(s, "includeSubdirectories")),
+      includeFileNames: bool(key(s, "includeFileNames")),
+    };
   }
-  if (type === "etw") return { type: "ETW", providers: arr(key(s, "providers")).map((p) => ({ providerName: str(key(p, "providerName")) || undefined, providerGuid: str(key(p, "providerGuid")), level: str(key(p, "level"), "Error") })) };
+  if (type === "etw")
+    return {
+      type: "ETW",
+      providers: arr(key(s, "providers")).map((p) => ({
+        providerName: str(key(p, "providerName")) || undefined,
+        providerGuid: str(key(p, "providerGuid")),
+        level: str(key(p, "level"), "Error"),
+      })),
+    };
   return undefined;
 }
 
@@ -49,7 +76,12 @@ export function readLogMonitorConfig(c: ContainerView): LogMonitorConfig {
   try {
     const logConfig = key(JSON.parse(text ?? "{}"), "LogConfig");
     const format: Format = str(key(logConfig, "logFormat")).toLowerCase() === "xml" ? "xml" : "json";
-    return { format, sources: arr(key(logConfig, "sources")).map(parseSource).filter((s): s is Source => !!s) };
+    return {
+      format,
+      sources: arr(key(logConfig, "sources"))
+        .map(parseSource)
+        .filter((s): s is Source => !!s),
+    };
   } catch {
     return { format: "json", sources: [] };
   }
@@ -88,7 +120,8 @@ const STARTUP_EVENTS: Record<string, { source: string; id: number; message: (d: 
   application: {
     source: "Microsoft-Windows-Security-SPP",
     id: 16384,
-    message: (d) => `Successfully scheduled Software Protection service for re-start at ${lmTime(new Date(d.getTime() + 100 * 365 * 86400_000))}. Reason: RulesEngine.`,
+    message: (d) =>
+      `Successfully scheduled Software Protection service for re-start at ${lmTime(new Date(d.getTime() + 100 * 365 * 86400_000))}. Reason: RulesEngine.`,
   },
 };
 
@@ -107,7 +140,13 @@ function eventLogLine(format: Format, s: EventLogSource, when: Date): string | u
 // ---------- File ----------
 
 function wildcard(filter: string): RegExp {
-  return new RegExp(`^${filter.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  return new RegExp(
+    `^${filter
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
 }
 
 /** Existing files under the source's directory that match its filter, relative to the directory. */
@@ -118,8 +157,9 @@ function matchingFiles(c: ContainerView, s: FileSource): string[] {
     for (const e of listDir(c, dir) ?? []) {
       const full = `${dir}\\${e}`;
       const relPath = rel ? `${rel}\\${e}` : e;
-      if (listDir(c, full) !== undefined) { if (s.includeSubdirectories) walk(full, relPath); }
-      else if (re.test(e)) out.push(relPath);
+      if (listDir(c, full) !== undefined) {
+        if (s.includeSubdirectories) walk(full, relPath);
+      } else if (re.test(e)) out.push(relPath);
     }
   };
   walk(normalizePath("windows", s.directory), "");
@@ -129,7 +169,10 @@ function matchingFiles(c: ContainerView, s: FileSource): string[] {
 function fileSourceLines(c: ContainerView, format: Format, s: FileSource): string[] {
   const dir = normalizePath("windows", s.directory);
   return matchingFiles(c, s).flatMap((rel) =>
-    (readFile(c, `${dir}\\${rel}`) ?? "").split(/\r?\n/).filter((l) => l !== "").map((l) => fileLine(format, l, rel)),
+    (readFile(c, `${dir}\\${rel}`) ?? "")
+      .split(/\r?\n/)
+      .filter((l) => l !== "")
+      .map((l) => fileLine(format, l, rel)),
   );
 }
 

@@ -25,16 +25,25 @@ export function winWebServer(c: ContainerView, script: string, clock: Clock): Wo
   const banner = /Write-Host\(\s*'(Listening at [^']*)'\s*\)/.exec(script)?.[1] ?? `Listening at http://*:${port}/`;
   // $callerCounts is a hashtable keyed by the client address; insertion order stands in for its hash order.
   const callerCounts = new Map<string, number>();
-  return serving("win-webserver", port, () => [banner], (req, clientIP) => {
-    callerCounts.set(clientIP, (callerCounts.get(clientIP) ?? 0) + 1);
-    // The script prints the pod's own address ($ip[1], the adapter's IPv4) next to every caller's count.
-    const rows = [...callerCounts.values()].map((n) => `<p>IP ${c.podIP} callerCount ${n} `).join("");
-    const content = `<html><body><H1>Windows Container Web Server</H1>${rows}</body></html>`;
-    return {
-      response: { status: 200, headers: { "Content-Length": String(bodyBytes(content)), Server: "Microsoft-HTTPAPI/2.0", Date: httpDate(clock()) }, body: content },
-      logLines: ["", `> ${listenerUrl(req)}`, content, "< 200"],
-    };
-  });
+  return serving(
+    "win-webserver",
+    port,
+    () => [banner],
+    (req, clientIP) => {
+      callerCounts.set(clientIP, (callerCounts.get(clientIP) ?? 0) + 1);
+      // The script prints the pod's own address ($ip[1], the adapter's IPv4) next to every caller's count.
+      const rows = [...callerCounts.values()].map((n) => `<p>IP ${c.podIP} callerCount ${n} `).join("");
+      const content = `<html><body><H1>Windows Container Web Server</H1>${rows}</body></html>`;
+      return {
+        response: {
+          status: 200,
+          headers: { "Content-Length": String(bodyBytes(content)), Server: "Microsoft-HTTPAPI/2.0", Date: httpDate(clock()) },
+          body: content,
+        },
+        logLines: ["", `> ${listenerUrl(req)}`, content, "< 200"],
+      };
+    },
+  );
 }
 
 // ---------- IIS ----------
@@ -118,14 +127,19 @@ export function w3cLine(c: ContainerView, req: HttpRequest, clientIP: string, st
 }
 
 export function iis(c: ContainerView, clock: Clock): Workload {
-  return serving("iis", 80, () => [], (req): Served => {
-    const body = wwwroot(c, req.path);
-    const status = body === undefined ? 404 : 200;
-    const text = body ?? IIS_404;
-    const headers = { "Content-Type": "text/html", Server: "Microsoft-IIS/10.0", Date: httpDate(clock()), "Content-Length": String(bodyBytes(text)) };
-    // IIS writes nothing to stdout; its access log goes to W3C files (LogMonitor's File source reads them).
-    return { response: { status, headers, body: req.method === "HEAD" ? "" : text }, logLines: [] };
-  });
+  return serving(
+    "iis",
+    80,
+    () => [],
+    (req): Served => {
+      const body = wwwroot(c, req.path);
+      const status = body === undefined ? 404 : 200;
+      const text = body ?? IIS_404;
+      const headers = { "Content-Type": "text/html", Server: "Microsoft-IIS/10.0", Date: httpDate(clock()), "Content-Length": String(bodyBytes(text)) };
+      // IIS writes nothing to stdout; its access log goes to W3C files (LogMonitor's File source reads them).
+      return { response: { status, headers, body: req.method === "HEAD" ? "" : text }, logLines: [] };
+    },
+  );
 }
 
 // ---------- ping (a common keep-alive command) ----------

@@ -18,7 +18,14 @@ import {
 
 const SPEC = {
   CmsPlugins: ["ActiveDirectory"],
-  DomainJoinConfig: { Sid: "S-1-5-21-1-2-3", MachineAccountName: "WebApp9", Guid: "0f0e0d0c-0b0a-0908-0706-050403020100", DnsTreeName: "fabrikam.test", DnsName: "fabrikam.test", NetBiosName: "FABRIKAM" },
+  DomainJoinConfig: {
+    Sid: "S-1-5-21-1-2-3",
+    MachineAccountName: "WebApp9",
+    Guid: "0f0e0d0c-0b0a-0908-0706-050403020100",
+    DnsTreeName: "fabrikam.test",
+    DnsName: "fabrikam.test",
+    NetBiosName: "FABRIKAM",
+  },
   ActiveDirectoryConfig: { GroupManagedServiceAccounts: [{ Name: "WebApp9", Scope: "fabrikam.test" }] },
 };
 
@@ -67,11 +74,14 @@ describe("checks/gmsa", () => {
     const out = scrubCredSpec(text, secrets);
     for (const s of ["fabrikam", "WebApp9", "S-1-5-21", "0f0e0d0c", "FABRIKAM"]) expect(out).not.to.include(s);
     let caught: Error & { actual?: unknown } = new Error();
-    await withoutSecrets(() => secrets, async () => {
-      const e = new Error(`expected ${json}`) as Error & { actual?: unknown };
-      e.actual = json;
-      throw e;
-    }).catch((e) => (caught = e));
+    await withoutSecrets(
+      () => secrets,
+      async () => {
+        const e = new Error(`expected ${json}`) as Error & { actual?: unknown };
+        e.actual = json;
+        throw e;
+      },
+    ).catch((e) => (caught = e));
     expect(caught.message).not.to.include("fabrikam");
     expect(caught.stack).not.to.include("fabrikam");
     expect(caught.actual).to.equal(undefined);
@@ -88,25 +98,51 @@ describe("checks/gmsa", () => {
   });
 
   it("says who refused a request", () => {
-    const webhook = refusalOf({ code: 403, message: 'admission webhook "admission-webhook.windows-gmsa.sigs.k8s.io" denied the request: service account "x" is not authorized to `use` GMSA cred spec "y"' }, "", []);
+    const webhook = refusalOf(
+      {
+        code: 403,
+        message:
+          'admission webhook "admission-webhook.windows-gmsa.sigs.k8s.io" denied the request: service account "x" is not authorized to `use` GMSA cred spec "y"',
+      },
+      "",
+      [],
+    );
     expect(webhook.by).to.equal("the GMSA admission webhook (admission-webhook.windows-gmsa.sigs.k8s.io)");
-    const validation = refusalOf({ code: 422, reason: "Invalid", message: 'Pod "p" is invalid: spec: Forbidden: pod updates may not change fields\n@@ -1 +1 @@\n-   "GMSACredentialSpec": "{\\"DnsName\\":\\"fabrikam.test\\"}"' }, "", credSpecSecrets(SPEC));
+    const validation = refusalOf(
+      {
+        code: 422,
+        reason: "Invalid",
+        message:
+          'Pod "p" is invalid: spec: Forbidden: pod updates may not change fields\n@@ -1 +1 @@\n-   "GMSACredentialSpec": "{\\"DnsName\\":\\"fabrikam.test\\"}"',
+      },
+      "",
+      credSpecSecrets(SPEC),
+    );
     expect(validation.by).to.equal("the API server's own validation");
     expect(validation.message).to.equal('Pod "p" is invalid: spec: Forbidden: pod updates may not change fields');
-    expect(refusalOf({ code: 500, reason: "InternalError", message: 'Internal error occurred: failed calling webhook "admission-webhook.windows-gmsa.sigs.k8s.io": EOF' }, "", []).by).to.equal(
-      "the API server, because it could not call the admission webhook admission-webhook.windows-gmsa.sigs.k8s.io",
-    );
+    expect(
+      refusalOf(
+        { code: 500, reason: "InternalError", message: 'Internal error occurred: failed calling webhook "admission-webhook.windows-gmsa.sigs.k8s.io": EOF' },
+        "",
+        [],
+      ).by,
+    ).to.equal("the API server, because it could not call the admission webhook admission-webhook.windows-gmsa.sigs.k8s.io");
     expect(refusalOf({ code: 403, reason: "Forbidden", message: 'pods "p" is forbidden: x' }, "", []).by).to.equal("an admission plugin of the API server");
     expect(describeRefusal(refusalOf(undefined, "socket hang up\nmore", []))).to.equal("? (no reason) from the API server: socket hang up");
   });
 
   it("applies upstream's nltest rule: success line, and neither ERROR_NO_LOGON_SERVERS nor RPC_S_SERVER_UNAVAILABLE", () => {
-    const ok = "Flags: 30 HAS_IP  HAS_TIMESERV\nTrusted DC Name \\\\DC1.fabrikam.test\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\nThe command completed successfully\n";
+    const ok =
+      "Flags: 30 HAS_IP  HAS_TIMESERV\nTrusted DC Name \\\\DC1.fabrikam.test\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\nThe command completed successfully\n";
     expect(nltestProblem({ stdout: ok, stderr: "", exitCode: 0 })).to.equal(undefined);
     const down = "Flags: 0\nTrusted DC Name\nTrusted DC Connection Status Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\nThe command completed successfully\n";
     expect(nltestProblem({ stdout: down, stderr: "", exitCode: 0 })).to.match(/^nltest \/query reports ERROR_NO_LOGON_SERVERS/);
-    expect(nltestProblem({ stdout: "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\nThe command completed successfully", stderr: "", exitCode: 0 })).to.match(/RPC_S_SERVER_UNAVAILABLE/);
-    expect(nltestProblem({ stdout: "I_NetLogonControl failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN", stderr: "", exitCode: 1 })).to.match(/did not say "The command completed successfully" \(exit code 1\)/);
+    expect(nltestProblem({ stdout: "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\nThe command completed successfully", stderr: "", exitCode: 0 })).to.match(
+      /RPC_S_SERVER_UNAVAILABLE/,
+    );
+    expect(nltestProblem({ stdout: "I_NetLogonControl failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN", stderr: "", exitCode: 1 })).to.match(
+      /did not say "The command completed successfully" \(exit code 1\)/,
+    );
     expect(nltestProblem({ stdout: "", stderr: "", exitCode: -1, error: "container not found" })).to.equal("nltest could not run: container not found");
   });
 });
@@ -124,7 +160,7 @@ describe("checks/gmsa queryDomain (issue 14 item 5: upstream gmsa_full.go's retr
     let reset = false;
     const run = async (argv: string[]) => {
       calls.push(argv.join(" "));
-      if (argv[1].startsWith("/sc_reset:")) return (reset = true), ok;
+      if (argv[1].startsWith("/sc_reset:")) return ((reset = true), ok);
       return reset ? ok : noLogon;
     };
     const r = await queryDomain(run, "contoso.local", { budgetMs: 60_000, ...fakeClock() });

@@ -1,9 +1,22 @@
 // runAsUserName verdicts, after upstream's security_context.go.
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
-import { defaultUserOf, nonRootEvidence, podLine, printedUser, startedAnyway, unknownUserEvidence, userProblem, USER_UNKNOWN_TEXT } from "../../../lib/checks/identity.js";
+import {
+  defaultUserOf,
+  nonRootEvidence,
+  podLine,
+  printedUser,
+  startedAnyway,
+  unknownUserEvidence,
+  userProblem,
+  USER_UNKNOWN_TEXT,
+} from "../../../lib/checks/identity.js";
 
-const pod = (statuses: k8s.V1ContainerStatus[], phase = "Pending"): k8s.V1Pod => ({ metadata: { name: "p" }, spec: { containers: [], nodeName: "w1" }, status: { phase, containerStatuses: statuses } });
+const pod = (statuses: k8s.V1ContainerStatus[], phase = "Pending"): k8s.V1Pod => ({
+  metadata: { name: "p" },
+  spec: { containers: [], nodeName: "w1" },
+  status: { phase, containerStatuses: statuses },
+});
 const cs = (name: string, state: k8s.V1ContainerState): k8s.V1ContainerStatus => ({ name, state, image: "i", imageID: "", ready: false, restartCount: 0 });
 const ev = (reason: string, message: string): k8s.CoreV1Event => ({ reason, message, involvedObject: {}, metadata: {} });
 
@@ -29,16 +42,24 @@ describe("checks/identity", () => {
     const sandbox = ev("FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: ... ${USER_UNKNOWN_TEXT}: unknown`);
     expect(unknownUserEvidence(pod([]), [sandbox], { containerLevel: false })?.seen).to.match(/^FailedCreatePodSandBox: Failed to create pod sandbox/);
     expect(unknownUserEvidence(pod([]), [sandbox], { containerLevel: true })).to.equal(undefined);
-    const startError = pod([cs("c", { terminated: { exitCode: 128, reason: "StartError", message: `hcs::CreateComputeSystem x: ${USER_UNKNOWN_TEXT}: unknown` } })], "Failed");
+    const startError = pod(
+      [cs("c", { terminated: { exitCode: 128, reason: "StartError", message: `hcs::CreateComputeSystem x: ${USER_UNKNOWN_TEXT}: unknown` } })],
+      "Failed",
+    );
     expect(unknownUserEvidence(startError, [], { containerLevel: true })?.seen).to.match(/^container c: StartError: hcs/);
-    expect(unknownUserEvidence(pod([cs("c", { waiting: { reason: "ContainerCannotRun" } })]), [], { containerLevel: true })?.seen).to.equal("container c: ContainerCannotRun");
+    expect(unknownUserEvidence(pod([cs("c", { waiting: { reason: "ContainerCannotRun" } })]), [], { containerLevel: true })?.seen).to.equal(
+      "container c: ContainerCannotRun",
+    );
     expect(unknownUserEvidence(pod([]), [ev("FailedCreatePodSandBox", "network not ready")], { containerLevel: false })).to.equal(undefined);
   });
 
   it("finds the kubelet's runAsNonRoot refusal in events or the waiting state, case-insensitively", () => {
-    const msg = "Error: container's runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: \"p_ns(uid)\", container: c)";
+    const msg =
+      'Error: container\'s runAsUserName (ContainerAdministrator) which will be regarded as root identity and will break non-root policy (pod: "p_ns(uid)", container: c)';
     expect(nonRootEvidence(pod([]), [ev("Failed", msg)])?.seen).to.match(/^Failed: Error: container's runAsUserName/);
-    expect(nonRootEvidence(pod([cs("c", { waiting: { reason: "CreateContainerConfigError", message: msg.toUpperCase() } })]), [])?.seen).to.match(/^container c: CreateContainerConfigError/);
+    expect(nonRootEvidence(pod([cs("c", { waiting: { reason: "CreateContainerConfigError", message: msg.toUpperCase() } })]), [])?.seen).to.match(
+      /^container c: CreateContainerConfigError/,
+    );
     expect(nonRootEvidence(pod([]), [ev("Failed", "something else")])).to.equal(undefined);
   });
 

@@ -3,12 +3,15 @@ import { expect } from "chai";
 import { curlArgv, curlProblem, iisPageProblem } from "../../../lib/checks/iis.js";
 import { retryUntil } from "../../../lib/cluster/wait.js";
 
-const PAGE = '<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n<title>IIS Windows Server</title>\r\n</head><body><img src="iisstart.png" /></body></html>';
+const PAGE =
+  '<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n<title>IIS Windows Server</title>\r\n</head><body><img src="iisstart.png" /></body></html>';
 
 describe("checks/iis", () => {
   it("recognises the IIS default page, and says what else came back", () => {
     expect(iisPageProblem(PAGE)).to.equal(undefined);
-    expect(iisPageProblem("<html><title>404 - File or directory not found.</title></html>")).to.equal('the page\'s title is "404 - File or directory not found.", not the IIS default page\'s "IIS Windows Server"');
+    expect(iisPageProblem("<html><title>404 - File or directory not found.</title></html>")).to.equal(
+      'the page\'s title is "404 - File or directory not found.", not the IIS default page\'s "IIS Windows Server"',
+    );
     expect(iisPageProblem("")).to.equal("the answer was empty");
     expect(iisPageProblem("hello")).to.match(/not the IIS default page \(starts: "hello"\)/);
   });
@@ -29,6 +32,16 @@ describe("checks/iis", () => {
     await retryUntil("the page", 30, async () => "refused", 10).catch((e) => (err = e));
     expect(err?.message).to.match(/^the page: still failing after \d+ attempt\(s\) in 0 s: refused$/);
     let thrown = 0;
-    expect(await retryUntil("y", 1000, async () => { if (thrown++ === 0) throw new Error("boom\nmore"); return undefined; }, 1)).to.equal(2);
+    expect(
+      await retryUntil(
+        "y",
+        1000,
+        async () => {
+          if (thrown++ === 0) throw new Error("boom\nmore");
+          return undefined;
+        },
+        1,
+      ),
+    ).to.equal(2);
   });
 });

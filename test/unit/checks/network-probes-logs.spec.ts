@@ -49,7 +49,9 @@ describe("checks/logs", () => {
       { type: "EventLog", names: ["system", "application"] },
       { type: "File", names: ["c:\\logs"] },
     ]);
-    expect(configuredSources('{"logconfig":{"SOURCES":[{"Type":"ETW","providers":[{"providerName":"IIS: WWW Server","providerGuid":"3A2A"}]}]}}')).to.deep.equal([{ type: "ETW", names: ["iis: www server"] }]);
+    expect(
+      configuredSources('{"logconfig":{"SOURCES":[{"Type":"ETW","providers":[{"providerName":"IIS: WWW Server","providerGuid":"3A2A"}]}]}}'),
+    ).to.deep.equal([{ type: "ETW", names: ["iis: www server"] }]);
   });
 
   it("parses LogMonitor's JSON and XML lines and tells configured sources from others", () => {
@@ -86,7 +88,10 @@ describe("probe reaction windows (issue 14 item 5)", () => {
       const execs = text.match(/\n\s+exec:\n/g)?.length ?? 0;
       const timeouts = [...text.matchAll(/timeoutSeconds: (\d+)/g)].map((m) => Number(m[1]));
       expect(timeouts.length, `${f}: exec probes without timeoutSeconds`).to.equal(execs);
-      expect(timeouts.every((t) => t > 1), `${f}: ${timeouts}`).to.equal(true);
+      expect(
+        timeouts.every((t) => t > 1),
+        `${f}: ${timeouts}`,
+      ).to.equal(true);
     }
   });
 });

@@ -39,7 +39,12 @@ import {
 } from "../../../lib/checks/network.js";
 
 const linuxClient = { kind: "pod" as const, pod: "linux-client", container: "agnhost", node: "hc-linux-1", os: "linux" as const, ip: "10.244.1.5" };
-const probe: Probe = { path: "Service ClusterIP from a Linux pod", from: linuxClient, to: { host: "10.96.0.12", port: 80, name: "service win-webserver ClusterIP" }, bodyIncludes: "Windows Container Web Server" };
+const probe: Probe = {
+  path: "Service ClusterIP from a Linux pod",
+  from: linuxClient,
+  to: { host: "10.96.0.12", port: 80, name: "service win-webserver ClusterIP" },
+  bodyIncludes: "Windows Container Web Server",
+};
 
 /** A fake clock: sleeping advances it, attempts take `cost` ms. */
 function fakeTime(cost = 0) {
@@ -54,8 +59,12 @@ describe("checks/network", () => {
       expect(describeSource({ ...linuxClient, pod: "hostnet-client", hostNetwork: true })).to.equal("hostnet-client@hc-linux-1 (host network)");
       expect(describeSource({ kind: "runner", host: "ci-7" })).to.equal("the runner (ci-7, outside the cluster)");
       expect(describeDestination(probe.to)).to.equal("10.96.0.12:80 (service win-webserver ClusterIP)");
-      expect(describeDestination({ host: "10.1.2.3", port: 8080, path: "/hostname", name: "pod linux-client" })).to.equal("10.1.2.3:8080/hostname (pod linux-client)");
-      expect(failureMessage(probe, "timed out")).to.equal("Service ClusterIP from a Linux pod: linux-client@hc-linux-1 → 10.96.0.12:80 (service win-webserver ClusterIP): timed out");
+      expect(describeDestination({ host: "10.1.2.3", port: 8080, path: "/hostname", name: "pod linux-client" })).to.equal(
+        "10.1.2.3:8080/hostname (pod linux-client)",
+      );
+      expect(failureMessage(probe, "timed out")).to.equal(
+        "Service ClusterIP from a Linux pod: linux-client@hc-linux-1 → 10.96.0.12:80 (service win-webserver ClusterIP): timed out",
+      );
     });
 
     it("builds URLs, bracketing IPv6 and keeping an explicit URL", () => {
@@ -85,14 +94,27 @@ describe("checks/network", () => {
     });
 
     it("reads curl's body, status and error line (CRLF or LF)", () => {
-      expect(parseCurl({ stdout: "<html>page</html>\nHC-HTTP-STATUS:200", stderr: "", exitCode: 0 })).to.deep.equal({ ok: true, status: 200, body: "<html>page</html>" });
+      expect(parseCurl({ stdout: "<html>page</html>\nHC-HTTP-STATUS:200", stderr: "", exitCode: 0 })).to.deep.equal({
+        ok: true,
+        status: 200,
+        body: "<html>page</html>",
+      });
       expect(parseCurl({ stdout: "body\r\nHC-HTTP-STATUS:200", stderr: "", exitCode: 0 }).body).to.equal("body");
-      const refused = parseCurl({ stdout: "\nHC-HTTP-STATUS:000", stderr: "curl: (7) Failed to connect to 10.0.0.1 port 80 after 2045 ms: Couldn't connect to server\r\n", exitCode: 7 });
+      const refused = parseCurl({
+        stdout: "\nHC-HTTP-STATUS:000",
+        stderr: "curl: (7) Failed to connect to 10.0.0.1 port 80 after 2045 ms: Couldn't connect to server\r\n",
+        exitCode: 7,
+      });
       expect(refused).to.deep.include({ ok: false, status: undefined });
       expect(refused.error).to.equal("curl: (7) Failed to connect to 10.0.0.1 port 80 after 2045 ms: Couldn't connect to server (exit 7)");
-      expect(parseCurl({ stdout: "\nHC-HTTP-STATUS:503", stderr: "curl: (22) The requested URL returned error: 503\n", exitCode: 22 })).to.deep.include({ ok: false, status: 503 });
+      expect(parseCurl({ stdout: "\nHC-HTTP-STATUS:503", stderr: "curl: (22) The requested URL returned error: 503\n", exitCode: 22 })).to.deep.include({
+        ok: false,
+        status: 503,
+      });
       expect(parseCurl({ stdout: "", stderr: "", exitCode: -1, error: "container not found" }).error).to.equal("exec failed: container not found");
-      expect(parseCurl({ stdout: "", stderr: "OCI runtime exec failed: exec: \"curl\": executable file not found in $PATH: unknown\n", exitCode: 127 }).error).to.match(/executable file not found.*\(exit 127\)/);
+      expect(
+        parseCurl({ stdout: "", stderr: 'OCI runtime exec failed: exec: "curl": executable file not found in $PATH: unknown\n', exitCode: 127 }).error,
+      ).to.match(/executable file not found.*\(exit 127\)/);
     });
 
     it("reads nc -vz", () => {
@@ -106,7 +128,9 @@ describe("checks/network", () => {
   describe("the page, not just an open port", () => {
     it("wants the fixture's page text", () => {
       expect(bodyProblem(probe, { ok: true, status: 200, body: "<H1>Windows Container Web Server</H1>" })).to.equal(undefined);
-      expect(bodyProblem(probe, { ok: true, status: 200, body: "<h1>nginx</h1>" })).to.match(/answered HTTP 200 but not with the expected page \(no "Windows Container Web Server"/);
+      expect(bodyProblem(probe, { ok: true, status: 200, body: "<h1>nginx</h1>" })).to.match(
+        /answered HTTP 200 but not with the expected page \(no "Windows Container Web Server"/,
+      );
       expect(bodyProblem(probe, { ok: false, error: "x" })).to.equal(undefined);
     });
 
@@ -118,7 +142,10 @@ describe("checks/network", () => {
 
     it("reads the docs' caller counts and request lines", () => {
       const body = "<html><body><H1>Windows Container Web Server</H1><p>IP 10.244.3.2 callerCount 2 <p>IP 10.244.3.2 callerCount 1 </body></html>";
-      expect(callerCounts(body)).to.deep.equal([{ ip: "10.244.3.2", count: 2 }, { ip: "10.244.3.2", count: 1 }]);
+      expect(callerCounts(body)).to.deep.equal([
+        { ip: "10.244.3.2", count: 2 },
+        { ip: "10.244.3.2", count: 1 },
+      ]);
       const log = "Listening at http://*:80/\r\n\r\n> http://10.244.3.2/hc/windows-client/1\r\n<html>...</html>\r\n< 200\r\n> http://10.244.3.2:8080/hc/X/2\n";
       const lines = requestLines(log);
       expect(lines).to.deep.equal(["http://10.244.3.2/hc/windows-client/1", "http://10.244.3.2:8080/hc/X/2"]);
@@ -151,7 +178,9 @@ describe("checks/network", () => {
       const t = fakeTime(2000);
       const err = await upThenSteady(probe, seq(t, [down]), judge, opts(t)).catch((e) => e);
       expect(err).to.be.instanceOf(ReachabilityError);
-      expect(err.message).to.match(/^Service ClusterIP from a Linux pod: linux-client@hc-linux-1 → 10\.96\.0\.12:80 \(service win-webserver ClusterIP\): no success within 30 s \(\d+ attempt\(s\)\); last: curl: \(28\)/);
+      expect(err.message).to.match(
+        /^Service ClusterIP from a Linux pod: linux-client@hc-linux-1 → 10\.96\.0\.12:80 \(service win-webserver ClusterIP\): no success within 30 s \(\d+ attempt\(s\)\); last: curl: \(28\)/,
+      );
       expect(t.now()).to.be.within(30_000, 33_000);
     });
 
@@ -198,18 +227,41 @@ describe("checks/network", () => {
       { name: "win-webserver-a", ip: "10.244.3.2", node: "hc-win2022-1" },
       { name: "win-webserver-b", ip: "10.244.4.2", node: "hc-win2022-2" },
     ];
-    const ep = (ip: string, name: string, node: string, ready = true): k8s.V1Endpoint => ({ addresses: [ip], conditions: { ready }, nodeName: node, targetRef: { kind: "Pod", name } });
+    const ep = (ip: string, name: string, node: string, ready = true): k8s.V1Endpoint => ({
+      addresses: [ip],
+      conditions: { ready },
+      nodeName: node,
+      targetRef: { kind: "Pod", name },
+    });
     const slice = (...endpoints: k8s.V1Endpoint[]): k8s.V1EndpointSlice => ({ addressType: "IPv4", metadata: { name: "win-webserver-x1" }, endpoints });
     const win = ["hc-win2022-1", "HC-WIN2022-2"];
 
     it("accepts exactly the ready pods, node names compared case-insensitively", () => {
-      expect(endpointSliceProblems([slice(ep("10.244.3.2", "win-webserver-a", "HC-WIN2022-1"), ep("10.244.4.2", "win-webserver-b", "hc-win2022-2"))], pods, win)).to.deep.equal([]);
+      expect(
+        endpointSliceProblems([slice(ep("10.244.3.2", "win-webserver-a", "HC-WIN2022-1"), ep("10.244.4.2", "win-webserver-b", "hc-win2022-2"))], pods, win),
+      ).to.deep.equal([]);
       // A not-ready endpoint is not a ready one.
-      expect(endpointSliceProblems([slice(ep("10.244.3.2", "win-webserver-a", "hc-win2022-1"), ep("10.244.4.2", "win-webserver-b", "hc-win2022-2"), ep("10.244.5.9", "old", "hc-win2022-2", false))], pods, win)).to.deep.equal([]);
+      expect(
+        endpointSliceProblems(
+          [
+            slice(
+              ep("10.244.3.2", "win-webserver-a", "hc-win2022-1"),
+              ep("10.244.4.2", "win-webserver-b", "hc-win2022-2"),
+              ep("10.244.5.9", "old", "hc-win2022-2", false),
+            ),
+          ],
+          pods,
+          win,
+        ),
+      ).to.deep.equal([]);
     });
 
     it("names a missing pod, an extra address, a wrong node and a Linux node", () => {
-      const problems = endpointSliceProblems([slice(ep("10.244.3.2", "win-webserver-a", "hc-linux-1"), ep("10.244.9.9", "stranger", "hc-win2022-1"))], pods, win);
+      const problems = endpointSliceProblems(
+        [slice(ep("10.244.3.2", "win-webserver-a", "hc-linux-1"), ep("10.244.9.9", "stranger", "hc-win2022-1"))],
+        pods,
+        win,
+      );
       expect(problems.join("\n")).to.match(/10\.244\.9\.9 \(stranger\) as ready, but it is not one of the ready pods/);
       expect(problems.join("\n")).to.match(/10\.244\.3\.2 \(win-webserver-a\) says node hc-linux-1, the pod runs on hc-win2022-1/);
       expect(problems.join("\n")).to.match(/is on node hc-linux-1, which is not a Windows node/);
@@ -283,9 +335,19 @@ describe("checks/network", () => {
     });
 
     it("reads node addresses (InternalIP, else ExternalIP) and kubelet ports from Node objects", () => {
-      const node = (name: string, addresses: k8s.V1NodeAddress[]): k8s.V1Node => ({ metadata: { name, labels: { "kubernetes.io/os": "windows" } }, status: { addresses, daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } } });
+      const node = (name: string, addresses: k8s.V1NodeAddress[]): k8s.V1Node => ({
+        metadata: { name, labels: { "kubernetes.io/os": "windows" } },
+        status: { addresses, daemonEndpoints: { kubeletEndpoint: { Port: 10250 } } },
+      });
       expect(
-        nodeAddresses([node("a", [{ type: "Hostname", address: "a" }, { type: "InternalIP", address: "10.0.0.4" }]), node("b", [{ type: "ExternalIP", address: "1.2.3.4" }]), node("c", [])]),
+        nodeAddresses([
+          node("a", [
+            { type: "Hostname", address: "a" },
+            { type: "InternalIP", address: "10.0.0.4" },
+          ]),
+          node("b", [{ type: "ExternalIP", address: "1.2.3.4" }]),
+          node("c", []),
+        ]),
       ).to.deep.equal([
         { name: "a", os: "windows", ip: "10.0.0.4", kubeletPort: 10250 },
         { name: "b", os: "windows", ip: "1.2.3.4", kubeletPort: 10250 },
@@ -293,7 +355,14 @@ describe("checks/network", () => {
     });
 
     it("turns linux-client into a host-network helper that opens no port", () => {
-      const objs = [{ apiVersion: "v1", kind: "Pod", metadata: { name: "linux-client", labels: { app: "linux-client" } }, spec: { containers: [{ name: "agnhost", args: ["netexec"], ports: [{ containerPort: 8080 }] }] } }];
+      const objs = [
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "linux-client", labels: { app: "linux-client" } },
+          spec: { containers: [{ name: "agnhost", args: ["netexec"], ports: [{ containerPort: 8080 }] }] },
+        },
+      ];
       asHostNetworkClient(objs);
       const pod = objs[0] as unknown as k8s.V1Pod;
       expect(pod.metadata!.name).to.equal("hostnet-client");

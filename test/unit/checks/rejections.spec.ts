@@ -2,16 +2,7 @@
 // creates of the Core.Rejections cases), and the one-line explanations a failing step gives.
 import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
-import {
-  describeOutcome,
-  failureMessage,
-  matchOutcome,
-  rewrittenPaths,
-  show,
-  submitPod,
-  valueAt,
-  type Outcome,
-} from "../../../lib/checks/rejections.js";
+import { describeOutcome, failureMessage, matchOutcome, rewrittenPaths, show, submitPod, valueAt, type Outcome } from "../../../lib/checks/rejections.js";
 import type { ExpectedCause } from "../../../lib/fixtures/rejections.js";
 
 const invalid = (...causes: k8s.V1StatusCause[]): k8s.V1Status => ({
@@ -23,11 +14,19 @@ const invalid = (...causes: k8s.V1StatusCause[]): k8s.V1Status => ({
   details: { name: "rejection-probe", kind: "pods", causes },
   code: 422,
 });
-const rejected = (status: k8s.V1Status): Outcome => ({ accepted: false, status, error: new k8s.ApiException(status.code ?? 500, "rejected", JSON.stringify(status), {}) });
+const rejected = (status: k8s.V1Status): Outcome => ({
+  accepted: false,
+  status,
+  error: new k8s.ApiException(status.code ?? 500, "rejected", JSON.stringify(status), {}),
+});
 const accepted = (pod: k8s.V1Pod): Outcome => ({ accepted: true, object: pod });
 
 const FORBIDDEN_MSG = "cannot be set for a windows pod";
-const runAsUserForbidden: k8s.V1StatusCause = { reason: "FieldValueForbidden", message: "Forbidden: cannot be set for a windows pod", field: "spec.securityContext.runAsUser" };
+const runAsUserForbidden: k8s.V1StatusCause = {
+  reason: "FieldValueForbidden",
+  message: "Forbidden: cannot be set for a windows pod",
+  field: "spec.securityContext.runAsUser",
+};
 const expectRunAsUser: ExpectedCause = { field: "spec.securityContext.runAsUser", reason: "FieldValueForbidden", message: FORBIDDEN_MSG };
 
 const windowsPod = (sc: k8s.V1PodSecurityContext = {}): k8s.V1Pod => ({
@@ -47,9 +46,22 @@ describe("checks/rejections", () => {
     });
 
     it("matches without a message when none is expected, and in any cause order", () => {
-      const a: k8s.V1StatusCause = { reason: "FieldValueInvalid", field: "spec", message: 'Invalid value: "": If pod contains any hostProcess containers then all containers must be HostProcess containers' };
-      const b: k8s.V1StatusCause = { reason: "FieldValueInvalid", field: "spec.hostNetwork", message: "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers" };
-      const v = matchOutcome(rejected(invalid(b, a)), { reject: [{ field: "spec", reason: "FieldValueInvalid" }, { field: "spec.hostNetwork", reason: "FieldValueInvalid", message: "hostNetwork must be true" }] });
+      const a: k8s.V1StatusCause = {
+        reason: "FieldValueInvalid",
+        field: "spec",
+        message: 'Invalid value: "": If pod contains any hostProcess containers then all containers must be HostProcess containers',
+      };
+      const b: k8s.V1StatusCause = {
+        reason: "FieldValueInvalid",
+        field: "spec.hostNetwork",
+        message: "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers",
+      };
+      const v = matchOutcome(rejected(invalid(b, a)), {
+        reject: [
+          { field: "spec", reason: "FieldValueInvalid" },
+          { field: "spec.hostNetwork", reason: "FieldValueInvalid", message: "hostNetwork must be true" },
+        ],
+      });
       expect(v.ok, v.explanation).to.equal(true);
     });
 
@@ -95,14 +107,25 @@ describe("checks/rejections", () => {
     });
 
     it("fails on an extra cause: the pod was wrong in another way too", () => {
-      const extra: k8s.V1StatusCause = { reason: "FieldValueForbidden", field: "spec", message: "Forbidden: hostProcess containers are disallowed by cluster policy" };
+      const extra: k8s.V1StatusCause = {
+        reason: "FieldValueForbidden",
+        field: "spec",
+        message: "Forbidden: hostProcess containers are disallowed by cluster policy",
+      };
       const v = matchOutcome(rejected(invalid(runAsUserForbidden, extra)), { reject: [expectRunAsUser] });
       expect(v.ok).to.equal(false);
-      expect(v.explanation).to.equal("rejected with FieldValueForbidden on spec.securityContext.runAsUser as expected, but also on spec with FieldValueForbidden");
+      expect(v.explanation).to.equal(
+        "rejected with FieldValueForbidden on spec.securityContext.runAsUser as expected, but also on spec with FieldValueForbidden",
+      );
     });
 
     it("lists the other missing causes", () => {
-      const v = matchOutcome(rejected(invalid()), { reject: [{ field: "spec.a", reason: "FieldValueInvalid" }, { field: "spec.b", reason: "FieldValueRequired" }] });
+      const v = matchOutcome(rejected(invalid()), {
+        reject: [
+          { field: "spec.a", reason: "FieldValueInvalid" },
+          { field: "spec.b", reason: "FieldValueRequired" },
+        ],
+      });
       expect(v.explanation).to.equal("rejected without the cause FieldValueInvalid on spec.a (causes: none) (also missing: FieldValueRequired on spec.b)");
     });
 
@@ -114,15 +137,27 @@ describe("checks/rejections", () => {
         message: 'admission webhook "admission-webhook.windows-gmsa.sigs.k8s.io" denied the request: cred spec gmsa-WebApp1 does not exist',
         code: 404,
       };
-      const v = matchOutcome(rejected(webhook), { reject: [{ field: "spec.securityContext.windowsOptions.gmsaCredentialSpecName", reason: "FieldValueInvalid" }] });
+      const v = matchOutcome(rejected(webhook), {
+        reject: [{ field: "spec.securityContext.windowsOptions.gmsaCredentialSpecName", reason: "FieldValueInvalid" }],
+      });
       expect(v.ok).to.equal(false);
-      expect(v.explanation).to.match(/^rejected with 404 \(no reason\) "admission webhook .* does not exist", expected 422 Invalid on spec\.securityContext\.windowsOptions\.gmsaCredentialSpecName$/);
+      expect(v.explanation).to.match(
+        /^rejected with 404 \(no reason\) "admission webhook .* does not exist", expected 422 Invalid on spec\.securityContext\.windowsOptions\.gmsaCredentialSpecName$/,
+      );
       expect(v.got).to.match(/^404 \(no reason\): "admission webhook/);
     });
 
     it("reports a Pod Security (403 Forbidden) refusal", () => {
-      const psa: k8s.V1Status = { kind: "Status", status: "Failure", code: 403, reason: "Forbidden", message: 'pods "x" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)' };
-      expect(matchOutcome(rejected(psa), { reject: [expectRunAsUser] }).explanation).to.match(/^rejected with 403 Forbidden "pods \\"x\\" is forbidden: violates PodSecurity/);
+      const psa: k8s.V1Status = {
+        kind: "Status",
+        status: "Failure",
+        code: 403,
+        reason: "Forbidden",
+        message: 'pods "x" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)',
+      };
+      expect(matchOutcome(rejected(psa), { reject: [expectRunAsUser] }).explanation).to.match(
+        /^rejected with 403 Forbidden "pods \\"x\\" is forbidden: violates PodSecurity/,
+      );
     });
 
     it("reports a request that failed without a Status", () => {
@@ -136,13 +171,28 @@ describe("checks/rejections", () => {
 
   describe("matchOutcome: expected acceptance", () => {
     it("passes an accepted pod", () => {
-      expect(matchOutcome(accepted(windowsPod({ runAsNonRoot: true })), { accept: true })).to.deep.equal({ ok: true, explanation: "accepted, as it must be", got: "accepted (dry run)" });
+      expect(matchOutcome(accepted(windowsPod({ runAsNonRoot: true })), { accept: true })).to.deep.equal({
+        ok: true,
+        explanation: "accepted, as it must be",
+        got: "accepted (dry run)",
+      });
     });
 
     it("says where a pod that must be accepted was rejected", () => {
-      const v = matchOutcome(rejected(invalid({ reason: "FieldValueInvalid", field: "spec.securityContext.windowsOptions.runAsUserName", message: 'Invalid value: "": runAsUserName cannot be an empty string' })), { accept: true });
+      const v = matchOutcome(
+        rejected(
+          invalid({
+            reason: "FieldValueInvalid",
+            field: "spec.securityContext.windowsOptions.runAsUserName",
+            message: 'Invalid value: "": runAsUserName cannot be an empty string',
+          }),
+        ),
+        { accept: true },
+      );
       expect(v.ok).to.equal(false);
-      expect(v.explanation).to.match(/^pod rejected on spec\.securityContext\.windowsOptions\.runAsUserName with FieldValueInvalid, expected it to be accepted: 422 Invalid: /);
+      expect(v.explanation).to.match(
+        /^pod rejected on spec\.securityContext\.windowsOptions\.runAsUserName with FieldValueInvalid, expected it to be accepted: 422 Invalid: /,
+      );
     });
   });
 
@@ -176,7 +226,9 @@ describe("checks/rejections", () => {
       const answer = windowsPod({ windowsOptions: { hostProcess: true } });
       delete answer.spec!.os;
       answer.spec!.hostNetwork = true;
-      expect(rewrittenPaths(sent, answer, ["spec.securityContext.runAsUser", "spec.securityContext.windowsOptions.hostProcess", "spec.hostNetwork", "spec"])).to.deep.equal([
+      expect(
+        rewrittenPaths(sent, answer, ["spec.securityContext.runAsUser", "spec.securityContext.windowsOptions.hostProcess", "spec.hostNetwork", "spec"]),
+      ).to.deep.equal([
         "spec.securityContext.runAsUser removed",
         "spec.securityContext.windowsOptions.hostProcess changed to true",
         "spec.hostNetwork set to true",
@@ -190,7 +242,9 @@ describe("checks/rejections", () => {
       const answer = windowsPod();
       delete answer.spec!.os;
       const o = accepted(answer);
-      const msg = failureMessage(matchOutcome(o, { reject: [expectRunAsUser] }), "spec.securityContext.runAsUser=1000 on a windows pod", o, sent, ["spec.securityContext.runAsUser"]);
+      const msg = failureMessage(matchOutcome(o, { reject: [expectRunAsUser] }), "spec.securityContext.runAsUser=1000 on a windows pod", o, sent, [
+        "spec.securityContext.runAsUser",
+      ]);
       expect(msg).to.equal(
         "pod accepted: spec.securityContext.runAsUser was not rejected — sent spec.securityContext.runAsUser=1000 on a windows pod; got accepted (dry run); " +
           "the answer differs from what was sent (spec.securityContext.runAsUser removed, spec.os removed): an admission webhook rewrote the pod",
@@ -202,7 +256,9 @@ describe("checks/rejections", () => {
   describe("submitPod", () => {
     const fakeCore = (impl: (req: { namespace: string; body: k8s.V1Pod; dryRun?: string }) => Promise<k8s.V1Pod>) => {
       const calls: { namespace: string; body: k8s.V1Pod; dryRun?: string }[] = [];
-      const core = { createNamespacedPod: (req: { namespace: string; body: k8s.V1Pod; dryRun?: string }) => (calls.push(req), impl(req)) } as unknown as k8s.CoreV1Api;
+      const core = {
+        createNamespacedPod: (req: { namespace: string; body: k8s.V1Pod; dryRun?: string }) => (calls.push(req), impl(req)),
+      } as unknown as k8s.CoreV1Api;
       return { core, calls };
     };
 

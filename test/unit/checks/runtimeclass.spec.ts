@@ -4,26 +4,56 @@ import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { loadFixture } from "../../../lib/fixtures/load.js";
 import { renderFixture } from "../../../lib/fixtures/guard.js";
-import { archOf, buildTag, conflictRefusalProblem, iisForBuild, judgeRuntimeClass, leaveSchedulingToRuntimeClass, loadBalancerAddress, otherBuild } from "../../../lib/checks/runtimeclass.js";
+import {
+  archOf,
+  buildTag,
+  conflictRefusalProblem,
+  iisForBuild,
+  judgeRuntimeClass,
+  leaveSchedulingToRuntimeClass,
+  loadBalancerAddress,
+  otherBuild,
+} from "../../../lib/checks/runtimeclass.js";
 import type { Capabilities, NodeInfo } from "../../../lib/preflight/types.js";
 
 const taint = { key: "os", value: "windows", effect: "NoSchedule" };
 function node(name: string, os: string, build?: string, arch = "amd64"): NodeInfo {
   return {
-    name, os, build, arch, ready: true, controlPlane: false,
+    name,
+    os,
+    build,
+    arch,
+    ready: true,
+    controlPlane: false,
     taints: os === "windows" ? [taint] : [],
     labels: { "kubernetes.io/os": os, "kubernetes.io/arch": arch, ...(build ? { "node.kubernetes.io/windows-build": build } : {}) },
-    osImage: "", kernelVersion: "", kubeletVersion: "", containerRuntimeVersion: "", allocatable: {},
+    osImage: "",
+    kernelVersion: "",
+    kubeletVersion: "",
+    containerRuntimeVersion: "",
+    allocatable: {},
   };
 }
 const caps: Capabilities = {
   server: { url: "https://127.0.0.1:6443", gitVersion: "v1.36.3", platform: "linux/amd64" },
-  context: "fake", local: true,
+  context: "fake",
+  local: true,
   nodes: [node("lin", "linux"), node("w22a", "windows", "10.0.20348"), node("w22b", "windows", "10.0.20348"), node("w25", "windows", "10.0.26100")],
-  windowsBuilds: ["10.0.20348", "10.0.26100"], windowsTaints: [taint], runtimeClasses: [], gmsa: { crd: true, webhook: true },
+  windowsBuilds: ["10.0.20348", "10.0.26100"],
+  windowsTaints: [taint],
+  runtimeClasses: [],
+  gmsa: { crd: true, webhook: true },
 };
-const rc = (sel: Record<string, string>, tolerations: k8s.V1Toleration[] = [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }], handler = "runhcs-wcow-process"): k8s.V1RuntimeClass => ({
-  apiVersion: "node.k8s.io/v1", kind: "RuntimeClass", metadata: { name: "rc" }, handler, scheduling: { nodeSelector: sel, tolerations },
+const rc = (
+  sel: Record<string, string>,
+  tolerations: k8s.V1Toleration[] = [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }],
+  handler = "runhcs-wcow-process",
+): k8s.V1RuntimeClass => ({
+  apiVersion: "node.k8s.io/v1",
+  kind: "RuntimeClass",
+  metadata: { name: "rc" },
+  handler,
+  scheduling: { nodeSelector: sel, tolerations },
 });
 const full = (build: string) => ({ "kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64", "node.kubernetes.io/windows-build": build });
 
@@ -60,11 +90,19 @@ describe("checks/runtimeclass", () => {
     expect(rd.spec!.template.spec!.tolerations).to.equal(undefined);
     expect(rd.spec!.template.spec!.os).to.deep.equal({ name: "windows" });
     // The guard replaced the RuntimeClass's tolerations with the cluster's Windows taints.
-    expect((rendered.find((o) => o.kind === "RuntimeClass") as k8s.V1RuntimeClass).scheduling!.tolerations).to.deep.equal([{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }]);
+    expect((rendered.find((o) => o.kind === "RuntimeClass") as k8s.V1RuntimeClass).scheduling!.tolerations).to.deep.equal([
+      { key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" },
+    ]);
   });
 
   it("uses an existing RuntimeClass instead of the fixture's, and keeps the fixture's image for a build it knows no tag for", () => {
-    const objs = iisForBuild(loadFixture("iis-runtimeclass"), { build: "10.0.99999", arch: "amd64", handler: "h", replicas: 2, existingRuntimeClass: "theirs" });
+    const objs = iisForBuild(loadFixture("iis-runtimeclass"), {
+      build: "10.0.99999",
+      arch: "amd64",
+      handler: "h",
+      replicas: 2,
+      existingRuntimeClass: "theirs",
+    });
     expect(objs.map((o) => o.kind)).to.deep.equal(["Deployment", "Service"]);
     const d = objs[0] as k8s.V1Deployment;
     expect(d.spec!.template.spec!.runtimeClassName).to.equal("theirs");
@@ -101,8 +139,12 @@ describe("checks/runtimeclass", () => {
     const msg = `pods "x" is forbidden: conflict: runtimeClass.scheduling.nodeSelector[${key}] = 10.0.20348; pod.spec.nodeSelector[${key}] = 10.0.26100`;
     expect(conflictRefusalProblem({ code: 403, reason: "Forbidden", message: msg }, key, "10.0.20348", "10.0.26100")).to.equal(undefined);
     expect(conflictRefusalProblem(undefined, key, "a", "b")).to.match(/^the pod was accepted; expected 403 Forbidden/);
-    expect(conflictRefusalProblem({ code: 500, reason: "InternalError", message: "Internal error occurred: failed calling webhook" }, key, "a", "b")).to.match(/^refused with 500 InternalError: Internal error/);
-    expect(conflictRefusalProblem({ code: 403, reason: "Forbidden", message: "something else" }, key, "a", "b")).to.match(/expected the message to contain "conflict:/);
+    expect(conflictRefusalProblem({ code: 500, reason: "InternalError", message: "Internal error occurred: failed calling webhook" }, key, "a", "b")).to.match(
+      /^refused with 500 InternalError: Internal error/,
+    );
+    expect(conflictRefusalProblem({ code: 403, reason: "Forbidden", message: "something else" }, key, "a", "b")).to.match(
+      /expected the message to contain "conflict:/,
+    );
   });
 
   it("reads a load balancer's address: IP first, else hostname", () => {

@@ -24,7 +24,10 @@ const osTaint = { key: "os", value: "windows", effect: "NoSchedule" };
 const win2022 = node("hc-win2022-1", "windows", "10.0.20348", [osTaint]);
 const win2025 = node("hc-win2025-1", "windows", "10.0.26100", [osTaint]);
 const linux1 = node("hc-linux-1", "linux");
-const cp: NodeInfo = { ...node("hc-control-plane", "linux", undefined, [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]), controlPlane: true };
+const cp: NodeInfo = {
+  ...node("hc-control-plane", "linux", undefined, [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]),
+  controlPlane: true,
+};
 const nodes = [cp, linux1, win2022, win2025];
 
 const pod = (name: string, nodeName?: string, image = "mcr.microsoft.com/windows/servercore:ltsc2022"): k8s.V1Pod => ({
@@ -68,7 +71,9 @@ describe("checks/scheduling", () => {
     expect(placementProblems(pod("w", "hc-win2022-1"), win2022, { os: "windows" })).to.deep.equal([]);
     expect(placementProblems(pod("w", "hc-win2022-1"), win2022, { os: "windows", build: "10.0.20348" })).to.deep.equal([]);
     expect(placementProblems(pod("w"), undefined, { os: "windows" })).to.deep.equal(["pod ns/w is not scheduled"]);
-    expect(placementProblems(pod("w", "hc-linux-1"), linux1, { os: "windows" })).to.deep.equal(["pod ns/w landed on node hc-linux-1 (linux), not on a windows node"]);
+    expect(placementProblems(pod("w", "hc-linux-1"), linux1, { os: "windows" })).to.deep.equal([
+      "pod ns/w landed on node hc-linux-1 (linux), not on a windows node",
+    ]);
     expect(placementProblems(pod("w", "hc-win2025-1"), win2025, { os: "windows", build: "10.0.20348" })).to.deep.equal([
       "pod ns/w selects Windows build 10.0.20348 but landed on node hc-win2025-1 (windows 10.0.26100)",
     ]);
@@ -97,15 +102,21 @@ describe("checks/scheduling", () => {
   it("taintNamingProblems: the explanation must name every Windows taint", () => {
     const msg = "0/6 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 4 node(s) had untolerated taint(s).";
     expect(taintNamingProblems("ns/w", `${msg} [untolerated: os=windows:NoSchedule on hc-win2022-1, hc-win2022-2]`, [osTaint])).to.deep.equal([]);
-    expect(taintNamingProblems("ns/w", msg, [osTaint])).to.deep.equal([`pod ns/w: the FailedScheduling explanation does not name taint os=windows:NoSchedule: ${msg}`]);
+    expect(taintNamingProblems("ns/w", msg, [osTaint])).to.deep.equal([
+      `pod ns/w: the FailedScheduling explanation does not name taint os=windows:NoSchedule: ${msg}`,
+    ]);
     expect(taintNamingProblems("ns/w", "0/6 nodes are available: 6 Insufficient cpu.", [osTaint])[0]).to.match(/does not blame a taint/);
     expect(taintNamingProblems("ns/w", msg, [])[0]).to.match(/preflight found no NoSchedule\/NoExecute taint/);
-    const custom = [{ key: "example.com/pool", effect: "NoSchedule" }, { key: "dedicated", value: "win", effect: "NoExecute" }];
+    const custom = [
+      { key: "example.com/pool", effect: "NoSchedule" },
+      { key: "dedicated", value: "win", effect: "NoExecute" },
+    ];
     expect(taintNamingProblems("ns/w", `${msg} [untolerated: example.com/pool:NoSchedule on a; dedicated=win:NoExecute on a]`, custom)).to.deep.equal([]);
   });
 
   it("insufficientProblems and beyondAllocatable", () => {
-    const msg = "0/6 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu, 2 Insufficient memory, 3 node(s) didn't match Pod's node affinity/selector.";
+    const msg =
+      "0/6 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu, 2 Insufficient memory, 3 node(s) didn't match Pod's node affinity/selector.";
     expect(insufficientProblems("ns/w", msg)).to.deep.equal([]);
     expect(insufficientProblems("ns/w", "0/6 nodes are available: 2 Insufficient cpu.")).to.deep.equal([
       `pod ns/w: FailedScheduling does not report "Insufficient memory": 0/6 nodes are available: 2 Insufficient cpu.`,
@@ -120,19 +131,32 @@ describe("checks/scheduling", () => {
   it("osRejectionProblems: Failed/PodOSNotSupported, an event, no container", () => {
     const rejected: k8s.V1Pod = {
       ...pod("w", "hc-linux-1"),
-      status: { phase: "Failed", reason: "PodOSNotSupported", message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS", containerStatuses: [{ name: "c", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } } }] },
+      status: {
+        phase: "Failed",
+        reason: "PodOSNotSupported",
+        message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS",
+        containerStatuses: [{ name: "c", image: "x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } } }],
+      },
     };
     const ev = [{ reason: "PodOSNotSupported", message: "Failed to admit pod as the OS field doesn't match node OS" } as k8s.CoreV1Event];
     expect(osRejectionProblems(rejected, ev)).to.deep.equal([]);
     expect(osRejectionProblems(rejected, [])).to.deep.equal(["pod ns/w: no PodOSNotSupported event from node hc-linux-1 (events: none)"]);
-    const running: k8s.V1Pod = { ...pod("w", "hc-linux-1"), status: { phase: "Running", containerStatuses: [{ name: "c", image: "x", imageID: "", ready: true, restartCount: 0, containerID: "containerd://abc", state: { running: {} } }] } };
+    const running: k8s.V1Pod = {
+      ...pod("w", "hc-linux-1"),
+      status: {
+        phase: "Running",
+        containerStatuses: [{ name: "c", image: "x", imageID: "", ready: true, restartCount: 0, containerID: "containerd://abc", state: { running: {} } }],
+      },
+    };
     expect(osRejectionProblems(running, [])).to.deep.equal([
       "pod ns/w on node hc-linux-1 is Running, not Failed: the kubelet admitted a Windows pod on a Linux node",
       "pod ns/w: container c was created on Linux node hc-linux-1 (containerd://abc)",
       "pod ns/w: no PodOSNotSupported event from node hc-linux-1 (events: none)",
     ]);
     const other: k8s.V1Pod = { ...pod("w", "hc-linux-1"), status: { phase: "Failed", reason: "NodeAffinity", message: "Pod was rejected" } };
-    expect(osRejectionProblems(other, ev)).to.deep.equal(["pod ns/w on node hc-linux-1 failed with reason NodeAffinity (Pod was rejected), want PodOSNotSupported"]);
+    expect(osRejectionProblems(other, ev)).to.deep.equal([
+      "pod ns/w on node hc-linux-1 failed with reason NodeAffinity (Pod was rejected), want PodOSNotSupported",
+    ]);
   });
 
   it("linuxWorker: a Ready Linux worker, preferring untainted ones; noLinuxWorker says why there is none", () => {
@@ -149,8 +173,14 @@ describe("checks/scheduling", () => {
   it("rollingBounds: surge rounds up, unavailability rounds down, both zero is not allowed", () => {
     expect(rollingBounds(2)).to.deep.equal({ maxSurge: 1, maxUnavailable: 0 });
     expect(rollingBounds(10)).to.deep.equal({ maxSurge: 3, maxUnavailable: 2 });
-    expect(rollingBounds(4, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: "50%" } })).to.deep.equal({ maxSurge: 0, maxUnavailable: 2 });
-    expect(rollingBounds(2, { type: "RollingUpdate", rollingUpdate: { maxSurge: "0%", maxUnavailable: "0%" } })).to.deep.equal({ maxSurge: 1, maxUnavailable: 0 });
+    expect(rollingBounds(4, { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: "50%" } })).to.deep.equal({
+      maxSurge: 0,
+      maxUnavailable: 2,
+    });
+    expect(rollingBounds(2, { type: "RollingUpdate", rollingUpdate: { maxSurge: "0%", maxUnavailable: "0%" } })).to.deep.equal({
+      maxSurge: 1,
+      maxUnavailable: 0,
+    });
   });
 
   it("windowsBuildsPresent: builds of all Windows nodes, Ready or not", () => {

@@ -11,7 +11,10 @@ import { linuxWorker, noLinuxWorker } from "../../../lib/checks/scheduling.js";
 import { tolerationsFor } from "../../../lib/fixtures/guard.js";
 import { addedTolerations } from "../../../lib/cluster/admission-tolerations.js";
 
-const cp: NodeInfo = { ...node("hc-control-plane", "linux", undefined, [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]), controlPlane: true };
+const cp: NodeInfo = {
+  ...node("hc-control-plane", "linux", undefined, [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]),
+  controlPlane: true,
+};
 const gkeTaint = { key: "node.kubernetes.io/os", value: "windows", effect: "NoSchedule" };
 
 describe("taints (issue 14 items 1–3)", () => {
@@ -44,15 +47,25 @@ describe("taints (issue 14 items 1–3)", () => {
     const posture = checkNodes.posture(nodes);
     expect(posture.problems).to.deep.equal([]);
     expect(posture.summary).to.contain("Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only");
-    expect(untaintedWindowsPool(nodes)).to.match(/^Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only \(akswin22000000, akswin25000000\)$/);
+    expect(untaintedWindowsPool(nodes)).to.match(
+      /^Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only \(akswin22000000, akswin25000000\)$/,
+    );
   });
 
   it("a pool where some Windows nodes lost their taint still fails, naming the node and the others' taint", () => {
-    const posture = checkNodes.posture([node("hc-win2022-1", "windows", "10.0.20348"), node("hc-win2025-1", "windows", "10.0.26100", [{ key: "os", value: "windows", effect: "NoSchedule" }])]);
+    const posture = checkNodes.posture([
+      node("hc-win2022-1", "windows", "10.0.20348"),
+      node("hc-win2025-1", "windows", "10.0.26100", [{ key: "os", value: "windows", effect: "NoSchedule" }]),
+    ]);
     expect(posture.problems).to.deep.equal([
       "node hc-win2022-1 has no NoSchedule taint while other Windows nodes carry os=windows:NoSchedule: Linux pods without a nodeSelector can be scheduled onto it (the Windows docs recommend os=windows:NoSchedule)",
     ]);
-    expect(untaintedWindowsPool([node("hc-win2022-1", "windows", "10.0.20348"), node("hc-win2025-1", "windows", "10.0.26100", [{ key: "os", value: "windows", effect: "NoSchedule" }])])).to.equal(undefined);
+    expect(
+      untaintedWindowsPool([
+        node("hc-win2022-1", "windows", "10.0.20348"),
+        node("hc-win2025-1", "windows", "10.0.26100", [{ key: "os", value: "windows", effect: "NoSchedule" }]),
+      ]),
+    ).to.equal(undefined);
   });
 
   it("kubeadm: Linux helper pods tolerate the control-plane taint; no Linux worker is said so", () => {

@@ -40,7 +40,17 @@ function readyPod(over: Partial<k8s.V1PodStatus> = {}, spec: Partial<k8s.V1PodSp
       startTime: t,
       qosClass: "BestEffort",
       conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map((type) => ({ type, status: "True" })),
-      containerStatuses: [{ name: "c", image: "mcr.microsoft.com/windows/servercore:ltsc2022", imageID: IMAGE_ID, containerID: ID, ready: true, restartCount: 0, state: { running: { startedAt: t } } }],
+      containerStatuses: [
+        {
+          name: "c",
+          image: "mcr.microsoft.com/windows/servercore:ltsc2022",
+          imageID: IMAGE_ID,
+          containerID: ID,
+          ready: true,
+          restartCount: 0,
+          state: { running: { startedAt: t } },
+        },
+      ],
       ...over,
     },
   };
@@ -49,7 +59,12 @@ const addressing = { name: "hc-win2022-1", internalIPs: ["127.164.1.4"], podCIDR
 
 describe("checks/workloads", () => {
   it("parses `set` output and directory listings (CRLF tolerated)", () => {
-    expect(parseSet("GREETING=hello-from-configmap\r\nCFG_LOG_LEVEL=debug\r\nEMPTY=\r\nA=b=c\r\n")).to.deep.equal({ GREETING: "hello-from-configmap", CFG_LOG_LEVEL: "debug", EMPTY: "", A: "b=c" });
+    expect(parseSet("GREETING=hello-from-configmap\r\nCFG_LOG_LEVEL=debug\r\nEMPTY=\r\nA=b=c\r\n")).to.deep.equal({
+      GREETING: "hello-from-configmap",
+      CFG_LOG_LEVEL: "debug",
+      EMPTY: "",
+      A: "b=c",
+    });
     expect(listing("GREETING\r\nLOG_LEVEL\r\n\r\napp.ini\r\n")).to.deep.equal(["GREETING", "LOG_LEVEL", "app.ini"]);
   });
 
@@ -68,7 +83,9 @@ describe("checks/workloads", () => {
     expect(p).to.equal("pod ns/w container app: APP_PASSWORD does not match key password of Secret win-secret (14 characters, want 19; values not shown)");
     expect(p).not.to.contain(secret);
     expect(p).not.to.contain("something-else");
-    expect(secretProblems("w", "APP_PASSWORD", "s", secret, `${secret}\r\n`)).to.deep.equal(["w: APP_PASSWORD differs from s only in surrounding whitespace (e.g. a trailing newline)"]);
+    expect(secretProblems("w", "APP_PASSWORD", "s", secret, `${secret}\r\n`)).to.deep.equal([
+      "w: APP_PASSWORD differs from s only in surrounding whitespace (e.g. a trailing newline)",
+    ]);
     expect(secretProblems("w", "file C:\\secret\\password", "s", secret, undefined)).to.deep.equal(["w: file C:\\secret\\password is missing (should hold s)"]);
   });
 
@@ -114,7 +131,11 @@ describe("checks/workloads", () => {
       "pod ns/w on node hc-win2022-1: status.hostIP is empty",
     ]);
     const bad = readyPod();
-    bad.status!.containerStatuses![0] = { ...bad.status!.containerStatuses![0], containerID: "docker://short", imageID: "mcr.microsoft.com/windows/nanoserver@sha256:" + "c".repeat(64) };
+    bad.status!.containerStatuses![0] = {
+      ...bad.status!.containerStatuses![0],
+      containerID: "docker://short",
+      imageID: "mcr.microsoft.com/windows/nanoserver@sha256:" + "c".repeat(64),
+    };
     expect(containerIdentityProblems(bad)).to.deep.equal([
       'pod ns/w on node hc-win2022-1: container c has containerID "docker://short", want <runtime>://<64 hex digits>',
       "pod ns/w on node hc-win2022-1: container c runs image mcr.microsoft.com/windows/servercore:ltsc2022 but its imageID names mcr.microsoft.com/windows/nanoserver",
@@ -122,8 +143,15 @@ describe("checks/workloads", () => {
     expect(containerIdentityProblems(readyPod({ containerStatuses: [] }))).to.deep.equal(["pod ns/w on node hc-win2022-1: no status for container c"]);
     expect(startTimeProblems(readyPod({ startTime: undefined }))).to.deep.equal(["pod ns/w on node hc-win2022-1: status.startTime is not set"]);
     expect(startTimeProblems(readyPod({ startTime: new Date("2026-11-28T09:59:00Z") }))[0]).to.match(/is before the pod was created/);
-    expect(qosProblems(readyPod({ qosClass: "Guaranteed" }))).to.deep.equal(["pod ns/w on node hc-win2022-1: status.qosClass is Guaranteed, want BestEffort for its requests/limits"]);
-    const notReady = readyPod({ conditions: [{ type: "PodScheduled", status: "True" }, { type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [c]" }] });
+    expect(qosProblems(readyPod({ qosClass: "Guaranteed" }))).to.deep.equal([
+      "pod ns/w on node hc-win2022-1: status.qosClass is Guaranteed, want BestEffort for its requests/limits",
+    ]);
+    const notReady = readyPod({
+      conditions: [
+        { type: "PodScheduled", status: "True" },
+        { type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [c]" },
+      ],
+    });
     expect(conditionProblems(notReady)).to.deep.equal([
       "pod ns/w on node hc-win2022-1: condition Initialized is missing",
       "pod ns/w on node hc-win2022-1: condition ContainersReady is missing",
@@ -133,7 +161,10 @@ describe("checks/workloads", () => {
 
   it("resourceProblems and downwardResourceValue", () => {
     const want = { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
-    const p = readyPod({}, { containers: [{ name: "app", resources: { requests: { cpu: "0.25", memory: "268435456" }, limits: { cpu: "500m", memory: "512Mi" } } }] });
+    const p = readyPod(
+      {},
+      { containers: [{ name: "app", resources: { requests: { cpu: "0.25", memory: "268435456" }, limits: { cpu: "500m", memory: "512Mi" } } }] },
+    );
     expect(resourceProblems(p, "app", want)).to.deep.equal([]);
     const q = readyPod({}, { containers: [{ name: "app", resources: { limits: { cpu: "1" } } }] });
     expect(resourceProblems(q, "app", want)).to.deep.equal([
@@ -173,7 +204,8 @@ describe("checks/workloads", () => {
   });
 
   it("echoCalls counts agnhost netexec's log lines for one message", () => {
-    const log = "2026/11/28 10:21:43 Started HTTP server on port 8080\n2026/11/28 10:21:50 GET /echo?msg=prestop-ab12&code=\n2026/11/28 10:21:50 GET /echo?msg=prestop-ab123&code=\n";
+    const log =
+      "2026/11/28 10:21:43 Started HTTP server on port 8080\n2026/11/28 10:21:50 GET /echo?msg=prestop-ab12&code=\n2026/11/28 10:21:50 GET /echo?msg=prestop-ab123&code=\n";
     expect(echoCalls(log, "prestop-ab12")).to.equal(1);
     expect(echoCalls(log, "prestop-ab1")).to.equal(0);
     expect(echoCalls("", "x")).to.equal(0);

@@ -3,10 +3,15 @@ import { escapeArg, splitWindowsArgs, stripOuterQuotes } from "../../../localclu
 import { hasOnlyCrlf, MemFs, run, winContainer } from "./helpers.js";
 
 describe("dataplane commands: cmd.exe", () => {
-  it("cmd /S /C \"echo %username%\" prints the default user (the SecurityContext e2e check)", async () => {
+  it('cmd /S /C "echo %username%" prints the default user (the SecurityContext e2e check)', async () => {
     const admin = await run(winContainer(), ["cmd", "/S", "/C", "echo %username%"]);
     expect(admin).to.deep.equal({ stdout: "ContainerAdministrator\r\n", stderr: "", exitCode: 0 });
-    const user = await run(winContainer({ image: "registry.k8s.io/e2e-test-images/nonroot:1.4", userName: "ContainerUser" }), ["cmd", "/S", "/C", "echo %username%"]);
+    const user = await run(winContainer({ image: "registry.k8s.io/e2e-test-images/nonroot:1.4", userName: "ContainerUser" }), [
+      "cmd",
+      "/S",
+      "/C",
+      "echo %username%",
+    ]);
     expect(user.stdout).to.equal("ContainerUser\r\n");
   });
 
@@ -35,7 +40,13 @@ describe("dataplane commands: cmd.exe", () => {
 
   it("the volumes e2e check: writing into a read-only mount prints 'Access is denied.'", async () => {
     const fs = new MemFs("windows", {}, ["C:\\test-volume"], ["C:\\test-volume"]);
-    const r = await run(winContainer({ fs, image: "registry.k8s.io/pause:3.9" }), ["cmd", "/c", "echo windows-volume-test", ">", "C:\\test-volume\\test-file.txt"]);
+    const r = await run(winContainer({ fs, image: "registry.k8s.io/pause:3.9" }), [
+      "cmd",
+      "/c",
+      "echo windows-volume-test",
+      ">",
+      "C:\\test-volume\\test-file.txt",
+    ]);
     expect(r.stderr).to.equal("Access is denied.\r\n");
     expect(r.exitCode).to.equal(1);
   });
@@ -82,7 +93,11 @@ describe("dataplane commands: cmd.exe", () => {
 
   it("IF /I, IF EXIST and ELSE", async () => {
     const fs = new MemFs("windows", { "C:\\flag.txt": "1" });
-    const r = await run(winContainer({ fs }), ["cmd", "/c", "if /i %COMPUTERNAME%==win-webserver-7 (echo yes) else (echo no) & if exist C:\\flag.txt echo present"]);
+    const r = await run(winContainer({ fs }), [
+      "cmd",
+      "/c",
+      "if /i %COMPUTERNAME%==win-webserver-7 (echo yes) else (echo no) & if exist C:\\flag.txt echo present",
+    ]);
     expect(r.stdout).to.equal("yes\r\npresent\r\n");
   });
 

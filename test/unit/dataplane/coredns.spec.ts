@@ -8,7 +8,12 @@ import { FaultRegistry } from "../../../localcluster/dataplane/faults.js";
 import { linuxContainer, winContainer } from "./helpers.js";
 
 describe("dataplane: CoreDNS", () => {
-  const coredns = linuxContainer({ pod: "coredns-abc", namespace: "kube-system", image: "registry.k8s.io/coredns/coredns:v1.12.1", args: ["-conf", "/etc/coredns/Corefile"] });
+  const coredns = linuxContainer({
+    pod: "coredns-abc",
+    namespace: "kube-system",
+    image: "registry.k8s.io/coredns/coredns:v1.12.1",
+    args: ["-conf", "/etc/coredns/Corefile"],
+  });
 
   it("runs /coredns with the pod's args (the -conf flag is an argument, not the command) and keeps running", () => {
     expect(effectiveArgv(coredns)).to.deep.equal(["/coredns", "-conf", "/etc/coredns/Corefile"]);

@@ -15,7 +15,12 @@ function key(os: OsName, p: string): string {
 
 export class MemFs implements VirtualFs {
   readonly files = new Map<string, string>();
-  constructor(readonly os: OsName, files: Record<string, string> = {}, readonly readOnly: string[] = [], readonly dirs: string[] = []) {
+  constructor(
+    readonly os: OsName,
+    files: Record<string, string> = {},
+    readonly readOnly: string[] = [],
+    readonly dirs: string[] = [],
+  ) {
     for (const [p, c] of Object.entries(files)) this.files.set(key(os, p), c);
   }
   read(path: string): string | undefined {
@@ -30,14 +35,17 @@ export class MemFs implements VirtualFs {
     const parent = k.slice(0, k.lastIndexOf("/")) || "/";
     const parentExists = parent === "/" || this.list(parent) !== undefined || this.under(this.dirs, parent);
     if (!parentExists) return "no-such-directory";
-    this.files.set(k, (append ? this.files.get(k) ?? "" : "") + content);
+    this.files.set(k, (append ? (this.files.get(k) ?? "") : "") + content);
     return "ok";
   }
   list(path: string): string[] | undefined {
     const k = key(this.os, path);
     const prefix = k === "/" ? "/" : k + "/";
     const names = [...this.files.keys()].filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split("/")[0]);
-    const explicit = this.dirs.map((d) => key(this.os, d)).filter((d) => d.startsWith(prefix) && d !== k).map((d) => d.slice(prefix.length).split("/")[0]);
+    const explicit = this.dirs
+      .map((d) => key(this.os, d))
+      .filter((d) => d.startsWith(prefix) && d !== k)
+      .map((d) => d.slice(prefix.length).split("/")[0]);
     const isDir = names.length > 0 || this.dirs.some((d) => key(this.os, d) === k) || k === "/";
     return isDir ? [...new Set([...names, ...explicit])].sort() : undefined;
   }
@@ -101,7 +109,9 @@ export class FakeWorld implements NetworkWorld {
   }
 }
 
-export const page = (body: string, status = 200, headers: Record<string, string> = {}): Handler => () => ({ status, headers: { "Content-Type": "text/html", ...headers }, body });
+export const page =
+  (body: string, status = 200, headers: Record<string, string> = {}): Handler =>
+  () => ({ status, headers: { "Content-Type": "text/html", ...headers }, body });
 
 export function winContainer(over: Partial<ContainerView> = {}): ContainerView {
   return {

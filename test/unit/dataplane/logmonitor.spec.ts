@@ -10,15 +10,29 @@ const clock = () => new Date("2024-05-01T12:00:00Z");
 const SAMPLE = {
   LogConfig: {
     sources: [
-      { type: "EventLog", startAtOldestRecord: true, eventFormatMultiLine: false, channels: [{ name: "system", level: "Information" }, { name: "application", level: "Error" }] },
+      {
+        type: "EventLog",
+        startAtOldestRecord: true,
+        eventFormatMultiLine: false,
+        channels: [
+          { name: "system", level: "Information" },
+          { name: "application", level: "Error" },
+        ],
+      },
       { type: "File", directory: "c:\\inetpub\\logs", filter: "*.log", includeSubdirectories: true, includeFileNames: false },
-      { type: "ETW", eventFormatMultiLine: false, providers: [{ providerName: "IIS: WWW Server", providerGuid: "3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83", level: "Information" }] },
+      {
+        type: "ETW",
+        eventFormatMultiLine: false,
+        providers: [{ providerName: "IIS: WWW Server", providerGuid: "3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83", level: "Information" }],
+      },
     ],
   },
 };
 
-const EVENTLOG_JSON = '{"Source": "EventLog","LogEntry": {"EventSource": "Service Control Manager","Time": "2024-05-01T12:00:00.000Z","Channel": "System","Level": "Information","EventId": 7036,"Message": "The Windows Event Log service entered the running state."}}';
-const ETW_JSON = '{"Source":"ETW","LogEntry":{"Time":"2024-05-01T12:00:00.000Z","ProviderName":"IIS: WWW Server","ProviderId":"3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83","DecodingSource":"DecodingSourceXMLFile","Execution":{"ProcessId":4,"ThreadId":1004},"Level":"Information","Keyword":"0x0","EventId":"1","EventData":{}},"SchemaVersion":"1.0.0"}';
+const EVENTLOG_JSON =
+  '{"Source": "EventLog","LogEntry": {"EventSource": "Service Control Manager","Time": "2024-05-01T12:00:00.000Z","Channel": "System","Level": "Information","EventId": 7036,"Message": "The Windows Event Log service entered the running state."}}';
+const ETW_JSON =
+  '{"Source":"ETW","LogEntry":{"Time":"2024-05-01T12:00:00.000Z","ProviderName":"IIS: WWW Server","ProviderId":"3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83","DecodingSource":"DecodingSourceXMLFile","Execution":{"ProcessId":4,"ThreadId":1004},"Level":"Information","Keyword":"0x0","EventId":"1","EventData":{}},"SchemaVersion":"1.0.0"}';
 
 // LogMonitor is in no base image: only an image a user built with it (named for it) carries LogMonitor.exe.
 const logMonitorImage = "registry.example/servercore-logmonitor:ltsc2022";
@@ -29,7 +43,12 @@ const withConfigFile = (cfg: object, files: Record<string, string> = {}) =>
 describe("dataplane workloads: LogMonitor", () => {
   it("recognises C:\\LogMonitor\\LogMonitor.exe in any case and slash style", () => {
     expect(unwrapLogMonitor(["C:\\LogMonitor\\LogMonitor.exe", "ping", "-t", "localhost"])).to.deep.equal(["ping", "-t", "localhost"]);
-    expect(unwrapLogMonitor(["c:/logmonitor/logmonitor.exe", "cmd", "/S", "/C", "ping -n 20 localhost"])).to.deep.equal(["cmd", "/S", "/C", "ping -n 20 localhost"]);
+    expect(unwrapLogMonitor(["c:/logmonitor/logmonitor.exe", "cmd", "/S", "/C", "ping -n 20 localhost"])).to.deep.equal([
+      "cmd",
+      "/S",
+      "/C",
+      "ping -n 20 localhost",
+    ]);
     expect(unwrapLogMonitor(["C:\\LogMonitor\\LogMonitor.exe ping -t localhost"])).to.deep.equal(["ping", "-t", "localhost"]);
     expect(unwrapLogMonitor(["ping", "-t", "localhost"])).to.equal(undefined);
   });
@@ -38,7 +57,9 @@ describe("dataplane workloads: LogMonitor", () => {
     const fromFile = readLogMonitorConfig(winContainer({ fs: withConfigFile(SAMPLE) }));
     expect(fromFile.sources.map((s) => s.type)).to.deep.equal(["EventLog", "File", "ETW"]);
     expect(fromFile.format).to.equal("json");
-    const fromEnv = readLogMonitorConfig(winContainer({ env: { LOGMONITOR_CONFIG: JSON.stringify({ LogConfig: { logFormat: "XML", sources: [{ type: "ETW", providers: [] }] } }) } }));
+    const fromEnv = readLogMonitorConfig(
+      winContainer({ env: { LOGMONITOR_CONFIG: JSON.stringify({ LogConfig: { logFormat: "XML", sources: [{ type: "ETW", providers: [] }] } }) } }),
+    );
     expect(fromEnv.format).to.equal("xml");
     expect(fromEnv.sources).to.have.length(1);
   });
@@ -64,7 +85,9 @@ describe("dataplane workloads: LogMonitor", () => {
     expect(w.startupLines()[0]).to.equal(
       "<Log><Source>EventLog</Source><LogEntry><EventSource>Service Control Manager</EventSource><Time>2024-05-01T12:00:00.000Z</Time><Channel>System</Channel><Level>Information</Level><EventId>7036</EventId><Message>The Windows Event Log service entered the running state.</Message></LogEntry></Log>",
     );
-    expect(w.startupLines()[1]).to.equal("<Log><Source>Process</Source><LogEntry><Logline>Pinging WIN-WEBSERVER-7 [::1] with 32 bytes of data:</Logline></LogEntry></Log>");
+    expect(w.startupLines()[1]).to.equal(
+      "<Log><Source>Process</Source><LogEntry><Logline>Pinging WIN-WEBSERVER-7 [::1] with 32 bytes of data:</Logline></LogEntry></Log>",
+    );
   });
 
   it("a channel configured below Information level has nothing to report at start", () => {
@@ -74,7 +97,10 @@ describe("dataplane workloads: LogMonitor", () => {
   });
 
   it("wraps the docs web server: same port, Process lines per request, empty lines dropped", () => {
-    const w = workloadFor(winContainer({ fs: withConfigFile(SAMPLE), command: ["C:\\LogMonitor\\LogMonitor.exe", "powershell.exe", "-command", DOCS_SCRIPT] }), { clock });
+    const w = workloadFor(
+      winContainer({ fs: withConfigFile(SAMPLE), command: ["C:\\LogMonitor\\LogMonitor.exe", "powershell.exe", "-command", DOCS_SCRIPT] }),
+      { clock },
+    );
     expect(w.listens).to.deep.equal([80]);
     expect(w.startupLines().slice(-1)).to.deep.equal(['{"Source":"Process","LogEntry":{"Logline":"Listening at http://*:80/"},"SchemaVersion":"1.0.0"}']);
     const out = w.handle({ method: "GET", host: "10.244.1.5", port: 80, path: "/", headers: { Host: "10.244.1.5" } }, "10.244.0.7");
@@ -88,7 +114,11 @@ describe("dataplane workloads: LogMonitor", () => {
 
   it("wrapping IIS: the File source picks up W3C access-log lines", () => {
     const w = workloadFor(
-      winContainer({ image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022", fs: withConfigFile(SAMPLE), command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"] }),
+      winContainer({
+        image: "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022",
+        fs: withConfigFile(SAMPLE),
+        command: ["C:\\LogMonitor\\LogMonitor.exe", "C:\\ServiceMonitor.exe", "w3svc"],
+      }),
       { clock },
     );
     expect(w.kind).to.equal("logmonitor:iis");
@@ -101,7 +131,11 @@ describe("dataplane workloads: LogMonitor", () => {
 
   it("a wrapped command that completes runs through runCommand with LogMonitor's framing", async () => {
     const cfg = { LogConfig: { sources: [SAMPLE.LogConfig.sources[0]] } };
-    const c = winContainer({ image: logMonitorImage, fs: withConfigFile(cfg), command: ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/S", "/C", "echo %USERNAME%"] });
+    const c = winContainer({
+      image: logMonitorImage,
+      fs: withConfigFile(cfg),
+      command: ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/S", "/C", "echo %USERNAME%"],
+    });
     expect(workloadFor(c, { clock }).longRunning).to.equal(false);
     const r = await run(c, [...c.command, ...c.args]);
     expect(r.exitCode).to.equal(0);
@@ -110,13 +144,23 @@ describe("dataplane workloads: LogMonitor", () => {
   });
 
   it("the wrapped command's exit code is LogMonitor's", async () => {
-    const r = await run(winContainer({ image: logMonitorImage, fs: withConfigFile({ LogConfig: { sources: [] } }) }), ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/c", "exit 3"]);
+    const r = await run(winContainer({ image: logMonitorImage, fs: withConfigFile({ LogConfig: { sources: [] } }) }), [
+      "C:\\LogMonitor\\LogMonitor.exe",
+      "cmd",
+      "/c",
+      "exit 3",
+    ]);
     expect(r.exitCode).to.equal(3);
   });
 
   it("plain servercore and nanoserver do not ship LogMonitor.exe; nanoserver has no PowerShell", async () => {
     for (const image of ["mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/windows/nanoserver:ltsc2022"]) {
-      const r = await run(winContainer({ image, fs: withConfigFile({ LogConfig: { sources: [] } }) }), ["C:\\LogMonitor\\LogMonitor.exe", "cmd", "/c", "exit 3"]);
+      const r = await run(winContainer({ image, fs: withConfigFile({ LogConfig: { sources: [] } }) }), [
+        "C:\\LogMonitor\\LogMonitor.exe",
+        "cmd",
+        "/c",
+        "exit 3",
+      ]);
       expect(r.exitCode, image).to.not.equal(3);
       expect(entrypointMissing("windows", image, "C:\\LogMonitor\\LogMonitor.exe"), image).to.equal(true);
     }

@@ -13,7 +13,9 @@ describe("dataplane commands: network tools", () => {
 
     it("Windows: an external name is a non-authoritative answer; an explicit server is shown", async () => {
       const r = await run(winContainer(), ["nslookup.exe", "www.example.com", "1.1.1.1"]);
-      expect(r.stdout).to.equal("Server:  UnKnown\r\nAddress:  1.1.1.1\r\n\r\nNon-authoritative answer:\r\nName:    www.example.com\r\nAddress:  93.184.216.34\r\n\r\n");
+      expect(r.stdout).to.equal(
+        "Server:  UnKnown\r\nAddress:  1.1.1.1\r\n\r\nNon-authoritative answer:\r\nName:    www.example.com\r\nAddress:  93.184.216.34\r\n\r\n",
+      );
     });
 
     it("Windows failure: *** UnKnown can't find <name>: Non-existent domain", async () => {
@@ -119,7 +121,9 @@ describe("dataplane commands: network tools", () => {
 
     it("error messages", async () => {
       expect((await run(linuxContainer(), ["wget", "-qO-", "http://nope/"])).stderr).to.equal("wget: bad address 'nope'\n");
-      expect((await run(linuxContainer(), ["wget", "-qO-", "http://10.244.0.9:81/"])).stderr).to.equal("wget: can't connect to remote host (10.244.0.9): Connection refused\n");
+      expect((await run(linuxContainer(), ["wget", "-qO-", "http://10.244.0.9:81/"])).stderr).to.equal(
+        "wget: can't connect to remote host (10.244.0.9): Connection refused\n",
+      );
       const notFound = await run(linuxContainer(), ["wget", "-qO-", "http://10.244.0.9:8080/"]);
       expect(notFound.stderr).to.equal("wget: server returned error: HTTP/1.1 404 Not Found\n");
       expect(notFound.exitCode).to.equal(1);

@@ -2,7 +2,17 @@ import { expect } from "chai";
 import { FakeWorld, run, winContainer } from "./helpers.js";
 
 const credspec = (dns: string, netbios: string) =>
-  JSON.stringify({ CmsPlugins: ["ActiveDirectory"], DomainJoinConfig: { Sid: "S-1-5-21-1", MachineAccountName: "gmsa-e2e", Guid: "00000000-0000-0000-0000-000000000000", DnsTreeName: dns, DnsName: dns, NetBiosName: netbios } });
+  JSON.stringify({
+    CmsPlugins: ["ActiveDirectory"],
+    DomainJoinConfig: {
+      Sid: "S-1-5-21-1",
+      MachineAccountName: "gmsa-e2e",
+      Guid: "00000000-0000-0000-0000-000000000000",
+      DnsTreeName: dns,
+      DnsName: dns,
+      NetBiosName: netbios,
+    },
+  });
 
 const gmsa = (dns = "contoso.com") => winContainer({ gmsaCredentialSpec: credspec(dns, dns.split(".")[0].toUpperCase()) });
 const up = new FakeWorld({ domain: { name: "contoso.com", dc: "DC1.contoso.com", reachable: true } });
@@ -12,7 +22,8 @@ describe("dataplane commands: nltest", () => {
   it("/query with a reachable domain", async () => {
     const r = await run(gmsa(), ["nltest", "/query"], up);
     expect(r).to.deep.equal({
-      stdout: "Flags: 30 HAS_IP  HAS_TIMESERV\r\nTrusted DC Name \\\\DC1.contoso.com\r\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\r\nThe command completed successfully\r\n",
+      stdout:
+        "Flags: 30 HAS_IP  HAS_TIMESERV\r\nTrusted DC Name \\\\DC1.contoso.com\r\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\r\nThe command completed successfully\r\n",
       stderr: "",
       exitCode: 0,
     });
@@ -41,7 +52,9 @@ describe("dataplane commands: nltest", () => {
 
   it("unreachable DC: ERROR_NO_LOGON_SERVERS inside a 'successful' call, as real nltest reports it", async () => {
     const r = await run(gmsa(), ["nltest", "/query"], down);
-    expect(r.stdout).to.equal("Flags: 0\r\nTrusted DC Name\r\nTrusted DC Connection Status Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\r\nThe command completed successfully\r\n");
+    expect(r.stdout).to.equal(
+      "Flags: 0\r\nTrusted DC Name\r\nTrusted DC Connection Status Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\r\nThe command completed successfully\r\n",
+    );
     // The GMSA e2e check therefore needs both conditions: success line present AND no error code.
     const healthy = r.stdout.includes("The command completed successfully") && !r.stdout.includes("ERROR_NO_LOGON_SERVERS");
     expect(healthy).to.equal(false);
@@ -63,7 +76,11 @@ describe("dataplane commands: nltest", () => {
   });
 
   it("nanoserver has no nltest", async () => {
-    const r = await run(winContainer({ image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", gmsaCredentialSpec: credspec("contoso.com", "CONTOSO") }), ["nltest", "/query"], up);
+    const r = await run(
+      winContainer({ image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", gmsaCredentialSpec: credspec("contoso.com", "CONTOSO") }),
+      ["nltest", "/query"],
+      up,
+    );
     expect(r.exitCode).to.equal(127);
   });
 
@@ -73,7 +90,8 @@ describe("dataplane commands: nltest", () => {
     expect(before.stdout).to.contain("ERROR_NO_LOGON_SERVERS");
     const reset = await run(gmsa(), ["nltest", "/sc_reset:contoso.com"], fresh);
     expect(reset).to.deep.equal({
-      stdout: "Flags: 30 HAS_IP  HAS_TIMESERV\r\nTrusted DC Name \\\\DC1.contoso.com\r\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\r\nThe command completed successfully\r\n",
+      stdout:
+        "Flags: 30 HAS_IP  HAS_TIMESERV\r\nTrusted DC Name \\\\DC1.contoso.com\r\nTrusted DC Connection Status Status = 0 0x0 NERR_Success\r\nThe command completed successfully\r\n",
       stderr: "",
       exitCode: 0,
     });

@@ -41,7 +41,9 @@ describe("dataplane commands: powershell", () => {
     it("formats the response object as a list, all CRLF", async () => {
       const r = await run(winContainer(), ps("Invoke-WebRequest -Uri http://10.244.1.5 -UseBasicParsing"));
       expect(r.exitCode).to.equal(0);
-      expect(r.stdout).to.match(/^\r\nStatusCode        : 200\r\nStatusDescription : OK\r\nContent           : <html><body><H1>Windows Container Web Server<\/H1><\/body><\/html>\r\n/);
+      expect(r.stdout).to.match(
+        /^\r\nStatusCode        : 200\r\nStatusDescription : OK\r\nContent           : <html><body><H1>Windows Container Web Server<\/H1><\/body><\/html>\r\n/,
+      );
       expect(r.stdout).to.contain("RawContent        : HTTP/1.1 200 OK\r\n                    Content-Length: 63\r\n");
       expect(r.stdout).to.contain("Headers           : {[Content-Length, 63], [Content-Type, text/html]}\r\n");
       expect(r.stdout).to.contain("RawContentLength  : 63\r\n");
@@ -70,16 +72,18 @@ describe("dataplane commands: powershell", () => {
     it("refused: 'Unable to connect to the remote server' with the error record layout", async () => {
       const r = await run(winContainer(), ps("Invoke-WebRequest http://10.244.0.9:81 -UseBasicParsing"));
       expect(r.exitCode).to.equal(1);
-      expect(r.stderr).to.equal([
-        "Invoke-WebRequest : Unable to connect to the remote server",
-        "At line:1 char:1",
-        "+ Invoke-WebRequest http://10.244.0.9:81 -UseBasicParsing",
-        "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
-        "    + CategoryInfo          : InvalidOperation: (System.Net.HttpWebRequest:HttpWebRequest) [Invoke-WebRequest], WebException",
-        "    + FullyQualifiedErrorId : WebCmdletWebResponseException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand",
-        " ",
-        "",
-      ].join("\r\n"));
+      expect(r.stderr).to.equal(
+        [
+          "Invoke-WebRequest : Unable to connect to the remote server",
+          "At line:1 char:1",
+          "+ Invoke-WebRequest http://10.244.0.9:81 -UseBasicParsing",
+          "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+          "    + CategoryInfo          : InvalidOperation: (System.Net.HttpWebRequest:HttpWebRequest) [Invoke-WebRequest], WebException",
+          "    + FullyQualifiedErrorId : WebCmdletWebResponseException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand",
+          " ",
+          "",
+        ].join("\r\n"),
+      );
     });
 
     it("unresolvable name, timeout and HTTP errors", async () => {
@@ -104,7 +108,9 @@ describe("dataplane commands: powershell", () => {
   });
 
   it("Invoke-RestMethod prints the body, and JSON as an object", async () => {
-    const world = standardWorld({ hosts: { "10.244.3.3": { ports: { 80: () => ({ status: 200, headers: { "Content-Type": "application/json" }, body: '{"name":"svc","ready":true}' }) } } } });
+    const world = standardWorld({
+      hosts: { "10.244.3.3": { ports: { 80: () => ({ status: 200, headers: { "Content-Type": "application/json" }, body: '{"name":"svc","ready":true}' }) } } },
+    });
     const text = await run(winContainer(), ps("Invoke-RestMethod http://www.example.com"), world);
     expect(text.stdout).to.equal("<title>Example Domain</title>\r\n");
     const json = await run(winContainer(), ps("Invoke-RestMethod http://10.244.3.3/"), world);
@@ -114,15 +120,17 @@ describe("dataplane commands: powershell", () => {
   describe("Resolve-DnsName", () => {
     it("prints the record table", async () => {
       const r = await run(winContainer(), ps("Resolve-DnsName kubernetes.default.svc.cluster.local"));
-      expect(r.stdout).to.equal([
-        "",
-        "Name                                           Type   TTL   Section    IPAddress",
-        "----                                           ----   ---   -------    ---------",
-        "kubernetes.default.svc.cluster.local           A      5     Answer     10.96.0.1",
-        "",
-        "",
-        "",
-      ].join("\r\n"));
+      expect(r.stdout).to.equal(
+        [
+          "",
+          "Name                                           Type   TTL   Section    IPAddress",
+          "----                                           ----   ---   -------    ---------",
+          "kubernetes.default.svc.cluster.local           A      5     Answer     10.96.0.1",
+          "",
+          "",
+          "",
+        ].join("\r\n"),
+      );
     });
 
     it("NXDOMAIN: 'DNS name does not exist', exit 1", async () => {
@@ -187,7 +195,10 @@ describe("dataplane commands: powershell", () => {
     });
 
     it("Write-Output, echo and Write-Host with $env: expansion", async () => {
-      const r = await run(winContainer({ env: { GREETING: "hello" } }), ps('Write-Output $env:GREETING; echo "$env:USERNAME"; Write-Host "user: $env:USERNAME"; $env:COMPUTERNAME'));
+      const r = await run(
+        winContainer({ env: { GREETING: "hello" } }),
+        ps('Write-Output $env:GREETING; echo "$env:USERNAME"; Write-Host "user: $env:USERNAME"; $env:COMPUTERNAME'),
+      );
       expect(r.stdout).to.equal("hello\r\nContainerAdministrator\r\nuser: ContainerAdministrator\r\nWIN-WEBSERVER-7\r\n");
     });
 
@@ -214,7 +225,12 @@ describe("dataplane commands: powershell", () => {
     });
 
     it("the HostProcess volume validation script succeeds", async () => {
-      const fs = new MemFs("windows", { "C:\\sandbox\\etc\\configmap\\text.txt": "Lorem ipsum dolor sit amet", "C:\\sandbox\\etc\\secret\\foo.txt": "bar" }, [], ["C:\\sandbox\\etc\\emptydir"]);
+      const fs = new MemFs(
+        "windows",
+        { "C:\\sandbox\\etc\\configmap\\text.txt": "Lorem ipsum dolor sit amet", "C:\\sandbox\\etc\\secret\\foo.txt": "bar" },
+        [],
+        ["C:\\sandbox\\etc\\emptydir"],
+      );
       const script = [
         "if (-not(Test-Path $env:CONTAINER_SANDBOX_MOUNT_POINT\\etc\\emptydir)) {",
         '\tthrow "Cannot find emptydir volume"',
@@ -247,16 +263,18 @@ describe("dataplane commands: powershell", () => {
     it("an unknown cmdlet fails as PowerShell does, exit 1", async () => {
       const r = await run(winContainer(), ps("Get-Foo"));
       expect(r.exitCode).to.equal(1);
-      expect(r.stderr).to.equal([
-        "Get-Foo : The term 'Get-Foo' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
-        "At line:1 char:1",
-        "+ Get-Foo",
-        "+ ~~~~~~~",
-        "    + CategoryInfo          : ObjectNotFound: (Get-Foo:String) [], CommandNotFoundException",
-        "    + FullyQualifiedErrorId : CommandNotFoundException",
-        " ",
-        "",
-      ].join("\r\n"));
+      expect(r.stderr).to.equal(
+        [
+          "Get-Foo : The term 'Get-Foo' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+          "At line:1 char:1",
+          "+ Get-Foo",
+          "+ ~~~~~~~",
+          "    + CategoryInfo          : ObjectNotFound: (Get-Foo:String) [], CommandNotFoundException",
+          "    + FullyQualifiedErrorId : CommandNotFoundException",
+          " ",
+          "",
+        ].join("\r\n"),
+      );
     });
 
     it("a failed statement does not stop the script; exit code follows the last statement", async () => {
@@ -281,7 +299,9 @@ describe("dataplane commands: powershell", () => {
     it("pwsh uses the concise error view and its own wording", async () => {
       const world = standardWorld();
       const r = await run(winContainer({ image: "mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022" }), ["pwsh", "-c", "Get-Foo"], world);
-      expect(r.stderr).to.equal("Get-Foo: The term 'Get-Foo' is not recognized as a name of a cmdlet, function, script file, or executable program.\r\nCheck the spelling of the name, or if a path was included, verify that the path is correct and try again.\r\n");
+      expect(r.stderr).to.equal(
+        "Get-Foo: The term 'Get-Foo' is not recognized as a name of a cmdlet, function, script file, or executable program.\r\nCheck the spelling of the name, or if a path was included, verify that the path is correct and try again.\r\n",
+      );
     });
 
     it("&& is not a statement separator in Windows PowerShell", async () => {

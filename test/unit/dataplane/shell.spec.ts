@@ -52,7 +52,11 @@ describe("dataplane commands: sh -c", () => {
 
   it("test -f / [ -d ] and if/then/else/fi", async () => {
     const fs = new MemFs("linux", { "/etc/config/a.txt": "x" });
-    const r = await run(linuxContainer({ fs }), ["sh", "-c", "test -f /etc/config/a.txt && echo file; if [ -d /etc/config ]; then echo dir; else echo nodir; fi; [ -f /nope ] || echo missing"]);
+    const r = await run(linuxContainer({ fs }), [
+      "sh",
+      "-c",
+      "test -f /etc/config/a.txt && echo file; if [ -d /etc/config ]; then echo dir; else echo nodir; fi; [ -f /nope ] || echo missing",
+    ]);
     expect(r.stdout).to.equal("file\ndir\nmissing\n");
   });
 

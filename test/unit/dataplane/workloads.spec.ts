@@ -15,10 +15,13 @@ const get = (host: string, port = 80, path = "/", headers: Record<string, string
   headers: { Host: port === 80 ? host : `${host}:${port}`, ...headers },
 });
 
-
 describe("dataplane workloads", () => {
   describe("win-webserver (PowerShell HttpListener)", () => {
-    const images = ["mcr.microsoft.com/windows/servercore:ltsc2019", "mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/windows/nanoserver:ltsc2025"];
+    const images = [
+      "mcr.microsoft.com/windows/servercore:ltsc2019",
+      "mcr.microsoft.com/windows/servercore:ltsc2022",
+      "mcr.microsoft.com/windows/nanoserver:ltsc2025",
+    ];
 
     for (const image of images) {
       it(`is detected from the script on ${image}`, () => {
@@ -37,7 +40,9 @@ describe("dataplane workloads", () => {
       expect(first?.response.body).to.equal("<html><body><H1>Windows Container Web Server</H1><p>IP 10.244.1.5 callerCount 1 </body></html>");
       w.handle(get("10.244.1.5"), "10.244.0.8");
       const third = w.handle(get("10.244.1.5"), "10.244.0.7");
-      expect(third?.response.body).to.equal("<html><body><H1>Windows Container Web Server</H1><p>IP 10.244.1.5 callerCount 2 <p>IP 10.244.1.5 callerCount 1 </body></html>");
+      expect(third?.response.body).to.equal(
+        "<html><body><H1>Windows Container Web Server</H1><p>IP 10.244.1.5 callerCount 2 <p>IP 10.244.1.5 callerCount 1 </body></html>",
+      );
     });
 
     it("prints the script's stdout lines per request", () => {
@@ -216,7 +221,10 @@ describe("dataplane workloads", () => {
 
   describe("effective command and long-running rules", () => {
     it("command replaces ENTRYPOINT; args alone replace CMD", () => {
-      expect(effectiveArgv(linuxContainer({ image: "registry.k8s.io/e2e-test-images/agnhost:2.52", args: ["netexec"] }))).to.deep.equal(["/agnhost", "netexec"]);
+      expect(effectiveArgv(linuxContainer({ image: "registry.k8s.io/e2e-test-images/agnhost:2.52", args: ["netexec"] }))).to.deep.equal([
+        "/agnhost",
+        "netexec",
+      ]);
       expect(effectiveArgv(linuxContainer({ image: "busybox", command: ["sleep"], args: ["10"] }))).to.deep.equal(["sleep", "10"]);
       expect(effectiveArgv(linuxContainer({ image: "busybox" }))).to.deep.equal(["sh"]);
     });

@@ -93,7 +93,7 @@ describe("gmsa-webhook admission: mutate", () => {
     expectDenied(r, 404, "cred spec missing does not exist");
   });
 
-  it("treats a lookup error ending in \"not found\" as missing (404), others as 500", async () => {
+  it('treats a lookup error ending in "not found" as missing (404), others as 500', async () => {
     const deps = fakeDeps({
       a: new Error('gmsacredentialspecs.windows.k8s.io "a" not found'),
       b: new Error("the server could not find the requested resource"),
@@ -154,7 +154,7 @@ describe("gmsa-webhook admission: validate CREATE", () => {
     expect(deps.credSpecLookups, "no contents, so nothing to compare").to.deep.equal([]);
   });
 
-  it("checks the \"default\" service account when the pod names none", async () => {
+  it('checks the "default" service account when the pod names none', async () => {
     const deps = fakeDeps();
     await validate(review(pod({ containers: [{ gmsaCredentialSpecName: "webapp1" }] }), { namespace: "team-a" }), deps);
     expect(deps.authzChecks).to.deep.equal([["team-a", "default", "webapp1"]]);
@@ -331,7 +331,11 @@ describe("gmsa-webhook admission: validate UPDATE", () => {
   it("denies with 403 changed container contents", async () => {
     const p = base() as any;
     p.spec.containers[0].securityContext.windowsOptions.gmsaCredentialSpec = "{}";
-    expectDenied(await validate(update(p, base()), fakeDeps()), 403, `cannot update an existing pod's GMSA settings (GMSA contents modified on container "c0")`);
+    expectDenied(
+      await validate(update(p, base()), fakeDeps()),
+      403,
+      `cannot update an existing pod's GMSA settings (GMSA contents modified on container "c0")`,
+    );
   });
 
   it("denies with 403 changed init container name and contents", async () => {
@@ -357,7 +361,11 @@ describe("gmsa-webhook admission: validate UPDATE", () => {
   });
 
   it("denies with 400 an update without the old object", async () => {
-    expectDenied(await validate(review(base(), { operation: "UPDATE" }), fakeDeps()), 400, "unable to unmarshall pod JSON object: unexpected end of JSON input");
+    expectDenied(
+      await validate(review(base(), { operation: "UPDATE" }), fakeDeps()),
+      400,
+      "unable to unmarshall pod JSON object: unexpected end of JSON input",
+    );
   });
 });
 

@@ -47,8 +47,25 @@ function makeCert(dir: string): { cert: string; key: string; certFile: string; k
   const keyFile = join(dir, "tls.key");
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-      "-keyout", keyFile, "-out", certFile, "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
     { stdio: "ignore" },
   );
   return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8"), certFile, keyFile };
@@ -162,7 +179,9 @@ describe("gmsa-webhook: HTTPS server", function () {
     const r = await request(webhook.port, tls.cert, "POST", "/mutate", body);
     expect(r.status).to.equal(200);
     expect(r.headers["content-type"]).to.equal("application/json");
-    const patch = Buffer.from(JSON.stringify([{ op: "add", path: "/spec/securityContext/windowsOptions/gmsaCredentialSpec", value: credspecCompact }])).toString("base64");
+    const patch = Buffer.from(
+      JSON.stringify([{ op: "add", path: "/spec/securityContext/windowsOptions/gmsaCredentialSpec", value: credspecCompact }]),
+    ).toString("base64");
     expect(r.body).to.equal(
       `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"u-1","allowed":true,"patch":"${patch}","patchType":"JSONPatch"}}`,
     );
@@ -294,7 +313,16 @@ describe("gmsa-webhook: main.ts", function () {
     const kubeconfig = kubeconfigFor(dir, api.port, tls.cert);
     child = spawn(
       process.execPath,
-      ["--import", "tsx", join(repoRoot, "localcluster/gmsa-webhook/main.ts"), "--port=0", `--cert=${tls.certFile}`, `--key=${tls.keyFile}`, "--kubeconfig", kubeconfig],
+      [
+        "--import",
+        "tsx",
+        join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
+        "--port=0",
+        `--cert=${tls.certFile}`,
+        `--key=${tls.keyFile}`,
+        "--kubeconfig",
+        kubeconfig,
+      ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stdout = "";
@@ -333,7 +361,9 @@ describe("gmsa-webhook: main.ts", function () {
     expect(await exited).to.equal(0);
     const decisions = stdout.split("\n").filter((l) => / uid=/.test(l));
     expect(decisions).to.have.length(2);
-    expect(decisions[0]).to.match(/^\S+Z mutate CREATE pod ns1\/p uid=m-1: allowed with 1 patch\(es\): \/spec\/securityContext\/windowsOptions\/gmsaCredentialSpec$/);
+    expect(decisions[0]).to.match(
+      /^\S+Z mutate CREATE pod ns1\/p uid=m-1: allowed with 1 patch\(es\): \/spec\/securityContext\/windowsOptions\/gmsaCredentialSpec$/,
+    );
     expect(decisions[1]).to.match(/^\S+Z validate CREATE pod ns1\/p uid=v-1: denied code=403: service account "sa1" is not authorized/);
     expect(stdout).to.not.include("S-1-5-21");
     expect(stdout).to.not.include("contoso");

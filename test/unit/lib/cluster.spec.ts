@@ -18,8 +18,12 @@ describe("lib/cluster", () => {
   describe("exitCodeOf", () => {
     it("reads a real kubelet's NonZeroExitCode cause, kwok's 'exit status N', and success", () => {
       expect(exitCodeOf({ status: "Success" })).to.deep.equal({ exitCode: 0 });
-      expect(exitCodeOf({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "7" }] } })).to.deep.equal({ exitCode: 7 });
-      expect(exitCodeOf({ status: "Failure", message: "error executing command in container: cmd wait: curl : exit status 28" })).to.deep.equal({ exitCode: 28 });
+      expect(exitCodeOf({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "7" }] } })).to.deep.equal({
+        exitCode: 7,
+      });
+      expect(exitCodeOf({ status: "Failure", message: "error executing command in container: cmd wait: curl : exit status 28" })).to.deep.equal({
+        exitCode: 28,
+      });
       expect(exitCodeOf({ status: "Failure", message: "container not found" })).to.deep.equal({ exitCode: -1, error: "container not found" });
     });
     it("an exec stream that closed without a status is an error, not exit 0 (issue 14 item 6)", () => {
@@ -56,7 +60,8 @@ describe("lib/cluster", () => {
     before(() => (dir = mkdtempSync(join(tmpdir(), "hc-kc-"))));
     after(() => rmSync(dir, { recursive: true, force: true }));
     const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
-    const good = "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}, {name: b, context: {cluster: c, user: u}}]\ncurrent-context: a\n";
+    const good =
+      "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:6443'}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}, {name: b, context: {cluster: c, user: u}}]\ncurrent-context: a\n";
 
     it("prefers --kubeconfig, then $KUBECONFIG, and finds none without either (→ the local cluster)", () => {
       expect(kubeconfigFiles({ kubeconfig: "/x" }, { KUBECONFIG: "/y" })).to.deep.equal(["/x"]);
@@ -75,8 +80,15 @@ describe("lib/cluster", () => {
   });
 
   describe("taint diagnosis", () => {
-    const node = (name: string, os: string, taints: k8s.V1Taint[]): k8s.V1Node => ({ metadata: { name, labels: { "kubernetes.io/os": os } }, spec: { taints } });
-    const nodes = [node("w1", "windows", [{ key: "os", value: "windows", effect: "NoSchedule" }]), node("l1", "linux", []), node("cp", "linux", [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }])];
+    const node = (name: string, os: string, taints: k8s.V1Taint[]): k8s.V1Node => ({
+      metadata: { name, labels: { "kubernetes.io/os": os } },
+      spec: { taints },
+    });
+    const nodes = [
+      node("w1", "windows", [{ key: "os", value: "windows", effect: "NoSchedule" }]),
+      node("l1", "linux", []),
+      node("cp", "linux", [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }]),
+    ];
     it("matches tolerations as the scheduler does (Exists, Equal, empty effect)", () => {
       const t = { key: "os", value: "windows", effect: "NoSchedule" };
       expect(tolerates([{ key: "os", operator: "Exists" }], t)).to.equal(true);
@@ -88,19 +100,37 @@ describe("lib/cluster", () => {
     it("names the taints on the nodes the pod's selector allows", () => {
       const pod: k8s.V1Pod = { spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" } } };
       expect(untoleratedTaints(pod, nodes)).to.deep.equal(["os=windows:NoSchedule on w1"]);
-      expect(untoleratedTaints({ spec: { containers: [], tolerations: [{ key: "os", operator: "Exists" }] } }, nodes)).to.deep.equal(["node-role.kubernetes.io/control-plane:NoSchedule on cp"]);
+      expect(untoleratedTaints({ spec: { containers: [], tolerations: [{ key: "os", operator: "Exists" }] } }, nodes)).to.deep.equal([
+        "node-role.kubernetes.io/control-plane:NoSchedule on cp",
+      ]);
     });
   });
 
   describe("podTrouble", () => {
     const pod = (status: k8s.V1PodStatus): k8s.V1Pod => ({ metadata: { namespace: "ns", name: "p" }, spec: { nodeName: "w1", containers: [] }, status });
     it("names pod, node, container, image and reason for terminal states; nothing for a healthy start", () => {
-      expect(podTrouble(pod({ phase: "Pending", containerStatuses: [{ name: "c", image: "img", ready: false, restartCount: 0, imageID: "", state: { waiting: { reason: "ErrImagePull", message: "403" } } }] }))).to.equal(
-        "pod ns/p on node w1, container c (img): ErrImagePull: 403",
+      expect(
+        podTrouble(
+          pod({
+            phase: "Pending",
+            containerStatuses: [
+              { name: "c", image: "img", ready: false, restartCount: 0, imageID: "", state: { waiting: { reason: "ErrImagePull", message: "403" } } },
+            ],
+          }),
+        ),
+      ).to.equal("pod ns/p on node w1, container c (img): ErrImagePull: 403");
+      expect(podTrouble(pod({ phase: "Failed", reason: "PodOSNotSupported", message: "Pod was rejected" }))).to.equal(
+        "pod ns/p on node w1 failed: PodOSNotSupported: Pod was rejected",
       );
-      expect(podTrouble(pod({ phase: "Failed", reason: "PodOSNotSupported", message: "Pod was rejected" }))).to.equal("pod ns/p on node w1 failed: PodOSNotSupported: Pod was rejected");
       expect(podTrouble(pod({ phase: "Failed", reason: "PodOSNotSupported" }), { allowReasons: ["PodOSNotSupported"] })).to.equal(undefined);
-      expect(podTrouble(pod({ phase: "Pending", containerStatuses: [{ name: "c", image: "img", ready: false, restartCount: 0, imageID: "", state: { waiting: { reason: "ContainerCreating" } } }] }))).to.equal(undefined);
+      expect(
+        podTrouble(
+          pod({
+            phase: "Pending",
+            containerStatuses: [{ name: "c", image: "img", ready: false, restartCount: 0, imageID: "", state: { waiting: { reason: "ContainerCreating" } } }],
+          }),
+        ),
+      ).to.equal(undefined);
     });
   });
 });
@@ -112,7 +142,7 @@ describe("lib/report", () => {
       items: [
         { kind: "Secret", metadata: { name: "s" }, data: { password: "c2VjcmV0" }, stringData: { token: "abc" } },
         { kind: "Config", users: [{ name: "u", user: { token: "t0k3n", "client-key-data": "KEY" } }] },
-        { kind: "Pod", spec: { securityContext: { windowsOptions: { gmsaCredentialSpec: "{\"Sid\":\"S-1\"}", gmsaCredentialSpecName: "webapp1" } } } },
+        { kind: "Pod", spec: { securityContext: { windowsOptions: { gmsaCredentialSpec: '{"Sid":"S-1"}', gmsaCredentialSpecName: "webapp1" } } } },
       ],
     });
     const text = JSON.stringify(out);
@@ -134,8 +164,27 @@ describe("lib/report", () => {
 
   it("writes a flaky test as passed with a <flakyFailure> per failed attempt, and earlier attempts of a failed one as <rerunFailure>", () => {
     const xml = junitXml([
-      { category: "Core.A", title: "flaky", fullTitle: "Core.A › flaky", file: "f", state: "flaky", durationMs: 10, attempts: 2, failedAttempts: ["ErrImagePull on node w1"] },
-      { category: "Core.A", title: "bad", fullTitle: "Core.A › bad", file: "f", state: "failed", durationMs: 5, attempts: 2, error: "second", failedAttempts: ["first"] },
+      {
+        category: "Core.A",
+        title: "flaky",
+        fullTitle: "Core.A › flaky",
+        file: "f",
+        state: "flaky",
+        durationMs: 10,
+        attempts: 2,
+        failedAttempts: ["ErrImagePull on node w1"],
+      },
+      {
+        category: "Core.A",
+        title: "bad",
+        fullTitle: "Core.A › bad",
+        file: "f",
+        state: "failed",
+        durationMs: 5,
+        attempts: 2,
+        error: "second",
+        failedAttempts: ["first"],
+      },
       { category: "Core.A", title: "lb", fullTitle: "Core.A › lb", file: "f", state: "skipped", durationMs: 0, attempts: 1, reason: "no load balancer" },
     ]);
     expect(xml).to.match(/<testsuites [^>]*tests="3" failures="1" errors="0" skipped="1"/);
@@ -156,7 +205,10 @@ describe("lib/report", () => {
           {
             name: "web",
             image: "mcr.microsoft.com/windows/servercore:ltsc2022",
-            env: [{ name: "PASSWORD", value: "hunter2" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "token" } } }],
+            env: [
+              { name: "PASSWORD", value: "hunter2" },
+              { name: "TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "token" } } },
+            ],
             livenessProbe: { httpGet: { path: "/healthz", port: 80 }, periodSeconds: 2 },
           },
         ],
@@ -180,7 +232,14 @@ describe("lib/report", () => {
       },
     } as unknown as k8s.V1Pod;
     const events = [
-      { involvedObject: { kind: "Pod", name: "web-1" }, type: "Warning", reason: "BackOff", count: 4, source: { component: "kubelet", host: "hc-win2022-1" }, message: "Back-off restarting failed container web" },
+      {
+        involvedObject: { kind: "Pod", name: "web-1" },
+        type: "Warning",
+        reason: "BackOff",
+        count: 4,
+        source: { component: "kubelet", host: "hc-win2022-1" },
+        message: "Back-off restarting failed container web",
+      },
       { involvedObject: { kind: "Pod", name: "other" }, type: "Normal", reason: "Pulled", message: "not this pod" },
     ] as unknown as k8s.CoreV1Event[];
     const text = describePod(pod, events);

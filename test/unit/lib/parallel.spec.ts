@@ -14,7 +14,10 @@ const caps = (nodes: NodeInfo[]) => ({ nodes }) as Capabilities;
 
 describe("parallel runs (lib/run/parallel.ts)", () => {
   it("deals tests round-robin in catalogue order, never more workers than tests", () => {
-    expect(shares(["a", "b", "c", "d", "e"], 2)).to.deep.equal([["a", "c", "e"], ["b", "d"]]);
+    expect(shares(["a", "b", "c", "d", "e"], 2)).to.deep.equal([
+      ["a", "c", "e"],
+      ["b", "d"],
+    ]);
     expect(shares(["a"], 8)).to.deep.equal([["a"]]);
   });
 
@@ -25,7 +28,9 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
     expect(defaultParallelism(caps(win(3)), 2)).to.equal(6);
     expect(defaultParallelism({ ...caps(win(3)), local: true }, 2)).to.equal(1);
     expect(defaultParallelism({ ...caps(win(3)), local: true }, 8)).to.equal(4);
-    expect(defaultParallelism(caps([...win(2, { ready: false }), ...win(1, { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] })]), 16)).to.equal(1);
+    expect(
+      defaultParallelism(caps([...win(2, { ready: false }), ...win(1, { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] })]), 16),
+    ).to.equal(1);
   });
 
   it("runs shares in separate processes, the runsAlone test after the others by itself, outcomes in catalogue order", async function () {
@@ -44,16 +49,28 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
         workers: 2,
         out: () => undefined,
       });
-      expect(r.outcomes.map((o) => [o.title, o.state])).to.deep.equal([["a", "passed"], ["b", "failed"], ["alone", "passed"], ["c", "passed"]]);
+      expect(r.outcomes.map((o) => [o.title, o.state])).to.deep.equal([
+        ["a", "passed"],
+        ["b", "failed"],
+        ["alone", "passed"],
+        ["c", "passed"],
+      ]);
       expect(r.outcomes[1].error).to.equal("b broke");
       expect(r.alone).to.deep.equal(["Fixture.Parallel › alone"]);
-      const events = readFileSync(logFile, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([what, title, pid, at]) => ({ what, title, pid, at: BigInt(at) }));
+      const events = readFileSync(logFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" "))
+        .map(([what, title, pid, at]) => ({ what, title, pid, at: BigInt(at) }));
       const pid = (t: string) => events.find((e) => e.title === t)!.pid;
       expect(pid("a")).to.equal(pid("c"));
       expect(pid("b")).to.not.equal(pid("a"));
       expect([pid("a"), pid("b")]).to.not.include(pid("alone"));
       const aloneStart = events.find((e) => e.what === "start" && e.title === "alone")!.at;
-      expect(events.filter((e) => e.what === "end" && e.title !== "alone").every((e) => e.at < aloneStart), "the others ended before it started").to.equal(true);
+      expect(
+        events.filter((e) => e.what === "end" && e.title !== "alone").every((e) => e.at < aloneStart),
+        "the others ended before it started",
+      ).to.equal(true);
     } finally {
       delete process.env.HC_PARALLEL_FIXTURE_LOG;
       rmSync(dir, { recursive: true, force: true });

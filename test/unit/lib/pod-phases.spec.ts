@@ -13,9 +13,16 @@ const phases = () => new PodPhases(new KubeConfig(), "ns", { imagePullMs: 900_00
 const waiting = (reason: string, message: string): k8s.V1Pod => ({
   metadata: { name: "p", namespace: "ns" },
   spec: { nodeName: "w1", containers: [] },
-  status: { phase: "Pending", containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }] },
+  status: {
+    phase: "Pending",
+    containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason, message } } }],
+  },
 });
-const unschedulable: k8s.V1Pod = { metadata: { name: "p", namespace: "ns" }, spec: { containers: [] }, status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/5 nodes are available" }] } };
+const unschedulable: k8s.V1Pod = {
+  metadata: { name: "p", namespace: "ns" },
+  spec: { containers: [] },
+  status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/5 nodes are available" }] },
+};
 
 describe("pod phases (issue 14 item 4)", () => {
   it("the pull budget is 15 min × --timeout-scale and lives with the other budgets, as does the scale-up budget", () => {
@@ -28,7 +35,9 @@ describe("pod phases (issue 14 item 4)", () => {
   });
 
   it("classifies pull errors: missing image, platform mismatch and refused credentials are final; timeouts and 5xx are retried", () => {
-    expect(pullFailureIsFinal('failed to pull and unpack image "mcr.microsoft.com/x:1": failed to resolve reference: mcr.microsoft.com/x:1: not found')).to.equal(true);
+    expect(
+      pullFailureIsFinal('failed to pull and unpack image "mcr.microsoft.com/x:1": failed to resolve reference: mcr.microsoft.com/x:1: not found'),
+    ).to.equal(true);
     expect(pullFailureIsFinal("no match for platform in manifest: not found")).to.equal(true);
     expect(pullFailureIsFinal("unexpected status from HEAD request: 403 Forbidden")).to.equal(true);
     expect(pullFailureIsFinal("failed to copy: httpReadSeeker: failed open: unexpected status code 503 Service Unavailable")).to.equal(false);
@@ -51,7 +60,9 @@ describe("pod phases (issue 14 item 4)", () => {
   it("a missing image or a platform mismatch stays final at once, phases or not", () => {
     const p = phases();
     p.note(ev("Pulling"));
-    expect(podTrouble(waiting("ErrImagePull", 'Failed to pull image "x": rpc error: code = NotFound desc = failed to resolve reference "x": not found'), {}, p)).to.match(/ErrImagePull/);
+    expect(
+      podTrouble(waiting("ErrImagePull", 'Failed to pull image "x": rpc error: code = NotFound desc = failed to resolve reference "x": not found'), {}, p),
+    ).to.match(/ErrImagePull/);
     expect(podTrouble(waiting("ErrImagePull", "no match for platform in manifest: not found"), {}, p)).to.match(/no match for platform/);
   });
 

@@ -13,8 +13,19 @@ import { permissions, permissionsFor, permissionName } from "../../../lib/prefli
 import { CleanupRegistry, leftovers } from "../../../lib/run/cleanup.js";
 import { cordonedNodes, countsOnly } from "../../../lib/cluster/diagnose.js";
 
-const refused = () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }) });
-const rbac403 = () => new ApiException(403, "Forbidden", { kind: "Status", code: 403, message: 'pods is forbidden: User "system:serviceaccount:hc:runner" cannot create resource "pods" in API group "" in the namespace "hc-x"' }, { "audit-id": "x" });
+const refused = () =>
+  Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }) });
+const rbac403 = () =>
+  new ApiException(
+    403,
+    "Forbidden",
+    {
+      kind: "Status",
+      code: 403,
+      message: 'pods is forbidden: User "system:serviceaccount:hc:runner" cannot create resource "pods" in API group "" in the namespace "hc-x"',
+    },
+    { "audit-id": "x" },
+  );
 
 describe("lib/cluster error model", () => {
   afterEach(() => resetOutage(60_000));
@@ -31,13 +42,20 @@ describe("lib/cluster error model", () => {
   it("tells an RBAC denial (permission lost) from an admission webhook's 403 a test may expect", () => {
     expect(isPermissionDenied(rbac403())).to.equal(true);
     expect(isPermissionDenied(new ApiException(401, "Unauthorized", { message: "Unauthorized" }, {}))).to.equal(true);
-    const webhook = new ApiException(403, "Forbidden", { message: 'admission webhook "admission.gmsa" denied the request: service account "a" is not authorized to `use` GMSA cred spec "b"' }, {});
+    const webhook = new ApiException(
+      403,
+      "Forbidden",
+      { message: 'admission webhook "admission.gmsa" denied the request: service account "a" is not authorized to `use` GMSA cred spec "b"' },
+      {},
+    );
     expect(isPermissionDenied(webhook)).to.equal(false);
   });
 
   it("writes an API failure as one line: code, verb, resource, server message — never client-node's header dump", () => {
     const e = new ApiCallError("patch", "namespaces hc-x", rbac403());
-    expect(e.message).to.equal('403 Forbidden: patch namespaces hc-x: pods is forbidden: User "system:serviceaccount:hc:runner" cannot create resource "pods" in API group "" in the namespace "hc-x"');
+    expect(e.message).to.equal(
+      '403 Forbidden: patch namespaces hc-x: pods is forbidden: User "system:serviceaccount:hc:runner" cannot create resource "pods" in API group "" in the namespace "hc-x"',
+    );
     expect(e.message).not.to.match(/\n|Headers|HTTP-Code/);
     expect(new ApiCallError("list", "/api/v1/nodes", refused()).message).to.equal("API unreachable: list /api/v1/nodes: connection refused");
   });
@@ -55,7 +73,7 @@ describe("lib/cluster error model", () => {
     let m = 0;
     const err = await callApi("create", "pods hc-x/p", async () => {
       m++;
-      throw new ApiException(422, "Unprocessable", { message: "Pod \"p\" is invalid" }, {});
+      throw new ApiException(422, "Unprocessable", { message: 'Pod "p" is invalid' }, {});
     }).catch((e) => e);
     expect(m).to.equal(1);
     expect(err).to.be.instanceOf(ApiCallError);
@@ -72,7 +90,9 @@ describe("lib/cluster error model", () => {
       throw refused();
     }).catch((e) => e);
     expect(err).to.be.instanceOf(InfrastructureError);
-    expect(err.message).to.match(/^the API server https:\/\/127\.0\.0\.1:6443 has been unreachable for \d+ s \(outage window 0 s\); last error: API unreachable: list pods: connection refused$/);
+    expect(err.message).to.match(
+      /^the API server https:\/\/127\.0\.0\.1:6443 has been unreachable for \d+ s \(outage window 0 s\); last error: API unreachable: list pods: connection refused$/,
+    );
     expect(Date.now() - t0).to.be.within(400, 3000);
     expect(calls).to.be.within(2, 5); // backoff, not a spin
     expect(fatalError()).to.equal(err);
@@ -93,7 +113,10 @@ describe("lib/cluster error model", () => {
 
   it("a lost permission ends the run at once, without retrying", () => {
     resetOutage(60_000);
-    expect(() => judge(rbac403(), "create", "pods hc-x/p")).to.throw(InfrastructureError, /^lost permission on .*: 403 Forbidden: create pods hc-x\/p: pods is forbidden/);
+    expect(() => judge(rbac403(), "create", "pods hc-x/p")).to.throw(
+      InfrastructureError,
+      /^lost permission on .*: 403 Forbidden: create pods hc-x\/p: pods is forbidden/,
+    );
   });
 });
 
@@ -142,7 +165,12 @@ describe("lib/cluster unschedulable diagnosis", () => {
   it("names the cordoned nodes the pod could have used when the scheduler only counts them", () => {
     const node = (name: string, os: string, unschedulable: boolean) => ({ metadata: { name, labels: { "kubernetes.io/os": os } }, spec: { unschedulable } });
     const pod = { spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" } } };
-    const nodes = [node("hc-win2022-1", "windows", true), node("hc-win2022-2", "windows", false), node("hc-win2025-1", "windows", true), node("hc-linux-1", "linux", true)];
+    const nodes = [
+      node("hc-win2022-1", "windows", true),
+      node("hc-win2022-2", "windows", false),
+      node("hc-win2025-1", "windows", true),
+      node("hc-linux-1", "linux", true),
+    ];
     expect(cordonedNodes(pod, nodes)).to.deep.equal(["hc-win2022-1", "hc-win2025-1"]);
     expect(countsOnly.test("0/6 nodes are available: 3 node(s) were unschedulable, 3 node(s) didn't match Pod's node affinity/selector.")).to.equal(true);
     expect(countsOnly.test("0/6 nodes are available: 6 Insufficient cpu.")).to.equal(false);

@@ -3,7 +3,15 @@ import { expect } from "chai";
 import { count, summaryOf, type TestOutcome } from "../../../lib/results/model.js";
 import type { Capabilities } from "../../../lib/preflight/types.js";
 
-const outcome = (title: string, state: TestOutcome["state"]): TestOutcome => ({ category: "Core.Nodes", title, fullTitle: `Core.Nodes › ${title}`, file: "suites/core/nodes.spec.ts", state, attempts: 1, durationMs: 5 });
+const outcome = (title: string, state: TestOutcome["state"]): TestOutcome => ({
+  category: "Core.Nodes",
+  title,
+  fullTitle: `Core.Nodes › ${title}`,
+  file: "suites/core/nodes.spec.ts",
+  state,
+  attempts: 1,
+  durationMs: 5,
+});
 
 describe("result model (lib/results/model.ts)", () => {
   const outcomes = [outcome("a", "passed"), outcome("b", "failed"), outcome("c", "skipped"), outcome("d", "flaky"), outcome("e", "passed")];
@@ -20,11 +28,26 @@ describe("result model (lib/results/model.ts)", () => {
       nodes: [{ name: "w1", os: "windows", build: "10.0.20348", ready: true, containerRuntimeVersion: "containerd://1.7.0" }],
     } as unknown as Capabilities;
     const record = { server: { version: "v1.34.0", platform: "linux/amd64" }, nodes: [], images: [] };
-    const s = summaryOf({ runId: "r1", caps, outcomes, exitCode: 1, interrupted: false, startedAt: Date.UTC(2026, 0, 1), finishedAt: Date.UTC(2026, 0, 1) + 1500, record });
+    const s = summaryOf({
+      runId: "r1",
+      caps,
+      outcomes,
+      exitCode: 1,
+      interrupted: false,
+      startedAt: Date.UTC(2026, 0, 1),
+      finishedAt: Date.UTC(2026, 0, 1) + 1500,
+      record,
+    });
     expect(Object.keys(s)).to.deep.equal(["runId", "startedAt", "durationMs", "exitCode", "interrupted", "counts", "leftovers", "cluster", "tests", "record"]);
     expect(s.record).to.equal(record);
     expect(s).to.deep.include({ runId: "r1", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1500, exitCode: 1, interrupted: false });
-    expect(s.cluster).to.deep.equal({ context: "ctx", server: "https://127.0.0.1:1", version: "v1.34.0", local: true, nodes: [{ name: "w1", os: "windows", build: "10.0.20348", ready: true, runtime: "containerd://1.7.0" }] });
+    expect(s.cluster).to.deep.equal({
+      context: "ctx",
+      server: "https://127.0.0.1:1",
+      version: "v1.34.0",
+      local: true,
+      nodes: [{ name: "w1", os: "windows", build: "10.0.20348", ready: true, runtime: "containerd://1.7.0" }],
+    });
     expect(s.tests).to.equal(outcomes);
   });
 });

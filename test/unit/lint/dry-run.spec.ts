@@ -73,7 +73,13 @@ describe("lint dry run (against a loopback stand-in)", () => {
       }
       if (url.pathname.includes("/namespaces/locked/")) {
         res.statusCode = 403;
-        return res.end(status(403, "Forbidden", 'configmaps "secret-place" is forbidden: User "dev" cannot patch resource "configmaps" in API group "" in the namespace "locked"'));
+        return res.end(
+          status(
+            403,
+            "Forbidden",
+            'configmaps "secret-place" is forbidden: User "dev" cannot patch resource "configmaps" in API group "" in the namespace "locked"',
+          ),
+        );
       }
       res.end(JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fine", namespace: "default" } }));
     });

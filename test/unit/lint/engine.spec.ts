@@ -95,7 +95,16 @@ describe("lint input and findings", () => {
   });
 
   it("reads JSON with line numbers", () => {
-    const json = JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { os: { name: "windows" }, nodeSelector: { "kubernetes.io/os": "windows" }, hostPID: true, containers: [{ name: "c", image: "busybox" }] } }, null, 2);
+    const json = JSON.stringify(
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "p" },
+        spec: { os: { name: "windows" }, nodeSelector: { "kubernetes.io/os": "windows" }, hostPID: true, containers: [{ name: "c", image: "busybox" }] },
+      },
+      null,
+      2,
+    );
     const f = lint(parseInput({ name: "p.json", text: json }));
     expect(brief(f)).to.deep.equal([`${json.split("\n").findIndex((l) => l.includes("hostPID")) + 1} error forbidden-field Pod/p spec.hostPID`]);
   });
@@ -142,8 +151,12 @@ describe("lint bad input (one line each; the CLI exits 2 on these, see test/e2e/
     const dir = mkdtempSync(join(tmpdir(), "lint-bad-"));
     try {
       expect(msg(() => parseInput({ name: "x.yaml", text: "a: b\n  c: [\n" }))).to.match(/^UserFacingError: x\.yaml:\d+: not valid YAML or JSON: /);
-      expect(msg(() => parseInput({ name: "x.yaml", text: "just some text\n" }))).to.equal("UserFacingError: x.yaml:1: document 1 is not a Kubernetes object (no apiVersion and kind)");
-      expect(msg(() => parseInput({ name: "x.json", text: '{"apiVersion": "v1", "kind": "List", "items": [42]}' }))).to.equal("UserFacingError: x.json:1: List item 0 is not a Kubernetes object");
+      expect(msg(() => parseInput({ name: "x.yaml", text: "just some text\n" }))).to.equal(
+        "UserFacingError: x.yaml:1: document 1 is not a Kubernetes object (no apiVersion and kind)",
+      );
+      expect(msg(() => parseInput({ name: "x.json", text: '{"apiVersion": "v1", "kind": "List", "items": [42]}' }))).to.equal(
+        "UserFacingError: x.json:1: List item 0 is not a Kubernetes object",
+      );
       expect(msg(() => loadSources([join(dir, "missing.yaml")]))).to.equal(`UserFacingError: ${join(dir, "missing.yaml")}: no such file or directory`);
       writeFileSync(join(dir, "notes.txt"), "not a manifest");
       expect(msg(() => loadSources([dir]))).to.equal(`UserFacingError: ${dir}: directory holds no .yaml, .yml or .json files`);
@@ -159,7 +172,9 @@ describe("lint outputs", () => {
 
   it("text: file:line:col severity rule object path: message, then the fix, then a summary", () => {
     const lines = formatText(findings, 3).trimEnd().split("\n");
-    expect(lines[2]).to.match(/docs-runtimeclass-iis\.yaml:38:9 error build-mismatch Deployment\/iis-2019 spec\.template\.spec\.containers\[0\]\.image: container iis runs /);
+    expect(lines[2]).to.match(
+      /docs-runtimeclass-iis\.yaml:38:9 error build-mismatch Deployment\/iis-2019 spec\.template\.spec\.containers\[0\]\.image: container iis runs /,
+    );
     expect(lines[3]).to.match(/^ {4}fix: use mcr\.microsoft\.com/);
     expect(lines.at(-1)).to.equal("3 objects linted: 1 error, 1 warning, 0 info");
   });

@@ -36,9 +36,22 @@ const taint = { key: "os", value: "windows", effect: "NoSchedule" };
 const facts = (windowsTaints: ClusterFacts["nodes"][number]["taints"], builds = ["10.0.20348"]): ClusterFacts => ({
   nodes: [
     { name: "linux-1", os: "linux", ready: true, taints: [], labels: { "kubernetes.io/os": "linux" } },
-    ...builds.map((b, i) => ({ name: `win-${i}`, os: "windows", build: b, ready: true, taints: windowsTaints, labels: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": b } })),
+    ...builds.map((b, i) => ({
+      name: `win-${i}`,
+      os: "windows",
+      build: b,
+      ready: true,
+      taints: windowsTaints,
+      labels: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": b },
+    })),
   ],
-  runtimeClasses: [{ name: "windows-2022", nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" }, tolerations: [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }] }],
+  runtimeClasses: [
+    {
+      name: "windows-2022",
+      nodeSelector: { "kubernetes.io/os": "windows", "node.kubernetes.io/windows-build": "10.0.20348" },
+      tolerations: [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }],
+    },
+  ],
 });
 const TOL = "  tolerations: [{key: os, operator: Equal, value: windows, effect: NoSchedule}]";
 
@@ -64,7 +77,11 @@ const CASES: Case[] = [
     fails: `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: c, image: 'mcr.microsoft.com/windows/nanoserver:ltsc2022'}]`,
     passes: `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: c, image: 'registry.k8s.io/e2e-test-images/agnhost:2.52'}]`,
   },
-  { rule: "linux-image-on-windows", fails: WIN("  containers: [{name: c, image: 'nginx:1.27-alpine'}]"), passes: WIN("  containers: [{name: c, image: 'registry.k8s.io/e2e-test-images/agnhost:2.52'}]") },
+  {
+    rule: "linux-image-on-windows",
+    fails: WIN("  containers: [{name: c, image: 'nginx:1.27-alpine'}]"),
+    passes: WIN("  containers: [{name: c, image: 'registry.k8s.io/e2e-test-images/agnhost:2.52'}]"),
+  },
   { rule: "build-mismatch", fails: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2025'}]"), passes: WIN(CTR) },
   {
     rule: "build-unpinned",
@@ -72,18 +89,36 @@ const CASES: Case[] = [
     passes: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022'}]").replace("'10.0.20348'", "'10.0.26100'"),
   },
   { rule: "forbidden-field", fails: WIN(`${CTR}\n  securityContext: {runAsUser: 1000}`), passes: WIN(`${CTR}\n  securityContext: {runAsNonRoot: true}`) },
-  { rule: "linux-only-field", fails: WIN(`${CTR}\n  hostPID: true`).replace("  os: {name: windows}\n", "").replace("metadata:\n  name: p", "metadata:\n  name: p\n  annotations: {hybrid-conformance.io/lint-accept: os-field-missing}"), passes: WIN(`${CTR}\n  hostPID: false`) },
+  {
+    rule: "linux-only-field",
+    fails: WIN(`${CTR}\n  hostPID: true`)
+      .replace("  os: {name: windows}\n", "")
+      .replace("metadata:\n  name: p", "metadata:\n  name: p\n  annotations: {hybrid-conformance.io/lint-accept: os-field-missing}"),
+    passes: WIN(`${CTR}\n  hostPID: false`),
+  },
   {
     rule: "windows-options-on-linux",
     fails: `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  nodeSelector: {kubernetes.io/os: linux}\n  securityContext: {windowsOptions: {runAsUserName: ContainerUser}}\n  containers: [{name: c, image: busybox}]`,
     passes: `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  os: {name: linux}\n  nodeSelector: {kubernetes.io/os: linux}\n  containers: [{name: c, image: busybox}]`,
   },
-  { rule: "host-network", fails: WIN(`${CTR}\n  hostNetwork: true`), passes: WIN(`${CTR}\n  hostNetwork: true\n  securityContext: {windowsOptions: {hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM'}}`) },
-  { rule: "emptydir-memory", fails: WIN(`${CTR}\n  volumes: [{name: v, emptyDir: {medium: Memory}}]`), passes: WIN(`${CTR}\n  volumes: [{name: v, emptyDir: {}}]`) },
+  {
+    rule: "host-network",
+    fails: WIN(`${CTR}\n  hostNetwork: true`),
+    passes: WIN(`${CTR}\n  hostNetwork: true\n  securityContext: {windowsOptions: {hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM'}}`),
+  },
+  {
+    rule: "emptydir-memory",
+    fails: WIN(`${CTR}\n  volumes: [{name: v, emptyDir: {medium: Memory}}]`),
+    passes: WIN(`${CTR}\n  volumes: [{name: v, emptyDir: {}}]`),
+  },
   {
     rule: "mount-propagation",
-    fails: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', volumeMounts: [{name: v, mountPath: 'C:\\v', mountPropagation: HostToContainer}]}]\n  volumes: [{name: v, emptyDir: {}}]"),
-    passes: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', volumeMounts: [{name: v, mountPath: 'C:\\v'}]}]\n  volumes: [{name: v, emptyDir: {}}]"),
+    fails: WIN(
+      "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', volumeMounts: [{name: v, mountPath: 'C:\\v', mountPropagation: HostToContainer}]}]\n  volumes: [{name: v, emptyDir: {}}]",
+    ),
+    passes: WIN(
+      "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', volumeMounts: [{name: v, mountPath: 'C:\\v'}]}]\n  volumes: [{name: v, emptyDir: {}}]",
+    ),
   },
   {
     rule: "volume-devices",
@@ -91,17 +126,27 @@ const CASES: Case[] = [
     passes: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', volumeDevices: []}]"),
   },
   { rule: "dns-host-net", fails: WIN(`${CTR}\n  dnsPolicy: ClusterFirstWithHostNet`), passes: WIN(`${CTR}\n  dnsPolicy: ClusterFirst`) },
-  { rule: "run-as-username", fails: WIN(`${CTR}\n  securityContext: {windowsOptions: {runAsUserName: 'svc@contoso.local'}}`), passes: WIN(`${CTR}\n  securityContext: {windowsOptions: {runAsUserName: 'contoso\\svc'}}`) },
+  {
+    rule: "run-as-username",
+    fails: WIN(`${CTR}\n  securityContext: {windowsOptions: {runAsUserName: 'svc@contoso.local'}}`),
+    passes: WIN(`${CTR}\n  securityContext: {windowsOptions: {runAsUserName: 'contoso\\svc'}}`),
+  },
   {
     rule: "hostprocess",
     fails: WIN(`${CTR}\n  securityContext: {windowsOptions: {hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM'}}`),
     passes: WIN(`${CTR}\n  hostNetwork: true\n  securityContext: {windowsOptions: {hostProcess: true, runAsUserName: 'NT AUTHORITY\\SYSTEM'}}`),
   },
-  { rule: "gmsa", fails: WIN(`${CTR}\n  securityContext: {windowsOptions: {gmsaCredentialSpecName: gmsa-WebApp1}}`), passes: WIN(`${CTR}\n  securityContext: {windowsOptions: {gmsaCredentialSpecName: gmsa-webapp1}}`) },
+  {
+    rule: "gmsa",
+    fails: WIN(`${CTR}\n  securityContext: {windowsOptions: {gmsaCredentialSpecName: gmsa-WebApp1}}`),
+    passes: WIN(`${CTR}\n  securityContext: {windowsOptions: {gmsaCredentialSpecName: gmsa-webapp1}}`),
+  },
   {
     rule: "probe-exec-timeout",
     fails: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}}}]"),
-    passes: WIN("  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}, timeoutSeconds: 5}}]"),
+    passes: WIN(
+      "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}, timeoutSeconds: 5}}]",
+    ),
   },
   { rule: "toleration-missing", fails: WIN(CTR), passes: WIN(`${CTR}\n${TOL}`), cluster: facts([taint]) },
   {
@@ -110,8 +155,17 @@ const CASES: Case[] = [
     passes: `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      nodeSelector: {kubernetes.io/os: linux}\n      containers: [{name: c, image: 'nginx:1.27'}]`,
     cluster: facts([]),
   },
-  { rule: "runtimeclass-missing", fails: WIN(`${CTR}\n${TOL}\n  runtimeClassName: windows-2025`), passes: WIN(`${CTR}\n  runtimeClassName: windows-2022`), cluster: facts([taint]) },
-  { rule: "accept-unknown-rule", fails: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: no-such-rule}"), passes: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: host-network}") },
+  {
+    rule: "runtimeclass-missing",
+    fails: WIN(`${CTR}\n${TOL}\n  runtimeClassName: windows-2025`),
+    passes: WIN(`${CTR}\n  runtimeClassName: windows-2022`),
+    cluster: facts([taint]),
+  },
+  {
+    rule: "accept-unknown-rule",
+    fails: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: no-such-rule}"),
+    passes: WIN(CTR, "\n  annotations: {hybrid-conformance.io/lint-accept: host-network}"),
+  },
 ];
 
 // Rules only the dry run produces: tested in dry-run.spec.ts (a loopback stand-in) and test/e2e/lint.spec.ts.
@@ -150,7 +204,11 @@ describe("lint agrees with the Rejections tables", () => {
     });
   }
   it("counts a forbidden field as set the way the server does (hostPID/hostIPC true, sysctls non-empty, others when present)", () => {
-    const paths = (spec: string) => lintText(WIN(`${CTR}\n${spec}`)).filter((x) => x.rule === "forbidden-field").map((x) => x.path).sort();
+    const paths = (spec: string) =>
+      lintText(WIN(`${CTR}\n${spec}`))
+        .filter((x) => x.rule === "forbidden-field")
+        .map((x) => x.path)
+        .sort();
     expect(paths("  hostPID: false\n  hostIPC: false\n  securityContext: {sysctls: []}")).to.deep.equal([]);
     expect(paths("  shareProcessNamespace: false\n  hostUsers: true\n  securityContext: {supplementalGroups: []}")).to.deep.equal([
       "spec.hostUsers",

@@ -18,13 +18,21 @@ function render(profile: (typeof profileNames)[number]) {
 }
 const os = (n: k8s.V1Node) => n.metadata!.labels!["kubernetes.io/os"];
 const taints = (n: k8s.V1Node) => (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`);
-const schedulableLinux = (ns: k8s.V1Node[]) => ns.filter((n) => os(n) === "linux" && !n.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
+const schedulableLinux = (ns: k8s.V1Node[]) =>
+  ns.filter((n) => os(n) === "linux" && !n.spec?.taints?.some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute"));
 const windows = (ns: k8s.V1Node[]) => ns.filter((n) => os(n) === "windows");
 
 describe("local cluster profiles", () => {
   it("docs: today's default — tainted control plane, 2 Linux workers, 2×2022 + 1×2025 tainted os=windows:NoSchedule", () => {
     const { registered } = render("docs");
-    expect(registered.map((n) => n.metadata!.name)).to.deep.equal(["hc-control-plane", "hc-linux-1", "hc-linux-2", "hc-win2022-1", "hc-win2022-2", "hc-win2025-1"]);
+    expect(registered.map((n) => n.metadata!.name)).to.deep.equal([
+      "hc-control-plane",
+      "hc-linux-1",
+      "hc-linux-2",
+      "hc-win2022-1",
+      "hc-win2022-2",
+      "hc-win2025-1",
+    ]);
     for (const n of windows(registered)) expect(taints(n)).to.deep.equal(["os=windows:NoSchedule"]);
     expect(taints(registered[0])).to.deep.equal(["node-role.kubernetes.io/control-plane:NoSchedule"]);
   });
@@ -92,7 +100,10 @@ describe("local cluster profiles", () => {
   it("a topology file's pools set any taint and labels; profile: in the file picks a layout", () => {
     const dir = mkdtempSync(join(tmpdir(), "hc-topo-"));
     const f = join(dir, "t.yaml");
-    writeFileSync(f, "pools:\n  - {name: lin, os: linux, count: 1}\n  - name: win\n    os: windows\n    build: '10.0.26100'\n    count: 2\n    labels: {team: payments}\n    taints: [{key: dedicated, value: win, effect: NoExecute}]\n");
+    writeFileSync(
+      f,
+      "pools:\n  - {name: lin, os: linux, count: 1}\n  - name: win\n    os: windows\n    build: '10.0.26100'\n    count: 2\n    labels: {team: payments}\n    taints: [{key: dedicated, value: win, effect: NoExecute}]\n",
+    );
     const l = loadLayout({ file: f });
     const win = l.nodes.filter((n) => n.os === "windows");
     expect(win.map((n) => n.name)).to.deep.equal(["win-0", "win-1"]);
@@ -126,10 +137,16 @@ describe("local cluster profiles", () => {
       failsWith(() => loadLayout({ file: file("profile: openshift\n") }), /profile: unknown profile: use one of docs/);
     });
     it("a taint without an effect", () => {
-      failsWith(() => loadLayout({ file: file("pools:\n  - {name: w, os: windows, build: '10.0.20348', count: 1, taints: [{key: os, value: windows}]}\n") }), /pools\.0\.taints\.0\.effect: a taint needs an effect/);
+      failsWith(
+        () => loadLayout({ file: file("pools:\n  - {name: w, os: windows, build: '10.0.20348', count: 1, taints: [{key: os, value: windows}]}\n") }),
+        /pools\.0\.taints\.0\.effect: a taint needs an effect/,
+      );
     });
     it("a pool with zero nodes and no autoscaling", () => {
-      failsWith(() => loadLayout({ file: file("pools:\n  - {name: w, os: windows, build: '10.0.20348', count: 0}\n") }), /pools\.0: a pool with zero nodes needs autoscale/);
+      failsWith(
+        () => loadLayout({ file: file("pools:\n  - {name: w, os: windows, build: '10.0.20348', count: 0}\n") }),
+        /pools\.0: a pool with zero nodes needs autoscale/,
+      );
     });
     it("the toleration webhook outside the gke profile", () => {
       failsWith(() => loadLayout({ profile: "aks", tolerationWebhook: true }), /toleration webhook is a gke profile option/);

@@ -58,7 +58,13 @@ describe("cluster-autoscaler placement", () => {
   it("does not fit a pod without the toleration, a Linux pod, or a pod whose affinity wants another build", () => {
     expect(podFitsNode(pod({ nodeSelector: { "kubernetes.io/os": "windows" } }), node)).to.equal(false);
     expect(podFitsNode(pod({ nodeSelector: { "kubernetes.io/os": "linux" }, tolerations: tol }), node)).to.equal(false);
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "node.kubernetes.io/windows-build", operator: "In", values: ["10.0.26100"] }] }] } } };
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: "node.kubernetes.io/windows-build", operator: "In", values: ["10.0.26100"] }] }],
+        },
+      },
+    };
     expect(podFitsNode(pod({ tolerations: tol, affinity }), node)).to.equal(false);
   });
 });
@@ -66,10 +72,12 @@ describe("cluster-autoscaler placement", () => {
 describe("gke profile: the reported toleration webhook", () => {
   const toleration = { key: "node.kubernetes.io/os", operator: "Equal", value: "windows", effect: "NoSchedule" };
   it("adds the toleration to a pod selecting kubernetes.io/os: windows", () => {
-    expect(tolerationPatch({ spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" } } })).to.deep.equal([{ op: "add", path: "/spec/tolerations", value: [toleration] }]);
-    expect(tolerationPatch({ spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" }, tolerations: [{ key: "x", operator: "Exists" }] } })).to.deep.equal([
-      { op: "add", path: "/spec/tolerations/-", value: toleration },
+    expect(tolerationPatch({ spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" } } })).to.deep.equal([
+      { op: "add", path: "/spec/tolerations", value: [toleration] },
     ]);
+    expect(
+      tolerationPatch({ spec: { containers: [], nodeSelector: { "kubernetes.io/os": "windows" }, tolerations: [{ key: "x", operator: "Exists" }] } }),
+    ).to.deep.equal([{ op: "add", path: "/spec/tolerations/-", value: toleration }]);
   });
   it("leaves Linux pods, pods without the selector and pods already tolerating it alone", () => {
     expect(tolerationPatch({ spec: { containers: [], nodeSelector: { "kubernetes.io/os": "linux" } } })).to.deep.equal([]);

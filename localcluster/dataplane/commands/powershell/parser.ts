@@ -3,7 +3,10 @@
 // expressions (expression mode) with member access, static members and comparison operators.
 // Every node keeps its source extent so errors can print "At line:1 char:N" like PowerShell.
 
-export interface Extent { start: number; end: number }
+export interface Extent {
+  start: number;
+  end: number;
+}
 
 export type StrPart = { t: "lit"; v: string } | { t: "expr"; e: Expr };
 
@@ -26,11 +29,12 @@ export type Expr =
 
 export type Arg = { k: "param"; name: string; value?: Expr; x: Extent } | { k: "value"; e: Expr; x: Extent };
 
-export type Element =
-  | { k: "cmd"; name: string; nameExpr?: Expr; args: Arg[]; x: Extent; nameX: Extent }
-  | { k: "expr"; e: Expr; x: Extent };
+export type Element = { k: "cmd"; name: string; nameExpr?: Expr; args: Arg[]; x: Extent; nameX: Extent } | { k: "expr"; e: Expr; x: Extent };
 
-export interface Pipeline { elements: Element[]; x: Extent }
+export interface Pipeline {
+  elements: Element[];
+  x: Extent;
+}
 
 export type Stmt =
   | { k: "pipe"; p: Pipeline; x: Extent }
@@ -40,7 +44,11 @@ export type Stmt =
   | { k: "throw"; value?: Pipeline; x: Extent };
 
 export class PsParseError extends Error {
-  constructor(message: string, readonly pos: number, readonly fqid: string) {
+  constructor(
+    message: string,
+    readonly pos: number,
+    readonly fqid: string,
+  ) {
     super(message);
   }
 }
@@ -87,7 +95,12 @@ export class PsParser {
   }
   private expect(ch: string): void {
     this.ws(true);
-    if (this.peek() !== ch) throw new PsParseError(`Missing '${ch}'.`, this.i, ch === ")" ? "MissingEndParenthesisInExpression" : ch === "}" ? "MissingEndCurlyBrace" : "MissingToken");
+    if (this.peek() !== ch)
+      throw new PsParseError(
+        `Missing '${ch}'.`,
+        this.i,
+        ch === ")" ? "MissingEndParenthesisInExpression" : ch === "}" ? "MissingEndCurlyBrace" : "MissingToken",
+      );
     this.i++;
   }
 
@@ -97,7 +110,10 @@ export class PsParser {
     const out: Stmt[] = [];
     for (;;) {
       this.ws(true);
-      while (this.peek() === ";") { this.i++; this.ws(true); }
+      while (this.peek() === ";") {
+        this.i++;
+        this.ws(true);
+      }
       if (this.i >= this.src.length || this.peek() === "}" || this.peek() === ")") return out;
       if (/^(&&|\|\|)/.test(this.rest())) {
         // Windows PowerShell 5.1 has no pipeline chain operators.
@@ -135,8 +151,13 @@ export class PsParser {
       const save = this.i;
       this.ws(true);
       if (this.keyword("elseif")) clauses.push({ cond: this.condition(), body: this.block() });
-      else if (this.keyword("else")) { otherwise = this.block(); break; }
-      else { this.i = save; break; }
+      else if (this.keyword("else")) {
+        otherwise = this.block();
+        break;
+      } else {
+        this.i = save;
+        break;
+      }
     }
     return { k: "if", clauses, otherwise, x: { start, end: this.i } };
   }
@@ -264,7 +285,10 @@ export class PsParser {
       const save = this.i;
       this.ws();
       const m = ops.exec(this.rest());
-      if (!m) { this.i = save; return l; }
+      if (!m) {
+        this.i = save;
+        return l;
+      }
       this.i += m[0].length;
       this.ws(true);
       const r = next();
@@ -338,8 +362,10 @@ export class PsParser {
     while (this.peek() !== ")") {
       args.push(this.expression());
       this.ws(true);
-      if (this.peek() === ",") { this.i++; this.ws(true); }
-      else if (this.peek() !== ")") throw new PsParseError("Missing ')' in method call.", this.i, "MissingEndParenthesisInMethodCall");
+      if (this.peek() === ",") {
+        this.i++;
+        this.ws(true);
+      } else if (this.peek() !== ")") throw new PsParseError("Missing ')' in method call.", this.i, "MissingEndParenthesisInMethodCall");
     }
     this.i++;
     return args;
@@ -393,7 +419,8 @@ export class PsParser {
       return { k: "block", body, x: x() };
     }
     const word = this.bareword();
-    if (!word) throw new PsParseError(`You must provide a value expression following the '${this.src[start - 1] ?? ""}' operator.`, start, "ExpectedValueExpression");
+    if (!word)
+      throw new PsParseError(`You must provide a value expression following the '${this.src[start - 1] ?? ""}' operator.`, start, "ExpectedValueExpression");
     return { k: "str", v: word, x: x() };
   }
 
@@ -410,8 +437,10 @@ export class PsParser {
     for (;;) {
       if (this.i >= this.src.length) throw new PsParseError("The string is missing the terminator: '.", this.i, "TerminatorExpectedAtEndOfString");
       const ch = this.src[this.i++];
-      if (ch === "'" && this.peek() === "'") { out += "'"; this.i++; }
-      else if (ch === "'") return out;
+      if (ch === "'" && this.peek() === "'") {
+        out += "'";
+        this.i++;
+      } else if (ch === "'") return out;
       else out += ch;
     }
   }
@@ -446,13 +475,27 @@ export class PsParser {
     const ESC: Record<string, string> = { n: "\n", r: "\r", t: "\t", "0": "\0", a: "\x07", "`": "`", '"': '"', $: "$", "'": "'" };
     for (let k = 0; k < raw.length; k++) {
       const ch = raw[k];
-      if (ch === "`" && k + 1 < raw.length) { lit += ESC[raw[k + 1]] ?? raw[k + 1]; k++; continue; }
-      if (ch === '"' && raw[k + 1] === '"') { lit += '"'; k++; continue; }
-      if (ch !== "$") { lit += ch; continue; }
+      if (ch === "`" && k + 1 < raw.length) {
+        lit += ESC[raw[k + 1]] ?? raw[k + 1];
+        k++;
+        continue;
+      }
+      if (ch === '"' && raw[k + 1] === '"') {
+        lit += '"';
+        k++;
+        continue;
+      }
+      if (ch !== "$") {
+        lit += ch;
+        continue;
+      }
       const sub = new PsParser(raw);
       sub.i = k;
       const m = /^\$(\(|\{[^}]+\}|[\w]+:[\w]+|[A-Za-z_?][\w]*)/.exec(raw.slice(k));
-      if (!m) { lit += ch; continue; }
+      if (!m) {
+        lit += ch;
+        continue;
+      }
       if (lit) parts.push({ t: "lit", v: lit });
       lit = "";
       const e = m[1] === "(" ? sub.primary() : sub.variable(k);

@@ -13,7 +13,9 @@ import type { Arg, Element, Expr, Pipeline, Stmt } from "./parser.js";
 import { collapse, flatten, formatErrorRecord, outDefault, PsError, PsObject, toStr, truthy, type ErrorRecord, type PsValue } from "./values.js";
 
 export class ExitSignal extends Error {
-  constructor(readonly code: number) { super("exit"); }
+  constructor(readonly code: number) {
+    super("exit");
+  }
 }
 
 export class PsRuntime implements CmdletHost {
@@ -30,7 +32,9 @@ export class PsRuntime implements CmdletHost {
     readonly out: Output,
   ) {}
 
-  get os() { return this.ctx.container.os; }
+  get os() {
+    return this.ctx.container.os;
+  }
 
   // ---------- output and errors ----------
 
@@ -151,14 +155,22 @@ export class PsRuntime implements CmdletHost {
     const lower = name.toLowerCase();
     if (lower.startsWith("env:")) return this.ctx.env.get(name.slice(4)) ?? null;
     switch (lower) {
-      case "true": return true;
-      case "false": return false;
-      case "null": return null;
-      case "?": return this.lastSuccess;
-      case "lastexitcode": return this.lastExitCode ?? null;
-      case "pwd": return this.ctx.cwd;
-      case "home": return this.ctx.env.get("USERPROFILE") ?? null;
-      default: return this.vars.get(lower);
+      case "true":
+        return true;
+      case "false":
+        return false;
+      case "null":
+        return null;
+      case "?":
+        return this.lastSuccess;
+      case "lastexitcode":
+        return this.lastExitCode ?? null;
+      case "pwd":
+        return this.ctx.cwd;
+      case "home":
+        return this.ctx.env.get("USERPROFILE") ?? null;
+      default:
+        return this.vars.get(lower);
     }
   }
 
@@ -175,24 +187,37 @@ export class PsRuntime implements CmdletHost {
 
   async eval(e: Expr): Promise<PsValue> {
     switch (e.k) {
-      case "str": return e.v;
-      case "num": return e.v;
-      case "var": return this.getVar(e.name);
+      case "str":
+        return e.v;
+      case "num":
+        return e.v;
+      case "var":
+        return this.getVar(e.name);
       case "xstr": {
         let s = "";
         for (const p of e.parts) s += p.t === "lit" ? p.v : toStr(await this.eval(p.e));
         return s;
       }
-      case "paren": return collapse(await this.pipeline(e.p));
-      case "sub": return collapse(await this.body(e.body));
-      case "array": return flatten(await this.body(e.body));
-      case "list": return Promise.all(e.items.map((i) => this.eval(i)));
-      case "block": return { kind: "scriptblock", run: () => this.body(e.body) };
-      case "type": return `[${e.name}]`;
-      case "unary": return this.unary(e.op, await this.eval(e.e));
-      case "binary": return this.binary(e.op, e.l, e.r);
-      case "member": return this.member(await this.eval(e.obj), e.member, e.args && (await Promise.all(e.args.map((a) => this.eval(a)))), e);
-      case "static": return this.staticMember(e.type, e.member, e.args && (await Promise.all(e.args.map((a) => this.eval(a)))), e);
+      case "paren":
+        return collapse(await this.pipeline(e.p));
+      case "sub":
+        return collapse(await this.body(e.body));
+      case "array":
+        return flatten(await this.body(e.body));
+      case "list":
+        return Promise.all(e.items.map((i) => this.eval(i)));
+      case "block":
+        return { kind: "scriptblock", run: () => this.body(e.body) };
+      case "type":
+        return `[${e.name}]`;
+      case "unary":
+        return this.unary(e.op, await this.eval(e.e));
+      case "binary":
+        return this.binary(e.op, e.l, e.r);
+      case "member":
+        return this.member(await this.eval(e.obj), e.member, e.args && (await Promise.all(e.args.map((a) => this.eval(a)))), e);
+      case "static":
+        return this.staticMember(e.type, e.member, e.args && (await Promise.all(e.args.map((a) => this.eval(a)))), e);
       case "index": {
         const obj = await this.eval(e.obj);
         const idx = Number(toStr(await this.eval(e.index)));
@@ -255,12 +280,22 @@ export class PsRuntime implements CmdletHost {
       "security.principal.windowsidentity": {
         getcurrent: () => {
           const a = windowsAccount(c);
-          return new PsObject("System.Security.Principal.WindowsIdentity", [["Name", `${a.domain}\\${a.user}`], ["AuthenticationType", "Negotiate"], ["IsAuthenticated", true]]);
+          return new PsObject("System.Security.Principal.WindowsIdentity", [
+            ["Name", `${a.domain}\\${a.user}`],
+            ["AuthenticationType", "Negotiate"],
+            ["IsAuthenticated", true],
+          ]);
         },
       },
     };
     const members = table[t];
-    if (!members) throw new PsError({ message: `Unable to find type [${type}].`, category: `InvalidOperation: (${type}:TypeName) [], RuntimeException`, fqid: "TypeNotFound", extent: e.x });
+    if (!members)
+      throw new PsError({
+        message: `Unable to find type [${type}].`,
+        category: `InvalidOperation: (${type}:TypeName) [], RuntimeException`,
+        fqid: "TypeNotFound",
+        extent: e.x,
+      });
     const fn = members[m];
     if (!fn) return null;
     return fn();
@@ -284,7 +319,10 @@ function add(l: PsValue, r: PsValue): PsValue {
 }
 
 function wildcard(pattern: string, flags: string): RegExp {
-  const re = pattern.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const re = pattern
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${re}$`, flags);
 }
 
@@ -298,9 +336,7 @@ export function compare(op: string, l: PsValue, r: PsValue): boolean {
   if (base === "like" || base === "notlike") return (base === "like") === wildcard(toStr(r), cs ? "" : "i").test(toStr(l));
   if (base === "match" || base === "notmatch") return (base === "match") === new RegExp(toStr(r), cs ? "" : "i").test(toStr(l));
   const cmp =
-    typeof l === "number" ? l - Number(toStr(r))
-    : typeof l === "boolean" ? Number(l) - Number(truthy(r))
-    : fold(l) < fold(r) ? -1 : fold(l) > fold(r) ? 1 : 0;
+    typeof l === "number" ? l - Number(toStr(r)) : typeof l === "boolean" ? Number(l) - Number(truthy(r)) : fold(l) < fold(r) ? -1 : fold(l) > fold(r) ? 1 : 0;
   const results: Record<string, boolean> = { eq: cmp === 0, ne: cmp !== 0, gt: cmp > 0, ge: cmp >= 0, lt: cmp < 0, le: cmp <= 0 };
   return results[base] ?? false;
 }
@@ -312,17 +348,35 @@ function callMethod(obj: PsValue, name: string, args: PsValue[], e: Expr): PsVal
   if (typeof obj === "string") {
     const s = obj;
     const methods: Record<string, () => PsValue> = {
-      tolower: () => s.toLowerCase(), toupper: () => s.toUpperCase(), trim: () => s.trim(),
-      trimend: () => s.trimEnd(), trimstart: () => s.trimStart(), contains: () => s.includes(a[0]),
-      startswith: () => s.startsWith(a[0]), endswith: () => s.endsWith(a[0]), replace: () => s.split(a[0]).join(a[1] ?? ""),
-      split: () => s.split(a[0] ?? " "), substring: () => s.substr(Number(a[0]), a[1] === undefined ? undefined : Number(a[1])),
+      tolower: () => s.toLowerCase(),
+      toupper: () => s.toUpperCase(),
+      trim: () => s.trim(),
+      trimend: () => s.trimEnd(),
+      trimstart: () => s.trimStart(),
+      contains: () => s.includes(a[0]),
+      startswith: () => s.startsWith(a[0]),
+      endswith: () => s.endsWith(a[0]),
+      replace: () => s.split(a[0]).join(a[1] ?? ""),
+      split: () => s.split(a[0] ?? " "),
+      substring: () => s.substr(Number(a[0]), a[1] === undefined ? undefined : Number(a[1])),
       indexof: () => s.indexOf(a[0]),
     };
     if (methods[m]) return methods[m]();
   }
-  const typeName = typeof obj === "string" ? "System.String" : obj instanceof PsObject ? obj.typeName : typeof obj === "number" ? "System.Int32" : "System.Object";
+  const typeName =
+    typeof obj === "string" ? "System.String" : obj instanceof PsObject ? obj.typeName : typeof obj === "number" ? "System.Int32" : "System.Object";
   if (obj === null || obj === undefined) {
-    throw new PsError({ message: "You cannot call a method on a null-valued expression.", category: "InvalidOperation: (:) [], RuntimeException", fqid: "InvokeMethodOnNull", extent: e.x });
+    throw new PsError({
+      message: "You cannot call a method on a null-valued expression.",
+      category: "InvalidOperation: (:) [], RuntimeException",
+      fqid: "InvokeMethodOnNull",
+      extent: e.x,
+    });
   }
-  throw new PsError({ message: `Method invocation failed because [${typeName}] does not contain a method named '${name}'.`, category: "InvalidOperation: (:) [], RuntimeException", fqid: "MethodNotFound", extent: e.x });
+  throw new PsError({
+    message: `Method invocation failed because [${typeName}] does not contain a method named '${name}'.`,
+    category: "InvalidOperation: (:) [], RuntimeException",
+    fqid: "MethodNotFound",
+    extent: e.x,
+  });
 }

@@ -25,7 +25,8 @@ export class PsObject {
   }
 }
 
-export const isScriptBlock = (v: PsValue): v is ScriptBlockValue => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PsObject) && v.kind === "scriptblock";
+export const isScriptBlock = (v: PsValue): v is ScriptBlockValue =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PsObject) && v.kind === "scriptblock";
 
 /** How PowerShell turns a value into text (string interpolation, native arguments). */
 export function toStr(v: PsValue): string {
@@ -34,7 +35,8 @@ export function toStr(v: PsValue): string {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") return v;
   if (Array.isArray(v)) return v.map(toStr).join(" ");
-  if (v instanceof PsObject) return v.typeName === "System.Collections.Hashtable" ? "System.Collections.Hashtable" : `@{${v.props.map(([k, x]) => `${k}=${toStr(x)}`).join("; ")}}`;
+  if (v instanceof PsObject)
+    return v.typeName === "System.Collections.Hashtable" ? "System.Collections.Hashtable" : `@{${v.props.map(([k, x]) => `${k}=${toStr(x)}`).join("; ")}}`;
   return "";
 }
 
@@ -84,12 +86,12 @@ function formatList(o: PsObject): string[] {
 
 function formatTable(rows: PsObject[]): string[] {
   const cols = rows[0].columns ?? rows[0].props.map(([k]) => ({ name: k, width: Math.max(k.length, ...rows.map((r) => cell(r.get(k)).length)) + 1 }));
-  const line = (vals: string[]) => vals.map((v, i) => (i === vals.length - 1 ? v : v.padEnd(cols[i].width))).join("").trimEnd();
-  return [
-    line(cols.map((c) => c.name)),
-    line(cols.map((c) => "-".repeat(c.name.length))),
-    ...rows.map((r) => line(cols.map((c) => cell(r.get(c.name))))),
-  ];
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => (i === vals.length - 1 ? v : v.padEnd(cols[i].width)))
+      .join("")
+      .trimEnd();
+  return [line(cols.map((c) => c.name)), line(cols.map((c) => "-".repeat(c.name.length))), ...rows.map((r) => line(cols.map((c) => cell(r.get(c.name)))))];
 }
 
 /** Format a statement's output the way Out-Default does for the console. */
@@ -128,7 +130,10 @@ export interface ErrorRecord {
 }
 
 export class PsError extends Error {
-  constructor(readonly record: ErrorRecord, readonly terminating = false) {
+  constructor(
+    readonly record: ErrorRecord,
+    readonly terminating = false,
+  ) {
     super(record.message);
   }
 }
