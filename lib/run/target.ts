@@ -2,7 +2,7 @@
 // (started if needed; `release` stops it again if this run started it).
 import * as k8s from "@kubernetes/client-node";
 import { kubeconfigFiles, loadKubeConfig, type KubeconfigChoice } from "../cluster/kubeconfig.js";
-import { up, down, liveness } from "../../localcluster/cluster.js";
+import { up, down } from "../../localcluster/cluster.js";
 import { UserFacingError } from "../errors.js";
 import { inCluster, loadInClusterConfig } from "../cluster/in-cluster.js";
 
@@ -22,13 +22,13 @@ export async function target(choice: KubeconfigChoice & { local?: boolean; profi
   if (!files.length && !choice.local && inCluster()) return { kc: loadInClusterConfig(), local: false, release: async () => undefined };
   if (!files.length) {
     if (choice.context) throw new UserFacingError(`--context ${choice.context} given, but no kubeconfig was given or found`);
-    const already = (await liveness()).state === "up";
     const r = await up({ log: info, profile: choice.profile });
     if (!r.alreadyRunning) info(`started the embedded local cluster (real control plane, simulated nodes): ${r.kubeconfig}`);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(r.kubeconfig);
     const release = async () => {
-      if (!already) await down().catch(() => undefined);
+      // Only what this run started: a cluster that was already up (started by the user or a test harness) stays.
+      if (!r.alreadyRunning) await down().catch(() => undefined);
     };
     return { kc, local: true, kubeconfigFile: r.kubeconfig, release };
   }
