@@ -9,7 +9,7 @@ import { isPodReady } from "./status.js";
 import { PodPhases, pullFailureIsFinal, type PhaseBudgets } from "./pod-phases.js";
 
 /** Terminal reasons a pod does not recover from without a change to its spec or the cluster. */
-const terminalWaiting = new Set([
+export const terminalWaitingReasons = [
   "ErrImagePull",
   "ImagePullBackOff",
   "InvalidImageName",
@@ -18,7 +18,8 @@ const terminalWaiting = new Set([
   "CrashLoopBackOff",
   "RunContainerError",
   "StartError",
-]);
+];
+const terminalWaiting = new Set(terminalWaitingReasons);
 
 export interface PodWaitOptions {
   timeoutMs: number;

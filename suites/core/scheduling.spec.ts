@@ -8,6 +8,7 @@ import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv } from "../../lib/run/test-env.js";
 import { WaitFailed } from "../../lib/cluster/watch.js";
+import { terminalWaitingReasons } from "../../lib/cluster/waits.js";
 import { BUILD_LABEL } from "../../lib/fixtures/guard.js";
 import { supportedBuilds } from "../../lib/fixtures/images.js";
 import {
@@ -34,17 +35,8 @@ const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
 /** Shown in the report; the node is excluded from the history id (it may differ between runs). */
 const param = (name: string, value: string, excluded = false) => allure.parameter(name, value, excluded ? { excluded: true } : undefined);
-/** Reasons a container may show while a scheduling test looks only at placement. */
-const containerTrouble = [
-  "ErrImagePull",
-  "ImagePullBackOff",
-  "InvalidImageName",
-  "CreateContainerConfigError",
-  "CreateContainerError",
-  "CrashLoopBackOff",
-  "RunContainerError",
-  "StartError",
-];
+/** A scheduling test looks only at placement: whatever its containers then do is not its concern. */
+const containerTrouble = terminalWaitingReasons;
 
 const CATEGORY = categoryOf(import.meta.url);
 const skip = skipWithReason;
