@@ -9,7 +9,8 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code !== "EPIPE") throw e;
 });
 
-const program = buildProgram();
+// Only the command being run is loaded (an unknown word or a bare `--help` loads them all, to list them).
+const program = await buildProgram(process.argv[2]);
 
 try {
   await program.parseAsync(process.argv);
