@@ -20,10 +20,12 @@ const describe = (nodes: { name: string; os: string; build?: string }[]) =>
 
 /** A running cluster serves `up --topology F` (or `--profile P`) only if it was started with that layout. */
 export function assertSameLayout(running: ClusterState, wanted: Layout, source: string): void {
-  const have = `profile ${running.profile ?? "docs"}: ${describe(running.nodes)}`;
-  const want = `profile ${wanted.profile}: ${describe(wanted.nodes.filter((n) => wanted.registered.has(n.name)))}`;
-  if (have !== want)
-    throw new UserFacingError(
-      `the local cluster is already running with another layout (${have}); ${source} asks for ${want}: stop it first with \`hybrid-conformance cluster down\``,
-    );
+  let have = describe(running.nodes);
+  let want = describe(wanted.nodes.filter((n) => wanted.registered.has(n.name)));
+  const runningProfile = running.profile ?? "docs";
+  if (have === want && runningProfile === wanted.profile) return;
+  if (have === want) [have, want] = [`profile ${runningProfile}`, `profile ${wanted.profile}`];
+  throw new UserFacingError(
+    `the local cluster is already running with another layout (${have}); ${source} asks for ${want}: stop it first with \`hybrid-conformance cluster down\``,
+  );
 }

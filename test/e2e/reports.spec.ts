@@ -57,7 +57,7 @@ describe("reports", function () {
     expect(broken.code, broken.stderr).to.equal(1);
     const s = JSON.parse(readFileSync(join(dir, "r", "summary.json"), "utf8"));
     expect(s.exitCode).to.equal(1);
-    expect(s.counts).to.deep.equal({ passed: 5, failed: 1, skipped: 0, flaky: 0 });
+    expect(s.counts).to.deep.equal({ passed: 5, failed: 1, skipped: 0, flaky: 0, broken: 0 });
     expect(s.cluster.version).to.equal("v1.36.3");
     const failed = s.tests.filter((t: { state: string }) => t.state === "failed");
     expect(failed).to.have.length(1);

@@ -39,7 +39,7 @@ describe("retries: a test that passes on retry is reported flaky", function () {
 
   it("records the failed attempt in summary.json: state, attempts, the first attempt's error naming pod, node and image", () => {
     const s = JSON.parse(readFileSync(join(dir, "r", "summary.json"), "utf8"));
-    expect(s.counts).to.deep.equal({ passed: 0, failed: 0, skipped: 0, flaky: 1 });
+    expect(s.counts).to.deep.equal({ passed: 0, failed: 0, skipped: 0, flaky: 1, broken: 0 });
     expect(s.exitCode).to.equal(0);
     expect(s.tests).to.have.length(1);
     expect(s.tests[0]).to.include({ state: "flaky", attempts: 2 });
