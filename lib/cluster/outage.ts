@@ -46,6 +46,11 @@ function declare(e: InfrastructureError): InfrastructureError {
   return state.fatal;
 }
 
+/** A fatal infrastructure error seen elsewhere (a parallel worker): this process ends its run the same way. */
+export function declareFatal(message: string): InfrastructureError {
+  return declare(new InfrastructureError(message));
+}
+
 export function noteSuccess(now = Date.now()): void {
   if (state.downSince !== undefined) state.downTotalMs += now - state.downSince;
   state.downSince = undefined;

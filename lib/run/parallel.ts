@@ -13,6 +13,7 @@ import type { Capabilities } from "../preflight/types.js";
 import type { TestOutcome } from "../results/model.js";
 import type { RunOptions } from "./context.js";
 import { runMocha, type MochaRun } from "./mocha-runner.js";
+import { declareFatal } from "../cluster/outage.js";
 
 /** What a worker receives: everything it needs to set the run context a serial run sets in-process. */
 export interface WorkerTask {
@@ -30,7 +31,8 @@ export interface WorkerTask {
   outageWindowMs?: number;
 }
 
-export type WorkerReply = { type: "done"; outcomes: TestOutcome[]; aborted: boolean } | { type: "crashed"; error: string };
+/** `fatal`: the infrastructure error (API gone past the window, permission lost) that ended the worker's share. */
+export type WorkerReply = { type: "done"; outcomes: TestOutcome[]; aborted: boolean; fatal?: string } | { type: "crashed"; error: string };
 
 export interface ParallelRun {
   kc: k8s.KubeConfig;
@@ -53,13 +55,24 @@ export interface ParallelRun {
 /**
  * The default for --parallel: two tests per schedulable Windows node (Windows pods are what tests wait on; a node
  * runs a couple of test pods at once without skewing start times), capped at 8 to spare the API server; at least 1.
- * When the cluster runs on this very machine (the embedded local cluster), workers compete with it for CPU — each
+ * When the cluster runs on this very machine (the embedded local cluster, or any API server on loopback: kind,
+ * minikube, k3d), workers compete with it for CPU — each
  * worker is a Node process that spends seconds of CPU loading the suites — so at most one per two CPUs (measured on
  * 2 cores: 4 workers made local runs 2-3x slower than one; see docs/parallel.md).
  */
 export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
   const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
-  return Math.max(1, Math.min(8, 2 * windows, caps.local ? Math.floor(cpus / 2) : 8));
+  return Math.max(1, Math.min(8, 2 * windows, caps.local || onThisMachine(caps.server.url) ? Math.floor(cpus / 2) : 8));
+}
+
+/** An API server on a loopback address runs on this machine, whatever the kubeconfig's context is called. */
+function onThisMachine(server: string): boolean {
+  try {
+    const host = new URL(server).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /** Tests → worker shares: round-robin in catalogue order, so every worker gets a mix of categories. */
@@ -136,7 +149,11 @@ function runWorker(
       stream.on("end", () => rest && write(prefix + rest));
     }
     let reply: WorkerReply | undefined;
-    child.on("message", (m: WorkerReply) => (reply = m));
+    child.on("message", (m: WorkerReply) => {
+      reply = m;
+      // One worker's infrastructure error ends the run, as in a serial run: the others stop after their current test.
+      if (m.type === "done" && m.fatal) declareFatal(m.fatal);
+    });
     child.on("exit", (code, signal) => {
       live.delete(child);
       if (reply?.type === "done") resolve(reply);

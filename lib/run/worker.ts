@@ -7,7 +7,7 @@ import * as k8s from "@kubernetes/client-node";
 import { setRunContext } from "./context.js";
 import { runMocha } from "./mocha-runner.js";
 import { resilient } from "../cluster/resilient.js";
-import { configureOutage, resetOutage, onFatal } from "../cluster/outage.js";
+import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/outage.js";
 import type { WorkerReply, WorkerTask } from "./parallel.js";
 
 let runner: { abort(): void } | undefined;
@@ -46,5 +46,6 @@ async function work(t: WorkerTask): Promise<WorkerReply> {
     resultsDir: t.resultsDir,
     onRunner: (x) => (aborted ? x.abort() : (runner = x)),
   });
-  return { type: "done", outcomes: r.outcomes, aborted: r.aborted };
+  const fatal = fatalError()?.message;
+  return { type: "done", outcomes: r.outcomes, aborted: r.aborted, ...(fatal ? { fatal } : {}) };
 }
