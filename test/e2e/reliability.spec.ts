@@ -252,7 +252,20 @@ describe("reliability: bad paths, permissions, API outages", function () {
   describe("API server outages", () => {
     it("rides out an API server killed and restarted within the window: the run completes with the right results", async () => {
       const reports = join(dir, "rep-blip");
-      const run = startRun(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret|emptyDir|status fields", "--report-dir", reports]);
+      // Tests that only create, watch and read objects: exec right after the restart depends on kwok, the local
+      // cluster's stand-in kubelet, whose informer for its per-pod Exec objects reconnects with client-go's backoff
+      // (up to 30 s) and answers "no exec found" until then — a limit of the emulator, not of the harness.
+      const run = startRun([
+        "run",
+        "--category",
+        "Core.Workloads",
+        "--category",
+        "Core.Scheduling",
+        "--grep",
+        "status fields|places a pod that selects",
+        "--report-dir",
+        reports,
+      ]);
       await firstTestNamespace(kc);
       const stopped = await killApiserver();
       await new Promise((r) => setTimeout(r, 4_000)); // down for a few seconds, as in the report that raised this
@@ -260,7 +273,7 @@ describe("reliability: bad paths, permissions, API outages", function () {
       const r = await run.done;
       const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
       expect(r.code, `${r.stderr}\n${summary.tests.map((t) => `${t.state} ${t.fullTitle}: ${t.error ?? ""}`).join("\n")}`).to.equal(0);
-      expect(summary.counts).to.include({ passed: 3, failed: 0, broken: 0 });
+      expect(summary.counts).to.include({ passed: 4, failed: 0, broken: 0 });
     });
 
     it("ends a run whose API server stays away past the window within window + 10 s: one line, exit 2, reports written, leftovers named and removable", async () => {
