@@ -32,6 +32,9 @@ function chainText(e: unknown): string {
  */
 export function classify(e: unknown): ApiErrorKind | undefined {
   const code = statusCodeOf(e);
+  // An admission webhook that cannot be called (failurePolicy: Fail) is the server's answer to this request, given
+  // with a 500: the API server is up, and asking again only asks the broken webhook again (kubectl does not retry).
+  if (code !== undefined && code >= 500 && /failed calling webhook/.test(serverMessage(e))) return "permanent";
   if (code !== undefined) return code === 429 || code >= 500 ? "transient" : "permanent";
   return transientSystem.test(chainText(e)) ? "transient" : undefined;
 }

@@ -35,6 +35,17 @@ describe("lib/cluster error model", () => {
     expect(classify({ code: "ECONNRESET" })).to.equal("transient");
     for (const c of [429, 500, 503, 504]) expect(classify({ code: c }), String(c)).to.equal("transient");
     for (const c of [400, 401, 403, 404, 409, 422]) expect(classify({ code: c }), String(c)).to.equal("permanent");
+    // A webhook that cannot be called (failurePolicy: Fail): the server answered this request with a 500.
+    const webhook = {
+      code: 500,
+      body: {
+        kind: "Status",
+        code: 500,
+        reason: "InternalError",
+        message: 'Internal error occurred: failed calling webhook "admission.gmsa.windows.k8s.io": context deadline exceeded',
+      },
+    };
+    expect(classify(webhook)).to.equal("permanent");
     expect(classify(new Error("Unexpected server response: 403"))).to.equal("permanent");
     expect(classify(new TypeError("x is not a function"))).to.equal(undefined);
   });
