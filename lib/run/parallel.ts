@@ -62,7 +62,7 @@ export interface ParallelRun {
  */
 export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
   const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
-  return Math.max(1, Math.min(8, 2 * windows, caps.local || onThisMachine(caps.server.url) ? Math.floor(cpus / 2) : 8));
+  return Math.max(1, Math.min(8, 2 * windows, caps.local || onThisMachine(caps.server?.url ?? "") ? Math.floor(cpus / 2) : 8));
 }
 
 /** An API server on a loopback address runs on this machine, whatever the kubeconfig's context is called. */

@@ -28,6 +28,11 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
     expect(defaultParallelism(caps(win(3)), 2)).to.equal(6);
     expect(defaultParallelism({ ...caps(win(3)), local: true }, 2)).to.equal(1);
     expect(defaultParallelism({ ...caps(win(3)), local: true }, 8)).to.equal(4);
+    // Any API server on loopback (kind, minikube, a ServiceAccount kubeconfig for the local cluster) shares this machine.
+    const at = (url: string) => ({ ...caps(win(3)), server: { url } }) as Capabilities;
+    expect(defaultParallelism(at("https://127.0.0.1:6443"), 2)).to.equal(1);
+    expect(defaultParallelism(at("https://[::1]:6443"), 2)).to.equal(1);
+    expect(defaultParallelism(at("https://aks-dns-1.hcp.westeurope.azmk8s.io:443"), 2)).to.equal(6);
     expect(
       defaultParallelism(caps([...win(2, { ready: false }), ...win(1, { taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] })]), 16),
     ).to.equal(1);
