@@ -1,0 +1,124 @@
+// Core.Network, Core.Probes and Core.Logs, one fault at a time: exactly the tests that depend on the broken path
+// fail, each message naming the path, the source and the destination (or, for probes and logs, the pod). Faults
+// are scoped to the harness's namespaces (hc-*), or to the probe fixtures' pods.
+import type { SensitivityCase } from "./case.js";
+
+export const NETWORK = {
+  podIP: "serves the web page on each Windows pod's IP from a Linux pod",
+  podToPod: "reaches a Windows pod on another node from a Windows pod (pod to pod)",
+  linuxToWindows: "connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)",
+  windowsToLinux: "connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)",
+  clusterIPLinux: "serves the web page on the Service ClusterIP from a Linux pod",
+  clusterIPWindows: "serves the web page on the Service ClusterIP from a Windows client pod",
+  clusterIPHairpin: "serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)",
+  fqdnLinux: "serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod",
+  fqdnWindows: "serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod",
+  nodePort: "serves the web page on the NodePort from outside the cluster (every node)",
+  egress: "reaches an external address from inside a Windows pod (egress)",
+  endpointSlices: "lists exactly the ready Windows pods in the Service's EndpointSlices",
+  recreate: "restores routing when the Service is deleted and recreated",
+  callers: "answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)",
+} as const;
+export const PROBES = {
+  readiness: "keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes",
+  liveness: "restarts a container whose liveness probe fails (restartCount, Killing event, previous container's log)",
+  startup: "holds readiness and liveness probes back until the startup probe passes",
+} as const;
+export const LOGS = {
+  requestLines: "shows the web server's request lines in the pod's log after the test's requests",
+  previousLogs: "keeps the previous container's log after a restart (kubectl logs --previous)",
+  logMonitor: "surfaces the sources configured for LogMonitor on the container's stdout",
+} as const;
+const TESTS = { ...NETWORK, ...PROBES, ...LOGS };
+type Key = keyof typeof TESTS;
+
+const categories = ["Core.Network", "Core.Probes", "Core.Logs"];
+const args = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];
+const hcNamespaces = { namespace: "hc-*" };
+
+// What a failure message must name. Network paths: "<path>: <pod>@<node> (or the runner) → <ip or name>:<port> (...)".
+const PATH_SOURCE_DESTINATION = /^[^:]+: (?:[a-z0-9-]+@[a-z0-9.-]+(?: \(host network\))?|the runner \([^)]*\)) → \[?[a-z0-9.:-]+\]?:\d+[^ ]* \(/i;
+const NAMES: Record<Key, RegExp> = {
+  ...(Object.fromEntries(Object.keys(NETWORK).map((k) => [k, PATH_SOURCE_DESTINATION])) as Record<keyof typeof NETWORK, RegExp>),
+  // Probes and logs name the pod (namespace/pod) and what was expected of it.
+  readiness: /hc-[a-z0-9-]+\/probes-readiness-exec\b/,
+  liveness: /hc-[a-z0-9-]+\/probes-liveness\b/,
+  startup: /hc-[a-z0-9-]+\/probes-startup\b/,
+  requestLines: /log of hc-[a-z0-9-]+\/win-webserver-[a-z0-9-]+\[windowswebserver\]/,
+  previousLogs: /hc-[a-z0-9-]+\/probes-liveness\b/,
+  logMonitor: /log of hc-[a-z0-9-]+\/logmonitor\[app\]/,
+};
+/** Each listed test must fail with its message naming what NAMES says. */
+const failing = (...keys: Key[]) => Object.fromEntries(keys.map((k) => [TESTS[k], [NAMES[k]]]));
+
+export const cases: SensitivityCase[] = [
+  {
+    fault: "dns-down",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    why: "only names need DNS: the Service FQDNs and the external host name",
+    breaks: failing("fqdnLinux", "fqdnWindows", "egress"),
+  },
+  {
+    fault: "service-routing-broken",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    why: "every path through a ClusterIP; pod IPs, NodePorts (their own fault) and EndpointSlices are unaffected",
+    breaks: failing("clusterIPLinux", "clusterIPWindows", "clusterIPHairpin", "fqdnLinux", "fqdnWindows", "recreate"),
+  },
+  { fault: "nodeport-closed", options: hcNamespaces, kind: "targeted", categories, args, why: "only the NodePort path", breaks: failing("nodePort") },
+  {
+    fault: "pod-network-partition",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    why: "every path between a Linux and a Windows pod; Windows-to-Windows paths and the runner's NodePort stay up",
+    breaks: failing("podIP", "linuxToWindows", "windowsToLinux", "clusterIPLinux", "fqdnLinux"),
+  },
+  { fault: "egress-blocked", options: hcNamespaces, kind: "targeted", categories, args, why: "only the external address", breaks: failing("egress") },
+  {
+    fault: "readiness-never",
+    options: { pod: "probes-*" },
+    kind: "targeted",
+    categories,
+    args,
+    why: "the probe fixtures never turn Ready; the liveness tests wait for a started container, not a Ready one",
+    breaks: failing("readiness", "startup"),
+  },
+  {
+    fault: "liveness-fails",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    why: "only pods with a liveness probe (probes-liveness, probes-startup) are restarted",
+    breaks: failing("liveness", "startup", "previousLogs"),
+  },
+  {
+    fault: "logs-empty",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    why: "every test that reads a container's log",
+    breaks: failing("callers", "liveness", "requestLines", "previousLogs", "logMonitor"),
+  },
+  {
+    // When the runner cannot reach node addresses, the NodePort is checked from a host-network Linux pod: the same
+    // fault must still fail it, naming that pod.
+    fault: "nodeport-closed",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args,
+    env: { HC_NODEPORT_FROM: "pod" },
+    grep: "NodePort",
+    why: "checked from a host-network Linux pod, the NodePort path still fails, naming that pod",
+    breaks: { [NETWORK.nodePort]: [/^NodePort from a host-network pod: hostnet-client@[a-z0-9-]+ \(host network\) → [\d.]+:\d+ \(node /] },
+  },
+];

@@ -1,0 +1,93 @@
+// How a sensitivity case's fault is put on the local cluster and taken off again: emulator faults through the
+// FaultSwitch (waiting, for node faults, until the nodes show them), and cluster variants that are not emulator
+// faults (an object the run is pointed at with a flag). Mechanics only: what each case must break is its data
+// (sensitivity/*.cases.ts).
+import * as k8s from "@kubernetes/client-node";
+import { FaultSwitch } from "./dataplane.js";
+import { localKubeConfig } from "./local-cluster.js";
+import { waitOn } from "../../lib/cluster/watch.js";
+import { isNodeReady } from "../../lib/cluster/status.js";
+import { globMatch, type FaultScope } from "../../localcluster/dataplane/faults.js";
+import type { SensitivityCase } from "../../sensitivity/case.js";
+
+/** A fault that is on: extra `run` flags it needs, and how to take it off (the cluster healthy again after). */
+export interface AppliedFault {
+  args: string[];
+  clear: () => Promise<void>;
+}
+
+const hasTaint = (n: k8s.V1Node, key: string, effect = "NoSchedule") => n.spec?.taints?.some((t) => t.key === key && t.effect === effect) ?? false;
+const isWindows = (n: k8s.V1Node) => n.metadata?.labels?.["kubernetes.io/os"] === "windows";
+
+/** Until every node satisfies `ok` (a node fault takes a few seconds: kwok condition, then the not-ready taint). */
+export const nodesSettle = (what: string, ok: (n: k8s.V1Node) => boolean) =>
+  waitOn<k8s.V1Node, true>(
+    localKubeConfig(),
+    { path: "/api/v1/nodes" },
+    what,
+    (ns) => {
+      const bad = ns.filter((n) => !ok(n)).map((n) => n.metadata!.name!);
+      return ns.length && !bad.length ? { done: true } : { pending: `not yet: ${bad.join(", ")}` };
+    },
+    90_000,
+  );
+
+/** The healthy baseline: all nodes Ready without node.kubernetes.io taints, Windows nodes tainted os=windows. */
+export const nodesHealthy = () =>
+  nodesSettle(
+    "the cluster to be healthy again",
+    (n) => isNodeReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")),
+  );
+
+/** Node faults show on the Node objects a few seconds after they are set: wait for that before the run. */
+const nodeFaultShown: Partial<Record<string, (pattern: string) => (n: k8s.V1Node) => boolean>> = {
+  "node-not-ready": (p) => (n) => !globMatch(p, n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")),
+  "windows-taint-missing": (p) => (n) => !isWindows(n) || hasTaint(n, "os") === !globMatch(p, n.metadata!.name!),
+};
+
+/** Cluster variants that are not emulator faults: each sets itself up and returns the flags that point the run at it. */
+const variants: Record<string, () => Promise<AppliedFault>> = {
+  /** A RuntimeClass selecting a Windows build no node has, given to the run with --runtime-class. */
+  "runtimeclass-missing-build": async () => {
+    const api = localKubeConfig().makeApiClient(k8s.NodeV1Api);
+    const name = "hc-sens-missing-build";
+    await api.deleteRuntimeClass({ name }).catch(() => undefined);
+    await api.createRuntimeClass({
+      body: {
+        apiVersion: "node.k8s.io/v1",
+        kind: "RuntimeClass",
+        metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } },
+        handler: "runhcs-wcow-process",
+        scheduling: {
+          nodeSelector: { "kubernetes.io/os": "windows", "kubernetes.io/arch": "amd64", "node.kubernetes.io/windows-build": "10.0.99999" },
+          tolerations: [{ key: "os", operator: "Equal", value: "windows", effect: "NoSchedule" }],
+        },
+      },
+    });
+    return { args: ["--runtime-class", name], clear: () => api.deleteRuntimeClass({ name }).then(() => undefined) };
+  },
+};
+
+export const isVariant = (fault: string) => fault in variants;
+
+/** Turns the case's fault on (and waits until it shows); `clear` turns it off and waits for the healthy cluster. */
+export async function applyFault(c: Pick<SensitivityCase, "fault" | "options">): Promise<AppliedFault> {
+  const variant = variants[c.fault];
+  if (variant) return variant();
+  const faults = new FaultSwitch();
+  const shown = nodeFaultShown[c.fault];
+  try {
+    await faults.add(c.fault, (c.options ?? {}) as FaultScope);
+    if (shown) await nodesSettle(`the fault ${c.fault} to show on nodes ${c.options?.node ?? "*"}`, shown(c.options?.node ?? "*"));
+  } catch (e) {
+    await faults.clear();
+    throw e;
+  }
+  return {
+    args: [],
+    clear: async () => {
+      await faults.clear();
+      if (shown) await nodesHealthy();
+    },
+  };
+}
