@@ -112,8 +112,14 @@ export function listCommand(): Command {
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
     .option("--category <name>", "only this category (repeatable)", category(categories))
     .option("--grep <regex>", "only tests whose title matches")
-    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string }) => {
+    .option("--sensitivity", "for each check, the faults proven to break it (targeted or blanket; docs/sensitivity.md)")
+    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string; sensitivity?: boolean }) => {
       const entries = select(flags.suite, flags.category ?? []);
+      if (flags.sensitivity) {
+        const { sensitivityListing } = await import("../../sensitivity/matrix.js");
+        process.stdout.write(await sensitivityListing(entries, flags.grep));
+        return;
+      }
       const r = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, dryRun: true });
       for (const e of entries) {
         const tests = r.outcomes.filter((o) => o.category === e.category);
