@@ -2,10 +2,7 @@
 // fails when a check here now has a targeted fault (remove it from here), and when a check outside it has none (add a
 // targeted case to sensitivity/*.cases.ts; a new check is never added here).
 export const knownGaps: string[] = [
-  "Core.Nodes › labels Windows nodes as upstream does (os, arch, windows-build)",
-  "Core.Nodes › runs a supported Windows Server build (10.0.20348, 10.0.26100)",
   "Core.Nodes › runs the control plane on Linux",
-  "Core.Nodes › uses a supported container runtime on Windows nodes (containerd ≥ 1.7)",
   "Core.Scheduling › places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node",
   "Core.Scheduling › places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
   "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",

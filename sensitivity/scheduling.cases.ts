@@ -77,6 +77,33 @@ export const cases: SensitivityCase[] = [
     },
   },
   {
+    fault: "windows-build-label-missing",
+    options: { node: "hc-win2022-1" },
+    kind: "targeted",
+    categories,
+    why: "the labels check names the missing label; the build check cannot read a build; the 10.0.20348 pod still lands on hc-win2022-2",
+    breaks: {
+      [NODES.labels]: [/^node hc-win2022-1: label node\.kubernetes\.io\/windows-build is missing/],
+      [NODES.build]: [/^node hc-win2022-1: Windows build unknown is not supported \(supported: 10\.0\.20348 /],
+    },
+  },
+  {
+    fault: "windows-build-label-lie",
+    options: { node: "hc-win2022-1" },
+    kind: "targeted",
+    categories,
+    why: "the label still names 10.0.20348 while the kernel reports Windows Server 2019: only the build check fails",
+    breaks: { [NODES.build]: [/^node hc-win2022-1: label says build 10\.0\.20348 but the kernel reports 10\.0\.17763\.6659/] },
+  },
+  {
+    fault: "containerd-old",
+    options: { node: "hc-win2022-2" },
+    kind: "targeted",
+    categories,
+    why: "only the runtime check fails, naming the node and its containerd version",
+    breaks: { [NODES.runtime]: [/^node hc-win2022-2: containerd 1\.6\.28 is older than the supported 1\.7/] },
+  },
+  {
     fault: "image-pull-fails",
     options: { image: "mcr.microsoft.com/windows/*" },
     kind: "blanket",

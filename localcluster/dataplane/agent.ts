@@ -19,6 +19,7 @@ import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
 import { readDataPlaneConfig } from "./config.js";
 import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
+import { NodeLies } from "./node-lies.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -40,6 +41,8 @@ export class DataPlaneAgent {
   private readonly forwarders = new KubeletForwarders();
   /** Nodes whose Windows taints a fault removed, and those taints: exactly these come back when the fault clears. */
   private readonly untainted = new Map<string, k8s.V1Taint[]>();
+  /** Node labels and nodeInfo fields a fault changed, and what comes back when it clears. */
+  private readonly nodeLies = new NodeLies();
   private autoscaler?: ClusterAutoscaler;
   private timing = new Timing();
   private nodesCache!: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
@@ -193,6 +196,7 @@ export class DataPlaneAgent {
         );
       }
       if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
+      await this.nodeLies.apply(core, n, (f) => !!this.faults.active(f, target));
       // The node's Windows taints are whatever its pool set (os=windows, node.kubernetes.io/os=windows, sku=Windows…);
       // a profile without one (aks, eks) has nothing for this fault to remove.
       const taints = n.spec?.taints ?? [];

@@ -17,6 +17,9 @@ export const faultCatalogue = {
   "node-not-ready": "matching nodes report Ready=False (container runtime network not ready)",
   "windows-taint-missing":
     "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",
+  "windows-build-label-missing": "matching Windows nodes lose their node.kubernetes.io/windows-build label (restored on clear)",
+  "windows-build-label-lie": "matching Windows nodes report a Windows Server 2019 kernel (10.0.17763) while their windows-build label still names their build",
+  "containerd-old": "matching Windows nodes report containerd 1.6.28 as their container runtime (nodeInfo.containerRuntimeVersion)",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",

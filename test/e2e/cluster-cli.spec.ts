@@ -76,7 +76,7 @@ describe("cluster CLI", function () {
     expect(processesMentioning(dir)).to.deep.equal([]);
   });
 
-  it("rejects an unknown flag and an unknown fault with one line and exit 2", () => {
+  it("rejects an unknown flag, and a fault command while no cluster runs, with one line and exit 2", () => {
     expectOneLineError(cli(["cluster", "up", "--bogus"], env), /unknown option '--bogus'/);
     expectOneLineError(cli(["cluster", "fault", "list"], env), /local cluster is not running/);
   });
@@ -92,6 +92,15 @@ describe("cluster CLI", function () {
     expect(status.code).to.equal(0);
     expect(status.stdout).to.match(/^win\s+windows\s+10\.0\.26100\s+True/m);
     expect(status.stdout).to.match(/kube-apiserver\s+pid \d+\s+\S+kube-apiserver\.log/);
+
+    // An unknown fault name: one line naming the known faults, exit 2, and nothing switched on.
+    expectOneLineError(
+      cli(["cluster", "fault", "add", "no-such-fault"], env),
+      /^hybrid-conformance: fault: name: Invalid option: expected one of .*"dns-down"/,
+    );
+    const faults = cli(["cluster", "fault", "list"], env);
+    expect(faults.code, faults.stderr).to.equal(0);
+    expect(faults.stdout).to.match(/^active: none$/m);
 
     const second = cli(["cluster", "up", "--topology", f], env);
     expect(second.code).to.equal(0);
