@@ -9,6 +9,7 @@ import { waitOn } from "../../lib/cluster/watch.js";
 import { isNodeReady } from "../../lib/cluster/status.js";
 import { globMatch, type FaultScope } from "../../localcluster/dataplane/faults.js";
 import type { SensitivityCase } from "../../sensitivity/case.js";
+import { LIE_KERNEL, OLD_CONTAINERD } from "../../localcluster/dataplane/node-lies.js";
 
 /** A fault that is on: extra `run` flags it needs, and how to take it off (the cluster healthy again after). */
 export interface AppliedFault {
@@ -39,10 +40,28 @@ export const nodesHealthy = () =>
     (n) => isNodeReady(n) && !n.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/")) && (!isWindows(n) || hasTaint(n, "os")),
   );
 
-/** Node faults show on the Node objects a few seconds after they are set: wait for that before the run. */
-const nodeFaultShown: Partial<Record<string, (pattern: string) => (n: k8s.V1Node) => boolean>> = {
-  "node-not-ready": (p) => (n) => !globMatch(p, n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")),
-  "windows-taint-missing": (p) => (n) => !isWindows(n) || hasTaint(n, "os") === !globMatch(p, n.metadata!.name!),
+/**
+ * Node faults show on the Node objects a few seconds after they are set, and go a few seconds after they clear:
+ * for each, when a node shows it (`on`) and when a node is back to healthy (`off`; whole-cluster health is
+ * nodesHealthy). The run starts only once the fault shows; the next case only once it is gone.
+ */
+type NodePredicate = (pattern: string) => (n: k8s.V1Node) => boolean;
+const matching = (p: string, n: k8s.V1Node) => isWindows(n) && globMatch(p, n.metadata!.name!);
+const nodeFaultShown: Partial<Record<string, { on: NodePredicate; off?: NodePredicate }>> = {
+  "node-not-ready": { on: (p) => (n) => !globMatch(p, n.metadata!.name!) || (!isNodeReady(n) && hasTaint(n, "node.kubernetes.io/not-ready")) },
+  "windows-taint-missing": { on: (p) => (n) => !isWindows(n) || hasTaint(n, "os") === !globMatch(p, n.metadata!.name!) },
+  "windows-build-label-missing": {
+    on: (p) => (n) => !matching(p, n) || !n.metadata?.labels?.["node.kubernetes.io/windows-build"],
+    off: () => (n) => !isWindows(n) || !!n.metadata?.labels?.["node.kubernetes.io/windows-build"],
+  },
+  "windows-build-label-lie": {
+    on: (p) => (n) => !matching(p, n) || n.status?.nodeInfo?.kernelVersion === LIE_KERNEL,
+    off: () => (n) => n.status?.nodeInfo?.kernelVersion !== LIE_KERNEL,
+  },
+  "containerd-old": {
+    on: (p) => (n) => !matching(p, n) || n.status?.nodeInfo?.containerRuntimeVersion === OLD_CONTAINERD,
+    off: () => (n) => n.status?.nodeInfo?.containerRuntimeVersion !== OLD_CONTAINERD,
+  },
 };
 
 /** Cluster variants that are not emulator faults: each sets itself up and returns the flags that point the run at it. */
@@ -78,7 +97,7 @@ export async function applyFault(c: Pick<SensitivityCase, "fault" | "options">):
   const shown = nodeFaultShown[c.fault];
   try {
     await faults.add(c.fault, (c.options ?? {}) as FaultScope);
-    if (shown) await nodesSettle(`the fault ${c.fault} to show on nodes ${c.options?.node ?? "*"}`, shown(c.options?.node ?? "*"));
+    if (shown) await nodesSettle(`the fault ${c.fault} to show on nodes ${c.options?.node ?? "*"}`, shown.on(c.options?.node ?? "*"));
   } catch (e) {
     await faults.clear();
     throw e;
@@ -87,6 +106,7 @@ export async function applyFault(c: Pick<SensitivityCase, "fault" | "options">):
     args: [],
     clear: async () => {
       await faults.clear();
+      if (shown?.off) await nodesSettle(`the fault ${c.fault} to be gone from nodes ${c.options?.node ?? "*"}`, shown.off(c.options?.node ?? "*"));
       if (shown) await nodesHealthy();
     },
   };
