@@ -127,13 +127,17 @@ describe(CATEGORY, () => {
       const objs = iisObjects(t);
       const pods = await iisRunning(t, objs);
       const stored = await nodeApi().readRuntimeClass({ name: rcNameOf(objs) });
-      const image = pods[0].spec!.containers[0].image!;
-      await checkStep(env, `${appOf(objs)} runs ${image}, tagged for build ${t.build}`, problems, () => {
-        const b = imageBuild(image);
-        return !b || !compatible(b, t.build)
-          ? `${appOf(objs)} runs ${image}${b ? ` (build ${b})` : ""}, which cannot run process-isolated on build ${t.build}`
-          : undefined;
-      });
+      // The image each pod's kubelet reports it runs (status), not the tag the harness asked for (spec).
+      for (const p of pods) {
+        const image = p.status?.containerStatuses?.[0]?.image;
+        await checkStep(env, `pod ${p.metadata!.name}: its kubelet reports image ${image ?? "(none)"}, tagged for build ${t.build}`, problems, () => {
+          const b = image && imageBuild(image);
+          if (!image) return `pod ${p.metadata!.name} of ${appOf(objs)}: the kubelet reports no image in its container status`;
+          return !b || !compatible(b, t.build)
+            ? `pod ${p.metadata!.name} of ${appOf(objs)} runs ${image}${b ? ` (build ${b})` : ""} (as its kubelet reports), which cannot run process-isolated on build ${t.build}`
+            : undefined;
+        });
+      }
       await checkStep(env, `the RuntimeClass admission plugin merged ${stored.metadata!.name}'s nodeSelector and tolerations into each pod`, problems, () =>
         pods.flatMap((p) => mergedProblems(p, stored)),
       );
