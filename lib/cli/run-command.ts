@@ -112,7 +112,9 @@ export function listCommand(): Command {
     .addOption(new Option("--suite <suite>", "which suites").choices(["core", "extended", "all"]).default("core"))
     .option("--category <name>", "only this category (repeatable)", category(categories))
     .option("--grep <regex>", "only tests whose title matches")
-    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string }) => {
+    .addOption(new Option("--compare <tool>", "instead: another tool's test cases beside the checks that cover them").choices(["wor"]))
+    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string; compare?: "wor" }) => {
+      if (flags.compare) return void process.stdout.write((await import("../compare/wor.js")).worTable() + "\n");
       const entries = select(flags.suite, flags.category ?? []);
       const r = await runMocha({ files: entries.map((e) => e.file), grep: flags.grep, dryRun: true });
       for (const e of entries) {
