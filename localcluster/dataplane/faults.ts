@@ -19,6 +19,8 @@ export const faultCatalogue = {
     "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
+  "gmsa-webhook-no-update-rule":
+    "the GMSA webhook's ValidatingWebhookConfiguration registers pod CREATE only (the chart registers CREATE and UPDATE): changes to a running pod are never sent to it; cluster-wide",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
   "admission-rewrites-pods":
     "a misbehaving policy webhook silently 'sanitizes' pods on CREATE, so the API server never rejects them: a real MutatingWebhookConfiguration " +

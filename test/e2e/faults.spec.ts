@@ -42,6 +42,7 @@ const covered = [
   "windows-taint-missing",
   "gmsa-webhook-down",
   "gmsa-domain-unreachable",
+  "gmsa-webhook-no-update-rule",
   "username-unknown",
   "admission-rewrites-pods",
 ];
@@ -435,6 +436,34 @@ describe("faults on demand", function () {
         await faults.remove(id);
       }
       await w.ready(linuxPod("admitted"));
+    });
+  });
+
+  describe("gmsa-webhook-no-update-rule (cluster-wide)", () => {
+    it("the GMSA validating webhook is registered for pod CREATE only; pod creation is still admitted and filled; cleared, UPDATE is registered again", async () => {
+      const w = wb();
+      const adm = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+      const ops = async () => {
+        const v = await adm.readValidatingWebhookConfiguration({ name: "gmsa-webhook" });
+        const m = await adm.readMutatingWebhookConfiguration({ name: "gmsa-webhook" });
+        return {
+          validating: v.webhooks!.flatMap((h) => h.rules!.flatMap((r) => r.operations!)),
+          mutating: m.webhooks!.flatMap((h) => h.rules!.flatMap((r) => r.operations!)),
+        };
+      };
+      expect(await ops()).to.deep.equal({ validating: ["CREATE", "UPDATE"], mutating: ["CREATE"] });
+      const gmsa = await grantGmsa(kc, ns());
+      const id = await faults.add("gmsa-webhook-no-update-rule");
+      try {
+        expect(await ops()).to.deep.equal({ validating: ["CREATE"], mutating: ["CREATE"] });
+        // Not broken: a GMSA pod is still admitted, its credential spec filled by the mutating webhook.
+        const pod = await w.create(gmsaPod("gmsa", gmsa.credSpec));
+        expect(pod.spec!.securityContext!.windowsOptions!.gmsaCredentialSpec).to.be.a("string").and.not.equal("");
+      } finally {
+        await faults.remove(id);
+        await gmsa.remove();
+      }
+      expect(await ops()).to.deep.equal({ validating: ["CREATE", "UPDATE"], mutating: ["CREATE"] });
     });
   });
 
