@@ -14,6 +14,8 @@ export const faultCatalogue = {
   "readiness-never": "readiness probes fail, so pods stay NotReady and out of EndpointSlices",
   "liveness-fails": "liveness probes fail, so containers are restarted",
   "logs-empty": "containers write nothing to stdout/stderr",
+  "logmonitor-file-source-dropped":
+    "LogMonitor pipes none of its File sources to stdout (its EventLog and ETW sources and the process's own lines still come through)",
   "node-not-ready": "matching nodes report Ready=False (container runtime network not ready)",
   "windows-taint-missing":
     "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",

@@ -34,7 +34,7 @@ const PROBES = {
 const LOGS = {
   requestLines: "Core.Logs › shows the web server's request lines in the pod's log after the test's requests",
   previousLogs: "Core.Logs › keeps the previous container's log after a restart (kubectl logs --previous)",
-  logMonitor: "Core.Logs › surfaces the sources configured for LogMonitor on the container's stdout",
+  logMonitor: "Core.Logs › surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself",
 } as const;
 const TESTS = { ...NETWORK, ...PROBES, ...LOGS };
 type Key = keyof typeof TESTS;
