@@ -38,6 +38,7 @@ const covered = [
   "readiness-never",
   "liveness-fails",
   "logs-empty",
+  "logmonitor-file-source-dropped",
   "node-not-ready",
   "windows-taint-missing",
   "gmsa-webhook-down",
@@ -358,6 +359,41 @@ describe("faults on demand", function () {
       await faults.clear();
       await w.exec("lin", ["curl", "-s", `http://${quiet.status!.podIP}/after`]);
       expect(await w.logs("quiet")).to.match(/^\S+ - - \[[^\]]+\] "GET \/after HTTP\/1\.1" 404 /);
+    });
+  });
+
+  describe("logmonitor-file-source-dropped", () => {
+    it("LogMonitor in matching containers pipes no File source; its EventLog source still does, other pods keep theirs; cleared, a new pod has its file line", async () => {
+      const w = wb();
+      const config = JSON.stringify({
+        LogConfig: {
+          sources: [
+            { type: "EventLog", channels: [{ name: "application", level: "Error" }] },
+            { type: "File", directory: "c:\\logs", filter: "*.log" },
+          ],
+        },
+      });
+      const lm = (name: string) =>
+        windowsPod(name, {
+          image: "registry.example/servercore-logmonitor:ltsc2022",
+          env: [{ name: "LOGMONITOR_CONFIG", value: config }],
+          command: [
+            "C:\\LogMonitor\\LogMonitor.exe",
+            "powershell.exe",
+            "-Command",
+            "Add-Content C:\\logs\\app.log 'file line'; Write-EventLog -LogName Application -Source App -EventId 1 -EntryType Error -Message 'event line'; while ($true) { Start-Sleep -Seconds 3600 }",
+          ],
+        });
+      await faults.add("logmonitor-file-source-dropped", { namespace: ns(), pod: "dropped" });
+      await w.ready(lm("dropped"), lm("kept"));
+      const dropped = await w.logs("dropped");
+      expect(dropped).to.not.match(/"Source": "File"/);
+      expect(dropped).to.match(/"Channel": "Application".*"Message": "event line"/);
+      expect(await w.logs("kept")).to.match(/"Source": "File","LogEntry": \{"Logline": "file line","FileName": "app\.log"\}/);
+
+      await faults.clear();
+      await w.ready(lm("after"));
+      expect(await w.logs("after")).to.match(/"Logline": "file line"/);
     });
   });
 

@@ -1,4 +1,4 @@
-// Runs the GMSA sensitivity cases (test/sensitivity/gmsa.cases.ts) through the real CLI: under each case's fault,
+// Runs the sensitivity cases of test/sensitivity/{gmsa,logs}.cases.ts through the real CLI: under each case's fault,
 // exactly the tests it names fail, each with a message matching its patterns, and every other test of the selected
 // categories passes — the full list of tests that ran is checked against the suites' own titles.
 import { expect } from "chai";
@@ -10,15 +10,20 @@ import { FaultSwitch } from "../support/dataplane.js";
 import { suiteTitles } from "../../lib/compare/wor.js";
 import type { Summary } from "../../lib/results/model.js";
 import type { FaultScope } from "../../localcluster/dataplane/faults.js";
-import { cases } from "../sensitivity/gmsa.cases.js";
+import { cases as gmsa } from "../sensitivity/gmsa.cases.js";
+import { cases as logs } from "../sensitivity/logs.cases.js";
 
-describe("sensitivity: GMSA cases (test/sensitivity/gmsa.cases.ts)", function () {
+const cases = [...gmsa, ...logs];
+/** An image carrying LogMonitor.exe, so the LogMonitor check runs rather than skips. */
+const LOGMONITOR_IMAGE = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];
+
+describe("sensitivity: GMSA and LogMonitor cases (test/sensitivity/gmsa.cases.ts, logs.cases.ts)", function () {
   this.timeout(300_000);
   const faults = new FaultSwitch();
   let dir: string;
   let titles: string[];
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "hc-sens-gmsa-"));
+    dir = mkdtempSync(join(tmpdir(), "hc-sens-wor-"));
     titles = await suiteTitles();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +36,11 @@ describe("sensitivity: GMSA cases (test/sensitivity/gmsa.cases.ts)", function ()
       try {
         await faults.add(c.fault, c.options as FaultScope);
         const only = c.categories.flatMap((k) => ["--category", k]);
-        r = cli(["run", "--local", "--suite", "all", ...only, ...sensitivityParallel, "--report-dir", reportDir], { KUBECONFIG: "" }, 280_000);
+        r = cli(
+          ["run", "--local", "--suite", "all", ...only, ...LOGMONITOR_IMAGE, ...sensitivityParallel, "--report-dir", reportDir],
+          { KUBECONFIG: "" },
+          280_000,
+        );
       } finally {
         await faults.clear();
       }
