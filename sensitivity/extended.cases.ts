@@ -4,6 +4,7 @@
 //
 // - gmsa-webhook-down: the webhook is registered with failurePolicy Fail for every pod CREATE, so every test that
 //   creates a pod (or dry-runs one) fails naming the webhook; the RuntimeClass checks that create no pod pass.
+//   The UPDATE registration check reads the webhook configuration only: it passes.
 // - gmsa-domain-unreachable: only nltest inside the GMSA pod.
 // - username-unknown, scoped to the RunAsUserName fixtures' pods (run-as-username-*): the node knows none of their
 //   users, so every RunAsUserName test fails — the refusal tests too, since their pod-level users are unknown.
@@ -32,7 +33,8 @@ export const AD = {
   fill: "fills the credential spec contents into a pod that names its GMSACredentialSpec",
   unauthorized: "refuses a pod whose service account may not `use` the credential spec, with the webhook's message",
   mismatch: "refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec",
-  update: "refuses a change to an existing pod's GMSA settings (name or contents)",
+  update: "keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)",
+  updateRule: "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does",
   nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
 };
 export const HP = {
@@ -65,7 +67,7 @@ export const cases: SensitivityCase[] = [
     skips,
     why: "every test that creates a pod fails naming the webhook; the RuntimeClass object checks pass",
     breaks: {
-      ...Object.fromEntries([RC.onBuild, RC.clusterIP, ...Object.values(USER), ...Object.values(AD), ...Object.values(HP)].map((t) => [t, [WEBHOOK]])),
+      ...Object.fromEntries([RC.onBuild, RC.clusterIP, ...Object.values(USER), ...Object.values(AD).filter((t) => t !== AD.updateRule), ...Object.values(HP)].map((t) => [t, [WEBHOOK]])),
       // Who refused is named: the API server, because it could not call the webhook.
       [AD.unauthorized]: [WEBHOOK, /not refused by the GMSA webhook: 500 InternalError from the API server, because it could not call the admission webhook/],
     },

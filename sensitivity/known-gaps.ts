@@ -25,7 +25,7 @@ export const knownGaps: string[] = [
   "Extend.ActiveDirectory › fills the credential spec contents into a pod that names its GMSACredentialSpec",
   "Extend.ActiveDirectory › refuses a pod whose service account may not `use` the credential spec, with the webhook's message",
   "Extend.ActiveDirectory › refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec",
-  "Extend.ActiveDirectory › refuses a change to an existing pod's GMSA settings (name or contents)",
+  "Extend.ActiveDirectory › keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)",
   "Extend.HostProcess › enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)",
   "Extend.HostProcess › runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)",
 ];

@@ -27,7 +27,7 @@ export const PROBES = {
 export const LOGS = {
   requestLines: "shows the web server's request lines in the pod's log after the test's requests",
   previousLogs: "keeps the previous container's log after a restart (kubectl logs --previous)",
-  logMonitor: "surfaces the sources configured for LogMonitor on the container's stdout",
+  logMonitor: "surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself",
 } as const;
 const TESTS = { ...NETWORK, ...PROBES, ...LOGS };
 type Key = keyof typeof TESTS;

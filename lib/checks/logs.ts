@@ -81,3 +81,34 @@ export function sourcesSeen(entries: LogMonitorEntry[], configured: ConfiguredSo
   }
   return { seen: [...seen].sort(), unexpected };
 }
+
+/** A line the LogMonitor fixture's own command writes, and the source that must carry it to stdout. */
+export interface OwnLine {
+  source: "File" | "EventLog";
+  text: string;
+}
+
+/**
+ * The lines the container's command writes itself: `Add-Content <file> '<text>'` for a File source and
+ * `Write-EventLog … -Message '<text>'` for an EventLog source (single- or double-quoted literals).
+ */
+export function ownLines(command: string): OwnLine[] {
+  const quoted = `'([^']*)'|"([^"]*)"`;
+  const out: OwnLine[] = [];
+  for (const m of command.matchAll(new RegExp(`\\bAdd-Content\\s+\\S+\\s+(?:-Value\\s+)?(?:${quoted})`, "gi")))
+    out.push({ source: "File", text: m[1] ?? m[2] });
+  for (const m of command.matchAll(new RegExp(`\\bWrite-EventLog\\b[^;]*?-Message\\s+(?:${quoted})`, "gi")))
+    out.push({ source: "EventLog", text: m[1] ?? m[2] });
+  return out;
+}
+
+/** What is missing from LogMonitor's stdout: a configured source with no entry, or an own line its source did not carry. */
+export function logMonitorGaps(entries: LogMonitorEntry[], configured: ConfiguredSource[], own: OwnLine[]): string[] {
+  const gaps: string[] = [];
+  for (const s of configured)
+    if (!entries.some((e) => e.source.toLowerCase() === s.type.toLowerCase())) gaps.push(`no entry from the ${s.type} source (${s.names.join(", ")})`);
+  for (const l of own)
+    if (!entries.some((e) => e.source.toLowerCase() === l.source.toLowerCase() && (e.text ?? "").includes(l.text)))
+      gaps.push(`the container's own ${l.source} line "${l.text}" is not there`);
+  return gaps;
+}

@@ -113,7 +113,9 @@ export function listCommand(): Command {
     .option("--category <name>", "only this category (repeatable)", category(categories))
     .option("--grep <regex>", "only tests whose title matches")
     .option("--sensitivity", "for each check, the faults proven to break it (targeted or blanket; docs/sensitivity.md)")
-    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string; sensitivity?: boolean }) => {
+    .addOption(new Option("--compare <tool>", "instead: another tool's test cases beside the checks that cover them").choices(["wor"]))
+    .action(async (flags: { suite: "core" | "extended" | "all"; category?: string[]; grep?: string; sensitivity?: boolean; compare?: "wor" }) => {
+      if (flags.compare) return void process.stdout.write((await import("../compare/wor.js")).worTable() + "\n");
       const entries = select(flags.suite, flags.category ?? []);
       if (flags.sensitivity) {
         const { sensitivityListing } = await import("../../sensitivity/matrix.js");

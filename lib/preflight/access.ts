@@ -37,6 +37,13 @@ export const permissions: Permission[] = [
     suites: "all",
     why: "preflight: is the GMSA webhook installed",
   },
+  {
+    verb: "list",
+    resource: "validatingwebhookconfigurations",
+    group: "admissionregistration.k8s.io",
+    suites: "extended",
+    why: "Extend.ActiveDirectory: is the GMSA webhook registered for pod UPDATE",
+  },
   // Each test's own namespace.
   ...["create", "patch", "get", "list", "watch", "delete"].map((verb) => ({
     verb,

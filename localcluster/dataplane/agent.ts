@@ -16,6 +16,7 @@ import type { NodeFacts } from "./pods/container-view.js";
 import type { OsName } from "./model.js";
 import { SABOTAGE_CONFIG_NAME, SABOTAGE_FAULT, sabotageWebhookConfiguration } from "../gmsa-webhook/sabotage.js";
 import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
+import { NO_UPDATE_RULE_FAULT, syncUpdateRule } from "../gmsa-webhook/update-rule.js";
 import { readDataPlaneConfig } from "./config.js";
 import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
@@ -214,6 +215,7 @@ export class DataPlaneAgent {
       if (next) await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
     }
     await this.syncSabotageWebhook();
+    await syncUpdateRule(this.kc, this.faults.list().some((f) => f.name === NO_UPDATE_RULE_FAULT));
     this.syncNodePorts();
   }
 

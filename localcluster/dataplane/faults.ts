@@ -14,6 +14,8 @@ export const faultCatalogue = {
   "readiness-never": "readiness probes fail, so pods stay NotReady and out of EndpointSlices",
   "liveness-fails": "liveness probes fail, so containers are restarted",
   "logs-empty": "containers write nothing to stdout/stderr",
+  "logmonitor-file-source-dropped":
+    "LogMonitor pipes none of its File sources to stdout (its EventLog and ETW sources and the process's own lines still come through)",
   "node-not-ready": "matching nodes report Ready=False (container runtime network not ready)",
   "windows-taint-missing":
     "the Windows taints of matching Windows nodes (os=windows:NoSchedule on the docs profile; whatever the pool sets) are removed; nothing to remove where a profile sets none",
@@ -22,6 +24,8 @@ export const faultCatalogue = {
   "containerd-old": "matching Windows nodes report containerd 1.6.28 as their container runtime (nodeInfo.containerRuntimeVersion)",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
+  "gmsa-webhook-no-update-rule":
+    "the GMSA webhook's ValidatingWebhookConfiguration registers pod CREATE only (the chart registers CREATE and UPDATE): changes to a running pod are never sent to it; cluster-wide",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
   "admission-rewrites-pods":
     "a misbehaving policy webhook silently 'sanitizes' pods on CREATE, so the API server never rejects them: a real MutatingWebhookConfiguration " +

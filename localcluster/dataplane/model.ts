@@ -33,6 +33,20 @@ export interface ContainerView {
   limits: { memoryBytes?: number; cpuMillis?: number };
   /** Container file system: volumes (emptyDir shared across the pod, ConfigMap, Secret) and the image's own files. */
   fs: VirtualFs;
+  /** Windows event log records written inside this container (Write-EventLog), oldest first. */
+  events?: EventRecord[];
+}
+
+/** One Windows event log record, as Write-EventLog writes it. */
+export interface EventRecord {
+  /** Channel (log) name as given, e.g. "Application". */
+  log: string;
+  source: string;
+  eventId: number;
+  /** Error, Warning, Information, SuccessAudit, FailureAudit. */
+  entryType: string;
+  message: string;
+  time: Date;
 }
 
 export interface VirtualFs {

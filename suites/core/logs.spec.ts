@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { WEB_PAGE_TITLE, hasRequestFor, podRef, reach, requestLines, type PodSource } from "../../lib/checks/network.js";
 import { containerSummary, isRunning, isStarted, restarts } from "../../lib/checks/probes.js";
-import { configuredSources, logMonitorEntries, sourcesSeen } from "../../lib/checks/logs.js";
+import { configuredSources, logMonitorEntries, logMonitorGaps, ownLines, sourcesSeen } from "../../lib/checks/logs.js";
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
 
@@ -115,7 +115,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("surfaces the sources configured for LogMonitor on the container's stdout", async function () {
+  it("surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself", async function () {
     const image = env.ctx.options.logMonitorImage;
     if (!image)
       return skipWithReason(
@@ -134,16 +134,21 @@ describe(CATEGORY, () => {
     const configured = configuredSources(cm.data!["LogMonitorConfig.json"]);
     await allure.parameter("configured sources", configured.map((s) => `${s.type} (${s.names.join(", ")})`).join("; "));
     await env.step("wait: logmonitor Ready", () => env.wait.podReady("logmonitor"));
-    await env.step("kubectl logs logmonitor shows entries from the configured sources, and none from others", async () => {
-      const log = await logUntil(env, "logmonitor", "app", (l) => sourcesSeen(logMonitorEntries(l), configured).seen.length > 0);
-      await allure.attachment("logmonitor.log", log, "text/plain");
-      const { seen, unexpected } = sourcesSeen(logMonitorEntries(log), configured);
-      await allure.logStep(`sources seen on stdout: ${seen.join(", ") || "none"}`);
-      expect(
-        seen,
-        `log of ${env.ns}/logmonitor[app]: no LogMonitor entry from any configured source (${configured.map((s) => s.type).join(", ")}); the log has ${lineCount(log)} line(s): ${JSON.stringify(log.slice(0, 300))}`,
-      ).not.to.be.empty;
-      expect(unexpected, `log of ${env.ns}/logmonitor[app] has entries from sources that are not configured`).to.deep.equal([]);
-    });
+    const pod = objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
+    const own = ownLines([...(pod.spec!.containers[0].command ?? []), ...(pod.spec!.containers[0].args ?? [])].join(" "));
+    await allure.parameter("lines the container writes", own.map((l) => `${l.source}: ${l.text}`).join("; "));
+    await env.step(
+      "kubectl logs logmonitor shows an entry from every configured source, the container's own lines, and nothing from other sources",
+      async () => {
+        const log = await logUntil(env, "logmonitor", "app", (l) => logMonitorGaps(logMonitorEntries(l), configured, own).length === 0);
+        await allure.attachment("logmonitor.log", log, "text/plain");
+        const entries = logMonitorEntries(log);
+        const { seen, unexpected } = sourcesSeen(entries, configured);
+        await allure.logStep(`sources seen on stdout: ${seen.join(", ") || "none"}`);
+        const gaps = logMonitorGaps(entries, configured, own);
+        expect(gaps, `log of ${env.ns}/logmonitor[app] (${lineCount(log)} line(s)): ${gaps.join("; ")}`).to.deep.equal([]);
+        expect(unexpected, `log of ${env.ns}/logmonitor[app] has entries from sources that are not configured`).to.deep.equal([]);
+      },
+    );
   });
 });

@@ -1,8 +1,8 @@
 // Extend.ActiveDirectory: Group Managed Service Accounts, as the GMSA docs set them up — a GMSACredentialSpec,
 // a ClusterRole allowed to `use` it, a ServiceAccount and a RoleBinding — and the GMSA admission webhook's
 // contract: it fills the credential spec into pods that name it, refuses service accounts without `use`,
-// refuses inline contents that differ from the resource, and (with the API server) refuses changes to an existing
-// pod's GMSA settings. Inside the pod, `nltest /query` must reach the domain (upstream's gmsa_full.go check).
+// refuses inline contents that differ from the resource, and is registered for pod UPDATE; an existing pod's GMSA
+// settings cannot be changed. Inside the pod, `nltest /query` must reach the domain (upstream's gmsa_full.go check).
 //
 // The credential spec comes from `--credspec <file>` for a real domain, or is the synthetic fixture
 // (contoso.local), which limits the run to the webhook checks — plus, on the embedded local cluster, nltest
@@ -30,6 +30,7 @@ import {
   type CredSpec,
 } from "../../lib/checks/gmsa.js";
 import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
+import { podUpdateRegistrationProblem } from "../../lib/checks/gmsa-registration.js";
 import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPods } from "../../lib/run/polled-waits.js";
@@ -155,7 +156,10 @@ describe(CATEGORY, () => {
       });
     }));
 
-  it("refuses a change to an existing pod's GMSA settings (name or contents)", () =>
+  // A patch of a running pod's GMSA fields is refused by the API server's own pod-immutability validation before
+  // any validating webhook is asked, so this proves the settings cannot change — not that the webhook refuses.
+  // Whether the webhook is asked about UPDATEs at all is the next check.
+  it("keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)", () =>
     secure(async () => {
       const objs = gmsaObjects("gmsa-pod");
       await setUp(objs);
@@ -192,6 +196,18 @@ describe(CATEGORY, () => {
       );
       expect(problems, problems.join("; ")).to.deep.equal([]);
     }));
+
+  it("registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does", async () => {
+    const configs = await env.step(
+      "read the ValidatingWebhookConfigurations",
+      async () => (await env.kc.makeApiClient(k8s.AdmissionregistrationV1Api).listValidatingWebhookConfiguration()).items,
+    );
+    const ns = await env.core.readNamespace({ name: env.ns });
+    const problem = await env.step(`a webhook named ${GMSA_WEBHOOK} has a rule for pod UPDATE whose namespaceSelector selects ${env.ns}`, () =>
+      podUpdateRegistrationProblem(configs, GMSA_WEBHOOK, { name: env.ns, labels: ns.metadata?.labels ?? {} }),
+    );
+    expect(problem, problem).to.equal(undefined);
+  });
 
   it("reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE", async function () {
     if (source.synthetic && !env.ctx.caps.local)

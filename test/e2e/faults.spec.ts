@@ -38,10 +38,12 @@ const covered = [
   "readiness-never",
   "liveness-fails",
   "logs-empty",
+  "logmonitor-file-source-dropped",
   "node-not-ready",
   "windows-taint-missing",
   "gmsa-webhook-down",
   "gmsa-domain-unreachable",
+  "gmsa-webhook-no-update-rule",
   "username-unknown",
   "admission-rewrites-pods",
 ];
@@ -360,6 +362,41 @@ describe("faults on demand", function () {
     });
   });
 
+  describe("logmonitor-file-source-dropped", () => {
+    it("LogMonitor in matching containers pipes no File source; its EventLog source still does, other pods keep theirs; cleared, a new pod has its file line", async () => {
+      const w = wb();
+      const config = JSON.stringify({
+        LogConfig: {
+          sources: [
+            { type: "EventLog", channels: [{ name: "application", level: "Error" }] },
+            { type: "File", directory: "c:\\logs", filter: "*.log" },
+          ],
+        },
+      });
+      const lm = (name: string) =>
+        windowsPod(name, {
+          image: "registry.example/servercore-logmonitor:ltsc2022",
+          env: [{ name: "LOGMONITOR_CONFIG", value: config }],
+          command: [
+            "C:\\LogMonitor\\LogMonitor.exe",
+            "powershell.exe",
+            "-Command",
+            "Add-Content C:\\logs\\app.log 'file line'; Write-EventLog -LogName Application -Source App -EventId 1 -EntryType Error -Message 'event line'; while ($true) { Start-Sleep -Seconds 3600 }",
+          ],
+        });
+      await faults.add("logmonitor-file-source-dropped", { namespace: ns(), pod: "dropped" });
+      await w.ready(lm("dropped"), lm("kept"));
+      const dropped = await w.logs("dropped");
+      expect(dropped).to.not.match(/"Source": "File"/);
+      expect(dropped).to.match(/"Channel": "Application".*"Message": "event line"/);
+      expect(await w.logs("kept")).to.match(/"Source": "File","LogEntry": \{"Logline": "file line","FileName": "app\.log"\}/);
+
+      await faults.clear();
+      await w.ready(lm("after"));
+      expect(await w.logs("after")).to.match(/"Logline": "file line"/);
+    });
+  });
+
   describe("node-not-ready", () => {
     const node = "hc-linux-2";
     it("the node reports Ready=False (runtime network not ready) and takes no new pods; other nodes stay Ready; cleared, it is Ready and the pod lands", async () => {
@@ -435,6 +472,34 @@ describe("faults on demand", function () {
         await faults.remove(id);
       }
       await w.ready(linuxPod("admitted"));
+    });
+  });
+
+  describe("gmsa-webhook-no-update-rule (cluster-wide)", () => {
+    it("the GMSA validating webhook is registered for pod CREATE only; pod creation is still admitted and filled; cleared, UPDATE is registered again", async () => {
+      const w = wb();
+      const adm = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
+      const ops = async () => {
+        const v = await adm.readValidatingWebhookConfiguration({ name: "gmsa-webhook" });
+        const m = await adm.readMutatingWebhookConfiguration({ name: "gmsa-webhook" });
+        return {
+          validating: v.webhooks!.flatMap((h) => h.rules!.flatMap((r) => r.operations!)),
+          mutating: m.webhooks!.flatMap((h) => h.rules!.flatMap((r) => r.operations!)),
+        };
+      };
+      expect(await ops()).to.deep.equal({ validating: ["CREATE", "UPDATE"], mutating: ["CREATE"] });
+      const gmsa = await grantGmsa(kc, ns());
+      const id = await faults.add("gmsa-webhook-no-update-rule");
+      try {
+        expect(await ops()).to.deep.equal({ validating: ["CREATE"], mutating: ["CREATE"] });
+        // Not broken: a GMSA pod is still admitted, its credential spec filled by the mutating webhook.
+        const pod = await w.create(gmsaPod("gmsa", gmsa.credSpec));
+        expect(pod.spec!.securityContext!.windowsOptions!.gmsaCredentialSpec).to.be.a("string").and.not.equal("");
+      } finally {
+        await faults.remove(id);
+        await gmsa.remove();
+      }
+      expect(await ops()).to.deep.equal({ validating: ["CREATE", "UPDATE"], mutating: ["CREATE"] });
     });
   });
 

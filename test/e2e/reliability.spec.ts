@@ -163,7 +163,7 @@ describe("reliability: bad paths, permissions, API outages", function () {
     it("runs green as a ServiceAccount with exactly the preflight's role, and issues no verb outside the list (audit log)", async () => {
       const id = await serviceAccountWith(kc, "hc-rel-exact", permissionsFor(true), join(dir, "kc-exact"));
       identities.push(id);
-      // One test of each category (all of --suite all would take ~10 min here): every kind of object and call.
+      // One test of each category, two of Extend.ActiveDirectory (all of --suite all would take ~10 min here): every kind of object and call.
       const grep = [
         "has Windows nodes that are Ready",
         "keeps a Windows pod without the toleration Pending",
@@ -174,7 +174,8 @@ describe("reliability: bad paths, permissions, API outages", function () {
         "keeps a pod whose readiness probe fails NotReady",
         "creates a RuntimeClass per Windows build",
         "runs each container as its image's default user",
-        "refuses a change to an existing pod's GMSA settings",
+        "keeps an existing pod's GMSA settings",
+        "registers the GMSA webhook for pod UPDATE",
         "enforces the HostProcess rules",
       ]
         .map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, "."))
@@ -189,7 +190,7 @@ describe("reliability: bad paths, permissions, API outages", function () {
           .map((t) => `${t.fullTitle}: ${t.error}`)
           .join("\n")}`,
       ).to.equal(0);
-      expect(summary.counts.passed).to.equal(11);
+      expect(summary.counts.passed).to.equal(12);
       expect(new Set(summary.tests.map((t) => t.category)).size).to.equal(11);
       const listed = new Set(
         permissions.map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`),

@@ -173,6 +173,7 @@ export async function containerView(
     gmsaCredentialSpec: c.securityContext?.windowsOptions?.gmsaCredentialSpec ?? pod.spec?.securityContext?.windowsOptions?.gmsaCredentialSpec,
     limits: { memoryBytes: quantity(limits?.memory), cpuMillis: limits?.cpu !== undefined ? Math.round(quantity(limits.cpu)! * 1000) : undefined },
     fs: new ContainerFs(os, mounts, imageFiles),
+    events: [],
   };
 }
 

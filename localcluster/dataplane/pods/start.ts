@@ -237,12 +237,21 @@ export class PodStarter {
     if (!(await this.x.sleep(r, startMs)) || r.terminating) return false;
 
     c.generation++;
-    c.workload = workloadFor(c.view);
+    c.workload = workloadFor(c.view, { logMonitorDropsFiles: !!faults.active("logmonitor-file-source-dropped", this.x.target(r, c)) });
     c.state = { kind: "running", startedAt: now() };
     c.started = !c.spec.startupProbe;
     await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
     if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork)
       r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
+    // The command's prelude (`New-Item …; Add-Content …; while ($true) {…}`) runs first, so what it writes is
+    // there for the workload (LogMonitor's sources read the files and events it wrote).
+    const prelude = c.workload.longRunning && !c.init ? preludeOf([...c.view.command, ...c.view.args]) : undefined;
+    if (prelude) {
+      const out = await runCommand({ container: c.view, net: this.x.d.net }, prelude);
+      const own = c.workload.processOutput ?? ((l: string[]) => l);
+      this.x.writeLogs(r, c, own(splitLines(out.stdout)));
+      this.x.writeLogs(r, c, own(splitLines(out.stderr)), "stderr");
+    }
     this.x.writeLogs(r, c, c.workload.startupLines());
 
     if (c.spec.lifecycle?.postStart) {
@@ -262,12 +271,6 @@ export class PodStarter {
       return this.exited(r, c, out.exitCode, out.exitCode === 0 ? "Completed" : "Error");
     }
     if (c.init) return this.exited(r, c, 0, "Completed");
-    const prelude = preludeOf([...c.view.command, ...c.view.args]);
-    if (prelude) {
-      const out = await runCommand({ container: c.view, net: this.x.d.net }, prelude);
-      this.x.writeLogs(r, c, splitLines(out.stdout));
-      this.x.writeLogs(r, c, splitLines(out.stderr), "stderr");
-    }
     this.health.schedule(r, c);
     this.x.queueStatus(r);
     return true;

@@ -22,12 +22,16 @@ export interface Workload {
    */
   longRunning: boolean;
   startupLines(): string[];
+  /** How the process's own output reaches the log (LogMonitor re-emits each line as a "Process" entry); as is by default. */
+  processOutput?(lines: string[]): string[];
   /** undefined when the port is not served: the caller treats that as connection refused. */
   handle(req: HttpRequest, clientIP: string): Served | undefined;
 }
 
 export interface WorkloadOptions {
   clock?: Clock;
+  /** The logmonitor-file-source-dropped fault: LogMonitor pipes none of its File sources. */
+  logMonitorDropsFiles?: boolean;
 }
 
 // The image's ENTRYPOINT and CMD, for images whose default process matters.

@@ -23,7 +23,7 @@ export function workloadFor(c: ContainerView, opts: WorkloadOptions = {}): Workl
   const clock = opts.clock ?? (() => new Date());
   const argv = effectiveArgv(c);
   const wrapped = c.os === "windows" ? unwrapLogMonitor(argv) : undefined;
-  if (wrapped) return logMonitor(c, program(c, wrapped, clock), clock);
+  if (wrapped) return logMonitor(c, program(c, wrapped, clock), clock, opts.logMonitorDropsFiles);
   return program(c, argv, clock);
 }
 

@@ -125,16 +125,33 @@ const STARTUP_EVENTS: Record<string, { source: string; id: number; message: (d: 
   },
 };
 
-function eventLogLine(format: Format, s: EventLogSource, when: Date): string | undefined {
-  const channel = s.channels.find((ch) => LEVELS.indexOf(ch.level.toLowerCase()) >= LEVELS.indexOf("information") && STARTUP_EVENTS[ch.name.toLowerCase()]);
-  if (!channel) return undefined; // nothing at or above the configured level has been logged yet
-  const ev = STARTUP_EVENTS[channel.name.toLowerCase()];
-  const name = channel.name[0].toUpperCase() + channel.name.slice(1).toLowerCase();
-  const t = lmTime(when);
-  const msg = ev.message(when);
+/** Write-EventLog's entry types as EventLog levels. */
+const levelOf = (entryType: string) => (/^error$/i.test(entryType) ? "Error" : /^warning$/i.test(entryType) ? "Warning" : "Information");
+const atOrAbove = (level: string, configured: string) => LEVELS.indexOf(level.toLowerCase()) <= LEVELS.indexOf(configured.toLowerCase());
+
+function eventLine(format: Format, e: { source: string; time: Date; channel: string; level: string; id: number; message: string }): string {
+  const t = lmTime(e.time);
   return format === "xml"
-    ? `<Log><Source>EventLog</Source><LogEntry><EventSource>${ev.source}</EventSource><Time>${t}</Time><Channel>${name}</Channel><Level>Information</Level><EventId>${ev.id}</EventId><Message>${msg}</Message></LogEntry></Log>`
-    : `{"Source": "EventLog","LogEntry": {"EventSource": "${ev.source}","Time": "${t}","Channel": "${name}","Level": "Information","EventId": ${ev.id},"Message": "${esc(msg)}"}}`;
+    ? `<Log><Source>EventLog</Source><LogEntry><EventSource>${e.source}</EventSource><Time>${t}</Time><Channel>${e.channel}</Channel><Level>${e.level}</Level><EventId>${e.id}</EventId><Message>${e.message}</Message></LogEntry></Log>`
+    : `{"Source": "EventLog","LogEntry": {"EventSource": "${esc(e.source)}","Time": "${t}","Channel": "${e.channel}","Level": "${e.level}","EventId": ${e.id},"Message": "${esc(e.message)}"}}`;
+}
+
+/**
+ * Each configured channel's records at or above its level: what a fresh container's channel holds at start
+ * (startAtOldestRecord) and what the container wrote itself (Write-EventLog), oldest first.
+ */
+function eventLogLines(c: ContainerView, format: Format, s: EventLogSource, when: Date): string[] {
+  return s.channels.flatMap((ch) => {
+    const name = ch.name[0].toUpperCase() + ch.name.slice(1).toLowerCase();
+    const boot = STARTUP_EVENTS[ch.name.toLowerCase()];
+    const records = [
+      ...(boot ? [{ source: boot.source, time: when, level: "Information", id: boot.id, message: boot.message(when) }] : []),
+      ...(c.events ?? [])
+        .filter((e) => e.log.toLowerCase() === ch.name.toLowerCase())
+        .map((e) => ({ source: e.source, time: e.time, level: levelOf(e.entryType), id: e.eventId, message: e.message })),
+    ];
+    return records.filter((r) => atOrAbove(r.level, ch.level)).map((r) => eventLine(format, { ...r, channel: name }));
+  });
 }
 
 // ---------- File ----------
@@ -191,7 +208,7 @@ function etwLine(format: Format, s: EtwSource, when: Date): string | undefined {
 /** What the configured sources have to say when LogMonitor starts. */
 export function sourceLines(c: ContainerView, cfg: LogMonitorConfig, when: Date): string[] {
   return cfg.sources.flatMap((s) => {
-    if (s.type === "EventLog") return [eventLogLine(cfg.format, s, when)].filter((l): l is string => !!l);
+    if (s.type === "EventLog") return eventLogLines(c, cfg.format, s, when);
     if (s.type === "File") return fileSourceLines(c, cfg.format, s);
     return [etwLine(cfg.format, s, when)].filter((l): l is string => !!l);
   });
@@ -220,8 +237,9 @@ function watchesIisLogs(cfg: LogMonitorConfig): FileSource | undefined {
   });
 }
 
-export function logMonitor(c: ContainerView, inner: Workload, clock: Clock): Workload {
-  const cfg = readLogMonitorConfig(c);
+export function logMonitor(c: ContainerView, inner: Workload, clock: Clock, dropFileSources = false): Workload {
+  const read = readLogMonitorConfig(c);
+  const cfg = dropFileSources ? { ...read, sources: read.sources.filter((s) => s.type !== "File") } : read;
   const iisLogs = inner.kind === "iis" ? watchesIisLogs(cfg) : undefined;
   const iisFile = (d: Date) => {
     const p = (n: number) => String(n).padStart(2, "0");
@@ -234,6 +252,7 @@ export function logMonitor(c: ContainerView, inner: Workload, clock: Clock): Wor
     listens: inner.listens,
     longRunning: inner.longRunning,
     startupLines: () => [...sourceLines(c, cfg, clock()), ...processLines(cfg.format, inner.startupLines())],
+    processOutput: (lines) => processLines(cfg.format, lines),
     handle: (req: HttpRequest, clientIP: string) => {
       const r = inner.handle(req, clientIP);
       if (!r) return undefined;

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../../lib/checks/probes.js";
 import { isPodReady as isReady } from "../../../lib/cluster/status.js";
-import { configuredSources, logMonitorEntries, sourcesSeen } from "../../../lib/checks/logs.js";
+import { configuredSources, logMonitorEntries, logMonitorGaps, ownLines, sourcesSeen } from "../../../lib/checks/logs.js";
 import { loadFixture } from "../../../lib/fixtures/load.js";
 
 const pod = (cs: Partial<k8s.V1ContainerStatus>, ready: boolean): k8s.V1Pod => ({
@@ -93,5 +93,29 @@ describe("probe reaction windows (issue 14 item 5)", () => {
         `${f}: ${timeouts}`,
       ).to.equal(true);
     }
+  });
+
+  it("reads the lines the logmonitor fixture's command writes, and requires every configured source and each of those lines", () => {
+    const pod = loadFixture("logmonitor").find((o) => o.kind === "Pod") as k8s.V1Pod;
+    const own = ownLines(pod.spec!.containers[0].command!.join(" "));
+    expect(own).to.deep.equal([
+      { source: "File", text: "hello from the file source" },
+      { source: "EventLog", text: "hello from the event log source" },
+    ]);
+    const system =
+      '{"Source": "EventLog","LogEntry": {"EventSource": "Service Control Manager","Time": "2025-01-01T00:00:00.000Z","Channel": "System","Level": "Information","EventId": 7036,"Message": "The Windows Event Log service entered the running state."}}';
+    const app =
+      '{"Source": "EventLog","LogEntry": {"EventSource": "Application","Time": "2025-01-01T00:00:00.000Z","Channel": "Application","Level": "Error","EventId": 1000,"Message": "hello from the event log source"}}';
+    const file = '{"Source": "File","LogEntry": {"Logline": "hello from the file source","FileName": "app.log"},"SchemaVersion":"1.0.0"}';
+    const sources = configuredSources((loadFixture("logmonitor").find((o) => o.kind === "ConfigMap") as k8s.V1ConfigMap).data!["LogMonitorConfig.json"]);
+    expect(logMonitorGaps(logMonitorEntries([system, app, file].join("\n")), sources, own)).to.deep.equal([]);
+    // One source is enough no more; a canned event is not the container's own line.
+    expect(logMonitorGaps(logMonitorEntries([system, app].join("\n")), sources, own)).to.deep.equal([
+      "no entry from the File source (c:\\logs)",
+      'the container\'s own File line "hello from the file source" is not there',
+    ]);
+    expect(logMonitorGaps(logMonitorEntries([system, file].join("\n")), sources, own)).to.deep.equal([
+      'the container\'s own EventLog line "hello from the event log source" is not there',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { workloadFor } from "../../../localcluster/dataplane/workloads/index.js"
 import { readLogMonitorConfig, unwrapLogMonitor } from "../../../localcluster/dataplane/workloads/logmonitor.js";
 import { entrypointMissing } from "../../../localcluster/dataplane/commands/availability.js";
 import { DOCS_SCRIPT, hasOnlyCrlf, MemFs, run, winContainer } from "./helpers.js";
+import { preludeOf } from "../../../localcluster/dataplane/pods/entrypoint.js";
 
 const clock = () => new Date("2024-05-01T12:00:00Z");
 
@@ -169,5 +170,72 @@ describe("dataplane workloads: LogMonitor", () => {
     expect(entrypointMissing("windows", "mcr.microsoft.com/windows/servercore:ltsc2022", "powershell.exe")).to.equal(false);
     // Programs the emulator does not model are assumed present.
     expect(entrypointMissing("windows", "mcr.microsoft.com/windows/servercore:ltsc2022", "C:\\app\\server.exe")).to.equal(false);
+  });
+
+  describe("the fixture's prelude (fixtures/logmonitor.yaml's command)", () => {
+    const command = [
+      "C:\\LogMonitor\\LogMonitor.exe",
+      "powershell.exe",
+      "-Command",
+      "New-Item -ItemType Directory -Force C:\\logs | Out-Null; Add-Content C:\\logs\\app.log 'hello from the file source'; Write-EventLog -LogName Application -Source Application -EventId 1000 -EntryType Error -Message 'hello from the event log source' -ErrorAction SilentlyContinue; while ($true) { Start-Sleep -Seconds 3600 }",
+    ];
+    const fixtureConfig = {
+      LogConfig: {
+        sources: [
+          {
+            type: "EventLog",
+            startAtOldestRecord: true,
+            channels: [
+              { name: "system", level: "Information" },
+              { name: "application", level: "Error" },
+            ],
+          },
+          { type: "File", directory: "c:\\logs", filter: "*.log", includeSubdirectories: false },
+        ],
+      },
+    };
+    // The container file system has implicit directories (New-Item of a directory only answers); MemFs wants them listed.
+    const fs = () => new MemFs("windows", { "C:\\LogMonitor\\LogMonitorConfig.json": JSON.stringify(fixtureConfig) }, [], ["C:\\logs"]);
+    const container = () => winContainer({ image: logMonitorImage, command, args: [], fs: fs(), events: [] });
+
+    it("is the statements before the keep-alive loop, unwrapped from LogMonitor.exe", () => {
+      expect(preludeOf(command)).to.deep.equal([
+        "powershell",
+        "-Command",
+        "New-Item -ItemType Directory -Force C:\\logs | Out-Null; Add-Content C:\\logs\\app.log 'hello from the file source'; Write-EventLog -LogName Application -Source Application -EventId 1000 -EntryType Error -Message 'hello from the event log source' -ErrorAction SilentlyContinue",
+      ]);
+      // A loop that is not a keep-alive is not cut.
+      expect(preludeOf(["powershell", "-Command", "echo a; for ($i=0; $i -lt 3; $i++) { echo $i }"])).to.equal(undefined);
+    });
+
+    it("run first, it gives LogMonitor the container's own file line and Application event, no canned Application event", async () => {
+      const c = container();
+      const out = await run(c, preludeOf(command)!);
+      expect(out.stderr).to.equal("");
+      expect(out.exitCode).to.equal(0);
+      const lines = workloadFor(c, { clock }).startupLines();
+      expect(lines).to.include('{"Source": "File","LogEntry": {"Logline": "hello from the file source","FileName": "app.log"},"SchemaVersion":"1.0.0"}');
+      const app = lines.filter((l) => l.includes('"Channel": "Application"'));
+      expect(app).to.have.length(1);
+      expect(app[0]).to.match(/"EventSource": "Application",.*"Level": "Error","EventId": 1000,"Message": "hello from the event log source"/);
+      expect(lines).to.include(EVENTLOG_JSON); // the fresh container's own System record, at Information
+    });
+
+    it("without the prelude (or with the File sources dropped) the lines are not there", async () => {
+      const idle = workloadFor(container(), { clock }).startupLines();
+      expect(idle.join("\n")).to.not.match(/hello from/);
+      const c = container();
+      await run(c, preludeOf(command)!);
+      const dropped = workloadFor(c, { clock, logMonitorDropsFiles: true }).startupLines();
+      expect(dropped.some((l) => l.startsWith('{"Source": "File"'))).to.equal(false);
+      expect(dropped.join("\n")).to.match(/hello from the event log source/);
+    });
+
+    it("an Information event is below the Application channel's Error level", async () => {
+      const c = container();
+      await run(c, ["powershell", "-Command", "Write-EventLog -LogName Application -Source App -EventId 1 -EntryType Information -Message 'just info'"]);
+      expect(c.events).to.have.length(1);
+      expect(workloadFor(c, { clock }).startupLines().join("\n")).to.not.match(/just info/);
+    });
   });
 });

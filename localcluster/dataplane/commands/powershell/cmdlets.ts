@@ -5,6 +5,7 @@ import { normalizePath, readFile, writeFile, listDir } from "../fsview.js";
 import type { BoundArgs, CmdElement, CmdletDef, CmdletHost as PsRuntime, Edition, ParamSpec } from "./cmdlet-types.js";
 import { flatten, outDefault, PsError, PsObject, toStr, truthy, type PsValue } from "./values.js";
 import { WEB_CMDLETS } from "./webcmdlets.js";
+import { newItem, writeEventLog } from "./eventlog-cmdlets.js";
 
 const COMMON: ParamSpec[] = [
   { name: "ErrorAction", aliases: ["ea"] },
@@ -376,6 +377,8 @@ const relayout = (view: "list" | "table") => (items: PsValue[]) =>
 
 export const CMDLETS: CmdletDef[] = [
   ...WEB_CMDLETS,
+  newItem,
+  writeEventLog,
   getContent,
   writeContent("Set-Content", "Microsoft.PowerShell.Commands.SetContentCommand", false),
   writeContent("Add-Content", "Microsoft.PowerShell.Commands.AddContentCommand", true),

@@ -1,0 +1,163 @@
+// Which of this harness's checks cover each windows-operational-readiness (WOR) test case. The WOR cases
+// themselves are data (wor-cases.json, with the WOR commit they were read at); this file only maps them.
+// Keyed by the WOR case's description, exactly as wor-cases.json holds it.
+//
+// A case is covered by `checks` (full titles "Category › test title", as `list` prints them), and may also be
+// `pending`: a check another branch of this session is adding (issue 18). A pending placeholder names where that
+// check will live and a pattern its title will match; test/unit/compare/wor.spec.ts fails loudly as soon as a
+// suite has a matching title, so the placeholder is replaced by the real title at merge time, never forgotten.
+// `gap` says, with the reason, what no check covers — shown as such in the table, never hidden.
+
+export interface Pending {
+  /** The category the coming check will live in. */
+  category: string;
+  /** Matches the coming check's title (case-insensitive). */
+  title: RegExp;
+  /** What it will check, for the table. */
+  what: string;
+}
+
+export interface Coverage {
+  checks: string[];
+  pending?: Pending[];
+  gap?: string;
+}
+
+const storage = (title: RegExp, what: string): Pending => ({ category: "Core.Storage", title, what });
+
+export const worCoverage: Record<string, Coverage> = {
+  // Core.Concurrent
+  "Ability to schedule 10 pods concurrently": {
+    checks: [],
+    pending: [{ category: "Core.Concurrent", title: /10 .*pods/i, what: "10 Windows pods started at once on one node, all Running, distinct IPs" }],
+  },
+
+  // Core.Network
+  "Ability to access Windows container IP by pod IP": {
+    checks: [
+      "Core.Network › serves the web page on each Windows pod's IP from a Linux pod",
+      "Core.Network › reaches a Windows pod on another node from a Windows pod (pod to pod)",
+    ],
+  },
+  "Ability to expose windows pods by creating the service ClusterIP": {
+    checks: [
+      "Core.Network › serves the web page on the Service ClusterIP from a Linux pod",
+      "Core.Network › serves the web page on the Service ClusterIP from a Windows client pod",
+    ],
+  },
+  "Ability to expose windows pods by creating the service NodePort": {
+    checks: ["Core.Network › serves the web page on the NodePort from outside the cluster (every node)"],
+  },
+  "Ability to schedule multiple containers, with distinct IP addresses, on the same node": {
+    checks: [],
+    pending: [
+      { category: "Core.Concurrent", title: /distinct IP/i, what: "10 pods on one node, each with a distinct IP" },
+      { category: "Core.Concurrent", title: /stats/i, what: "kubelet stats summary within 10 s, the pods listed with CPU and memory" },
+    ],
+  },
+  "Ability to delete and recreate services in such a way that load balancing rules for pods are recovered by whatever chosen service proxy is being utilized": {
+    checks: ["Core.Network › restores routing when the Service is deleted and recreated"],
+  },
+  "Ability to delete and recreate pods for StatefulSets which preserve their ability to serve as routed endpoints for services": {
+    checks: [],
+    pending: [
+      { category: "Core.Network", title: /StatefulSet/i, what: "StatefulSet behind a headless Service: name, DNS record and endpoint kept across re-creation" },
+    ],
+  },
+  "Ability to access internal pods by internal Kubernetes DNS service endpoints.": {
+    checks: [
+      "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod",
+      "Core.Network › serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod",
+    ],
+  },
+  "Ability to access external services by Kubernetes DNS services endpoints (for non-airgapped clusters).": {
+    checks: [],
+    pending: [{ category: "Core.Network", title: /ExternalName/i, what: "an ExternalName Service resolves from a Windows pod" }],
+  },
+  "Ability to access internal pods through custom DNS records, injected by the Kubernetes pod Specification.": {
+    checks: [],
+    pending: [
+      { category: "Core.Network", title: /dnsPolicy/i, what: "dnsPolicy None: custom nameservers and search domains in ipconfig /all; a bogus name fails" },
+    ],
+  },
+  "Ability to route services from pods from the EndpointSlice API.": {
+    checks: ["Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices"],
+  },
+
+  // Core.Scheduling
+  "Ability to not exceed pod memory limits and should fail once there isn't enough memory": {
+    checks: [
+      "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
+    ],
+    pending: [
+      {
+        category: "Core.Scheduling",
+        title: /allocatable/i,
+        what: "allocatable = capacity − reserved − eviction threshold; a pod larger than what is left is refused",
+      },
+    ],
+  },
+  "Ability to not exceed pod CPU limits": {
+    checks: [],
+    pending: [{ category: "Core.Scheduling", title: /CPU limit/i, what: "a busy loop under a 500m limit measured below it from the stats summary" }],
+  },
+
+  // Core.Storage
+  "Ability to mount a hostPath storage volume from a Kubelet into a pod and read from it.": {
+    checks: [],
+    pending: [storage(/hostPath/i, "hostPath read by a Windows pod; a second pod on the node sees the host's file")],
+  },
+  "Ability to mount a hostPath storage volume from a Kubelet into a pod and write to it.": {
+    checks: [],
+    pending: [storage(/hostPath/i, "hostPath written by a Windows pod; the file survives the pod")],
+  },
+  "Ability to mount host volumes. (Secrets/Projected Secrets/ConfigMap/Projected ConfigMap)": {
+    checks: ["Core.Workloads › gives a Windows container its ConfigMap and Secret as environment variables and as files"],
+    pending: [storage(/projected/i, "projected Secret and ConfigMap volumes")],
+  },
+  "Ability to read and write shared files on a single Kubernetes node between three running Windows containers, simultaneously.": {
+    checks: ["Core.Workloads › shares an emptyDir between the containers of a Windows pod"],
+    pending: [storage(/three containers/i, "three containers of one pod reading and writing the same files at once")],
+  },
+
+  // Extend.ActiveDirectory
+  "Ability to read and write files as a GMSA User": {
+    checks: [],
+    gap: "WOR writes to a remote SMB share as the GMSA user; no check reaches an SMB share (needs a real domain file server)",
+  },
+  "Ability to run a pod as a GMSA User and verify if it can connect to the domain successfully": {
+    checks: [
+      "Extend.ActiveDirectory › fills the credential spec contents into a pod that names its GMSACredentialSpec",
+      "Extend.ActiveDirectory › reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
+    ],
+  },
+
+  // Extend.NetworkPolicy
+  "Ability to protect IPv4 pods from accessing other pods when TCP NetworkPolicys are present that block specific pod connectivity.": {
+    checks: [],
+    pending: [
+      {
+        category: "Extend.NetworkPolicy",
+        title: /same namespace|NetworkPolicy|polic/i,
+        what: "ingress allowed only from chosen pods; others refused; removing the policy restores access",
+      },
+    ],
+  },
+  "Ability to protect IPv4 pods from accessing other pods when TCP NetworkPolicys are present that block specific namespace connectability.": {
+    checks: [],
+    pending: [{ category: "Extend.NetworkPolicy", title: /namespace/i, what: "a pod in another namespace refused, one in the same namespace gets through" }],
+  },
+
+  // Extend.Network
+  "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over ClusterIP Endpoints.": {
+    checks: [],
+    pending: [
+      { category: "Extend.Network", title: /multi-?port/i, what: "a two-port Service reaching two container ports of Linux backends from a Windows pod" },
+      { category: "Extend.Network", title: /dual-stack|IPv6/i, what: "IPv4 and IPv6 ClusterIPs each serve (skipped on single-stack)" },
+    ],
+  },
+  "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over NodePort Endpoints.": {
+    checks: ["Core.Network › serves the web page on the NodePort from outside the cluster (every node)"],
+    pending: [{ category: "Extend.Network", title: /NodePort/i, what: "IPv4 and IPv6 NodePorts each serve (skipped on single-stack)" }],
+  },
+};
