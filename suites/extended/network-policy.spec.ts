@@ -59,7 +59,19 @@ async function layout(env: TestEnv): Promise<Layout> {
 }
 
 const serverDest = (s: PodSource) => ({ host: s.ip, port: 80, name: `Windows pod ${s.pod} on ${s.node}` });
-const policy = (env: TestEnv, name: string) => env.render("network-policy").find((o) => o.metadata?.name === name)!;
+/**
+ * A policy from the fixture, ready for apply. client-node serializes a NetworkPolicy through its typed model, whose
+ * ingress rule names `from` as `_from` (a reserved word): the YAML's `from` would be dropped silently, turning the
+ * rule into "allow all". So the rendered rules are moved to the model's name.
+ */
+function policy(env: TestEnv, name: string): k8s.V1NetworkPolicy {
+  const p = env.render("network-policy").find((o) => o.metadata?.name === name) as k8s.V1NetworkPolicy;
+  for (const rule of p.spec?.ingress ?? []) {
+    const raw = rule as { from?: k8s.V1NetworkPolicyPeer[] };
+    if (raw.from) [rule._from, raw.from] = [raw.from, undefined];
+  }
+  return p;
+}
 
 /**
  * Whether the cluster enforces NetworkPolicy at all: a deny-all ingress policy on the Linux client must stop the

@@ -31,7 +31,7 @@ describe("emulated NetworkPolicy ingress", () => {
     expect(ingressAllowed([byName], fromPod("b"), web)).to.equal(true);
     expect(ingressAllowed([byName], fromPod("c"), web)).to.equal(false);
     const raw = np("a", { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "x" } } }] } as k8s.V1NetworkPolicyIngressRule] });
-    expect(ingressAllowed([raw], fromPod("c"), web, (ns) => (ns === "c" ? { team: "x" } : {}))).to.equal(true);
+    expect(ingressAllowed([raw], fromPod("c"), web, (ns): Record<string, string> => (ns === "c" ? { team: "x" } : {}))).to.equal(true);
     expect(ingressAllowed([raw], fromPod("d"), web)).to.equal(false);
   });
   it("ipBlock with except, and ports by number and by name", () => {
