@@ -44,11 +44,7 @@ async function layout(env: TestEnv): Promise<Layout> {
   });
   const pods = await env.step("wait: both win-webserver replicas and both clients Ready", async () => {
     const opts = { timeoutMs: env.budgets.podStartMs, phases: { imagePullMs: env.budgets.imagePullMs, scaleUpMs: env.budgets.scaleUpMs } };
-    const [servers] = await Promise.all([
-      env.wait.podsReady(`app=${SERVER}`, 2),
-      env.wait.podReady(CLIENT),
-      waits.podReady(env.kc, otherNs, CLIENT, opts),
-    ]);
+    const [servers] = await Promise.all([env.wait.podsReady(`app=${SERVER}`, 2), env.wait.podReady(CLIENT), waits.podReady(env.kc, otherNs, CLIENT, opts)]);
     return servers;
   });
   const servers = await Promise.all(pods.map((p) => podRef(env, p.metadata!.name!, "windowswebserver")));
@@ -103,7 +99,8 @@ describe(CATEGORY, () => {
 
   it("admits only its own namespace to a Windows pod under a same-namespace NetworkPolicy, and all namespaces again without it", async function () {
     const l = await layout(env);
-    for (const s of l.servers) await reach(env, { path: "Windows pod from another namespace, before any policy", from: l.other, to: serverDest(s), bodyIncludes: WEB_PAGE_TITLE });
+    for (const s of l.servers)
+      await reach(env, { path: "Windows pod from another namespace, before any policy", from: l.other, to: serverDest(s), bodyIncludes: WEB_PAGE_TITLE });
     const why = await enforcementMissing(env, l);
     if (why) {
       await allure.description(`Skipped: ${why}.`);
@@ -126,10 +123,20 @@ describe(CATEGORY, () => {
           );
         }
       });
-      await reach(env, { path: "Windows pod under allow-same-namespace, from its own namespace", from: l.same, to: serverDest(s), bodyIncludes: WEB_PAGE_TITLE });
+      await reach(env, {
+        path: "Windows pod under allow-same-namespace, from its own namespace",
+        from: l.same,
+        to: serverDest(s),
+        bodyIncludes: WEB_PAGE_TITLE,
+      });
     }
     await env.step("delete NetworkPolicy allow-same-namespace", () => remove(env.kc, allow));
     for (const s of l.servers)
-      await reach(env, { path: "Windows pod from another namespace, after the policy is removed", from: l.other, to: serverDest(s), bodyIncludes: WEB_PAGE_TITLE });
+      await reach(env, {
+        path: "Windows pod from another namespace, after the policy is removed",
+        from: l.other,
+        to: serverDest(s),
+        bodyIncludes: WEB_PAGE_TITLE,
+      });
   });
 });
