@@ -1,7 +1,8 @@
 // Sensitivity of the network checks added for issue 18 (Extend.NetworkPolicy), from the cases declared as data in
-// test/sensitivity/network-policy.cases.ts: the real CLI against the local cluster, healthy, then under each case's
-// fault (exactly the titles the case names fail, each with a message matching its patterns; every other test of
-// the selected categories passes; exit 1), and with no policy engine at all (the check is skipped, saying why).
+// test/sensitivity/network-policy.cases.ts: the real CLI against the local cluster under each case's fault (exactly
+// the titles the case names fail, each with a message matching its patterns; every other test of the selected
+// categories passes; exit 1), with no policy engine at all (the check is skipped, saying why), and healthy last, so
+// clearing the faults is shown to restore the checks.
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,14 +44,6 @@ describe("sensitivity: Extend.NetworkPolicy (cases as data)", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("healthy: every check of the cases' categories passes, exit 0", () => {
-    const { r, tests } = run([...new Set(cases.flatMap((c) => c.categories))], dir);
-    const notPassed = tests.filter((t) => t.state !== "passed").map((t) => `${t.fullTitle}: ${t.state} ${t.error ?? ""}`);
-    expect(notPassed, notPassed.join("\n")).to.deep.equal([]);
-    expect(tests.map((t) => t.fullTitle)).to.include(NETWORK_POLICY_TITLE);
-    expect(r.code, r.stderr.slice(-1000)).to.equal(0);
-  });
-
   for (const c of cases) {
     it(`${c.fault} ${JSON.stringify(c.options ?? {})} (${c.kind}) fails exactly: ${Object.keys(c.breaks).join("; ")}`, () => {
       fault("add", c.fault, ...scopeFlags(c));
@@ -79,5 +72,13 @@ describe("sensitivity: Extend.NetworkPolicy (cases as data)", function () {
       .map((f) => readFileSync(join(dir, "allure-results", f), "utf8"))
       .join("\n");
     expect(results).to.match(/Skipped: the cluster does not enforce NetworkPolicy: with a deny-all ingress policy on Linux pod hc-[a-z0-9-]+\/linux-client/);
+  });
+
+  it("healthy (after the faults above are cleared): every check of the cases' categories passes, exit 0", () => {
+    const { r, tests } = run([...new Set(cases.flatMap((c) => c.categories))], dir);
+    const notPassed = tests.filter((t) => t.state !== "passed").map((t) => `${t.fullTitle}: ${t.state} ${t.error ?? ""}`);
+    expect(notPassed, notPassed.join("\n")).to.deep.equal([]);
+    expect(tests.map((t) => t.fullTitle)).to.include(NETWORK_POLICY_TITLE);
+    expect(r.code, r.stderr.slice(-1000)).to.equal(0);
   });
 });
