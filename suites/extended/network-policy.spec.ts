@@ -4,7 +4,7 @@
 // and enforces nothing. That is detected, not guessed: a deny-all probe policy on a Linux pod must stop a client
 // from another namespace; if it does not, the cluster has no policy engine and the check is skipped, saying so.
 import * as allure from "allure-js-commons";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { remove } from "../../lib/cluster/api.js";
 import { waits } from "../../lib/cluster/waits.js";
