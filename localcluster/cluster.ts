@@ -272,6 +272,7 @@ async function startAll(
       nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)),
     })),
     nodeAddresses: placed.map((p) => p.address),
+    networkPolicy: layout.networkPolicy,
   });
   const tsx = ["--import", "tsx"];
   const webhook = track(

@@ -76,6 +76,8 @@ const topologySchema = z
     profile: z.enum(profileNames, { message: `unknown profile: use one of ${profileNames.join(", ")}` }).optional(),
     /** gke only: GKE's reported mutating webhook adding the Windows toleration (reported, not verified). */
     tolerationWebhook: z.boolean().optional(),
+    /** Whether a NetworkPolicy engine runs (Calico/Antrea/Cilium: enforced), or none does (kubenet, a CNI without policy). */
+    networkPolicy: z.enum(["enforced", "none"]).optional(),
     nodes: z.array(nodeSchema).optional(),
     pools: z.array(poolSchema).optional(),
   })
@@ -103,6 +105,7 @@ export interface Layout {
   registered: Set<string>;
   autoscaled: AutoscaledPool[];
   tolerationWebhook: boolean;
+  networkPolicy: "enforced" | "none";
 }
 
 export interface LayoutRequest {
@@ -156,7 +159,7 @@ export function layoutOf(t: TopologyFile): Layout {
   if (registered.size === 0) throw new UserFacingError("topology: no node to start with");
   const tolerationWebhook = t.tolerationWebhook ?? false;
   if (tolerationWebhook && profile !== "gke") throw new UserFacingError(`topology: the toleration webhook is a gke profile option, not ${profile}'s`);
-  return { profile, nodes, registered, autoscaled, tolerationWebhook };
+  return { profile, nodes, registered, autoscaled, tolerationWebhook, networkPolicy: t.networkPolicy ?? "enforced" };
 }
 
 function firstIssue(e: z.ZodError, where: string): UserFacingError {

@@ -71,6 +71,12 @@ export const catalogue: SuiteEntry[] = [
     file: "suites/extended/hostprocess.spec.ts",
     description: "HostProcess validation rules; a pod as NT AUTHORITY\\SYSTEM on the host, where Pod Security allows it",
   },
+  {
+    category: "Extend.NetworkPolicy",
+    suite: "extended",
+    file: "suites/extended/network-policy.spec.ts",
+    description: "a same-namespace-only ingress policy on Windows pods: another namespace refused, the same one let in, access back without it",
+  },
 ];
 
 export function select(suite: "core" | "extended" | "all", categories: string[]): SuiteEntry[] {

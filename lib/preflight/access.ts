@@ -89,6 +89,14 @@ export const permissions: Permission[] = [
     suites: "all" as const,
     why: "service endpoint waits",
   })),
+  ...crud.map((verb) => ({
+    verb,
+    resource: "networkpolicies",
+    group: "networking.k8s.io",
+    namespaced: true,
+    suites: "extended" as const,
+    why: "Extend.NetworkPolicy: the probe and the same-namespace policy",
+  })),
   // Extended suites: cluster-scoped objects they create, and the run's sweep of them.
   ...[...crud, "get"].map((verb) => ({ verb, resource: "runtimeclasses", group: "node.k8s.io", suites: "extended" as const, why: "Extend.RuntimeClass" })),
   ...[...crud, "get", "list", "use"].map((verb) => ({

@@ -41,7 +41,8 @@ export interface TestEnv {
   /** Applies rendered objects in order (each as `apply`). */
   applyAll(objs: k8s.KubernetesObject[]): Promise<k8s.KubernetesObject[]>;
   wait: BoundWaits;
-  exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number }): Promise<ExecOutput>;
+  /** Runs a command in a container of the test namespace (or of `namespace`, another one the test created). */
+  exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number; namespace?: string }): Promise<ExecOutput>;
   logs(pod: string, container: string, opts?: { previous?: boolean; tailLines?: number }): Promise<string>;
   events(object?: string): Promise<k8s.CoreV1Event[]>;
   node(name: string): NodeInfo;
@@ -176,7 +177,7 @@ export function useTestEnv(category: string, feature = category): TestEnv {
         const deadline = Date.now() + b.execRetryMs;
         for (;;) {
           try {
-            const r = await execInPod(ctx.kc, { namespace: ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });
+            const r = await execInPod(ctx.kc, { namespace: opts.namespace ?? ns, pod, container }, command, { timeoutMs: opts.timeoutMs ?? 60_000 });
             if (r.error === undefined || Date.now() > deadline || !/not running|container not found|unable to upgrade/i.test(r.error)) return r;
           } catch (e) {
             if (Date.now() > deadline || e instanceof InfrastructureError) throw e;

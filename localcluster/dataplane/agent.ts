@@ -69,10 +69,19 @@ export class DataPlaneAgent {
     this.servicesCache = k8s.makeInformer(this.kc, "/api/v1/services", () => core.listServiceForAllNamespaces());
     this.slicesCache = k8s.makeInformer(this.kc, "/apis/discovery.k8s.io/v1/endpointslices", () => discovery.listEndpointSliceForAllNamespaces());
     const podsInformer = k8s.makeInformer(this.kc, "/api/v1/pods", () => core.listPodForAllNamespaces());
+    const policy = config.networkPolicy === "none" ? undefined : this.policyInformers(core);
 
     const slices = this.programmedSlices(timing.ms(realFigures.kubeProxyLagMs));
     const net = new EmulatedNetwork(
-      { services: () => this.servicesCache.list(), endpointSlices: slices, nodes: () => this.nodesCache.list() },
+      {
+        services: () => this.servicesCache.list(),
+        endpointSlices: slices,
+        nodes: () => this.nodesCache.list(),
+        ...(policy && {
+          networkPolicies: () => policy.policies.list(),
+          namespaceLabels: (ns: string) => policy.namespaces.get(ns)?.metadata?.labels ?? {},
+        }),
+      },
       () => this.runtime,
       this.faults,
       this.o.external,
@@ -113,7 +122,8 @@ export class DataPlaneAgent {
       this.log,
     );
 
-    for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer] as k8s.Informer<k8s.KubernetesObject>[]) {
+    const policyInformers = policy ? [policy.policies, policy.namespaces] : [];
+    for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer, ...policyInformers] as k8s.Informer<k8s.KubernetesObject>[]) {
       // client-node's informer stops on an error and is restarted by its owner (its README's pattern), as a
       // kubelet's reflector re-lists after an API server restart: without this the node agent went deaf for good.
       inf.on("error", (e) => {
@@ -134,14 +144,23 @@ export class DataPlaneAgent {
     }
     this.faults.onChange(() => this.applyFaults());
 
-    await Promise.all([this.nodesCache.start(), this.servicesCache.start(), this.slicesCache.start()]);
+    await Promise.all([this.nodesCache.start(), this.servicesCache.start(), this.slicesCache.start(), ...policyInformers.map((i) => i.start())]);
     await podsInformer.start();
-    this.informers = [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer];
+    this.informers = [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer, ...policyInformers];
     // Nodes an autoscaler adds later are reached at addresses reserved now.
     const addresses = new Set([...this.nodeAddresses().map((n) => n.address), ...config.nodeAddresses]);
     await this.forwarders.start([...addresses], this.o.kubeletPort);
     this.syncNodePorts();
     await this.serve(net);
+  }
+
+  /** What a NetworkPolicy engine's agent watches: the policies, and namespaces for their labels. */
+  private policyInformers(core: k8s.CoreV1Api) {
+    const networking = this.kc.makeApiClient(k8s.NetworkingV1Api);
+    return {
+      policies: k8s.makeInformer(this.kc, "/apis/networking.k8s.io/v1/networkpolicies", () => networking.listNetworkPolicyForAllNamespaces()),
+      namespaces: k8s.makeInformer(this.kc, "/api/v1/namespaces", () => core.listNamespace()),
+    };
   }
 
   /**

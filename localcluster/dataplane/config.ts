@@ -18,6 +18,8 @@ export interface DataPlaneConfig {
   autoscaled: AutoscaledPoolConfig[];
   /** Every node address, registered or not yet: each gets its kubelet forwarder. */
   nodeAddresses: string[];
+  /** "none": no NetworkPolicy engine, so policies are accepted by the API and enforced by nobody. Default enforced. */
+  networkPolicy?: "enforced" | "none";
 }
 
 const file = (stateDir: string) => join(stateDir, "dataplane-config.json");

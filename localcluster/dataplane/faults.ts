@@ -9,6 +9,8 @@ export const faultCatalogue = {
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
   "egress-blocked": "connections from pods to the external host time out",
+  "networkpolicy-not-enforced":
+    "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
   "image-pull-fails": "image pulls fail with ErrImagePull / ImagePullBackOff (registry answers 403)",
   "container-crashes": "containers exit with code 1 right after starting (CrashLoopBackOff)",
   "readiness-never": "readiness probes fail, so pods stay NotReady and out of EndpointSlices",

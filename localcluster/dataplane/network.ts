@@ -7,11 +7,15 @@ import type { FaultRegistry, FaultTarget } from "./faults.js";
 import type { PodRuntime } from "./pods/runtime.js";
 import type { ContainerRecord, PodRecord } from "./pods/records.js";
 import { noLatency, Timing } from "./timing.js";
+import { ingressAllowed, type PolicySource } from "./network-policy.js";
 
 export interface ClusterView {
   services(): readonly k8s.V1Service[];
   endpointSlices(): readonly k8s.V1EndpointSlice[];
   nodes(): readonly k8s.V1Node[];
+  /** The NetworkPolicies a policy engine enforces; absent when the cluster has none (then nothing is isolated). */
+  networkPolicies?(): readonly k8s.V1NetworkPolicy[];
+  namespaceLabels?(namespace: string): Record<string, string>;
 }
 
 export interface ExternalHost {
@@ -223,10 +227,40 @@ export class EmulatedNetwork implements NetworkWorld {
       const dstSide = this.faults.active("pod-network-partition", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
       if (srcSide || dstSide) return { error: "timeout" };
     }
+    if (!this.policyAdmits(src, r, port)) return { error: "timeout" };
     const running = r.containers.filter((c) => c.state.kind === "running" && c.workload);
     const c = running.find((x) => x.workload!.listens.includes(port));
     if (!c) return running.length || r.phase === "Running" ? { error: "refused" } : { error: "timeout" };
     return at(r, c, { port, clientIP: src.ip });
+  }
+
+  /**
+   * NetworkPolicy ingress at the destination pod's node. A pod always reaches itself; host-network pods are never
+   * isolated; the `networkpolicy-not-enforced` fault leaves the matching node's (or pod's) policies unprogrammed.
+   */
+  private policyAdmits(src: Source, r: PodRecord, port: number): boolean {
+    const policies = this.cluster.networkPolicies?.();
+    if (!policies?.length || src.ip === r.podIP || r.pod.spec?.hostNetwork) return true;
+    if (this.faults.active("networkpolicy-not-enforced", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name })) return true;
+    const from = src.target.pod ? this.podByName(src.target.namespace, src.target.pod) : undefined;
+    const policySource: PolicySource = {
+      ip: src.ip,
+      pod: from && !from.pod.spec?.hostNetwork ? { namespace: from.ref.namespace, labels: from.pod.metadata?.labels ?? {} } : undefined,
+    };
+    const namedPorts = Object.fromEntries(
+      (r.pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => p.name).map((p) => [p.name!, p.containerPort])),
+    );
+    return ingressAllowed(
+      policies,
+      policySource,
+      { namespace: r.ref.namespace, labels: r.pod.metadata?.labels ?? {}, port, namedPorts },
+      (ns) => this.cluster.namespaceLabels?.(ns) ?? {},
+    );
+  }
+
+  private podByName(namespace: string | undefined, name: string): PodRecord | undefined {
+    for (const r of this.runtime().pods.values()) if (r.ref.namespace === namespace && r.ref.name === name && !r.gone) return r;
+    return undefined;
   }
 
   private podByIP(ip: string): PodRecord | undefined {

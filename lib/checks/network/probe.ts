@@ -6,7 +6,18 @@ export type OsName = "linux" | "windows";
 
 /** Where a request starts: a container (possibly on the host network), or the machine running the harness. */
 export type Source =
-  { kind: "pod"; pod: string; container: string; node: string; os: OsName; ip?: string; hostNetwork?: boolean } | { kind: "runner"; host: string };
+  | {
+      kind: "pod";
+      pod: string;
+      container: string;
+      node: string;
+      os: OsName;
+      ip?: string;
+      hostNetwork?: boolean;
+      /** Set when the pod is not in the test's own namespace (then messages name it). */
+      namespace?: string;
+    }
+  | { kind: "runner"; host: string };
 
 /** Where it goes: an address (or DNS name) and port, and what is expected to answer there. */
 export interface Destination {
@@ -44,7 +55,7 @@ export const runnerSource = (): Source => ({ kind: "runner", host: hostname() })
 
 export function describeSource(s: Source): string {
   if (s.kind === "runner") return `the runner (${s.host}, outside the cluster)`;
-  return `${s.pod}@${s.node}${s.hostNetwork ? " (host network)" : ""}`;
+  return `${s.namespace ? `${s.namespace}/` : ""}${s.pod}@${s.node}${s.hostNetwork ? " (host network)" : ""}`;
 }
 
 export function describeDestination(d: Destination): string {

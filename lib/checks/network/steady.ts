@@ -166,11 +166,11 @@ export async function downWithin(
 export type PodSource = Extract<Source, { kind: "pod" }> & { ip: string };
 
 /** A pod as a source or a destination: its IP, node and OS from the API. */
-export async function podRef(env: TestEnv, pod: string, container: string): Promise<PodSource> {
-  const p = await env.core.readNamespacedPod({ name: pod, namespace: env.ns });
+export async function podRef(env: TestEnv, pod: string, container: string, namespace?: string): Promise<PodSource> {
+  const p = await env.core.readNamespacedPod({ name: pod, namespace: namespace ?? env.ns });
   const node = p.spec?.nodeName ?? "?";
   const os = (p.spec?.os?.name ?? env.node(node).os) as OsName;
-  return { kind: "pod", pod, container, node, os, ip: p.status?.podIP ?? "", hostNetwork: p.spec?.hostNetwork ?? false };
+  return { kind: "pod", pod, container, node, os, ip: p.status?.podIP ?? "", hostNetwork: p.spec?.hostNetwork ?? false, ...(namespace && { namespace }) };
 }
 
 /** The run's timing for reachability checks: up within networkUpMs, steady for networkStableMs, polled every ≤ 1 s. */
@@ -187,7 +187,7 @@ export function attempter(env: TestEnv, p: Probe, o: { tcp?: boolean } = {}): ()
   const argv = o.tcp ? ncArgv(p.to.host, p.to.port, t) : curlArgv(from.os, urlOf(p.to), t);
   return async () => {
     try {
-      const out = await env.exec(from.pod, from.container, argv, { timeoutMs: (t.maxS + 15) * 1000 });
+      const out = await env.exec(from.pod, from.container, argv, { timeoutMs: (t.maxS + 15) * 1000, namespace: from.namespace });
       return o.tcp ? parseNc(out) : parseCurl(out);
     } catch (e) {
       return { ok: false, error: `exec failed: ${(e as Error).message}` };

@@ -152,4 +152,14 @@ describe("local cluster profiles", () => {
       failsWith(() => loadLayout({ profile: "aks", tolerationWebhook: true }), /toleration webhook is a gke profile option/);
     });
   });
+
+  it("networkPolicy: enforced by default on every profile; `networkPolicy: none` in a topology file starts without an engine; anything else is refused", () => {
+    expect(loadLayout({ profile: "aks" }).networkPolicy).to.equal("enforced");
+    const dir = mkdtempSync(join(tmpdir(), "hc-topology-"));
+    const f = join(dir, "t.yaml");
+    writeFileSync(f, "profile: eks\nnetworkPolicy: none\n");
+    expect(loadLayout({ file: f }).networkPolicy).to.equal("none");
+    writeFileSync(f, "networkPolicy: calico\n");
+    expect(() => loadLayout({ file: f })).to.throw(/networkPolicy/);
+  });
 });
