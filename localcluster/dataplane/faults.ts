@@ -31,15 +31,19 @@ export const faultCatalogue = {
   "admission-strips-os-fields":
     "a policy webhook removes the Linux-only fields from Windows pods and windowsOptions from Linux pods on CREATE, so their Forbidden never comes",
   "admission-fixes-hostprocess": "a policy webhook makes HostProcess settings consistent on CREATE (pod-level hostProcess, hostNetwork true)",
-  "admission-defaults-runasusername": "a policy webhook replaces every runAsUserName but ContainerUser, ContainerAdministrator and NT AUTHORITY\\* with ContainerUser",
-  "admission-strips-gmsa-fields": "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
-  "admission-denies-runasnonroot": "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
+  "admission-defaults-runasusername":
+    "a policy webhook replaces every runAsUserName but ContainerUser, ContainerAdministrator and NT AUTHORITY\\* with ContainerUser",
+  "admission-strips-gmsa-fields":
+    "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
+  "admission-denies-runasnonroot":
+    "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
   // The GMSA webhook misbehaving in one rule each (cluster-wide, like gmsa-webhook-down).
   "gmsa-webhook-no-fill": "the GMSA mutating webhook admits pods without filling in the credential spec contents",
   "gmsa-webhook-authorizes-all": "the GMSA validating webhook lets every service account `use` every credential spec (no SubjectAccessReview)",
   "gmsa-webhook-skips-compare": "the GMSA validating webhook admits inline credential spec contents without comparing them with the GMSACredentialSpec",
   // The emulated kubelet and runtime getting one behaviour wrong.
-  "env-refs-dropped": "env values from valueFrom (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) arrive empty and envFrom adds nothing; literal values still arrive",
+  "env-refs-dropped":
+    "env values from valueFrom (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) arrive empty and envFrom adds nothing; literal values still arrive",
   "emptydir-not-shared": "each container gets its own copy of the pod's emptyDir volumes: what one writes the others do not see",
   "poststart-hook-skipped": "the kubelet never runs postStart hooks (the container starts as if it had none)",
   "username-unknown-accepted": "the node starts containers whose runAsUserName does not exist, as that name, instead of failing them",

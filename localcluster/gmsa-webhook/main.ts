@@ -29,7 +29,7 @@ function faultActive(file: string, name: string): () => boolean {
 /** The sabotage fault with this id, if it is still on and its scope covers the pod (any of its images). */
 function sabotageActive(file: string): (faultId: string, t: SabotageTarget) => SabotageFault | undefined {
   return (faultId, t) => {
-    let faults: Fault[] = [];
+    let faults: Fault[];
     try {
       faults = JSON.parse(readFileSync(file, "utf8")) as Fault[];
     } catch {

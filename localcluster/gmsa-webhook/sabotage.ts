@@ -115,12 +115,18 @@ export function sanitizePod(pod: unknown, rewrites: readonly Rewrite[] = ALL_OF_
     for (const c of containers) if (c.sc?.windowsOptions !== undefined) ops.push({ op: "remove", path: `${c.path}/securityContext/windowsOptions` });
   }
   if (does("default-runasusername")) {
-    for (const [path, opts] of [["/spec/securityContext", podWin] as const, ...containers.map((c) => [c.path + "/securityContext", obj(c.sc?.windowsOptions)] as const)])
+    for (const [path, opts] of [
+      ["/spec/securityContext", podWin] as const,
+      ...containers.map((c) => [c.path + "/securityContext", obj(c.sc?.windowsOptions)] as const),
+    ])
       if (typeof opts?.runAsUserName === "string" && !BUILT_IN_USERS.test(opts.runAsUserName))
         ops.push({ op: "replace", path: `${path}/windowsOptions/runAsUserName`, value: "ContainerUser" });
   }
   if (does("strip-invalid-gmsa-fields")) {
-    for (const [path, opts] of [["/spec/securityContext", podWin] as const, ...containers.map((c) => [c.path + "/securityContext", obj(c.sc?.windowsOptions)] as const)]) {
+    for (const [path, opts] of [
+      ["/spec/securityContext", podWin] as const,
+      ...containers.map((c) => [c.path + "/securityContext", obj(c.sc?.windowsOptions)] as const),
+    ]) {
       const name = opts?.gmsaCredentialSpecName;
       const contents = opts?.gmsaCredentialSpec;
       const badName = typeof name === "string" && !DNS_SUBDOMAIN.test(name);
@@ -145,7 +151,10 @@ export function sanitizePod(pod: unknown, rewrites: readonly Rewrite[] = ALL_OF_
 export function deniedByPolicy(pod: unknown, rewrites: readonly Rewrite[]): string | undefined {
   if (!rewrites.includes("deny-runasnonroot")) return undefined;
   const spec = obj(obj(pod)?.spec);
-  const scs = [obj(spec?.securityContext), ...CONTAINER_LISTS.flatMap((l) => (Array.isArray(spec?.[l]) ? (spec![l] as unknown[]) : []).map((c) => obj(obj(c)?.securityContext)))];
+  const scs = [
+    obj(spec?.securityContext),
+    ...CONTAINER_LISTS.flatMap((l) => (Array.isArray(spec?.[l]) ? (spec![l] as unknown[]) : []).map((c) => obj(obj(c)?.securityContext))),
+  ];
   return scs.some((sc) => sc?.runAsNonRoot === true && sc.runAsUser === undefined) ? DENY_RUNASNONROOT_MESSAGE : undefined;
 }
 

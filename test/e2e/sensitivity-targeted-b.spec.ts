@@ -82,7 +82,10 @@ describe("sensitivity: targeted faults for Workloads, Rejections, ActiveDirector
     const r = run("healthy-after", categories);
     expect(r.summary.tests.map((t) => t.title).sort()).to.deep.equal(listed(categories));
     const notPassed = r.summary.tests.filter((t) => t.state !== "passed");
-    expect(notPassed.map((t) => t.title), show(notPassed)).to.deep.equal([]);
+    expect(
+      notPassed.map((t) => t.title),
+      show(notPassed),
+    ).to.deep.equal([]);
     expect(r.code, r.stderr).to.equal(0);
   });
 });
@@ -94,7 +97,10 @@ function expectBroken(c: SensitivityCase, r: { code: number; stderr: string; sum
   const failed = s.tests.filter((t) => t.state === "failed");
   expect(failed.map((t) => t.title).sort(), show(failed)).to.deep.equal(Object.keys(c.breaks).sort());
   const others = s.tests.filter((t) => !(t.title in c.breaks) && t.state !== "passed");
-  expect(others.map((t) => t.title), show(others)).to.deep.equal([]);
+  expect(
+    others.map((t) => t.title),
+    show(others),
+  ).to.deep.equal([]);
   for (const t of failed) for (const p of c.breaks[t.title]) expect(t.error ?? "", t.title).to.match(p);
   expect(r.code, r.stderr).to.equal(1);
   expect(s.exitCode).to.equal(1);

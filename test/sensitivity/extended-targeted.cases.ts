@@ -38,7 +38,9 @@ export const cases: SensitivityCase[] = [
     fault: "gmsa-webhook-skips-compare",
     kind: "targeted",
     categories: ["Extend.ActiveDirectory"],
-    breaks: { [AD.mismatch]: [/create pod gmsa-mismatch .*: the pod was accepted; expected 422 "the GMSA cred spec contents for pod "gmsa-mismatch" does not match/] },
+    breaks: {
+      [AD.mismatch]: [/create pod gmsa-mismatch .*: the pod was accepted; expected 422 "the GMSA cred spec contents for pod "gmsa-mismatch" does not match/],
+    },
   },
   {
     fault: "username-unknown-accepted",

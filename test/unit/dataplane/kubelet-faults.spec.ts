@@ -29,7 +29,12 @@ describe("kubelet faults", () => {
   it("emptydir-not-shared gives each container fresh emptyDirs; read-only volumes stay shared", () => {
     const ro: Volume = { kind: "readOnly", files: new Map([["k", "v"]]) };
     const shared: Volume = { kind: "emptyDir", files: new Map([["x", "1"]]) };
-    const mine = privateEmptyDirs(new Map<string, Volume>([["cfg", ro], ["scratch", shared]]));
+    const mine = privateEmptyDirs(
+      new Map<string, Volume>([
+        ["cfg", ro],
+        ["scratch", shared],
+      ]),
+    );
     expect(mine.get("cfg")).to.equal(ro);
     expect(mine.get("scratch")).to.not.equal(shared);
     expect([...mine.get("scratch")!.files]).to.deep.equal([]);
