@@ -48,6 +48,9 @@ export const faultCatalogue = {
   "poststart-hook-skipped": "the kubelet never runs postStart hooks (the container starts as if it had none)",
   "username-unknown-accepted": "the node starts containers whose runAsUserName does not exist, as that name, instead of failing them",
   "runasnonroot-not-enforced": "the kubelet does not verify runAsNonRoot: ContainerAdministrator (or root) starts anyway",
+  "startup-probe-ignored":
+    "the kubelet ignores startupProbe (an older kubelet with the StartupProbe feature gate off): containers count as started at once, readiness and liveness probes run from the start",
+  "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
 } as const;

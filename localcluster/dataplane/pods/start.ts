@@ -248,7 +248,8 @@ export class PodStarter {
     c.generation++;
     c.workload = workloadFor(c.view);
     c.state = { kind: "running", startedAt: now() };
-    c.started = !c.spec.startupProbe;
+    // A kubelet that ignores startupProbe (startup-probe-ignored) counts the container as started at once.
+    c.started = !c.spec.startupProbe || !!faults.active("startup-probe-ignored", this.x.target(r, c));
     await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
     if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork)
       r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
@@ -356,7 +357,7 @@ export class PodStarter {
     if (r.terminating) return;
     if (c.state.kind !== "waiting" || !c.lastState) c.lastState = c.state;
     c.restartCount++;
-    c.logs.rotate();
+    c.logs.rotate({ keepPrevious: !this.x.d.faults.active("previous-log-lost", this.x.target(r, c)) });
     c.probes = freshProbeCounters();
     await this.retryContainer(r, c);
   }

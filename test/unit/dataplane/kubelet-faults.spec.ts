@@ -58,3 +58,25 @@ describe("kubelet faults", () => {
     expect(withHostProcessIgnored(plain, plain.spec!.containers[0]).pod).to.equal(plain);
   });
 });
+
+describe("previous-log-lost", () => {
+  it("a restart keeps the previous log unless the fault discards it", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { ContainerLogs } = await import("../../../localcluster/dataplane/logs.js");
+    const root = mkdtempSync(join(tmpdir(), "hc-logs-"));
+    try {
+      const logs = new ContainerLogs(root, "ns", "p", "uid", "c");
+      logs.write(["first container"]);
+      logs.rotate();
+      expect(readFileSync(logs.previous, "utf8")).to.match(/stdout F first container\n$/);
+      logs.write(["second container"]);
+      logs.rotate({ keepPrevious: false });
+      expect(readFileSync(logs.previous, "utf8")).to.equal("");
+      expect(readFileSync(logs.current, "utf8")).to.equal("");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
