@@ -24,8 +24,8 @@ export const cases: SensitivityCase[] = [
     categories: ["Extend.ActiveDirectory"],
     breaks: {
       [AD.fill]: [/the GMSA webhook did not fill spec\.securityContext\.windowsOptions\.gmsaCredentialSpec of pod with-creds-/],
-      // Without the contents the container has no domain identity: nltest finds no logon server.
-      [AD.nltest]: [/nltest \/query reports ERROR_NO_LOGON_SERVERS/],
+      // Without the contents the container joins no domain: nltest /query answers ERROR_NO_SUCH_DOMAIN.
+      [AD.nltest]: [/pod with-creds-\S+: nltest \/query did not say "The command completed successfully" \(exit code 1\): .*ERROR_NO_SUCH_DOMAIN/],
     },
   },
   {
