@@ -39,15 +39,16 @@ const firstLine = (s: string | undefined) => (s ?? "").split("\n")[0];
 /**
  * Did the pod fail the way upstream accepts for an unknown runAsUserName? Either a FailedCreatePodSandBox (or a
  * container Failed) event saying "The user name or password is incorrect.", or — for `containerLevel`, where only
- * this counts — a container terminated or waiting with reason StartError or ContainerCannotRun.
+ * this counts — a container terminated or waiting with reason StartError or ContainerCannotRun and that message.
  */
 export function unknownUserEvidence(pod: k8s.V1Pod | undefined, events: k8s.CoreV1Event[], opts: { containerLevel: boolean }): Evidence | undefined {
   for (const cs of pod?.status?.containerStatuses ?? []) {
     const t = cs.state?.terminated ?? cs.lastState?.terminated;
     const w = cs.state?.waiting;
     for (const s of [t, w]) {
-      if (s?.reason === "StartError" || s?.reason === "ContainerCannotRun")
-        return { seen: `container ${cs.name}: ${s.reason}${s.message ? `: ${firstLine(s.message)}` : ""}` };
+      // Only with Windows' own message: a StartError for any other cause (a missing entrypoint…) proves nothing here.
+      if ((s?.reason === "StartError" || s?.reason === "ContainerCannotRun") && (s.message ?? "").includes(USER_UNKNOWN_TEXT))
+        return { seen: `container ${cs.name}: ${s.reason}: ${firstLine(s.message)}` };
     }
   }
   if (opts.containerLevel) return undefined;

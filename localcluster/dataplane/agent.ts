@@ -14,7 +14,7 @@ import { runCommand } from "./commands/index.js";
 import { notReadyAnnotation } from "../kwok-stages.js";
 import type { NodeFacts } from "./pods/container-view.js";
 import type { OsName } from "./model.js";
-import { SABOTAGE_CONFIG_NAME, SABOTAGE_FAULT, sabotageWebhookConfiguration } from "../gmsa-webhook/sabotage.js";
+import { SABOTAGE_CONFIG_NAME, isSabotageFault, sabotageWebhookConfiguration } from "../gmsa-webhook/sabotage.js";
 import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
 import { NO_UPDATE_RULE_FAULT, syncUpdateRule } from "../gmsa-webhook/update-rule.js";
 import { readDataPlaneConfig } from "./config.js";
@@ -239,12 +239,13 @@ export class DataPlaneAgent {
   }
 
   /**
-   * The admission-rewrites-pods fault: its MutatingWebhookConfiguration exists exactly while the fault is on.
+   * The admission-* faults (admission-rewrites-pods and its narrower variants): their MutatingWebhookConfiguration
+   * exists exactly while one of them is on.
    * The endpoint lives in the GMSA webhook's process, so the registration reuses that webhook's URL and caBundle.
    */
   private async syncSabotageWebhook(): Promise<void> {
     const adm = this.kc.makeApiClient(k8s.AdmissionregistrationV1Api);
-    const active = this.faults.list().filter((f) => f.name === SABOTAGE_FAULT);
+    const active = this.faults.list().filter((f) => isSabotageFault(f.name));
     if (!active.length) {
       await adm.deleteMutatingWebhookConfiguration({ name: SABOTAGE_CONFIG_NAME }).catch((e) => {
         if ((e as { code?: number }).code !== 404) throw e;

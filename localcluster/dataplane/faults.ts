@@ -35,6 +35,33 @@ export const faultCatalogue = {
     "which removes spec.os, removes the Linux-only fields (spec.hostPID/hostIPC/hostUsers/shareProcessNamespace, pod and container securityContext) " +
     "from Windows pods and makes HostProcess consistent (pod-level hostProcess, hostNetwork true); runAsUserName and GMSA fields are left alone. " +
     "Scope: an exact namespace is selected by name; without a namespace, every namespace labelled hybrid-conformance.io/run; pod/node/image/namespace globs are checked by the webhook",
+  // Narrower policy-webhook misbehaviours, registered and scoped as admission-rewrites-pods is (one rule each).
+  "admission-strips-os": "a policy webhook removes spec.os from every pod on CREATE, so no OS-specific validation runs",
+  "admission-strips-os-fields":
+    "a policy webhook removes the Linux-only fields from Windows pods and windowsOptions from Linux pods on CREATE, so their Forbidden never comes",
+  "admission-fixes-hostprocess": "a policy webhook makes HostProcess settings consistent on CREATE (pod-level hostProcess, hostNetwork true)",
+  "admission-defaults-runasusername":
+    "a policy webhook replaces every runAsUserName but ContainerUser, ContainerAdministrator and NT AUTHORITY\\* with ContainerUser",
+  "admission-strips-gmsa-fields":
+    "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
+  "admission-denies-runasnonroot":
+    "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
+  // The GMSA webhook misbehaving in one rule each (cluster-wide, like gmsa-webhook-down).
+  "gmsa-webhook-no-fill": "the GMSA mutating webhook admits pods without filling in the credential spec contents",
+  "gmsa-webhook-authorizes-all": "the GMSA validating webhook lets every service account `use` every credential spec (no SubjectAccessReview)",
+  "gmsa-webhook-skips-compare": "the GMSA validating webhook admits inline credential spec contents without comparing them with the GMSACredentialSpec",
+  // The emulated kubelet and runtime getting one behaviour wrong.
+  "env-refs-dropped":
+    "env values from valueFrom (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) arrive empty and envFrom adds nothing; literal values still arrive",
+  "emptydir-not-shared": "each container gets its own copy of the pod's emptyDir volumes: what one writes the others do not see",
+  "poststart-hook-skipped": "the kubelet never runs postStart hooks (the container starts as if it had none)",
+  "username-unknown-accepted": "the node starts containers whose runAsUserName does not exist, as that name, instead of failing them",
+  "runasnonroot-not-enforced": "the kubelet does not verify runAsNonRoot: ContainerAdministrator (or root) starts anyway",
+  "startup-probe-ignored":
+    "the kubelet ignores startupProbe (an older kubelet with the StartupProbe feature gate off): containers count as started at once, readiness and liveness probes run from the start",
+  "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
+  "hostprocess-ignored":
+    "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
 } as const;
 export type FaultName = keyof typeof faultCatalogue;
 
@@ -47,6 +74,7 @@ export const transientFaults: readonly FaultName[] = [
   "image-pull-fails",
   "container-crashes",
   "username-unknown",
+  "username-unknown-accepted",
   "readiness-never",
   "liveness-fails",
   "dns-down",

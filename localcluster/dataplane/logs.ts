@@ -23,9 +23,13 @@ export class ContainerLogs {
     appendFileSync(this.current, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(""));
   }
 
-  /** A restart: the old container's log becomes "previous", the new one starts empty. */
-  rotate(): void {
+  /**
+   * A restart: the old container's log becomes "previous", the new one starts empty. Without `keepPrevious` (the
+   * previous-log-lost fault) the dead container's log is gone, as when the kubelet removes dead containers at once.
+   */
+  rotate(o: { keepPrevious?: boolean } = {}): void {
     renameSync(this.current, this.previous);
+    if (o.keepPrevious === false) writeFileSync(this.previous, "");
     writeFileSync(this.current, "");
   }
 

@@ -52,7 +52,15 @@ export interface GmsaAdmissionOptions {
    * ("deny", the default); "allow" admits them untouched. The registered rules only send pods anyway.
    */
   nonPods?: "deny" | "allow";
+  /**
+   * The local cluster's webhook-misbehaviour faults, asked on each request: a webhook that does not fill the
+   * credential spec (an old or broken mutating webhook), that lets every service account `use` every credential
+   * spec (authorisation check skipped), or that skips comparing inline contents with the resource.
+   */
+  broken?: (behaviour: GmsaMisbehaviour) => boolean;
 }
+
+export type GmsaMisbehaviour = "no-fill" | "authorizes-all" | "skips-compare";
 
 export interface AdmissionStatus {
   metadata: Record<string, never>;
@@ -189,20 +197,20 @@ async function isAuthorized(deps: GmsaAdmissionDeps, namespace: string, serviceA
   }
 }
 
-async function validateCreate(deps: GmsaAdmissionDeps, pod: DecodedPod, namespace: string): Promise<Refusal | undefined> {
+async function validateCreate(deps: GmsaAdmissionDeps, pod: DecodedPod, namespace: string, admission: GmsaAdmissionOptions): Promise<Refusal | undefined> {
   // The ServiceAccount admission plugin has normally set this before webhooks run.
   const serviceAccount = pod.spec?.serviceAccountName || "default";
   for (const { options, kind, name } of gmsaSettings(pod)) {
     const credSpecName = options.gmsaCredentialSpecName;
     const contents = options.gmsaCredentialSpec;
     if (credSpecName !== undefined) {
-      const authz = await isAuthorized(deps, namespace, serviceAccount, credSpecName);
+      const authz = admission.broken?.("authorizes-all") ? { allowed: true, reason: "" } : await isAuthorized(deps, namespace, serviceAccount, credSpecName);
       if (!authz.allowed) {
         let msg = `service account ${goQuote(serviceAccount)} is not authorized to \`use\` GMSA cred spec ${goQuote(credSpecName)}`;
         if (authz.reason !== "") msg += `, reason: ${goQuote(authz.reason)}`;
         return new Refusal(HTTP_FORBIDDEN, goFormatWithoutArgs(msg));
       }
-      if (contents !== undefined) {
+      if (contents !== undefined && !admission.broken?.("skips-compare")) {
         const expected = await retrieveCredSpecContents(deps, credSpecName);
         if (expected instanceof Refusal) return expected;
         const cmp = compareCredSpecContents(contents, expected);
@@ -229,7 +237,7 @@ async function mutateCreate(deps: GmsaAdmissionDeps, pod: DecodedPod, options: G
     if (credSpecName === undefined) continue;
     hasGmsa = true;
     // pre-set contents are left alone: validation checks them
-    if (winOpts.gmsaCredentialSpec !== undefined) continue;
+    if (winOpts.gmsaCredentialSpec !== undefined || options.broken?.("no-fill")) continue;
     const contents = await retrieveCredSpecContents(deps, credSpecName);
     if (contents instanceof Refusal) return contents;
     const partialPath = kind === "container" ? `/containers/${index}` : kind === "initContainer" ? `/initContainers/${index}` : "";
@@ -326,7 +334,7 @@ export async function admit(
   switch (op) {
     case "CREATE": {
       if (operation === "validate") {
-        const refusal = await validateCreate(deps, pod, namespace);
+        const refusal = await validateCreate(deps, pod, namespace, options);
         return refusal ? refuse(refusal) : finish({ uid, allowed: true });
       }
       const patches = await mutateCreate(deps, pod, options);

@@ -5,8 +5,9 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { startGmsaWebhook } from "./server.js";
-import { SABOTAGE_FAULT, SABOTAGE_PATH, sabotageHandler, type SabotageTarget } from "./sabotage.js";
+import { SABOTAGE_PATH, isSabotageFault, sabotageHandler, type SabotageFault, type SabotageTarget } from "./sabotage.js";
 import { scopeMatches, type Fault } from "../dataplane/faults.js";
+import type { GmsaMisbehaviour } from "./admission.js";
 import { GKE_TOLERATION_PATH, gkeTolerationHandler } from "./gke-toleration.js";
 
 function fail(message: string): never {
@@ -25,17 +26,18 @@ function faultActive(file: string, name: string): () => boolean {
   };
 }
 
-/** Whether this admission-rewrites-pods fault is still on and its scope covers the pod (any of its images). */
-function sabotageActive(file: string): (faultId: string, t: SabotageTarget) => boolean {
+/** The sabotage fault with this id, if it is still on and its scope covers the pod (any of its images). */
+function sabotageActive(file: string): (faultId: string, t: SabotageTarget) => SabotageFault | undefined {
   return (faultId, t) => {
-    let faults: Fault[] = [];
+    let faults: Fault[];
     try {
       faults = JSON.parse(readFileSync(file, "utf8")) as Fault[];
     } catch {
-      return false;
+      return undefined;
     }
     const images = t.images.length ? t.images : [undefined];
-    return faults.some((f) => f.id === faultId && f.name === SABOTAGE_FAULT && images.some((image) => scopeMatches(f.scope ?? {}, { ...t, image })));
+    const f = faults.find((f) => f.id === faultId && isSabotageFault(f.name) && images.some((image) => scopeMatches(f.scope ?? {}, { ...t, image })));
+    return f && isSabotageFault(f.name) ? f.name : undefined;
   };
 }
 
@@ -69,7 +71,10 @@ async function main(): Promise<void> {
     cert: values.cert,
     key: values.key,
     kubeconfigPath: values.kubeconfig,
-    admission: { randomHostname: values["random-hostname"] },
+    admission: {
+      randomHostname: values["random-hostname"],
+      ...(values["faults-file"] ? { broken: (b: GmsaMisbehaviour) => faultActive(values["faults-file"]!, `gmsa-webhook-${b}`)() } : {}),
+    },
     down: values["faults-file"] ? faultActive(values["faults-file"], "gmsa-webhook-down") : undefined,
     // The gke profile's toleration webhook answers here too; it is called only when `cluster up` registered it.
     routes: {

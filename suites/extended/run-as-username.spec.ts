@@ -13,6 +13,7 @@ import {
   printedUser,
   startedAnyway,
   unknownUserEvidence,
+  USER_UNKNOWN_TEXT,
   userProblem,
   type Evidence,
 } from "../../lib/checks/identity.js";
@@ -105,7 +106,7 @@ describe(CATEGORY, () => {
       const name = p.metadata!.name!;
       const containerLevel = p.spec!.securityContext?.windowsOptions?.runAsUserName !== "FooLish";
       const how = containerLevel
-        ? "its container terminates with StartError or ContainerCannotRun"
+        ? `its container terminates with StartError or ContainerCannotRun: "${USER_UNKNOWN_TEXT}"`
         : 'a FailedCreatePodSandBox event says "The user name or password is incorrect." (or its container fails to start)';
       await checkStep(env, `${name}: ${how}`, problems, async () => {
         const r = await refusal(name, (live, events) => unknownUserEvidence(live, events, { containerLevel }));

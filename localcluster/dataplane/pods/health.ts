@@ -32,7 +32,7 @@ export class HealthChecks {
       this.x.later(r, first, tick);
     };
     loop("startup", c.spec.startupProbe, async () => {
-      if (c.probes.startupOk) return;
+      if (c.probes.startupOk || faults.active("startup-probe-ignored", this.x.target(r, c))) return;
       const p = c.spec.startupProbe!;
       const res = await this.probe(r, c, p);
       if (res.ok) {

@@ -13,6 +13,8 @@ import { runCommand } from "../commands/index.js";
 import { entrypointMissing } from "../commands/availability.js";
 import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
+import { privateEmptyDirs, withEnvRefsDropped, withHostProcessIgnored } from "./kubelet-faults.js";
+import type * as k8s from "@kubernetes/client-node";
 
 const knownWindowsUsers = new Set([
   "containeradministrator",
@@ -95,7 +97,7 @@ export class PodStarter {
 
   private userKnown(r: PodRecord, user: string): boolean {
     if (this.x.d.faults.active("username-unknown", this.x.target(r))) return false;
-    return knownWindowsUsers.has(user.toLowerCase());
+    return knownWindowsUsers.has(user.toLowerCase()) || !!this.x.d.faults.active("username-unknown-accepted", this.x.target(r));
   }
 
   private allocateIP(r: PodRecord): string {
@@ -180,13 +182,20 @@ export class PodStarter {
 
     // Create: configuration (env, volumes) and identity checks happen here, as in the kubelet.
     try {
-      c.view = await containerView({ ...r.pod, status: { ...r.pod.status, podIP: r.podIP } }, c.spec, r.node, r.volumes!, this.x.d.objects, this.x.d.cluster);
+      // Faults in how the kubelet builds a container (env, volumes, HostProcess) rewrite its inputs; see kubelet-faults.ts.
+      const t = this.x.target(r, c);
+      let pod: k8s.V1Pod = { ...r.pod, status: { ...r.pod.status, podIP: r.podIP } };
+      let spec = c.spec;
+      if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
+      if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);
+      const volumes = faults.active("emptydir-not-shared", t) ? privateEmptyDirs(r.volumes!) : r.volumes!;
+      c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       return this.configError(r, c, e.message);
     }
     const nonRoot = c.spec.securityContext?.runAsNonRoot ?? r.pod.spec?.securityContext?.runAsNonRoot;
-    if (nonRoot) {
+    if (nonRoot && !faults.active("runasnonroot-not-enforced", this.x.target(r, c))) {
       const user = effectiveUser(r.pod, c.spec, r.node.os);
       if (r.node.os === "windows" && user.toLowerCase() === "containeradministrator")
         return this.configError(
@@ -239,7 +248,8 @@ export class PodStarter {
     c.generation++;
     c.workload = workloadFor(c.view, { logMonitorDropsFiles: !!faults.active("logmonitor-file-source-dropped", this.x.target(r, c)) });
     c.state = { kind: "running", startedAt: now() };
-    c.started = !c.spec.startupProbe;
+    // A kubelet that ignores startupProbe (startup-probe-ignored) counts the container as started at once.
+    c.started = !c.spec.startupProbe || !!faults.active("startup-probe-ignored", this.x.target(r, c));
     await events.emit(r.ref, "Normal", "Started", `Started container ${c.spec.name}`, who);
     if (r.networkReadyAt === undefined && r.node.os === "windows" && !r.pod.spec?.hostNetwork)
       r.networkReadyAt = Date.now() + this.x.d.timing.ms(realFigures.podNetworkReadyMs);
@@ -254,7 +264,7 @@ export class PodStarter {
     }
     this.x.writeLogs(r, c, c.workload.startupLines());
 
-    if (c.spec.lifecycle?.postStart) {
+    if (c.spec.lifecycle?.postStart && !faults.active("poststart-hook-skipped", this.x.target(r, c))) {
       const res = await this.health.hook(r, c, c.spec.lifecycle.postStart);
       if (!res.ok) {
         await events.emit(r.ref, "Warning", "FailedPostStartHook", `PostStartHook failed: ${res.detail}`, who);
@@ -350,7 +360,7 @@ export class PodStarter {
     if (r.terminating) return;
     if (c.state.kind !== "waiting" || !c.lastState) c.lastState = c.state;
     c.restartCount++;
-    c.logs.rotate();
+    c.logs.rotate({ keepPrevious: !this.x.d.faults.active("previous-log-lost", this.x.target(r, c)) });
     c.probes = freshProbeCounters();
     await this.retryContainer(r, c);
   }

@@ -47,9 +47,15 @@ describe("checks/identity", () => {
       "Failed",
     );
     expect(unknownUserEvidence(startError, [], { containerLevel: true })?.seen).to.match(/^container c: StartError: hcs/);
-    expect(unknownUserEvidence(pod([cs("c", { waiting: { reason: "ContainerCannotRun" } })]), [], { containerLevel: true })?.seen).to.equal(
-      "container c: ContainerCannotRun",
-    );
+    expect(
+      unknownUserEvidence(pod([cs("c", { waiting: { reason: "ContainerCannotRun", message: `${USER_UNKNOWN_TEXT}` } })]), [], { containerLevel: true })?.seen,
+    ).to.equal(`container c: ContainerCannotRun: ${USER_UNKNOWN_TEXT}`);
+    // A start error for another cause (a missing entrypoint) is no evidence of an unknown user.
+    const notFound = "hcs::System::CreateProcess x: The system cannot find the file specified.: unknown";
+    expect(
+      unknownUserEvidence(pod([cs("c", { terminated: { exitCode: 128, reason: "StartError", message: notFound } })]), [], { containerLevel: true }),
+    ).to.equal(undefined);
+    expect(unknownUserEvidence(pod([cs("c", { waiting: { reason: "ContainerCannotRun" } })]), [], { containerLevel: true })).to.equal(undefined);
     expect(unknownUserEvidence(pod([]), [ev("FailedCreatePodSandBox", "network not ready")], { containerLevel: false })).to.equal(undefined);
   });
 

@@ -1,0 +1,33 @@
+// The faults that make the emulated kubelet or runtime get one container behaviour wrong, as pure rewrites of
+// what the container is built from: env references dropped, emptyDir not shared, HostProcess ignored. Each
+// leaves everything else as a healthy node would do it (docs/local-cluster.md lists them with what they model).
+import type * as k8s from "@kubernetes/client-node";
+import type { Volume } from "../fs.js";
+
+/** env-refs-dropped: every valueFrom value arrives empty and envFrom adds nothing; literal values are kept. */
+export function withEnvRefsDropped(c: k8s.V1Container): k8s.V1Container {
+  return { ...c, envFrom: [], env: (c.env ?? []).map((e) => (e.valueFrom ? { name: e.name, value: "" } : e)) };
+}
+
+/** emptydir-not-shared: a container's own copy of the pod's emptyDir volumes (other volumes stay shared). */
+export function privateEmptyDirs(volumes: Map<string, Volume>): Map<string, Volume> {
+  return new Map([...volumes].map(([name, v]) => [name, v.kind === "emptyDir" ? { kind: "emptyDir", files: new Map() } : v]));
+}
+
+const hostProcessOf = (p: k8s.V1Pod, c: k8s.V1Container) =>
+  !!(c.securityContext?.windowsOptions?.hostProcess ?? p.spec?.securityContext?.windowsOptions?.hostProcess);
+
+/**
+ * hostprocess-ignored: what a runtime without HostProcess support makes of a HostProcess container — an ordinary
+ * container in the pod's own network namespace and hostname, running as the image's default user (the
+ * HostProcess account, e.g. NT AUTHORITY\SYSTEM, is not a user inside an ordinary container).
+ */
+export function withHostProcessIgnored(p: k8s.V1Pod, c: k8s.V1Container): { pod: k8s.V1Pod; container: k8s.V1Container } {
+  if (!hostProcessOf(p, c)) return { pod: p, container: c };
+  const strip = (sc: k8s.V1SecurityContext | k8s.V1PodSecurityContext | undefined) =>
+    sc?.windowsOptions ? { ...sc, windowsOptions: { ...sc.windowsOptions, hostProcess: undefined, runAsUserName: undefined } } : sc;
+  return {
+    pod: { ...p, spec: { ...p.spec!, hostNetwork: false, securityContext: strip(p.spec?.securityContext) } },
+    container: { ...c, securityContext: strip(c.securityContext) },
+  };
+}

@@ -1,0 +1,68 @@
+// Targeted faults for Extend.ActiveDirectory, Extend.RunAsUserName and Extend.HostProcess: a GMSA webhook that
+// gets one rule wrong, a node that gets one identity rule wrong, a runtime without HostProcess (issue 19).
+import type { SensitivityCase } from "./case.js";
+
+const AD = {
+  fill: "fills the credential spec contents into a pod that names its GMSACredentialSpec",
+  unauthorized: "refuses a pod whose service account may not `use` the credential spec, with the webhook's message",
+  mismatch: "refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec",
+  nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
+};
+const USER = {
+  unknown:
+    'fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."',
+  nonRoot: "refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message",
+};
+const HP = {
+  pod: "runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)",
+};
+
+export const cases: SensitivityCase[] = [
+  {
+    fault: "gmsa-webhook-no-fill",
+    kind: "targeted",
+    categories: ["Extend.ActiveDirectory"],
+    breaks: {
+      [AD.fill]: [/the GMSA webhook did not fill spec\.securityContext\.windowsOptions\.gmsaCredentialSpec of pod with-creds-/],
+      // Without the contents the container joins no domain: nltest /query answers ERROR_NO_SUCH_DOMAIN.
+      [AD.nltest]: [/pod with-creds-\S+: nltest \/query did not say "The command completed successfully" \(exit code 1\): .*ERROR_NO_SUCH_DOMAIN/],
+    },
+  },
+  {
+    fault: "gmsa-webhook-authorizes-all",
+    kind: "targeted",
+    categories: ["Extend.ActiveDirectory"],
+    breaks: { [AD.unauthorized]: [/the pod was accepted; expected 403 "service account "gmsa-unauthorized" is not authorized to `use` GMSA cred spec/] },
+  },
+  {
+    fault: "gmsa-webhook-skips-compare",
+    kind: "targeted",
+    categories: ["Extend.ActiveDirectory"],
+    breaks: {
+      [AD.mismatch]: [/create pod gmsa-mismatch .*: the pod was accepted; expected 422 "the GMSA cred spec contents for pod "gmsa-mismatch" does not match/],
+    },
+  },
+  {
+    fault: "username-unknown-accepted",
+    kind: "targeted",
+    categories: ["Extend.RunAsUserName"],
+    breaks: { [USER.unknown]: [/run-as-username-unknown\S*: container\(s\) \S+ started anyway; expected the node to refuse it/] },
+  },
+  {
+    fault: "runasnonroot-not-enforced",
+    kind: "targeted",
+    categories: ["Extend.RunAsUserName"],
+    breaks: { [USER.nonRoot]: [/run-as-username-nonroot: container\(s\) \S+ started anyway; expected the node to refuse it/] },
+  },
+  {
+    fault: "hostprocess-ignored",
+    kind: "targeted",
+    categories: ["Extend.HostProcess"],
+    breaks: {
+      [HP.pod]: [
+        /hostname inside the HostProcess container is "hostprocess", but the pod runs on node hc-win\S+: it is not running on the host/,
+        /whoami says "user manager\\containeradministrator", expected "NT AUTHORITY\\SYSTEM"/,
+      ],
+    },
+  },
+];
