@@ -20,6 +20,10 @@ export const faultCatalogue = {
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
+  "hostpath-not-writable": "hostPath directories refuse writes from matching pods (the host folder's ACL denies the container's user): Access is denied.",
+  "readonly-mount-writable": "the runtime drops a volumeMount's readOnly flag: writes to read-only emptyDir and hostPath mounts succeed",
+  "projected-source-missing": "projected volumes carry only their first source: the other Secrets, ConfigMaps and downward API files are missing",
+  "emptydir-not-shared": "each container of a matching pod gets its own copy of the pod's emptyDir volumes: what one writes, the others never see",
   "admission-rewrites-pods":
     "a misbehaving policy webhook silently 'sanitizes' pods on CREATE, so the API server never rejects them: a real MutatingWebhookConfiguration " +
     "(hc-fault-admission-rewrites-pods, failurePolicy Ignore, registered while the fault is on) sends pods to the webhook process's POST /sabotage/<fault id>, " +

@@ -13,6 +13,8 @@ import { runCommand } from "../commands/index.js";
 import { entrypointMissing } from "../commands/availability.js";
 import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
+import { HostFilesystems } from "../hostfs.js";
+import type { FaultName } from "../faults.js";
 
 const knownWindowsUsers = new Set([
   "containeradministrator",
@@ -33,6 +35,8 @@ export class PodStarter {
   private readonly pulling = new Map<string, Promise<void>>();
   /** Images that have started a container on a node once (the first start is the slow one). */
   private readonly startedHere = new Map<string, Set<string>>();
+  /** The nodes' disks that hostPath volumes reach: they outlive the pods. */
+  private readonly disks = new HostFilesystems();
   /** Set once by the runtime (health and start reference each other). */
   health!: HealthChecks;
 
@@ -47,7 +51,8 @@ export class PodStarter {
     if (podOs && podOs !== r.node.os) return this.reject(r, "PodOSNotSupported", "Failed to admit pod as the OS field doesn't match node OS");
 
     if (!(await this.createSandbox(r))) return;
-    r.volumes = await podVolumes(r.pod, this.x.d.objects).catch((e) => {
+    const host = { node: r.node, disks: this.disks, fault: (name: FaultName) => !!this.x.d.faults.active(name, this.x.target(r)) };
+    r.volumes = await podVolumes(r.pod, this.x.d.objects, host).catch((e) => {
       if (e instanceof ContainerConfigError) {
         void this.x.d.events.emit(r.ref, "Warning", "FailedMount", e.message);
         return undefined;
@@ -180,7 +185,19 @@ export class PodStarter {
 
     // Create: configuration (env, volumes) and identity checks happen here, as in the kubelet.
     try {
-      c.view = await containerView({ ...r.pod, status: { ...r.pod.status, podIP: r.podIP } }, c.spec, r.node, r.volumes!, this.x.d.objects, this.x.d.cluster);
+      const mountFaults = {
+        ignoreReadOnly: !!this.x.d.faults.active("readonly-mount-writable", this.x.target(r, c)),
+        privateEmptyDirs: !!this.x.d.faults.active("emptydir-not-shared", this.x.target(r, c)),
+      };
+      c.view = await containerView(
+        { ...r.pod, status: { ...r.pod.status, podIP: r.podIP } },
+        c.spec,
+        r.node,
+        r.volumes!,
+        this.x.d.objects,
+        this.x.d.cluster,
+        mountFaults,
+      );
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       return this.configError(r, c, e.message);
