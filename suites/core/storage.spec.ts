@@ -67,8 +67,12 @@ describe(CATEGORY, () => {
     let reader: string | undefined;
     try {
       await env.step(`hostpath-writer writes ${inPod} (C:\\Windows\\Temp\\${file} on ${node}) and reads it back`, async () => {
-        await run("hostpath-writer", "app", ["cmd", "/c", `echo ${token}> ${inPod}`]);
-        written = true;
+        const r = await env.exec("hostpath-writer", "app", ["cmd", "/c", `echo ${token}> ${inPod}`]);
+        written = r.exitCode === 0 && r.error === undefined;
+        expect(
+          written,
+          `pod ${env.ns}/hostpath-writer on node ${node}: writing ${inPod} (hostPath C:\\Windows\\Temp) failed (exit ${r.exitCode}): ${(r.error ?? r.stderr).trim()}`,
+        ).to.equal(true);
         fail(fileProblems(`pod ${env.ns}/hostpath-writer on node ${node}`, inPod, token, await read("hostpath-writer", "app", inPod)));
       });
       await env.step("delete hostpath-writer and wait until it is gone", async () => {
