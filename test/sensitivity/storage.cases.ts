@@ -15,7 +15,7 @@ export const cases: SensitivityCase[] = [
     fault: "hostpath-not-writable",
     kind: "targeted",
     categories: ["Core.Storage"],
-    breaks: { [STORAGE.hostPath]: [POD("hostpath-writer"), /writing C:\\host-temp\\hc-\S+\.txt \(hostPath C:\\Windows\\Temp\) failed \(exit 1\): Access is denied\.$/] },
+    breaks: { [STORAGE.hostPath]: [POD("hostpath-writer"), /writing C:\\host-temp\\hc-\S+\.txt \(hostPath C:\\Windows\\Temp\) failed \(exit 1\): Access is denied\./] },
   },
   {
     fault: "readonly-mount-writable",
