@@ -54,6 +54,12 @@ export const catalogue: SuiteEntry[] = [
     description: "hostPath read/write across pods on a node, read-only mounts refusing writes, Secret/ConfigMap/projected volumes, files shared by three containers",
   },
   {
+    category: "Core.Concurrent",
+    suite: "core",
+    file: "suites/core/concurrent.spec.ts",
+    description: "10 Windows pods started at once on one node: all Ready within the budget, each with its own pod IP",
+  },
+  {
     category: "Extend.RuntimeClass",
     suite: "extended",
     file: "suites/extended/runtimeclass-iis.spec.ts",

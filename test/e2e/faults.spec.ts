@@ -51,6 +51,7 @@ const provenElsewhere: Record<string, string> = {
   "readonly-mount-writable": "test/e2e/sensitivity-storage.spec.ts",
   "projected-source-missing": "test/e2e/sensitivity-storage.spec.ts",
   "emptydir-not-shared": "test/e2e/sensitivity-storage.spec.ts",
+  "pod-ip-duplicated": "test/e2e/sensitivity-concurrent.spec.ts",
 };
 
 /** Waits until the node satisfies `test`, watching it. */

@@ -107,6 +107,9 @@ export class PodStarter {
     const cidr = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(this.x.d.node(r.node.name)?.podCIDR ?? "")?.[1] ?? "10.244.250";
     const used = this.ipsInUse.get(r.node.name) ?? new Set<string>();
     this.ipsInUse.set(r.node.name, used);
+    // An IPAM that loses track of its leases hands out an address a running pod already holds.
+    const taken = [...used][0];
+    if (taken && this.x.d.faults.active("pod-ip-duplicated", this.x.target(r))) return taken;
     for (let i = 2; i < 255; i++) {
       const ip = `${cidr}.${i}`;
       if (!used.has(ip)) {

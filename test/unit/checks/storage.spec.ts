@@ -20,3 +20,15 @@ describe("checks/storage", () => {
     expect(missingLines(at, "C:\\s\\t.txt", want, undefined)).to.deep.equal(["pod ns/p container reader: C:\\s\\t.txt cannot be read"]);
   });
 });
+
+describe("checks/concurrent", () => {
+  it("duplicateIPProblems names the pods sharing an IP, and pods without one", async () => {
+    const { duplicateIPProblems } = await import("../../../lib/checks/concurrent.js");
+    const pod = (name: string, podIP?: string) => ({ metadata: { name }, status: { podIP } });
+    expect(duplicateIPProblems("ns", "n1", [pod("a", "10.0.0.2"), pod("b", "10.0.0.3")])).to.deep.equal([]);
+    expect(duplicateIPProblems("ns", "n1", [pod("a", "10.0.0.2"), pod("b", "10.0.0.2"), pod("c")])).to.deep.equal([
+      "pod ns/c on node n1 has no pod IP",
+      "2 pods on node n1 share pod IP 10.0.0.2: ns/a, ns/b",
+    ]);
+  });
+});
