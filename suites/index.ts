@@ -51,7 +51,8 @@ export const catalogue: SuiteEntry[] = [
     category: "Core.Storage",
     suite: "core",
     file: "suites/core/storage.spec.ts",
-    description: "hostPath read/write across pods on a node, read-only mounts refusing writes, Secret/ConfigMap/projected volumes, files shared by three containers",
+    description:
+      "hostPath read/write across pods on a node, read-only mounts refusing writes, Secret/ConfigMap/projected volumes, files shared by three containers",
   },
   {
     category: "Core.Concurrent",

@@ -10,6 +10,7 @@ export function duplicateIPProblems(ns: string, node: string, pods: k8s.V1Pod[])
     if (!ip) out.push(`pod ${ns}/${p.metadata!.name} on node ${node} has no pod IP`);
     else byIP.set(ip, [...(byIP.get(ip) ?? []), p.metadata!.name!]);
   }
-  for (const [ip, names] of byIP) if (names.length > 1) out.push(`${names.length} pods on node ${node} share pod IP ${ip}: ${names.map((n) => `${ns}/${n}`).join(", ")}`);
+  for (const [ip, names] of byIP)
+    if (names.length > 1) out.push(`${names.length} pods on node ${node} share pod IP ${ip}: ${names.map((n) => `${ns}/${n}`).join(", ")}`);
   return out;
 }

@@ -16,14 +16,20 @@ export function deniedWriteProblems(where: string, path: string, r: CommandOutco
   if (r.error !== undefined) return [`${where}: the write to ${path} could not run: ${r.error}`];
   const stderr = r.stderr.replace(/\r\n/g, "\n").trim();
   if (r.exitCode === 0 && stderr === "") return [`${where}: ${path} is on a read-only mount, yet the write succeeded`];
-  if (stderr !== "Access is denied.") return [`${where}: writing ${path} failed (exit ${r.exitCode}) with ${JSON.stringify(stderr)}, want Windows' "Access is denied."`];
+  if (stderr !== "Access is denied.")
+    return [`${where}: writing ${path} failed (exit ${r.exitCode}) with ${JSON.stringify(stderr)}, want Windows' "Access is denied."`];
   return [];
 }
 
 /** The lines of a shared file each writer should have appended: which writers' lines are missing. */
 export function missingLines(where: string, path: string, want: Record<string, string>, got: string | undefined): string[] {
   if (got === undefined) return [`${where}: ${path} cannot be read`];
-  const lines = new Set(got.replace(/\r\n/g, "\n").split("\n").map((l) => l.trim()));
+  const lines = new Set(
+    got
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .map((l) => l.trim()),
+  );
   const missing = Object.entries(want).filter(([, line]) => !lines.has(line));
   return missing.length ? [`${where}: ${path} lacks the line${missing.length > 1 ? "s" : ""} written by ${missing.map(([who]) => who).join(", ")}`] : [];
 }

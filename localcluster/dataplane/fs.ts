@@ -77,7 +77,11 @@ export class ContainerFs implements VirtualFs {
     const rel = p.slice(m.at.length).replace(/^\//, "");
     const key = [m.m.subPath, rel].filter(Boolean).join("/");
     const v = m.m.volume;
-    return { volume: v, readOnly: m.m.readOnly || v.kind === "readOnly" || (v.kind === "hostPath" && !v.writable), key: this.os === "windows" ? key.toLowerCase() : key };
+    return {
+      volume: v,
+      readOnly: m.m.readOnly || v.kind === "readOnly" || (v.kind === "hostPath" && !v.writable),
+      key: this.os === "windows" ? key.toLowerCase() : key,
+    };
   }
 
   read(path: string): string | undefined {

@@ -19,7 +19,10 @@ const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], ki
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
 const param = (name: string, value: string, excluded = false) => allure.parameter(name, value, excluded ? { excluded: true } : undefined);
 /** Keeps only the named objects of a fixture (the hostPath fixture's two pods are deployed one after the other). */
-const only = (...names: string[]) => (objs: k8s.KubernetesObject[]) => void objs.splice(0, objs.length, ...objs.filter((o) => names.includes(o.metadata!.name!)));
+const only =
+  (...names: string[]) =>
+  (objs: k8s.KubernetesObject[]) =>
+    void objs.splice(0, objs.length, ...objs.filter((o) => names.includes(o.metadata!.name!)));
 
 const CATEGORY = categoryOf(import.meta.url);
 
@@ -164,7 +167,9 @@ describe(CATEGORY, () => {
     const secretFile = async (path: string, volume: string) =>
       fail(secretProblems(where, `file ${path} (${volume})`, `key api-key of Secret ${secret.metadata!.name}`, secretValue, await read(name, "app", path)));
     await env.step("ConfigMap volume: C:\\config\\settings.ini", async () =>
-      fail(fileProblems(`${where} (configMap volume)`, "C:\\config\\settings.ini", cm.data!["settings.ini"], await read(name, "app", "C:\\config\\settings.ini"))),
+      fail(
+        fileProblems(`${where} (configMap volume)`, "C:\\config\\settings.ini", cm.data!["settings.ini"], await read(name, "app", "C:\\config\\settings.ini")),
+      ),
     );
     await env.step("Secret volume: C:\\secret\\api-key matches the Secret (value not shown)", () => secretFile("C:\\secret\\api-key", "secret volume"));
     await env.step("projected volume at C:\\projected holds both sources' keys (api-key, settings.ini)", async () => {

@@ -15,19 +15,31 @@ export const cases: SensitivityCase[] = [
     fault: "hostpath-not-writable",
     kind: "targeted",
     categories: ["Core.Storage"],
-    breaks: { [STORAGE.hostPath]: [POD("hostpath-writer"), /writing C:\\host-temp\\hc-\S+\.txt \(hostPath C:\\Windows\\Temp\) failed \(exit 1\): Access is denied\./] },
+    breaks: {
+      [STORAGE.hostPath]: [POD("hostpath-writer"), /writing C:\\host-temp\\hc-\S+\.txt \(hostPath C:\\Windows\\Temp\) failed \(exit 1\): Access is denied\./],
+    },
   },
   {
     fault: "readonly-mount-writable",
     kind: "targeted",
     categories: ["Core.Storage"],
-    breaks: { [STORAGE.readOnly]: [POD("readonly-mounts"), /container reader \(emptyDir scratch, readOnly: true\): C:\\scratch\\from-reader\.txt is on a read-only mount, yet the write succeeded/] },
+    breaks: {
+      [STORAGE.readOnly]: [
+        POD("readonly-mounts"),
+        /container reader \(emptyDir scratch, readOnly: true\): C:\\scratch\\from-reader\.txt is on a read-only mount, yet the write succeeded/,
+      ],
+    },
   },
   {
     fault: "projected-source-missing",
     kind: "targeted",
     categories: ["Core.Storage"],
-    breaks: { [STORAGE.projected]: [POD("projected-volumes"), /\(projected volume both\): C:\\projected has no file settings\.ini \(ConfigMap storage-config\); found: api-key/] },
+    breaks: {
+      [STORAGE.projected]: [
+        POD("projected-volumes"),
+        /\(projected volume both\): C:\\projected has no file settings\.ini \(ConfigMap storage-config\); found: api-key/,
+      ],
+    },
   },
   {
     // Both checks share an emptyDir between containers (the read-only check reads the writer's file through it).

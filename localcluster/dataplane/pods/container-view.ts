@@ -42,8 +42,10 @@ export async function podVolumes(pod: k8s.V1Pod, src: ObjectSource, host?: Volum
   };
   for (const v of pod.spec!.volumes ?? []) {
     if (v.emptyDir) out.set(v.name, { kind: "emptyDir", files: new Map() });
-    else if (v.configMap) out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "configmap", v.configMap.name!, v.configMap.items, v.configMap.optional)) });
-    else if (v.secret) out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "secret", v.secret.secretName!, v.secret.items, v.secret.optional)) });
+    else if (v.configMap)
+      out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "configmap", v.configMap.name!, v.configMap.items, v.configMap.optional)) });
+    else if (v.secret)
+      out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "secret", v.secret.secretName!, v.secret.items, v.secret.optional)) });
     else if (v.downwardAPI) out.set(v.name, { kind: "readOnly", files: downwardFiles(pod, v.downwardAPI.items) });
     else if (v.projected) {
       // kubernetes/pkg/volume/projected: every source lands in the one read-only directory. The fault drops all but the first.
@@ -65,7 +67,8 @@ export async function podVolumes(pod: k8s.V1Pod, src: ObjectSource, host?: Volum
       const os = host.node.os;
       const files = type === "Directory" ? host.disks.existing(host.node.name, os, v.hostPath.path) : host.disks.ensure(host.node.name, os, v.hostPath.path);
       // kubernetes/pkg/volume/hostpath: the type check fails the mount, and the kubelet retries it.
-      if (!files) throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a directory`);
+      if (!files)
+        throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a directory`);
       out.set(v.name, { kind: "hostPath", files, writable: !host.fault("hostpath-not-writable") });
     } else {
       // CSI, persistent volume claims…: present but empty.

@@ -16,7 +16,9 @@ describe("checks/storage", () => {
   it("missingLines names the writers whose line is absent", () => {
     const want = { one: "one-1", two: "two-2", three: "three-3" };
     expect(missingLines(at, "C:\\s\\t.txt", want, "one-1\r\ntwo-2\r\nthree-3\r\n")).to.deep.equal([]);
-    expect(missingLines(at, "C:\\s\\t.txt", want, "one-1\r\n")).to.deep.equal(["pod ns/p container reader: C:\\s\\t.txt lacks the lines written by two, three"]);
+    expect(missingLines(at, "C:\\s\\t.txt", want, "one-1\r\n")).to.deep.equal([
+      "pod ns/p container reader: C:\\s\\t.txt lacks the lines written by two, three",
+    ]);
     expect(missingLines(at, "C:\\s\\t.txt", want, undefined)).to.deep.equal(["pod ns/p container reader: C:\\s\\t.txt cannot be read"]);
   });
 });

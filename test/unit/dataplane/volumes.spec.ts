@@ -16,7 +16,11 @@ const hostTemp: k8s.V1Volume = { name: "host", hostPath: { path: "C:\\Windows\\T
 function pod(name: string, volumes: k8s.V1Volume[], containers: k8s.V1Container[]): k8s.V1Pod {
   return { metadata: { name, namespace: "ns", uid: name }, spec: { volumes, containers } };
 }
-const app = (mounts: k8s.V1VolumeMount[], name = "app"): k8s.V1Container => ({ name, image: "mcr.microsoft.com/windows/servercore:ltsc2022", volumeMounts: mounts });
+const app = (mounts: k8s.V1VolumeMount[], name = "app"): k8s.V1Container => ({
+  name,
+  image: "mcr.microsoft.com/windows/servercore:ltsc2022",
+  volumeMounts: mounts,
+});
 
 /** Builds the pod's volumes and its containers' views on a node, with the given faults on. */
 async function start(p: k8s.V1Pod, node: NodeFacts, disks: HostFilesystems, faults: string[] = [], mountFaults = {}) {
@@ -49,10 +53,20 @@ describe("dataplane volumes: hostPath, read-only mounts, projected, shared empty
   });
 
   it("read-only emptyDir and hostPath mounts refuse writes with Access is denied.; the read-write mount of the same emptyDir works", async () => {
-    const p = pod("ro", [{ name: "scratch", emptyDir: {} }, hostTemp], [
-      app([{ name: "scratch", mountPath: "C:\\scratch" }], "writer"),
-      app([{ name: "scratch", mountPath: "C:\\scratch", readOnly: true }, { name: "host", mountPath: "C:\\host-temp", readOnly: true }], "reader"),
-    ]);
+    const p = pod(
+      "ro",
+      [{ name: "scratch", emptyDir: {} }, hostTemp],
+      [
+        app([{ name: "scratch", mountPath: "C:\\scratch" }], "writer"),
+        app(
+          [
+            { name: "scratch", mountPath: "C:\\scratch", readOnly: true },
+            { name: "host", mountPath: "C:\\host-temp", readOnly: true },
+          ],
+          "reader",
+        ),
+      ],
+    );
     const [writer, reader] = await start(p, win1, new HostFilesystems());
     expect((await run(writer, ["cmd", "/c", "echo rw> C:\\scratch\\a.txt"])).exitCode).to.equal(0);
     expect((await run(reader, ["cmd", "/c", "type C:\\scratch\\a.txt"])).stdout).to.equal("rw\r\n");
@@ -61,14 +75,32 @@ describe("dataplane volumes: hostPath, read-only mounts, projected, shared empty
   });
 
   it("faults: hostpath-not-writable denies hostPath writes only; readonly-mount-writable drops readOnly; emptydir-not-shared separates containers", async () => {
-    const [hp] = await start(pod("h", [hostTemp, { name: "e", emptyDir: {} }], [app([{ name: "host", mountPath: "C:\\h" }, { name: "e", mountPath: "C:\\e" }])]), win1, new HostFilesystems(), [
-      "hostpath-not-writable",
-    ]);
+    const [hp] = await start(
+      pod(
+        "h",
+        [hostTemp, { name: "e", emptyDir: {} }],
+        [
+          app([
+            { name: "host", mountPath: "C:\\h" },
+            { name: "e", mountPath: "C:\\e" },
+          ]),
+        ],
+      ),
+      win1,
+      new HostFilesystems(),
+      ["hostpath-not-writable"],
+    );
     expect((await run(hp, ["cmd", "/c", "echo x> C:\\h\\f.txt"])).stderr).to.equal("Access is denied.\r\n");
     expect((await run(hp, ["cmd", "/c", "echo x> C:\\e\\f.txt"])).exitCode).to.equal(0);
-    const [ro] = await start(pod("r", [{ name: "e", emptyDir: {} }], [app([{ name: "e", mountPath: "C:\\e", readOnly: true }])]), win1, new HostFilesystems(), [], {
-      ignoreReadOnly: true,
-    });
+    const [ro] = await start(
+      pod("r", [{ name: "e", emptyDir: {} }], [app([{ name: "e", mountPath: "C:\\e", readOnly: true }])]),
+      win1,
+      new HostFilesystems(),
+      [],
+      {
+        ignoreReadOnly: true,
+      },
+    );
     expect((await run(ro, ["cmd", "/c", "echo x> C:\\e\\f.txt"])).exitCode).to.equal(0);
     const shared = pod("s", [{ name: "e", emptyDir: {} }], [app([{ name: "e", mountPath: "C:\\e" }], "one"), app([{ name: "e", mountPath: "C:\\e" }], "two")]);
     const [one, two] = await start(shared, win1, new HostFilesystems(), [], { privateEmptyDirs: true });
