@@ -48,6 +48,19 @@ export const catalogue: SuiteEntry[] = [
     description: "API validation of Windows pods: forbidden fields, runAsUserName, HostProcess",
   },
   {
+    category: "Core.Storage",
+    suite: "core",
+    file: "suites/core/storage.spec.ts",
+    description:
+      "hostPath read/write across pods on a node, read-only mounts refusing writes, Secret/ConfigMap/projected volumes, files shared by three containers",
+  },
+  {
+    category: "Core.Concurrent",
+    suite: "core",
+    file: "suites/core/concurrent.spec.ts",
+    description: "10 Windows pods started at once on one node: all Ready within the budget, each with its own pod IP",
+  },
+  {
     category: "Extend.RuntimeClass",
     suite: "extended",
     file: "suites/extended/runtimeclass-iis.spec.ts",

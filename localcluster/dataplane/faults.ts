@@ -29,6 +29,11 @@ export const faultCatalogue = {
   "gmsa-webhook-no-update-rule":
     "the GMSA webhook's ValidatingWebhookConfiguration registers pod CREATE only (the chart registers CREATE and UPDATE): changes to a running pod are never sent to it; cluster-wide",
   "username-unknown": "every runAsUserName is unknown to the node: containers fail to start",
+  "hostpath-not-writable": "hostPath directories refuse writes from matching pods (the host folder's ACL denies the container's user): Access is denied.",
+  "readonly-mount-writable": "the runtime drops a volumeMount's readOnly flag: writes to read-only emptyDir and hostPath mounts succeed",
+  "projected-source-missing": "projected volumes carry only their first source: the other Secrets, ConfigMaps and downward API files are missing",
+  "pod-ip-duplicated": "the node's IPAM hands a new pod an address another running pod of that node already holds",
+  "emptydir-not-shared": "each container of a matching pod gets its own copy of the pod's emptyDir volumes: what one writes, the others never see",
   "admission-rewrites-pods":
     "a misbehaving policy webhook silently 'sanitizes' pods on CREATE, so the API server never rejects them: a real MutatingWebhookConfiguration " +
     "(hc-fault-admission-rewrites-pods, failurePolicy Ignore, registered while the fault is on) sends pods to the webhook process's POST /sabotage/<fault id>, " +
@@ -53,7 +58,6 @@ export const faultCatalogue = {
   // The emulated kubelet and runtime getting one behaviour wrong.
   "env-refs-dropped":
     "env values from valueFrom (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) arrive empty and envFrom adds nothing; literal values still arrive",
-  "emptydir-not-shared": "each container gets its own copy of the pod's emptyDir volumes: what one writes the others do not see",
   "poststart-hook-skipped": "the kubelet never runs postStart hooks (the container starts as if it had none)",
   "username-unknown-accepted": "the node starts containers whose runAsUserName does not exist, as that name, instead of failing them",
   "runasnonroot-not-enforced": "the kubelet does not verify runAsNonRoot: ContainerAdministrator (or root) starts anyway",

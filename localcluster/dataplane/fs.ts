@@ -1,8 +1,13 @@
 // A container's file system as far as tests can see it: the pod's volumes mounted at their paths
-// (emptyDir shared by the pod's containers, ConfigMap and Secret read-only) and a few image files.
+// (emptyDir shared by the pod's containers, ConfigMap, Secret and projected read-only, hostPath shared with the
+// node's other pods) and a few image files.
 import type { OsName, VirtualFs } from "./model.js";
 
-export type Volume = { kind: "emptyDir"; files: Map<string, string> } | { kind: "readOnly"; files: Map<string, string> };
+export type Volume =
+  | { kind: "emptyDir"; files: Map<string, string> }
+  | { kind: "readOnly"; files: Map<string, string> }
+  /** A directory of the node's own disk (hostfs.ts), shared with every pod that mounts it; `writable` false when its ACL refuses the container. */
+  | { kind: "hostPath"; files: Map<string, string>; writable: boolean };
 
 export interface Mount {
   mountPath: string;
@@ -71,7 +76,12 @@ export class ContainerFs implements VirtualFs {
     if (!m) return { readOnly: false, key: p };
     const rel = p.slice(m.at.length).replace(/^\//, "");
     const key = [m.m.subPath, rel].filter(Boolean).join("/");
-    return { volume: m.m.volume, readOnly: m.m.readOnly || m.m.volume.kind === "readOnly", key: this.os === "windows" ? key.toLowerCase() : key };
+    const v = m.m.volume;
+    return {
+      volume: v,
+      readOnly: m.m.readOnly || v.kind === "readOnly" || (v.kind === "hostPath" && !v.writable),
+      key: this.os === "windows" ? key.toLowerCase() : key,
+    };
   }
 
   read(path: string): string | undefined {

@@ -3,6 +3,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import type { ContainerView, OsName } from "../model.js";
 import { ContainerFs, type Mount, type Volume } from "../fs.js";
+import type { HostFilesystems } from "../hostfs.js";
 import { defaultWindowsUser } from "../images.js";
 
 export interface ObjectSource {
@@ -20,33 +21,65 @@ export interface NodeFacts {
 
 export class ContainerConfigError extends Error {}
 
+/** Where a pod's volumes come from besides the API objects: its node's disk, and the faults that bend them. */
+export interface VolumeHost {
+  node: NodeFacts;
+  disks: HostFilesystems;
+  fault(name: "hostpath-not-writable" | "projected-source-missing"): boolean;
+}
+
 /** Pod-level volumes, shared by all containers of the pod (emptyDir writes are visible to each). */
-export async function podVolumes(pod: k8s.V1Pod, src: ObjectSource): Promise<Map<string, Volume>> {
+export async function podVolumes(pod: k8s.V1Pod, src: ObjectSource, host?: VolumeHost): Promise<Map<string, Volume>> {
   const ns = pod.metadata!.namespace!;
   const out = new Map<string, Volume>();
+  /** The files a ConfigMap or Secret projects (all keys, or the listed items); the kubelet's FailedMount when it is missing. */
+  const objectFiles = async (volume: string, kind: "configmap" | "secret", name: string, items?: k8s.V1KeyToPath[], optional?: boolean) => {
+    const data = kind === "configmap" ? await src.configMap(ns, name) : await src.secret(ns, name);
+    // The kubelet keeps the pod in ContainerCreating with FailedMount; surfacing it as a config error is close enough.
+    if (!data && !optional) throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${volume}" : ${kind} "${name}" not found`);
+    const list = items ?? Object.keys(data ?? {}).map((key) => ({ key, path: key }));
+    return list.filter((i) => data && i.key in data).map((i): [string, string] => [i.path, data![i.key]]);
+  };
   for (const v of pod.spec!.volumes ?? []) {
     if (v.emptyDir) out.set(v.name, { kind: "emptyDir", files: new Map() });
-    else if (v.configMap || v.secret) {
-      const isCm = !!v.configMap;
-      const name = isCm ? v.configMap!.name! : v.secret!.secretName!;
-      const data = isCm ? await src.configMap(ns, name) : await src.secret(ns, name);
-      const optional = isCm ? v.configMap!.optional : v.secret!.optional;
-      if (!data && !optional) {
-        // The kubelet keeps the pod in ContainerCreating with FailedMount; surfacing it as a config error is close enough.
-        throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : ${isCm ? "configmap" : "secret"} "${name}" not found`);
-      }
-      const items = (isCm ? v.configMap!.items : v.secret!.items) ?? Object.keys(data ?? {}).map((key) => ({ key, path: key }));
-      out.set(v.name, { kind: "readOnly", files: new Map(items.filter((i) => data && i.key in data).map((i) => [i.path, data![i.key]])) });
-    } else if (v.downwardAPI) {
+    else if (v.configMap)
+      out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "configmap", v.configMap.name!, v.configMap.items, v.configMap.optional)) });
+    else if (v.secret)
+      out.set(v.name, { kind: "readOnly", files: new Map(await objectFiles(v.name, "secret", v.secret.secretName!, v.secret.items, v.secret.optional)) });
+    else if (v.downwardAPI) out.set(v.name, { kind: "readOnly", files: downwardFiles(pod, v.downwardAPI.items) });
+    else if (v.projected) {
+      // kubernetes/pkg/volume/projected: every source lands in the one read-only directory. The fault drops all but the first.
+      const sources = host?.fault("projected-source-missing") ? (v.projected.sources ?? []).slice(0, 1) : (v.projected.sources ?? []);
       const files = new Map<string, string>();
-      for (const i of v.downwardAPI.items ?? []) if (i.fieldRef) files.set(i.path, fieldRef(pod, i.fieldRef.fieldPath));
+      for (const s of sources) {
+        const got = s.configMap
+          ? await objectFiles(v.name, "configmap", s.configMap.name!, s.configMap.items, s.configMap.optional)
+          : s.secret
+            ? await objectFiles(v.name, "secret", s.secret.name!, s.secret.items, s.secret.optional)
+            : s.downwardAPI
+              ? [...downwardFiles(pod, s.downwardAPI.items)]
+              : [];
+        for (const [k, c] of got) files.set(k, c);
+      }
       out.set(v.name, { kind: "readOnly", files });
+    } else if (v.hostPath && host) {
+      const type = v.hostPath.type ?? "";
+      const os = host.node.os;
+      const files = type === "Directory" ? host.disks.existing(host.node.name, os, v.hostPath.path) : host.disks.ensure(host.node.name, os, v.hostPath.path);
+      // kubernetes/pkg/volume/hostpath: the type check fails the mount, and the kubelet retries it.
+      if (!files)
+        throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a directory`);
+      out.set(v.name, { kind: "hostPath", files, writable: !host.fault("hostpath-not-writable") });
     } else {
-      // hostPath, projected, CSI…: present but empty.
+      // CSI, persistent volume claims…: present but empty.
       out.set(v.name, { kind: "emptyDir", files: new Map() });
     }
   }
   return out;
+}
+
+function downwardFiles(pod: k8s.V1Pod, items: k8s.V1DownwardAPIVolumeFile[] = []): Map<string, string> {
+  return new Map(items.filter((i) => i.fieldRef).map((i) => [i.path, fieldRef(pod, i.fieldRef!.fieldPath)]));
 }
 
 function fieldRef(pod: k8s.V1Pod, path: string): string {
@@ -88,6 +121,8 @@ export async function containerView(
   volumes: Map<string, Volume>,
   src: ObjectSource,
   cluster: { dnsIP: string; kubernetesServiceIP: string },
+  /** Faults of the runtime's mounts: the read-only flag dropped; each container given its own copy of an emptyDir. */
+  mountFaults: { ignoreReadOnly?: boolean } = {},
 ): Promise<ContainerView> {
   const ns = pod.metadata!.namespace!;
   const os = node.os;
@@ -144,8 +179,8 @@ export async function containerView(
     }
   }
   const mounts: Mount[] = (c.volumeMounts ?? []).flatMap((m) => {
-    const volume = volumes.get(m.name);
-    return volume ? [{ mountPath: m.mountPath, volume, readOnly: !!m.readOnly, subPath: m.subPath }] : [];
+    const shared = volumes.get(m.name);
+    return shared ? [{ mountPath: m.mountPath, volume: shared, readOnly: !!m.readOnly && !mountFaults.ignoreReadOnly, subPath: m.subPath }] : [];
   });
   const limits = c.resources?.limits as Record<string, string> | undefined;
   const imageFiles: Record<string, string> =

@@ -15,6 +15,8 @@ import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
 import { privateEmptyDirs, withEnvRefsDropped, withHostProcessIgnored } from "./kubelet-faults.js";
 import type * as k8s from "@kubernetes/client-node";
+import { HostFilesystems } from "../hostfs.js";
+import type { FaultName } from "../faults.js";
 
 const knownWindowsUsers = new Set([
   "containeradministrator",
@@ -35,6 +37,8 @@ export class PodStarter {
   private readonly pulling = new Map<string, Promise<void>>();
   /** Images that have started a container on a node once (the first start is the slow one). */
   private readonly startedHere = new Map<string, Set<string>>();
+  /** The nodes' disks that hostPath volumes reach: they outlive the pods. */
+  private readonly disks = new HostFilesystems();
   /** Set once by the runtime (health and start reference each other). */
   health!: HealthChecks;
 
@@ -49,7 +53,8 @@ export class PodStarter {
     if (podOs && podOs !== r.node.os) return this.reject(r, "PodOSNotSupported", "Failed to admit pod as the OS field doesn't match node OS");
 
     if (!(await this.createSandbox(r))) return;
-    r.volumes = await podVolumes(r.pod, this.x.d.objects).catch((e) => {
+    const host = { node: r.node, disks: this.disks, fault: (name: FaultName) => !!this.x.d.faults.active(name, this.x.target(r)) };
+    r.volumes = await podVolumes(r.pod, this.x.d.objects, host).catch((e) => {
       if (e instanceof ContainerConfigError) {
         void this.x.d.events.emit(r.ref, "Warning", "FailedMount", e.message);
         return undefined;
@@ -104,6 +109,9 @@ export class PodStarter {
     const cidr = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(this.x.d.node(r.node.name)?.podCIDR ?? "")?.[1] ?? "10.244.250";
     const used = this.ipsInUse.get(r.node.name) ?? new Set<string>();
     this.ipsInUse.set(r.node.name, used);
+    // An IPAM that loses track of its leases hands out an address a running pod already holds.
+    const taken = [...used][0];
+    if (taken && this.x.d.faults.active("pod-ip-duplicated", this.x.target(r))) return taken;
     for (let i = 2; i < 255; i++) {
       const ip = `${cidr}.${i}`;
       if (!used.has(ip)) {
@@ -189,7 +197,9 @@ export class PodStarter {
       if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
       if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);
       const volumes = faults.active("emptydir-not-shared", t) ? privateEmptyDirs(r.volumes!) : r.volumes!;
-      c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster);
+      c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster, {
+        ignoreReadOnly: !!faults.active("readonly-mount-writable", t),
+      });
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       return this.configError(r, c, e.message);

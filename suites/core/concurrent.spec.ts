@@ -1,0 +1,44 @@
+// Core.Concurrent: a Windows node takes many pods at once (WOR Core.Concurrent; upstream test/e2e/windows/density.go).
+// Ten pods of one Deployment pinned to one Windows node are all Ready within the pod-start budget, on that node,
+// each with a pod IP of its own (two pods sharing an IP is an IPAM fault that breaks Services and NetworkPolicy).
+import { expect } from "chai";
+import * as allure from "allure-js-commons";
+import type * as k8s from "@kubernetes/client-node";
+import { useTestEnv } from "../../lib/run/test-env.js";
+import { renderedTargetOf } from "../../lib/fixtures/target.js";
+import { duplicateIPProblems } from "../../lib/checks/concurrent.js";
+import { categoryOf } from "../index.js";
+
+const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
+const CATEGORY = categoryOf(import.meta.url);
+
+describe(CATEGORY, () => {
+  const env = useTestEnv(CATEGORY);
+
+  it("starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP", async () => {
+    let node: string | undefined;
+    let replicas = 0;
+    const objs = await env.step("deploy concurrent-pods (a Deployment of 10 servercore pods) pinned to one Windows node", () =>
+      env.deploy("concurrent-pods", {
+        mutate: (objs) => {
+          const dep = objs.find((o) => o.kind === "Deployment") as k8s.V1Deployment;
+          const build = renderedTargetOf(dep)?.build;
+          // A Ready Windows node of the build the image was rendered for.
+          node = env.ctx.caps.nodes.find((n) => n.os === "windows" && n.ready && (build === undefined || n.build === build))?.name;
+          expect(node, `no Ready Windows node${build ? ` of build ${build}` : ""} to pin concurrent-pods to`).to.be.a("string");
+          dep.spec!.template.spec!.nodeSelector!["kubernetes.io/hostname"] = node!;
+          replicas = dep.spec!.replicas ?? 1;
+        },
+      }),
+    );
+    const dep = objs.find((o) => o.kind === "Deployment") as k8s.V1Deployment;
+    await allure.parameter("node", node!, { excluded: true });
+    await allure.parameter("image", dep.spec!.template.spec!.containers[0].image!);
+    expect(replicas, "upstream density.go starts 10 pods").to.equal(10);
+    const pods = await env.step(`${replicas} pods Ready on ${node} within the pod-start budget`, () => env.wait.podsReady("app=concurrent-pods", replicas));
+    await env.step(`all ${replicas} on ${node}, each with its own pod IP`, async () => {
+      fail(pods.filter((p) => p.spec!.nodeName !== node).map((p) => `pod ${env.ns}/${p.metadata!.name} was pinned to ${node} but runs on ${p.spec!.nodeName}`));
+      fail(duplicateIPProblems(env.ns, node!, pods));
+    });
+  });
+});
