@@ -13,6 +13,7 @@ import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/ou
 import type { Capabilities } from "../preflight/types.js";
 import type { RunResult } from "../results/model.js";
 import type { SuiteEntry } from "../../suites/index.js";
+import { prepullPhase, type PrepullPlan } from "../prepull/phase.js";
 
 export interface Execution {
   kc: k8s.KubeConfig;
@@ -34,6 +35,8 @@ export interface Execution {
   extended: boolean;
   /** How to invoke kubectl against this cluster, for the leftovers' removal commands. */
   kubectl: string;
+  /** `--prepull`: the images and nodes to pull them on before the tests. */
+  prepull?: PrepullPlan;
 }
 
 /** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
@@ -76,10 +79,12 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // API gone past the window or permissions lost: stop after the current test (which ends as broken).
     const stopOnFatal = onFatal(() => runner?.abort());
     const startedAt = Date.now();
+    const pre = x.prepull && !interrupted ? await prepullPhase(x.prepull, { kc, caps, options, runId }, info) : undefined;
     const files = x.entries.map((e) => e.file);
     const onRunner = (r: { abort(): void }) => (runner = r);
-    const result =
-      x.parallel > 1
+    const result = pre?.error
+      ? { outcomes: [] }
+      : x.parallel > 1
         ? await runParallel({
             kc,
             runId,
@@ -99,7 +104,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
     // error, cleanup gets its own short budget and names what it could not remove.
-    const infra = fatalError();
+    const infra = fatalError() ?? (pre?.error ? { message: pre.error } : undefined);
     if (infra) resetOutage(cleanupAfterOutageMs);
     const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
     const left = leftovers(x.kubectl);
@@ -121,6 +126,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
       startedAt,
       finishedAt: Date.now(),
       record: signoffRecord(caps),
+      ...(pre?.record ? { prepull: pre.record } : {}),
     };
   } finally {
     setRunContext(undefined);
