@@ -5,6 +5,7 @@ import type { SignoffRecord } from "../run/record.js";
 import type { Comparison } from "../report/compare.js";
 import type { Leftover } from "../run/cleanup.js";
 import type { PrepullRecord } from "../prepull/prepull.js";
+import type { TestPhases } from "../run/pod-timeline.js";
 
 /**
  * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
@@ -26,6 +27,8 @@ export interface TestOutcome {
   failedAttempts?: string[];
   /** Why a skipped test was skipped (set by the test through lib/run/steps.ts skipWithReason). */
   reason?: string;
+  /** Its pods' time per phase, summed over the pods (lib/run/pod-timeline.ts); absent when it ran no pod. */
+  phases?: TestPhases;
 }
 
 export interface Counts {
