@@ -27,8 +27,17 @@ interface Measured {
 
 /** One run on a fresh cluster: wall time of the whole command (process start, preflight, reports included). */
 async function measure(label: string, extra: string[]): Promise<Measured> {
-  await down().catch(() => undefined);
-  await up({ latency: "realistic", timeScale, log: () => undefined });
+  // On a loaded machine a component may miss its health deadline: one more start before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await down().catch(() => undefined);
+    try {
+      await up({ latency: "realistic", timeScale, log: () => undefined });
+      break;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      log(`${label}: the local cluster did not start (${(e as Error).message.split("\n")[0]}); starting it again`);
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), `hc-bench-prepull-${label}-`));
   log(`${label}: run --suite ${suite} ${[...categories, ...extra].join(" ")} (report ${dir})`);
   const t = Date.now();
