@@ -49,7 +49,9 @@ async function measure(label: string, extra: string[]): Promise<Measured> {
   const wallS = (Date.now() - t) / 1000;
   const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
   const c = summary.counts;
-  log(`${label}: exit ${r.status} in ${wallS.toFixed(1)} s: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.flaky} flaky, ${c.broken} broken`);
+  log(
+    `${label}: exit ${r.status} in ${wallS.toFixed(1)} s: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.flaky} flaky, ${c.broken} broken`,
+  );
   for (const t of summary.tests.filter((x) => x.state === "failed" || x.state === "broken")) log(`  ${t.state}: ${t.fullTitle}: ${t.error?.split("\n")[0]}`);
   return { wallS, summary };
 }
@@ -62,7 +64,10 @@ try {
   const criticalS = prepullS + longest.durationMs / 1000;
   const ratio = par.wallS / criticalS;
   console.log(`suite ${suite}${categories.length ? ` ${categories.join(" ")}` : ""}, --latency realistic --time-scale ${timeScale}, fresh cluster per run`);
-  if (serial) console.log(`serial (--parallel 1, no prepull):   ${serial.wallS.toFixed(1)} s (tests to the final sweep ${(serial.summary.durationMs / 1000).toFixed(1)} s)`);
+  if (serial)
+    console.log(
+      `serial (--parallel 1, no prepull):   ${serial.wallS.toFixed(1)} s (tests to the final sweep ${(serial.summary.durationMs / 1000).toFixed(1)} s)`,
+    );
   console.log(
     `parallel (--parallel ${parallel} --prepull):    ${par.wallS.toFixed(1)} s (prepull ${prepullS.toFixed(1)} s; from prepull to the final sweep ${(par.summary.durationMs / 1000).toFixed(1)} s)`,
   );

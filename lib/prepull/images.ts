@@ -4,7 +4,17 @@
 import type * as k8s from "@kubernetes/client-node";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { listFixtures, loadFixture, renderFixture, isWorkload, renderedTargetOf, targetOf, TARGET_ANNOTATION, supportedBuilds, formatTarget } from "../fixtures/index.js";
+import {
+  listFixtures,
+  loadFixture,
+  renderFixture,
+  isWorkload,
+  renderedTargetOf,
+  targetOf,
+  TARGET_ANNOTATION,
+  supportedBuilds,
+  formatTarget,
+} from "../fixtures/index.js";
 import type { Capabilities } from "../preflight/types.js";
 import type { SuiteEntry } from "../../suites/index.js";
 

@@ -2,7 +2,7 @@
 // one DaemonSet per Windows build (and one for the Linux helpers' images) in the run's own labelled namespace,
 // rendered by the scheduling guard like any fixture — so no test waits on a pull. Each image is a container that
 // stays up (a DaemonSet's pods cannot exit); a node is done when all its containers run, i.e. every image is there.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { apply } from "../cluster/api.js";
 import { waitFor } from "../cluster/wait.js";
 import { pullFailureIsFinal } from "../cluster/pod-phases.js";

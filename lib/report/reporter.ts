@@ -48,7 +48,13 @@ export const allureReporter: Reporter = {
   name: "allure",
   async write(run, paths) {
     // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
-    writeAllureExtras(paths.allureResults, run.caps, run.runId, { ...prepullEnvironment(run.prepull), ...recordEnvironment(run.record) }, run.comparison ? comparisonEnvironment(run.comparison) : {});
+    writeAllureExtras(
+      paths.allureResults,
+      run.caps,
+      run.runId,
+      { ...prepullEnvironment(run.prepull), ...recordEnvironment(run.record) },
+      run.comparison ? comparisonEnvironment(run.comparison) : {},
+    );
     finalizeResults(
       paths.allureResults,
       run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),

@@ -115,7 +115,12 @@ export class PodTimeline {
     while (!this.stopped) {
       await new Promise<void>((resolve) => {
         void new k8s.Watch(this.kc!)
-          .watch(path, {}, (type, obj: T) => (type === "ADDED" || type === "MODIFIED" ? note(obj) : undefined), () => resolve())
+          .watch(
+            path,
+            {},
+            (type, obj: T) => (type === "ADDED" || type === "MODIFIED" ? note(obj) : undefined),
+            () => resolve(),
+          )
           .then(
             (a) => (this.stopped ? a.abort() : this.aborts.push(a)),
             () => resolve(),
@@ -140,6 +145,11 @@ export async function reportPodPhases(test: Mocha.Test | undefined, timeline: Po
   const allure = await import("allure-js-commons");
   const names = { schedulingMs: "scheduling", pullingMs: "pulling", creatingMs: "creating", startingMs: "starting", readinessMs: "readiness" } as const;
   for (const [k, label] of Object.entries(names)) await allure.parameter(`pod time: ${label}`, secs(total[k as keyof PhaseTimes]), { excluded: true });
-  const rows = Object.entries(pods).map(([pod, t]) => `${pod}: ${Object.entries(names).map(([k, l]) => `${l} ${secs(t[k as keyof PhaseTimes])}`).join(", ")}`);
+  const rows = Object.entries(pods).map(
+    ([pod, t]) =>
+      `${pod}: ${Object.entries(names)
+        .map(([k, l]) => `${l} ${secs(t[k as keyof PhaseTimes])}`)
+        .join(", ")}`,
+  );
   await allure.attachment("pod phases", rows.join("\n") + "\n", "text/plain");
 }
