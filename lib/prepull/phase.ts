@@ -29,12 +29,12 @@ export function prepullPlan(entries: SuiteEntry[], caps: Capabilities, options: 
 
 export async function prepullPhase(
   plan: PrepullPlan,
-  run: { kc: k8s.KubeConfig; caps: Capabilities; options: RunOptions; runId: string },
+  run: { kc: k8s.KubeConfig; caps: Capabilities; options: RunOptions; runId: string; stopped?: () => boolean },
   info: (l: string) => void,
 ): Promise<{ record?: PrepullRecord; error?: string }> {
   const timeoutMs = budgets({ options: run.options, caps: run.caps }).imagePullMs;
   try {
-    const record = await prepull({ kc: run.kc, caps: run.caps, runId: run.runId, sets: plan.sets, nodes: plan.nodes, timeoutMs, info });
+    const record = await prepull({ kc: run.kc, caps: run.caps, runId: run.runId, sets: plan.sets, nodes: plan.nodes, timeoutMs, info, stopped: run.stopped });
     info(`prepull: done in ${(record.durationMs / 1000).toFixed(1)} s`);
     return { record };
   } catch (e) {

@@ -39,6 +39,8 @@ export interface PrepullInput {
   /** The pull budget (lib/run/budgets.ts imagePullMs): the whole pre-pull must finish within it. */
   timeoutMs: number;
   info: (line: string) => void;
+  /** SIGINT/SIGTERM: the wait ends at the next change it sees (the sweep deleting the pods is one). */
+  stopped?: () => boolean;
 }
 
 const POD_LABEL = "hybrid-conformance.io/prepull";
@@ -69,6 +71,7 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
         what: `every image pulled on ${expected.size} node(s) (namespace ${ns})`,
         watch: { path: `/api/v1/namespaces/${ns}/pods`, labelSelector: POD_LABEL },
         judge: (pods) => {
+          if (x.stopped?.()) return { fail: "prepull: interrupted" };
           for (const p of pods) {
             const node = p.spec?.nodeName;
             if (!node || !expected.has(node) || p.metadata?.deletionTimestamp) continue;

@@ -79,27 +79,28 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // API gone past the window or permissions lost: stop after the current test (which ends as broken).
     const stopOnFatal = onFatal(() => runner?.abort());
     const startedAt = Date.now();
-    const pre = x.prepull && !interrupted ? await prepullPhase(x.prepull, { kc, caps, options, runId }, info) : undefined;
+    const pre = x.prepull && !interrupted ? await prepullPhase(x.prepull, { kc, caps, options, runId, stopped: () => interrupted }, info) : undefined;
     const files = x.entries.map((e) => e.file);
     const onRunner = (r: { abort(): void }) => (runner = r);
-    const result = pre?.error
-      ? { outcomes: [] }
-      : x.parallel > 1
-        ? await runParallel({
-            kc,
-            runId,
-            caps,
-            options,
-            files,
-            grep: options.grep,
-            only: x.only,
-            retries: x.retries,
-            resultsDir: x.allureResults,
-            outageWindowMs: x.outageWindowMs,
-            workers: x.parallel,
-            onRunner,
-          })
-        : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
+    const result =
+      pre?.error || interrupted
+        ? { outcomes: [] }
+        : x.parallel > 1
+          ? await runParallel({
+              kc,
+              runId,
+              caps,
+              options,
+              files,
+              grep: options.grep,
+              only: x.only,
+              retries: x.retries,
+              resultsDir: x.allureResults,
+              outageWindowMs: x.outageWindowMs,
+              workers: x.parallel,
+              onRunner,
+            })
+          : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
     stopOnFatal();
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
