@@ -105,7 +105,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
     // error, cleanup gets its own short budget and names what it could not remove.
-    const infra = fatalError() ?? (pre?.error ? { message: pre.error } : undefined);
+    const infra = fatalError() ?? (pre?.error && !interrupted ? { message: pre.error } : undefined);
     if (infra) resetOutage(cleanupAfterOutageMs);
     const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
     const left = leftovers(x.kubectl);
