@@ -58,7 +58,9 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
   try {
     await apply(x.kc, nsObj);
     for (const p of plans.filter((p) => p.nodes.length)) {
-      const [ds] = renderFixture([daemonSet(p.set)], { caps: x.caps, namespace: ns, labels: runLabels, build: p.set.build });
+      const [ds] = renderFixture([daemonSet(p.set)], { caps: x.caps, namespace: ns, labels: runLabels, build: p.set.build }) as [k8s.V1DaemonSet];
+      // The set's images are final (rendered for the build, or given as is, like --logmonitor-image): no second retag.
+      ds.spec!.template.spec!.containers.forEach((c, i) => (c.image = p.set.images[i]));
       cleanup.track(ds);
       await apply(x.kc, ds);
       x.info(`prepull: ${ds.metadata!.name}: ${p.set.images.length} image(s) on ${p.nodes.map((n) => n.name).join(", ")}`);
@@ -68,10 +70,10 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
     await waitFor<true, k8s.V1Pod>(
       x.kc,
       {
-        what: `every image pulled on ${expected.size} node(s) (namespace ${ns})`,
+        what: "prepull",
         watch: { path: `/api/v1/namespaces/${ns}/pods`, labelSelector: POD_LABEL },
         judge: (pods) => {
-          if (x.stopped?.()) return { fail: "prepull: interrupted" };
+          if (x.stopped?.()) return { fail: "interrupted" };
           for (const p of pods) {
             const node = p.spec?.nodeName;
             if (!node || !expected.has(node) || p.metadata?.deletionTimestamp) continue;
@@ -79,7 +81,7 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
             for (const s of statuses) {
               const msg = s.state?.waiting?.message ?? "";
               if (/ErrImagePull|ImagePullBackOff|InvalidImageName/.test(s.state?.waiting?.reason ?? "") && pullFailureIsFinal(msg))
-                return { fail: `prepull: node ${node} cannot pull ${s.image}: ${msg.split("\n")[0]}` };
+                return { fail: `node ${node} cannot pull ${s.image}: ${msg.split("\n")[0]}` };
             }
             const pulled = statuses.filter((s) => s.imageID).length;
             const line = `prepull: ${node}: ${pulled}/${expected.get(node)!.length} image(s) pulled`;
@@ -92,7 +94,9 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
           }
           if (done.size === expected.size) return { done: true };
           const waiting = [...expected.keys()].filter((n) => !done.has(n));
-          return { pending: `waiting on ${waiting.map((n) => progress.get(n)?.replace("prepull: ", "") ?? `${n}: no pod yet`).join("; ")}` };
+          return {
+            pending: `${expected.size - waiting.length}/${expected.size} node(s) done (namespace ${ns}); waiting on ${waiting.map((n) => progress.get(n)?.replace("prepull: ", "") ?? `${n}: no pod yet`).join("; ")}`,
+          };
         },
       },
       { timeoutMs: x.timeoutMs },

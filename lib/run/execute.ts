@@ -105,9 +105,11 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
     // error, cleanup gets its own short budget and names what it could not remove.
-    const infra = fatalError() ?? (pre?.error && !interrupted ? { message: pre.error } : undefined);
-    if (infra) resetOutage(cleanupAfterOutageMs);
-    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
+    const outage = fatalError();
+    if (outage) resetOutage(cleanupAfterOutageMs);
+    const swept = await sweepRun(kc, runId, outage ? cleanupAfterOutageMs : 120_000, x.extended);
+    // A pull no node can do (the pre-pull's) also ends the run on the cluster's account, but the API is there to clean up.
+    const infra = outage ?? (pre?.error && !interrupted ? { message: pre.error } : undefined);
     const left = leftovers(x.kubectl);
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
     for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);

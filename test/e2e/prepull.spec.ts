@@ -115,4 +115,31 @@ describe("images and run --prepull", function () {
     expect(pulledInTests, "Pulling events inside tests").not.to.deep.equal([]);
     expect(images2).to.include.members(pulledInTests);
   });
+
+  it("--prepull fails fast on a pull no node can do, naming node and image; no test runs, nothing is left", async () => {
+    // A Server 2019 image cannot run on a 2022 or 2025 host: containerd answers "no match for platform".
+    const reportDir = join(dir, "refused");
+    const r = cli(
+      [
+        "run",
+        "--local",
+        "--category",
+        "Core.Nodes",
+        "--prepull",
+        "--logmonitor-image",
+        "mcr.microsoft.com/windows/servercore:ltsc2019",
+        "--report-dir",
+        reportDir,
+      ],
+      { KUBECONFIG: "" },
+    );
+    expect(r.code, r.stderr).to.equal(2);
+    const last = r.stderr.trim().split("\n").pop()!;
+    expect(last).to.match(
+      /^hybrid-conformance: prepull: node hc-win\S+ cannot pull mcr\.microsoft\.com\/windows\/servercore:ltsc2019: .*no match for platform/,
+    );
+    expect((JSON.parse(readFileSync(join(reportDir, "summary.json"), "utf8")) as Summary).tests).to.deep.equal([]);
+    const left = await kc.makeApiClient(k8s.CoreV1Api).listNamespace({ labelSelector: "hybrid-conformance.io/run" });
+    expect(left.items.map((n) => n.metadata!.name)).to.deep.equal([]);
+  });
 });
