@@ -40,6 +40,7 @@ export const runConfigSchema = z
     credspec: text,
     parallel: z.number(),
     "api-outage-window": z.number(),
+    prepull: z.boolean(),
     "logmonitor-image": text,
   })
   .partial()

@@ -16,6 +16,7 @@ const examples: Record<string, string[]> = {
     "hybrid-conformance run --kubeconfig ~/.kube/config --context my-hybrid --suite all",
     "hybrid-conformance run --config hybrid-conformance.yaml --baseline last-good/summary.json   # nightly sign-off",
     "hybrid-conformance run --category Core.Network --retries 2 --keep-on-failure",
+    "hybrid-conformance run --suite all --prepull --parallel 8   # images pulled on every node first, tests in parallel",
   ],
   list: ["hybrid-conformance list --suite all --category Extend.ActiveDirectory"],
   report: ["hybrid-conformance report --report-dir reports/latest --serve"],
@@ -29,6 +30,10 @@ const examples: Record<string, string[]> = {
     "helm template my-chart | hybrid-conformance lint -f - --output sarif > lint.sarif",
   ],
   compare: ["hybrid-conformance compare last-good/summary.json reports/latest/summary.json"],
+  images: [
+    "hybrid-conformance images --suite all --registry mcr.microsoft.com=registry.local/mcr",
+    "hybrid-conformance images --category Core.Network --windows-build 10.0.26100 --output json",
+  ],
   cluster: ["hybrid-conformance cluster up && KUBECONFIG=.localcluster/kubeconfig kubectl get nodes -o wide"],
   "cluster up": ["hybrid-conformance cluster up --topology nodes.yaml"],
   "cluster down": ["hybrid-conformance cluster down"],

@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command[]>> = {
   cluster: async () => [(await import("./cluster-commands.js")).clusterCommand()],
   cleanup: async () => [(await import("./cleanup-command.js")).cleanupCommand()],
   compare: async () => [(await import("./compare-command.js")).compareCommand()],
+  images: async () => [(await import("./images-command.js")).imagesCommand()],
   lint: async () => [(await import("../lint/command.js")).lintCommand()],
 };
 const moduleOf: Record<string, string> = { list: "run" };

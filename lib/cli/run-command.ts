@@ -16,6 +16,7 @@ import { withConfigFile } from "./config.js";
 import { readSummary, compareRuns } from "../report/compare.js";
 import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
 import { defaultOutageWindowMs } from "../cluster/outage.js";
+import { prepullPlan } from "../prepull/phase.js";
 import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg } from "./args.js";
 
 const categories = catalogue.map((c) => c.category);
@@ -48,6 +49,7 @@ interface RunFlags {
   baseline?: string;
   parallel?: number;
   apiOutageWindow?: number;
+  prepull?: boolean;
 }
 
 export function runCommand(): Command {
@@ -101,6 +103,7 @@ export function runCommand(): Command {
       `how long the API server may be unreachable before the run ends as an infrastructure error (exit 2; default ${defaultOutageWindowMs / 1000})`,
       positive,
     )
+    .option("--prepull", "pull every image the tests use on every targeted node first (a DaemonSet per Windows build), so no test waits on a pull")
     .action(async (flags: RunFlags) => {
       process.exitCode = await run(flags);
     });
@@ -175,11 +178,13 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
       allureResults: join(reportDir, "allure-results"),
       historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")),
     };
+    const options = runOptions(flags, reportDir);
     const result = await execute(
       {
         kc: t.kc,
         caps,
-        options: runOptions(flags, reportDir),
+        options,
+        prepull: flags.prepull ? prepullPlan(p.entries, caps, options) : undefined,
         entries: p.entries,
         only: p.only,
         retries: flags.retries,

@@ -3,6 +3,8 @@
 // with a <flakyFailure> per failed attempt; a test that failed every attempt has <rerunFailure> for the others.
 import type { TestOutcome } from "../results/model.js";
 import { redactText } from "./redact.js";
+import { prepullJunitSuite } from "../prepull/report.js";
+import type { PrepullRecord } from "../prepull/prepull.js";
 
 // XML 1.0 cannot hold control characters other than tab and newlines: they are dropped.
 const esc = (s: string) =>
@@ -14,7 +16,7 @@ const esc = (s: string) =>
     // eslint-disable-next-line no-control-regex -- these control characters are exactly what is dropped
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
-export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): string {
+export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance", prepull?: PrepullRecord): string {
   const byCat = new Map<string, TestOutcome[]>();
   for (const o of outcomes) byCat.set(o.category, [...(byCat.get(o.category) ?? []), o]);
   const count = (xs: TestOutcome[], s: TestOutcome["state"]) => xs.filter((x) => x.state === s).length;
@@ -36,5 +38,5 @@ export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance"): 
     });
     return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="${count(xs, "broken")}" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${outcomes.length}" failures="${count(outcomes, "failed")}" errors="${count(outcomes, "broken")}" skipped="${count(outcomes, "skipped")}" time="${secs(outcomes)}">\n${suites.join("\n")}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${outcomes.length}" failures="${count(outcomes, "failed")}" errors="${count(outcomes, "broken")}" skipped="${count(outcomes, "skipped")}" time="${secs(outcomes)}">\n${suites.join("\n")}\n${prepullJunitSuite(prepull, esc)}</testsuites>\n`;
 }

@@ -8,6 +8,7 @@ import { junitXml } from "./junit.js";
 import { writeAllureExtras, generateHtml, finalizeResults } from "./allure.js";
 import { recordEnvironment } from "../run/record.js";
 import { comparisonEnvironment, formatComparison } from "./compare.js";
+import { prepullEnvironment, prepullLine } from "../prepull/report.js";
 
 export interface ReportPaths {
   /** --report-dir, absolute. */
@@ -30,7 +31,7 @@ export const junitReporter: Reporter = {
   name: "junit",
   write(run, paths) {
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes));
+    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes, undefined, run.prepull));
   },
 };
 
@@ -47,7 +48,13 @@ export const allureReporter: Reporter = {
   name: "allure",
   async write(run, paths) {
     // The baseline comparison leads the report's front page (its environment rows); the sign-off record follows.
-    writeAllureExtras(paths.allureResults, run.caps, run.runId, recordEnvironment(run.record), run.comparison ? comparisonEnvironment(run.comparison) : {});
+    writeAllureExtras(
+      paths.allureResults,
+      run.caps,
+      run.runId,
+      { ...prepullEnvironment(run.prepull), ...recordEnvironment(run.record) },
+      run.comparison ? comparisonEnvironment(run.comparison) : {},
+    );
     finalizeResults(
       paths.allureResults,
       run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),
@@ -80,6 +87,7 @@ export const consoleReporter: Reporter = {
     info(
       `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${c.flaky ? `, ${c.flaky} flaky` : ""}${c.broken ? `, ${c.broken} broken (infrastructure)` : ""}${run.interrupted ? " (interrupted)" : ""} in ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`,
     );
+    if (run.prepull) info(prepullLine(run.prepull));
     const html = join(htmlDir(paths), "index.html");
     info(`report: ${existsSync(html) ? html : "(no HTML)"}; junit: ${join(paths.dir, "junit.xml")}; summary: ${join(paths.dir, "summary.json")}`);
   },

@@ -4,6 +4,8 @@ import type { Capabilities } from "../preflight/types.js";
 import type { SignoffRecord } from "../run/record.js";
 import type { Comparison } from "../report/compare.js";
 import type { Leftover } from "../run/cleanup.js";
+import type { PrepullRecord } from "../prepull/prepull.js";
+import type { TestPhases } from "../run/pod-timeline.js";
 
 /**
  * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
@@ -25,6 +27,8 @@ export interface TestOutcome {
   failedAttempts?: string[];
   /** Why a skipped test was skipped (set by the test through lib/run/steps.ts skipWithReason). */
   reason?: string;
+  /** Its pods' time per phase, summed over the pods (lib/run/pod-timeline.ts); absent when it ran no pod. */
+  phases?: TestPhases;
 }
 
 export interface Counts {
@@ -64,6 +68,8 @@ export interface RunResult {
   record: SignoffRecord;
   /** `run --baseline`: the comparison with that earlier run. */
   comparison?: Comparison;
+  /** `run --prepull`: the pre-pull phase, before the tests (lib/prepull). */
+  prepull?: PrepullRecord;
 }
 
 /** summary.json, as written by the summary reporter. */
@@ -86,6 +92,7 @@ export interface Summary {
   tests: TestOutcome[];
   record: SignoffRecord;
   comparison?: Comparison;
+  prepull?: PrepullRecord;
 }
 
 export function summaryOf(r: RunResult): Summary {
@@ -108,5 +115,6 @@ export function summaryOf(r: RunResult): Summary {
     tests: r.outcomes,
     record: r.record,
     ...(r.comparison ? { comparison: r.comparison } : {}),
+    ...(r.prepull ? { prepull: r.prepull } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/ou
 import type { Capabilities } from "../preflight/types.js";
 import type { RunResult } from "../results/model.js";
 import type { SuiteEntry } from "../../suites/index.js";
+import { prepullPhase, type PrepullPlan } from "../prepull/phase.js";
 
 export interface Execution {
   kc: k8s.KubeConfig;
@@ -34,6 +35,8 @@ export interface Execution {
   extended: boolean;
   /** How to invoke kubectl against this cluster, for the leftovers' removal commands. */
   kubectl: string;
+  /** `--prepull`: the images and nodes to pull them on before the tests. */
+  prepull?: PrepullPlan;
 }
 
 /** Cleanup's own budget once the run ended on an infrastructure error: one more short try, then name the leftovers. */
@@ -76,32 +79,37 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     // API gone past the window or permissions lost: stop after the current test (which ends as broken).
     const stopOnFatal = onFatal(() => runner?.abort());
     const startedAt = Date.now();
+    const pre = x.prepull && !interrupted ? await prepullPhase(x.prepull, { kc, caps, options, runId, stopped: () => interrupted }, info) : undefined;
     const files = x.entries.map((e) => e.file);
     const onRunner = (r: { abort(): void }) => (runner = r);
     const result =
-      x.parallel > 1
-        ? await runParallel({
-            kc,
-            runId,
-            caps,
-            options,
-            files,
-            grep: options.grep,
-            only: x.only,
-            retries: x.retries,
-            resultsDir: x.allureResults,
-            outageWindowMs: x.outageWindowMs,
-            workers: x.parallel,
-            onRunner,
-          })
-        : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
+      pre?.error || interrupted
+        ? { outcomes: [] }
+        : x.parallel > 1
+          ? await runParallel({
+              kc,
+              runId,
+              caps,
+              options,
+              files,
+              grep: options.grep,
+              only: x.only,
+              retries: x.retries,
+              resultsDir: x.allureResults,
+              outageWindowMs: x.outageWindowMs,
+              workers: x.parallel,
+              onRunner,
+            })
+          : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
     stopOnFatal();
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure
     // error, cleanup gets its own short budget and names what it could not remove.
-    const infra = fatalError();
-    if (infra) resetOutage(cleanupAfterOutageMs);
-    const swept = await sweepRun(kc, runId, infra ? cleanupAfterOutageMs : 120_000, x.extended);
+    const outage = fatalError();
+    if (outage) resetOutage(cleanupAfterOutageMs);
+    const swept = await sweepRun(kc, runId, outage ? cleanupAfterOutageMs : 120_000, x.extended);
+    // A pull no node can do (the pre-pull's) also ends the run on the cluster's account, but the API is there to clean up.
+    const infra = outage ?? (pre?.error && !interrupted ? { message: pre.error } : undefined);
     const left = leftovers(x.kubectl);
     if (swept.problems.length) info(`warning: cleanup of run ${runId} incomplete: ${swept.problems.join("; ")}`);
     for (const l of left) info(`leftover: ${l.kind} ${l.namespace ? `${l.namespace}/` : ""}${l.name}; remove with: ${l.command}`);
@@ -121,6 +129,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
       startedAt,
       finishedAt: Date.now(),
       record: signoffRecord(caps),
+      ...(pre?.record ? { prepull: pre.record } : {}),
     };
   } finally {
     setRunContext(undefined);

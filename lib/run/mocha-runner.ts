@@ -8,6 +8,7 @@ import { InfrastructureError } from "../cluster/errors.js";
 import { fatalError } from "../cluster/outage.js";
 import { SKIP_REASON } from "./steps.js";
 import { isRunsAlone } from "./serial.js";
+import { TEST_PHASES, type TestPhases } from "./pod-timeline.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];
@@ -45,6 +46,8 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
   const outcomes: TestOutcome[] = [];
   const alone: string[] = [];
   const retriedErrors = new Map<string, string[]>();
+  // Pod phases are noted in afterEach, after mocha reported the test: read at the end.
+  const recorded: [Mocha.Test, TestOutcome][] = [];
   let aborted = false;
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
@@ -65,6 +68,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
         ...(err ? { error: firstLine(err) } : {}),
         ...(retriedErrors.has(path.join(" › ")) ? { failedAttempts: retriedErrors.get(path.join(" › ")) } : {}),
       });
+      recorded.push([t, outcomes[outcomes.length - 1]]);
     };
     runner.on("retry", (t: Mocha.Test, err: Error) => {
       // mocha leaves a retried attempt's state unset: mark it failed so its afterEach attaches the failure bundle.
@@ -90,7 +94,13 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
       const reason = holder(t) ?? holder(t.parent);
       if (reason) outcomes[outcomes.length - 1].reason = reason;
     });
-    runner.on("end", () => (aborted = (runner as unknown as { _abort?: boolean })._abort === true));
+    runner.on("end", () => {
+      aborted = (runner as unknown as { _abort?: boolean })._abort === true;
+      for (const [t, outcome] of recorded) {
+        const phases = (t as unknown as Record<string, TestPhases | undefined>)[TEST_PHASES];
+        if (phases) outcome.phases = phases;
+      }
+    });
   });
   return { outcomes, aborted, alone };
 }

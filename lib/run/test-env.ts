@@ -18,6 +18,7 @@ import { failureBundle } from "../report/bundle.js";
 import { redactObject } from "../report/redact.js";
 import { recordPodImages } from "./record.js";
 import { InfrastructureError } from "../cluster/errors.js";
+import { PodTimeline, reportPodPhases } from "./pod-timeline.js";
 
 export interface TestEnv {
   readonly ctx: RunContext;
@@ -94,7 +95,7 @@ export async function categoryLabels(category: string, o: { feature?: string; se
 
 /** Declares the environment for the tests of one describe block (one category). */
 export function useTestEnv(category: string, feature = category): TestEnv {
-  let state: { env: TestEnv; cleanup: CleanupRegistry; applied: k8s.KubernetesObject[] } | undefined;
+  let state: { env: TestEnv; cleanup: CleanupRegistry; applied: k8s.KubernetesObject[]; timeline: PodTimeline } | undefined;
   const get = () => {
     if (!state) throw new Error("the test environment exists only inside a test");
     return state.env;
@@ -209,13 +210,14 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     cleanup.track(nsObj);
     await apply(ctx.kc, nsObj);
     await allure.parameter("namespace", ns, { excluded: true });
-    state = { env, cleanup, applied };
+    state = { env, cleanup, applied, timeline: new PodTimeline(ctx.kc, ns).start() };
   });
 
   afterEach(async function () {
     if (!state) return;
-    const { env, cleanup, applied } = state;
+    const { env, cleanup, applied, timeline } = state;
     state = undefined;
+    await reportPodPhases(this.currentTest, timeline);
     const failed = this.currentTest?.state === "failed";
     // The sign-off record: the digests this test's pods ran, read before the namespace goes.
     await recordPodImages(env.kc, env.ns).catch((e) =>
