@@ -67,7 +67,12 @@ export const cases: SensitivityCase[] = [
     skips,
     why: "every test that creates a pod fails naming the webhook; the RuntimeClass object checks pass",
     breaks: {
-      ...Object.fromEntries([RC.onBuild, RC.clusterIP, ...Object.values(USER), ...Object.values(AD).filter((t) => t !== AD.updateRule), ...Object.values(HP)].map((t) => [t, [WEBHOOK]])),
+      ...Object.fromEntries(
+        [RC.onBuild, RC.clusterIP, ...Object.values(USER), ...Object.values(AD).filter((t) => t !== AD.updateRule), ...Object.values(HP)].map((t) => [
+          t,
+          [WEBHOOK],
+        ]),
+      ),
       // Who refused is named: the API server, because it could not call the webhook.
       [AD.unauthorized]: [WEBHOOK, /not refused by the GMSA webhook: 500 InternalError from the API server, because it could not call the admission webhook/],
     },

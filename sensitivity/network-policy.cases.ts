@@ -3,8 +3,7 @@
 // side still enforces (so this is a failure). With no policy engine anywhere, the check is skipped, saying why.
 import type { SensitivityCase } from "./case.js";
 
-export const NETWORK_POLICY_TITLE =
-  "admits only its own namespace to a Windows pod under a same-namespace NetworkPolicy, and all namespaces again without it";
+export const NETWORK_POLICY_TITLE = "admits only its own namespace to a Windows pod under a same-namespace NetworkPolicy, and all namespaces again without it";
 
 export const cases: SensitivityCase[] = [
   {

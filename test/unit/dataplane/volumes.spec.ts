@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type * as k8s from "@kubernetes/client-node";
 import { containerView, podVolumes, type NodeFacts, type VolumeHost } from "../../../localcluster/dataplane/pods/container-view.js";
+import { privateEmptyDirs } from "../../../localcluster/dataplane/pods/kubelet-faults.js";
 import { HostFilesystems } from "../../../localcluster/dataplane/hostfs.js";
 import { run } from "./helpers.js";
 
@@ -26,7 +27,9 @@ const app = (mounts: k8s.V1VolumeMount[], name = "app"): k8s.V1Container => ({
 async function start(p: k8s.V1Pod, node: NodeFacts, disks: HostFilesystems, faults: string[] = [], mountFaults = {}) {
   const host: VolumeHost = { node, disks, fault: (n) => faults.includes(n) };
   const volumes = await podVolumes(p, objects, host);
-  return Promise.all(p.spec!.containers.map((c) => containerView(p, c, node, volumes, objects, cluster, mountFaults)));
+  // emptydir-not-shared rewrites the pod's volumes before each container is built (as pods/start.ts does).
+  const own = () => (faults.includes("emptydir-not-shared") ? privateEmptyDirs(volumes) : volumes);
+  return Promise.all(p.spec!.containers.map((c) => containerView(p, c, node, own(), objects, cluster, mountFaults)));
 }
 
 describe("dataplane volumes: hostPath, read-only mounts, projected, shared emptyDir", () => {
@@ -103,7 +106,7 @@ describe("dataplane volumes: hostPath, read-only mounts, projected, shared empty
     );
     expect((await run(ro, ["cmd", "/c", "echo x> C:\\e\\f.txt"])).exitCode).to.equal(0);
     const shared = pod("s", [{ name: "e", emptyDir: {} }], [app([{ name: "e", mountPath: "C:\\e" }], "one"), app([{ name: "e", mountPath: "C:\\e" }], "two")]);
-    const [one, two] = await start(shared, win1, new HostFilesystems(), [], { privateEmptyDirs: true });
+    const [one, two] = await start(shared, win1, new HostFilesystems(), ["emptydir-not-shared"]);
     await run(one, ["cmd", "/c", "echo x> C:\\e\\f.txt"]);
     expect((await run(two, ["cmd", "/c", "type C:\\e\\f.txt"])).exitCode).to.not.equal(0);
   });
