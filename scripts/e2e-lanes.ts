@@ -9,7 +9,7 @@
 // Lane 1 uses the cluster in the usual state directory (started by scripts/test.sh); lanes 2..N start their own
 // clusters in temporary state directories and always stop them. Each file's output is printed when it ends
 // (lanes do not interleave); at the end, a table of per-file wall times. Exit 1 if any file failed.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -17,11 +17,16 @@ import { parseArgs } from "node:util";
 import { repoRoot } from "../localcluster/paths.js";
 
 /**
- * Wall seconds per spec file, measured with this script on a 2-core machine (3 lanes, other load present); only
- * the order matters (longest first). A file not listed is taken as long: new specs are usually sensitivity runs.
+ * Wall seconds per spec file, alone on one cluster (2-core machine shared with other work; see the numbers in
+ * docs/parallel.md). Only the order matters: the queue starts with the longest files so that no long file starts
+ * last. A file not listed is weighed by its kind (`weight`).
  */
-const measured: Record<string, number> = {};
-const unknownWeight = 600;
+const measured: Record<string, number> = {
+  "test/e2e/dataplane.spec.ts": 419,
+  "test/e2e/sensitivity-scheduling.spec.ts": 254,
+};
+/** Sensitivity specs run the CLI under faults several times (~1 min a run): long, whatever their size. */
+const weight = (f: string) => measured[f] ?? (/sensitivity-|faults|reliability|reports|signoff|profile/.test(f) ? 300 : 120);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,9 +43,7 @@ function specFiles(dir: string): string[] {
   });
 }
 
-const files = (positionals.length ? positionals : specFiles(join(repoRoot, "test/e2e"))).sort(
-  (a, b) => (measured[b] ?? unknownWeight) - (measured[a] ?? unknownWeight) || a.localeCompare(b),
-);
+const files = (positionals.length ? positionals : specFiles(join(repoRoot, "test/e2e"))).sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
 
 interface Lane {
   n: number;
@@ -48,12 +51,19 @@ interface Lane {
   stateDir?: string;
 }
 
-const cluster = (lane: Lane, verb: "up" | "down") =>
-  spawnSync(process.execPath, [cliBin, "cluster", verb], {
-    cwd: repoRoot,
-    env: { ...process.env, ...(lane.stateDir ? { HC_LOCALCLUSTER_DIR: lane.stateDir } : {}) },
-    encoding: "utf8",
+/** `cluster up|down` for a lane's own state directory. */
+function cluster(lane: Lane, verb: "up" | "down"): Promise<{ code: number; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [cliBin, "cluster", verb], {
+      cwd: repoRoot,
+      env: { ...process.env, HC_LOCALCLUSTER_DIR: lane.stateDir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    c.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    c.on("close", (code) => resolve({ code: code ?? 1, err }));
   });
+}
 
 const ownDirs: string[] = [];
 const laneList: Lane[] = Array.from({ length: Math.min(lanes, files.length) }, (_, i) => {
@@ -62,17 +72,17 @@ const laneList: Lane[] = Array.from({ length: Math.min(lanes, files.length) }, (
   ownDirs.push(dir);
   return { n: i + 1, stateDir: join(dir, "state") };
 });
+const ownLanes = laneList.filter((l) => l.stateDir);
 
 const live = new Set<ReturnType<typeof spawn>>();
-function stopOwnClusters(): void {
-  for (const l of laneList) if (l.stateDir) cluster(l, "down");
+async function stopOwnClusters(): Promise<void> {
+  await Promise.all(ownLanes.map((l) => cluster(l, "down")));
   for (const d of ownDirs) rmSync(d, { recursive: true, force: true });
 }
 for (const sig of ["SIGINT", "SIGTERM"] as const)
   process.on(sig, () => {
     for (const c of live) c.kill(sig);
-    stopOwnClusters();
-    process.exit(sig === "SIGINT" ? 130 : 143);
+    void stopOwnClusters().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
   });
 
 interface Timing {
@@ -119,23 +129,7 @@ const t0 = Date.now();
 const timings: Timing[] = [];
 try {
   // The extra lanes' clusters start together (each `up` takes its own ports and state directory).
-  const ups = await Promise.all(
-    laneList
-      .filter((l) => l.stateDir)
-      .map(
-        (l) =>
-          new Promise<{ lane: Lane; code: number; err: string }>((resolve) => {
-            const c = spawn(process.execPath, [cliBin, "cluster", "up"], {
-              cwd: repoRoot,
-              env: { ...process.env, HC_LOCALCLUSTER_DIR: l.stateDir },
-              stdio: ["ignore", "ignore", "pipe"],
-            });
-            let err = "";
-            c.stderr.on("data", (d: Buffer) => (err += d.toString()));
-            c.on("close", (code) => resolve({ lane: l, code: code ?? 1, err }));
-          }),
-      ),
-  );
+  const ups = await Promise.all(ownLanes.map(async (lane) => ({ lane, ...(await cluster(lane, "up")) })));
   for (const u of ups) if (u.code !== 0) throw new Error(`lane ${u.lane.n}: cluster up failed: ${u.err.trim().split("\n").pop()}`);
   if (ups.length)
     process.stdout.write(`${ups.length} more local cluster(s) up for lanes 2..${laneList.length} in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
@@ -147,7 +141,7 @@ try {
     }),
   );
 } finally {
-  stopOwnClusters();
+  await stopOwnClusters();
 }
 
 const wall = (Date.now() - t0) / 1000;
