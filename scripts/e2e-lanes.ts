@@ -10,7 +10,7 @@
 // clusters in temporary state directories and always stop them. Each file's output is printed when it ends
 // (lanes do not interleave); at the end, a table of per-file wall times. Exit 1 if any file failed.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -119,6 +119,9 @@ function runSpec(lane: Lane, file: string): Promise<Timing> {
     child.on("close", (code, signal) => {
       live.delete(child);
       const seconds = (Date.now() - started) / 1000;
+      // A file that died before mocha's end (a crash, an import error) still counts as a failure in the totals.
+      if (env.MOCHA_COUNTS_FILE && code !== 0 && !existsSync(env.MOCHA_COUNTS_FILE))
+        writeFileSync(env.MOCHA_COUNTS_FILE, JSON.stringify({ passed: 0, failed: 1, skipped: 0 }));
       process.stdout.write(`\n── ${file} (lane ${lane.n}, ${seconds.toFixed(0)} s, exit ${code ?? signal}) ──\n${Buffer.concat(out).toString("utf8")}\n`);
       resolve({ file, lane: lane.n, seconds, code: code ?? 1 });
     });
