@@ -32,7 +32,9 @@ fi
 stop_cluster() { [ "$started_cluster" = 1 ] && node bin/hybrid-conformance.mjs cluster down >/dev/null 2>&1 || true; rm -rf "$counts_dir"; }
 trap stop_cluster EXIT
 
-mocha e2e --timeout 180000 'test/e2e/**/*.spec.ts' || status=1
+# End-to-end: spec files in lanes, each lane with its own local cluster (HC_E2E_LANES, default 3), so specs that
+# inject cluster-wide faults never share a cluster; per-file wall times at the end (scripts/e2e-lanes.ts).
+node --import tsx scripts/e2e-lanes.ts --counts-dir "$counts_dir" || status=1
 
 node -e '
   const fs = require("fs"), dir = process.argv[1];

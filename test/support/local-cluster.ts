@@ -17,22 +17,28 @@ export function localKubeConfig(): k8s.KubeConfig {
   return kc;
 }
 
-/** A fresh namespace for one test; deleted (and waited for) in afterEach. */
+/**
+ * A fresh namespace for one test, deleted in afterEach. The deletion is not waited for there (the namespace
+ * controller takes ~10 s per namespace on the local cluster, and test names never collide); the describe's `after`
+ * waits until every namespace it created is gone, so a leak still fails the spec.
+ */
 export function useNamespace(prefix = "hc-test"): { kc: k8s.KubeConfig; ns: () => string } {
   const kc = localKubeConfig();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const deleted = new Set<string>();
   let name = "";
   beforeEach(async () => {
     name = `${prefix}-${randomBytes(3).toString("hex")}`;
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } } } });
+    await core.createNamespace({ body: { metadata: { name, labels: { "hybrid-conformance.io/owner": "harness-tests" } } } });
   });
   afterEach(async function () {
-    this.timeout(120_000);
     if (!name) return;
-    await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .deleteNamespace({ name })
-      .catch(() => undefined);
-    await waits.namespaceGone(kc, name, 110_000);
+    await core.deleteNamespace({ name }).catch(() => undefined);
+    deleted.add(name);
+  });
+  after(async function () {
+    this.timeout(180_000);
+    await Promise.all([...deleted].map((n) => waits.namespaceGone(kc, n, 170_000)));
   });
   return { kc, ns: () => name };
 }
