@@ -4,6 +4,7 @@ import type { Capabilities } from "../preflight/types.js";
 import type { SignoffRecord } from "../run/record.js";
 import type { Comparison } from "../report/compare.js";
 import type { Leftover } from "../run/cleanup.js";
+import { reportCard, type PoolCard } from "../pools/report-card.js";
 
 /**
  * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
@@ -25,6 +26,8 @@ export interface TestOutcome {
   failedAttempts?: string[];
   /** Why a skipped test was skipped (set by the test through lib/run/steps.ts skipWithReason). */
   reason?: string;
+  /** The nodes this test's pods ran on (pod.spec.nodeName, read at the end of the test): the report card's placement. */
+  nodes?: string[];
 }
 
 export interface Counts {
@@ -84,6 +87,8 @@ export interface Summary {
     nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
   };
   tests: TestOutcome[];
+  /** The report card: per Windows pool, per category (lib/pools/report-card.ts). */
+  pools: PoolCard[];
   record: SignoffRecord;
   comparison?: Comparison;
 }
@@ -106,6 +111,7 @@ export function summaryOf(r: RunResult): Summary {
       nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
     },
     tests: r.outcomes,
+    pools: reportCard(r.caps, r.outcomes),
     record: r.record,
     ...(r.comparison ? { comparison: r.comparison } : {}),
   };
