@@ -62,7 +62,14 @@ export function narrowToPool(caps: Capabilities, sel: LabelSelector): Capabiliti
   const inPool = new Set(pool.nodes);
   return {
     ...caps,
-    windowsBuilds: [...new Set(windows.filter((n) => n.ready).map((n) => n.build).filter((b): b is string => !!b))].sort(),
+    windowsBuilds: [
+      ...new Set(
+        windows
+          .filter((n) => n.ready)
+          .map((n) => n.build)
+          .filter((b): b is string => !!b),
+      ),
+    ].sort(),
     windowsTaints: windowsTaintsOf(caps.nodes.filter((n) => n.os !== "windows" || inPool.has(n.name))),
     targetPool: { ...pool, selection: sel },
   };

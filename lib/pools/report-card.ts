@@ -64,7 +64,9 @@ export function formatReportCard(cards: PoolCard[]): string[] {
   if (!cards.length) return [];
   const out = ["report card (per Windows pool):"];
   for (const c of cards) {
-    const what = c.windowsPods ? `build ${c.builds.join(", ") || "unlabelled"}, ${c.nodes.length} node(s)${c.targeted ? ", --windows-nodes" : ""}` : "tests that placed no pod on a Windows node";
+    const what = c.windowsPods
+      ? `build ${c.builds.join(", ") || "unlabelled"}, ${c.nodes.length} node(s)${c.targeted ? ", --windows-nodes" : ""}`
+      : "tests that placed no pod on a Windows node";
     const total = c.counts.passed + c.counts.failed + c.counts.skipped + c.counts.flaky + c.counts.broken;
     out.push(`  ${c.pool} (${what}): ${total ? fmt(c.counts) : "no test placed a pod here: test it with --windows-nodes " + c.pool}`);
     for (const k of c.categories) out.push(`    ${k.category}: ${fmt(k)}`);

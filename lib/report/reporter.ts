@@ -31,7 +31,10 @@ export const junitReporter: Reporter = {
   name: "junit",
   write(run, paths) {
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes, "hybrid-conformance", (o) => poolsOfTest(run.caps, o)));
+    writeFileSync(
+      join(paths.dir, "junit.xml"),
+      junitXml(run.outcomes, "hybrid-conformance", (o) => poolsOfTest(run.caps, o)),
+    );
   },
 };
 

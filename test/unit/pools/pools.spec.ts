@@ -11,6 +11,7 @@ import { loadFixture } from "../../../lib/fixtures/load.js";
 import { junitXml } from "../../../lib/report/junit.js";
 import type { TestOutcome } from "../../../lib/results/model.js";
 import { UserFacingError } from "../../../lib/errors.js";
+import { NODE_CHECK_CONCURRENCY, settleBounded } from "../../../lib/checks/network/bounded.js";
 import { node, runLabels, taintedCaps } from "../fixtures/support.js";
 
 const withLabels = (n: NodeInfo, labels: Record<string, string>, ready = true): NodeInfo => ({ ...n, ready, labels: { ...n.labels, ...labels } });
@@ -64,7 +65,8 @@ describe("pools/selector", () => {
       ["UPPER.example.com/x=y", /prefix/],
       ["k=bad value!", /cannot read|label value/],
     ] as [string, RegExp | null][]) {
-      if (why === null) expect(() => parseSelector(text), text).not.to.throw(); // an empty value is a valid label value
+      if (why === null)
+        expect(() => parseSelector(text), text).not.to.throw(); // an empty value is a valid label value
       else expect(() => parseSelector(text), text).to.throw(why);
     }
   });
@@ -102,7 +104,9 @@ describe("pools/pools", () => {
     expect(c.windowsBuilds).to.deep.equal(["10.0.20348"]);
     expect(c.windowsTaints).to.deep.equal([]); // the 2025 pool's sku taint is not this pool's
     expect(windowsNodesUnderTest(c).map((n) => n.name)).to.deep.equal(["akswin22000000", "akswin22000001"]);
-    expect(nodesUnderTest(c).map((n) => n.name)).to.include("aks-nodepool1-0").and.not.include("akswin25000000");
+    expect(nodesUnderTest(c).map((n) => n.name))
+      .to.include("aks-nodepool1-0")
+      .and.not.include("akswin25000000");
   });
 
   it("refuses a selector that matches no Ready Windows node, in one line naming what it matched and the pools found", () => {
@@ -184,5 +188,32 @@ describe("pools/report-card", () => {
   it("JUnit carries each test's pools as properties", () => {
     const xml = junitXml(outcomes, "x", (o) => (o.nodes?.includes("akswin25000000") ? ["agentpool=win25"] : []));
     expect(xml.match(/<property name="pool" value="agentpool=win25"\/>/g)).to.have.length(2);
+  });
+});
+
+describe("checks/network/bounded (NodePort against many nodes)", () => {
+  it("runs every item, at most the bound at once, results in the items' order (a rejection stays its own)", async () => {
+    let running = 0;
+    let peak = 0;
+    const items = Array.from({ length: 200 }, (_, i) => i);
+    const results = await settleBounded(
+      items,
+      async (i) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        if (i === 7) throw new Error("node 7 refused");
+        return i * 2;
+      },
+      32,
+    );
+    expect(peak).to.equal(32);
+    expect(results).to.have.length(200);
+    expect(results[7]).to.deep.include({ status: "rejected" });
+    expect(results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<number>).value)).to.deep.equal(
+      items.filter((i) => i !== 7).map((i) => i * 2),
+    );
+    expect(NODE_CHECK_CONCURRENCY).to.equal(32);
   });
 });
