@@ -41,13 +41,14 @@ describe("run --windows-nodes: one pool, its report card", function () {
 
     // Every binding the run makes, seen as it happens (the run deletes its pods before it ends).
     const placed = new Map<string, { node: string; os: string }>();
+    let watchEnded: string | undefined;
     const watch = await new k8s.Watch(kc).watch(
       "/api/v1/pods",
       { labelSelector: "hybrid-conformance.io/run" },
       (_type: string, p: k8s.V1Pod) => {
         if (p.spec?.nodeName) placed.set(`${p.metadata!.namespace}/${p.metadata!.name}`, { node: p.spec.nodeName, os: p.spec.os?.name ?? "?" });
       },
-      () => undefined,
+      (err) => (watchEnded = err ? String(err) : "ended"),
     );
     const reportDir = join(dir, "pool");
     let r: { code: number; stderr: string };
@@ -63,7 +64,10 @@ describe("run --windows-nodes: one pool, its report card", function () {
     );
 
     const windowsPods = [...placed].filter(([, p]) => p.os === "windows");
-    expect(windowsPods.length, "Windows pods the run bound").to.be.greaterThan(3);
+    expect(
+      windowsPods.length,
+      `Windows pods the run bound (${placed.size} pods seen; watch ${watchEnded ?? "open"}): ${r.stderr.slice(-1500)}`,
+    ).to.be.greaterThan(3);
     for (const [pod, p] of windowsPods) expect(p.node, `Windows pod ${pod}`).to.equal(pool[0]);
     const linuxPods = [...placed].filter(([, p]) => p.os === "linux");
     expect(linuxPods.length, "Linux helper pods the run bound").to.be.greaterThan(0);
