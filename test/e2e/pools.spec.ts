@@ -42,7 +42,10 @@ describe("run --windows-nodes: one pool, its report card", function () {
     // Every binding the run makes, seen as it happens (the run deletes its pods before it ends).
     const placed = new Map<string, { node: string; os: string }>();
     let watchEnded: string | undefined;
-    const watch = await new k8s.Watch(kc).watch(
+    const watcher = new k8s.Watch(kc);
+    // client-node ends a watch after 30 s without an event; the run's CLI may take that long to start on a busy machine.
+    Object.assign(watcher, { requestTimeoutMs: 600_000 });
+    const watch = await watcher.watch(
       "/api/v1/pods",
       { labelSelector: "hybrid-conformance.io/run" },
       (_type: string, p: k8s.V1Pod) => {
