@@ -1,5 +1,6 @@
 // Option-value parsers shared by the commands; commander turns their InvalidArgumentError into one line naming the option.
 import { InvalidArgumentError } from "commander";
+import { parseSelector, type LabelSelector } from "../pools/selector.js";
 import { resolve } from "node:path";
 import { readCredSpecFile } from "../checks/gmsa.js";
 
@@ -79,4 +80,13 @@ export function parallelArg(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError(`expected an integer 1..64, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/** `--windows-nodes`: a label selector (lib/pools/selector.ts), checked before any cluster contact. */
+export function windowsNodesArg(v: string): LabelSelector {
+  try {
+    return parseSelector(v);
+  } catch (e) {
+    throw new InvalidArgumentError(`expected a label selector such as agentpool=win25: ${(e as Error).message}`);
+  }
 }

@@ -23,6 +23,7 @@ export const runConfigSchema = z
     category: list,
     grep: text,
     "windows-build": text,
+    "windows-nodes": text,
     "report-dir": text,
     "keep-on-failure": z.boolean(),
     "timeout-scale": z.number(),

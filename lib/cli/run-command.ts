@@ -13,11 +13,13 @@ import { defaultParallelism } from "../run/parallel.js";
 import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { withConfigFile } from "./config.js";
+import { describePools } from "../pools/pools.js";
+import type { LabelSelector } from "../pools/selector.js";
 import { readSummary, compareRuns } from "../report/compare.js";
 import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
 import { defaultOutageWindowMs } from "../cluster/outage.js";
 import { prepullPlan } from "../prepull/phase.js";
-import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg } from "./args.js";
+import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg, windowsNodesArg } from "./args.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -32,6 +34,7 @@ interface RunFlags {
   category?: string[];
   grep?: string;
   windowsBuild?: string;
+  windowsNodes?: LabelSelector;
   reportDir: string;
   keepOnFailure?: boolean;
   timeoutScale?: number;
@@ -63,6 +66,11 @@ export function runCommand(): Command {
     .option("--category <name>", `only this category (repeatable): ${categories.join(", ")}`, category(categories))
     .option("--grep <regex>", "only tests whose title matches")
     .option("--windows-build <build>", "test this Windows build only (e.g. 10.0.26100)", build)
+    .option(
+      "--windows-nodes <selector>",
+      "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it",
+      windowsNodesArg,
+    )
     .option("--report-dir <dir>", "where allure-results/, the HTML report, junit.xml and summary.json go", "reports/latest")
     .option("--keep-on-failure", "keep a failed test's namespace for inspection")
     .option("--timeout-scale <n>", "multiply every wait budget (default 1; 0.2 on the local cluster)", positive)
@@ -172,7 +180,14 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   const t = await target(flags, info);
   try {
     const extended = p.entries.some((e) => e.suite === "extended");
-    const caps = await preflight(t.kc, { local: t.local, windowsBuild: flags.windowsBuild, runtimeClass: flags.runtimeClass, extended });
+    const caps = await preflight(t.kc, {
+      local: t.local,
+      windowsBuild: flags.windowsBuild,
+      windowsNodes: flags.windowsNodes,
+      runtimeClass: flags.runtimeClass,
+      extended,
+    });
+    for (const l of describePools(caps)) info(l);
     const paths = {
       dir: reportDir,
       allureResults: join(reportDir, "allure-results"),

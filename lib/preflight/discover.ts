@@ -5,6 +5,7 @@ import { UserFacingError } from "../errors.js";
 import type { Capabilities, NodeInfo } from "./types.js";
 import { isNodeReady } from "../cluster/status.js";
 import { linuxTaintsOf, windowsTaintsOf } from "./taints.js";
+import { discoverPools } from "../pools/pools.js";
 
 /** Turns a transport or HTTP failure from the API into one actionable line. */
 export function apiFailure(server: string, e: unknown, doing: string): UserFacingError {
@@ -115,6 +116,7 @@ export async function discover(kc: k8s.KubeConfig, local: boolean): Promise<Capa
     windowsBuilds: [...new Set(windows.map((n) => n.build).filter((b): b is string => !!b))].sort(),
     windowsTaints: windowsTaintsOf(nodes),
     linuxTaints: linuxTaintsOf(nodes),
+    pools: discoverPools(nodes),
     runtimeClasses,
     gmsa: { crd, webhook: hooks },
   };

@@ -5,11 +5,15 @@ import { discover, assertTestable } from "./discover.js";
 import { assertAllowed, permissionsFor } from "./access.js";
 import type { Capabilities } from "./types.js";
 import { UserFacingError } from "../errors.js";
+import { narrowToPool } from "../pools/pools.js";
+import type { LabelSelector } from "../pools/selector.js";
 
 export interface PreflightRequest {
   local: boolean;
   /** --windows-build */
   windowsBuild?: string;
+  /** --windows-nodes: the run is narrowed to the Windows nodes it selects. */
+  windowsNodes?: LabelSelector;
   /** --runtime-class: must exist on the cluster. */
   runtimeClass?: string;
   /** Any extended suite selected: its permissions are checked too. */
@@ -17,7 +21,9 @@ export interface PreflightRequest {
 }
 
 export async function preflight(kc: k8s.KubeConfig, r: PreflightRequest): Promise<Capabilities> {
-  const caps = await discover(kc, r.local);
+  const discovered = await discover(kc, r.local);
+  assertTestable(discovered);
+  const caps = r.windowsNodes ? narrowToPool(discovered, r.windowsNodes) : discovered;
   assertTestable(caps, r.windowsBuild);
   if (r.runtimeClass && !caps.runtimeClasses.some((x) => x.name === r.runtimeClass))
     throw new UserFacingError(

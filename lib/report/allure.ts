@@ -77,7 +77,7 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
   const config = join(resultsDir, "..", "allurerc.mjs");
   writeFileSync(
     config,
-    `export default ${JSON.stringify({ name, output: outDir, categories, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name, groupBy: ["parentSuite", "suite"] } } } }, null, 2)};\n`,
+    `export default ${JSON.stringify({ name, output: outDir, categories, ...(historyFile ? { historyPath: historyFile } : {}), plugins: { awesome: { options: { singleFile: false, reportName: name, groupBy: [POOL_LABEL, "parentSuite", "suite"] } } } }, null, 2)};\n`,
   );
   await run(process.execPath, [bin, "generate", resultsDir, "--config", config, "--output", outDir], { cwd: repoRoot, maxBuffer: 16 << 20 });
 }
@@ -89,20 +89,31 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
  * recording its node — looks like a different test, and retries, flaky marking and history all break.
  * allure-mocha also records a retried test's final pass as plain "passed": those are marked flaky.
  */
-export function finalizeResults(resultsDir: string, flakyFullTitles: string[]): void {
+export function finalizeResults(resultsDir: string, flakyFullTitles: string[], poolsByTitle: Map<string, string[]> = new Map()): void {
   const flaky = flakyFullTitles.map((t) => t.split(" › ").join(" > "));
+  // The report card's pools, as a label the HTML groups by (and a parameter shown on the test).
+  const pools = [...poolsByTitle].map(([t, p]) => [t.split(" › ").join(" > "), p] as const);
   for (const f of readdirSync(resultsDir).filter((f) => f.endsWith("-result.json"))) {
     const p = join(resultsDir, f);
     const r = JSON.parse(readFileSync(p, "utf8")) as AllureResult;
     r.parameters = (r.parameters ?? []).map((x) => ({ ...x, excluded: true }));
     if (r.testCaseId) r.historyId = `${r.testCaseId}:${md5("")}`;
+    const testPools = pools.find(([w]) => r.fullName?.endsWith(`: ${w}`))?.[1] ?? [];
+    if (testPools.length) {
+      r.labels = [...(r.labels ?? []).filter((l) => l.name !== POOL_LABEL), ...testPools.map((value) => ({ name: POOL_LABEL, value }))];
+      r.parameters = [...r.parameters.filter((x) => x.name !== "pool"), { name: "pool", value: testPools.join(", "), excluded: true }];
+    }
     if (r.status === "passed" && flaky.some((w) => r.fullName?.endsWith(`: ${w}`))) r.statusDetails = { ...r.statusDetails, flaky: true };
     writeFileSync(p, JSON.stringify(r));
   }
 }
 
+/** The label that groups the HTML report by Windows pool. */
+export const POOL_LABEL = "pool";
+
 interface AllureResult {
   fullName?: string;
+  labels?: { name: string; value: string }[];
   status?: string;
   testCaseId?: string;
   historyId?: string;

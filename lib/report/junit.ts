@@ -16,7 +16,16 @@ const esc = (s: string) =>
     // eslint-disable-next-line no-control-regex -- these control characters are exactly what is dropped
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
-export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance", prepull?: PrepullRecord): string {
+/**
+ * `prepull`: the pre-pull phase, as a suite of properties; `poolsOf`: the report card's pools of a test
+ * (lib/pools/report-card.ts), written as <property name="pool"> per testcase.
+ */
+export function junitXml(
+  outcomes: TestOutcome[],
+  name = "hybrid-conformance",
+  extras: { prepull?: PrepullRecord; poolsOf?: (o: TestOutcome) => string[] } = {},
+): string {
+  const { prepull, poolsOf = () => [] } = extras;
   const byCat = new Map<string, TestOutcome[]>();
   for (const o of outcomes) byCat.set(o.category, [...(byCat.get(o.category) ?? []), o]);
   const count = (xs: TestOutcome[], s: TestOutcome["state"]) => xs.filter((x) => x.state === s).length;
@@ -33,6 +42,8 @@ export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance", p
             : x.state === "skipped"
               ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`]
               : attempts;
+      const props = poolsOf(x).map((p) => `<property name="pool" value="${esc(p)}"/>`);
+      if (props.length) elements.unshift(`<properties>${props.join("")}</properties>`);
       const body = elements.length ? `\n${elements.map((e) => `      ${e}\n`).join("")}    ` : "";
       return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });

@@ -9,6 +9,7 @@ import { writeAllureExtras, generateHtml, finalizeResults } from "./allure.js";
 import { recordEnvironment } from "../run/record.js";
 import { comparisonEnvironment, formatComparison } from "./compare.js";
 import { prepullEnvironment, prepullLine } from "../prepull/report.js";
+import { NO_WINDOWS_POD, formatReportCard, poolsOfTest, reportCard } from "../pools/report-card.js";
 
 export interface ReportPaths {
   /** --report-dir, absolute. */
@@ -31,7 +32,10 @@ export const junitReporter: Reporter = {
   name: "junit",
   write(run, paths) {
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes, undefined, run.prepull));
+    writeFileSync(
+      join(paths.dir, "junit.xml"),
+      junitXml(run.outcomes, "hybrid-conformance", { prepull: run.prepull, poolsOf: (o) => poolsOfTest(run.caps, o) }),
+    );
   },
 };
 
@@ -58,6 +62,7 @@ export const allureReporter: Reporter = {
     finalizeResults(
       paths.allureResults,
       run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),
+      new Map(run.outcomes.map((o) => [o.fullTitle, poolsOfTest(run.caps, o).length ? poolsOfTest(run.caps, o) : [NO_WINDOWS_POD]])),
     );
     // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
     // and rendering them (seconds on a busy machine) is one command away.
@@ -79,6 +84,14 @@ export const comparisonReporter: Reporter = {
   },
 };
 
+/** The report card (per Windows pool, per category), on stderr. */
+export const reportCardReporter: Reporter = {
+  name: "report-card",
+  write(run) {
+    for (const l of formatReportCard(reportCard(run.caps, run.outcomes))) info(l);
+  },
+};
+
 /** The totals and where the reports are, on stderr. */
 export const consoleReporter: Reporter = {
   name: "console",
@@ -94,7 +107,7 @@ export const consoleReporter: Reporter = {
 };
 
 /** In this order: the machine-readable files first, the console line last (it names what exists). */
-export const defaultReporters: Reporter[] = [junitReporter, summaryReporter, allureReporter, comparisonReporter, consoleReporter];
+export const defaultReporters: Reporter[] = [junitReporter, summaryReporter, allureReporter, comparisonReporter, reportCardReporter, consoleReporter];
 
 const htmlDir = (paths: ReportPaths) => join(paths.dir, "html");
 

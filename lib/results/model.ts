@@ -6,6 +6,7 @@ import type { Comparison } from "../report/compare.js";
 import type { Leftover } from "../run/cleanup.js";
 import type { PrepullRecord } from "../prepull/prepull.js";
 import type { TestPhases } from "../run/pod-timeline.js";
+import { reportCard, type PoolCard } from "../pools/report-card.js";
 
 /**
  * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
@@ -29,6 +30,8 @@ export interface TestOutcome {
   reason?: string;
   /** Its pods' time per phase, summed over the pods (lib/run/pod-timeline.ts); absent when it ran no pod. */
   phases?: TestPhases;
+  /** The nodes this test's pods ran on (pod.spec.nodeName, read at the end of the test): the report card's placement. */
+  nodes?: string[];
 }
 
 export interface Counts {
@@ -90,6 +93,8 @@ export interface Summary {
     nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
   };
   tests: TestOutcome[];
+  /** The report card: per Windows pool, per category (lib/pools/report-card.ts). */
+  pools: PoolCard[];
   record: SignoffRecord;
   comparison?: Comparison;
   prepull?: PrepullRecord;
@@ -113,6 +118,7 @@ export function summaryOf(r: RunResult): Summary {
       nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
     },
     tests: r.outcomes,
+    pools: reportCard(r.caps, r.outcomes),
     record: r.record,
     ...(r.comparison ? { comparison: r.comparison } : {}),
     ...(r.prepull ? { prepull: r.prepull } : {}),

@@ -9,6 +9,7 @@ import { fatalError } from "../cluster/outage.js";
 import { SKIP_REASON } from "./steps.js";
 import { isRunsAlone } from "./serial.js";
 import { TEST_PHASES, type TestPhases } from "./pod-timeline.js";
+import { TEST_NODES } from "./record.js";
 
 export interface MochaRun {
   outcomes: TestOutcome[];
@@ -93,6 +94,14 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
       const holder = (x: unknown) => (x as Record<string, string | undefined> | undefined)?.[SKIP_REASON];
       const reason = holder(t) ?? holder(t.parent);
       if (reason) outcomes[outcomes.length - 1].reason = reason;
+    });
+    // A test's afterEach notes where its pods ran (lib/run/test-env.ts), after its pass/fail was recorded.
+    runner.on("hook end", (hook: Mocha.Hook) => {
+      const t = hook.ctx?.currentTest as unknown as (Mocha.Test & Record<string, unknown>) | undefined;
+      const nodes = t?.[TEST_NODES] as string[] | undefined;
+      if (!t || !nodes?.length) return;
+      const o = [...outcomes].reverse().find((x) => x.fullTitle === t.titlePath().join(" › "));
+      if (o) o.nodes = [...new Set([...(o.nodes ?? []), ...nodes])].sort();
     });
     runner.on("end", () => {
       aborted = (runner as unknown as { _abort?: boolean })._abort === true;

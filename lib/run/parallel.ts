@@ -14,6 +14,7 @@ import type { TestOutcome } from "../results/model.js";
 import type { RunOptions } from "./context.js";
 import { runMocha, type MochaRun } from "./mocha-runner.js";
 import { declareFatal } from "../cluster/outage.js";
+import { windowsNodesUnderTest } from "../pools/pools.js";
 
 /** What a worker receives: everything it needs to set the run context a serial run sets in-process. */
 export interface WorkerTask {
@@ -61,7 +62,7 @@ export interface ParallelRun {
  * 2 cores: 4 workers made local runs 2-3x slower than one; see docs/parallel.md).
  */
 export function defaultParallelism(caps: Capabilities, cpus = availableParallelism()): number {
-  const windows = caps.nodes.filter((n) => n.os === "windows" && n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
+  const windows = windowsNodesUnderTest(caps).filter((n) => n.ready && !n.taints.some((t) => t.key === "node.kubernetes.io/unschedulable")).length;
   return Math.max(1, Math.min(8, 2 * windows, caps.local || onThisMachine(caps.server?.url ?? "") ? Math.floor(cpus / 2) : 8));
 }
 

@@ -32,10 +32,14 @@ export interface SignoffRecord {
 
 const images = new Map<string, ImageRecord>();
 
-/** Notes the images the pods of a test namespace ran (called before the namespace is deleted). */
-export async function recordPodImages(kc: k8s.KubeConfig, namespace: string): Promise<void> {
+/** Where a test's mocha object holds the nodes its pods ran on, until the runner records them (TestOutcome.nodes). */
+export const TEST_NODES = "testNodes";
+
+/** Notes the images the pods of a test namespace ran (called before the namespace is deleted); returns the nodes they ran on. */
+export async function recordPodImages(kc: k8s.KubeConfig, namespace: string): Promise<string[]> {
   const pods = (await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace })).items;
   for (const p of pods) notePod(p);
+  return [...new Set(pods.map((p) => p.spec?.nodeName).filter((n): n is string => !!n))].sort();
 }
 
 export function notePod(p: k8s.V1Pod): void {

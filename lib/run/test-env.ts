@@ -16,7 +16,7 @@ import { loadFixtures, renderFixture } from "../fixtures/index.js";
 import type { NodeInfo } from "../preflight/types.js";
 import { failureBundle } from "../report/bundle.js";
 import { redactObject } from "../report/redact.js";
-import { recordPodImages } from "./record.js";
+import { TEST_NODES, recordPodImages } from "./record.js";
 import { InfrastructureError } from "../cluster/errors.js";
 import { PodTimeline, reportPodPhases } from "./pod-timeline.js";
 
@@ -220,9 +220,12 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     await reportPodPhases(this.currentTest, timeline);
     const failed = this.currentTest?.state === "failed";
     // The sign-off record: the digests this test's pods ran, read before the namespace goes.
-    await recordPodImages(env.kc, env.ns).catch((e) =>
-      process.stderr.write(`      could not read the image digests of ${env.ns}: ${(e as Error).message.split("\n")[0]}\n`),
-    );
+    const nodes = await recordPodImages(env.kc, env.ns).catch((e) => {
+      process.stderr.write(`      could not read the image digests of ${env.ns}: ${(e as Error).message.split("\n")[0]}\n`);
+      return [];
+    });
+    // The report card's placement: where this test's pods ran (lib/pools/report-card.ts).
+    if (this.currentTest) (this.currentTest as unknown as Record<string, unknown>)[TEST_NODES] = nodes;
     if (failed) {
       const bundle = await failureBundle(env.kc, env.ns, applied.map(redactObject)).catch((e) => ({
         error: `could not collect the failure bundle: ${(e as Error).message}`,

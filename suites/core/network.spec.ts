@@ -36,6 +36,7 @@ import {
   type Probe,
 } from "../../lib/checks/network.js";
 import { categoryOf } from "../index.js";
+import { settleBounded } from "../../lib/checks/network/bounded.js";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -197,18 +198,16 @@ describe(CATEGORY, () => {
       from = await podRef(env, "hostnet-client", "agnhost");
     }
     await env.step(`NodePort ${nodePort} on ${nodes.length} node(s) from ${fromText}`, async () => {
-      // All nodes at once: each must come up within the budget and stay up.
-      const results = await Promise.allSettled(
-        nodes.map((n) => {
-          const p: Probe = {
-            path: `NodePort from ${vantage.from === "runner" ? "outside the cluster" : "a host-network pod"}`,
-            from,
-            to: { host: n.ip, port: nodePort!, name: `node ${n.name} (${n.os}), service ${SERVICE}` },
-            ...page,
-          };
-          return upThenSteady(p, attempter(env, p), (a) => bodyProblem(p, a), steadyOptions(env));
-        }),
-      );
+      // All nodes concurrently (bounded: lib/checks/network/bounded.ts): each must come up within the budget and stay up.
+      const results = await settleBounded(nodes, (n) => {
+        const p: Probe = {
+          path: `NodePort from ${vantage.from === "runner" ? "outside the cluster" : "a host-network pod"}`,
+          from,
+          to: { host: n.ip, port: nodePort!, name: `node ${n.name} (${n.os}), service ${SERVICE}` },
+          ...page,
+        };
+        return upThenSteady(p, attempter(env, p), (a) => bodyProblem(p, a), steadyOptions(env));
+      });
       for (const [i, r] of results.entries()) {
         if (r.status === "fulfilled")
           await allure.logStep(`${nodes[i].name} ${nodes[i].ip}:${nodePort}: up after ${r.value.upAfterMs} ms, ${r.value.steadyAttempts} steady attempt(s)`);

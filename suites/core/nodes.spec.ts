@@ -7,6 +7,7 @@ import { checkNodes } from "../../lib/checks/nodes.js";
 import { supportedBuilds } from "../../lib/fixtures/images.js";
 import { categoryOf } from "../index.js";
 import { categoryLabels } from "../../lib/run/test-env.js";
+import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js";
 
 const CATEGORY = categoryOf(import.meta.url);
 
@@ -14,7 +15,8 @@ describe(CATEGORY, () => {
   // No test environment (nothing is deployed): the labels alone. Without Ready Windows nodes nothing else can pass.
   beforeEach(() => categoryLabels(CATEGORY, { severity: "blocker" }));
   const caps = () => runContext().caps;
-  const windows = () => caps().nodes.filter((n) => n.os === "windows");
+  // With --windows-nodes, the pool under test only.
+  const windows = () => windowsNodesUnderTest(caps());
 
   it("has Windows nodes that are Ready", async () => {
     await allure.step(`${windows().length} Windows node(s) found`, async () => {
@@ -71,7 +73,7 @@ describe(CATEGORY, () => {
   });
 
   it("keeps Linux workloads off Windows nodes by taint (os=windows:NoSchedule) or reports the selector-only posture", async () => {
-    const posture = checkNodes.posture(caps().nodes);
+    const posture = checkNodes.posture(nodesUnderTest(caps()));
     await allure.step(posture.summary, async () => {
       await allure.attachment("taint-posture.txt", posture.detail.join("\n"), "text/plain");
       expect(posture.problems, posture.problems.join("; ")).to.deep.equal([]);

@@ -30,6 +30,7 @@ import { skipWithReason } from "../../lib/run/steps.js";
 import { hasLinuxWorkers, untaintedWindowsPool } from "../../lib/preflight/taints.js";
 import { tolerates } from "../../lib/cluster/diagnose.js";
 import { tolerationText, tolerationsAddedByAdmission } from "../../lib/cluster/admission-tolerations.js";
+import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -56,11 +57,14 @@ describe(CATEGORY, () => {
     return t.length ? `node ${name} carries ${t.map((x) => taintText(x)).join(", ")}` : `node ${name} carries no NoSchedule taint`;
   };
 
+  const poolSelectsBy = (key: string) => !!caps().targetPool?.selection.requirements.some((r) => r.key === key);
+
   it("places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node", async () => {
     const pod = podOf(
       await env.step(
         "deploy windows-client with nodeSelector kubernetes.io/os=windows and the tolerations for the Windows nodes' taints (no build selector)",
-        () => env.deploy("windows-client", { mutate: (objs) => void delete podOf(objs).spec!.nodeSelector![BUILD_LABEL] }),
+        // Unless --windows-nodes names the pool by that very label: the pod must stay on the pool.
+        () => env.deploy("windows-client", { mutate: (objs) => void (poolSelectsBy(BUILD_LABEL) || delete podOf(objs).spec!.nodeSelector![BUILD_LABEL]) }),
       ),
     );
     const name = pod.metadata!.name!;
@@ -81,8 +85,10 @@ describe(CATEGORY, () => {
 
   for (const [build, server] of Object.entries(supportedBuilds)) {
     it(`places a pod that selects node.kubernetes.io/windows-build=${build} on a ${server} node`, async function () {
-      const present = windowsBuildsPresent(caps().nodes);
-      if (!present.includes(build)) return skip(this, `the cluster has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
+      // With --windows-nodes, the builds of the pool under test.
+      const present = windowsBuildsPresent(nodesUnderTest(caps()));
+      const where = caps().targetPool ? `the pool under test (--windows-nodes ${caps().targetPool!.selector})` : "the cluster";
+      if (!present.includes(build)) return skip(this, `${where} has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
       const only = env.ctx.options.windowsBuild;
       if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);
       await param("build", build);
@@ -105,7 +111,7 @@ describe(CATEGORY, () => {
   }
 
   it("keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint", async function () {
-    const untainted = untaintedWindowsPool(caps().nodes);
+    const untainted = untaintedWindowsPool(nodesUnderTest(caps()));
     if (untainted) return skip(this, `${untainted}: no taint to keep a pod out`);
     const probe = podOf(env.render("windows-client"));
     delete probe.spec!.tolerations;
@@ -240,7 +246,7 @@ describe(CATEGORY, () => {
 
   it("refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory", async () => {
     const build = env.ctx.options.windowsBuild ?? caps().windowsBuilds[0];
-    const nodes = caps().nodes.filter((n) => n.os === "windows" && n.build === build);
+    const nodes = windowsNodesUnderTest(caps()).filter((n) => n.build === build);
     const want = beyondAllocatable(nodes);
     await param("build", build);
     await param("requests", `cpu ${want.cpu}, memory ${want.memory}`);

@@ -15,6 +15,7 @@ import { statusLine } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { podReached } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
+import { windowsNodesUnderTest } from "../../lib/pools/pools.js";
 
 const SYSTEM = "NT AUTHORITY\\SYSTEM";
 const HOSTNAME_LABEL = "kubernetes.io/hostname";
@@ -71,7 +72,7 @@ describe(CATEGORY, () => {
     const objs = await env.step("render the hostprocess fixture, pinned to one Windows node", async () => {
       const [rendered] = env.render("hostprocess");
       const build = renderedTargetOf(rendered)?.build ?? (rendered as k8s.V1Pod).spec?.nodeSelector?.[BUILD_LABEL];
-      node = env.ctx.caps.nodes.find((n) => n.os === "windows" && n.ready && n.build === build)?.name;
+      node = windowsNodesUnderTest(env.ctx.caps).find((n) => n.ready && n.build === build)?.name;
       if (!node) throw new Error(`no Ready Windows node of build ${build}`);
       return [rendered as k8s.V1Pod];
     });

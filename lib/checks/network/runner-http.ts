@@ -4,6 +4,7 @@ import type * as k8s from "@kubernetes/client-node";
 import * as http from "node:http";
 import * as net from "node:net";
 import type { Attempt } from "./probe.js";
+import { settleBounded } from "./bounded.js";
 
 // ---------- the runner side: node.js http against node addresses ----------
 
@@ -90,9 +91,12 @@ export type NodePortVantage = { from: "runner"; why: string } | { from: "host-ne
 export async function chooseNodePortVantage(nodes: NodeAddress[], timeoutMs: number, force = process.env.HC_NODEPORT_FROM): Promise<NodePortVantage> {
   if (force === "pod") return { from: "host-network pod", why: "HC_NODEPORT_FROM=pod" };
   if (force === "runner") return { from: "runner", why: "HC_NODEPORT_FROM=runner" };
-  const probes = await Promise.all(
-    nodes.map(async (n) => ({ n, r: n.kubeletPort ? await tcpReachable(n.ip, n.kubeletPort, timeoutMs) : { ok: false, error: "no kubelet port reported" } })),
-  );
+  const probes = (
+    await settleBounded(nodes, async (n) => ({
+      n,
+      r: n.kubeletPort ? await tcpReachable(n.ip, n.kubeletPort, timeoutMs) : { ok: false, error: "no kubelet port reported" },
+    }))
+  ).map((x, i) => (x.status === "fulfilled" ? x.value : { n: nodes[i], r: { ok: false, error: String(x.reason) } }));
   const unreachable = probes.filter((p) => !p.r.ok);
   if (!unreachable.length) return { from: "runner", why: `the runner reaches every node address (kubelet port answered on ${nodes.length} node(s))` };
   return {

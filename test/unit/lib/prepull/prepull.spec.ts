@@ -46,7 +46,7 @@ describe("lib/prepull", () => {
 
   it("puts the phase into JUnit as properties without changing the test counts", () => {
     const r = { startedAt: 0, durationMs: 42_000, nodes: [{ node: "w1", os: "windows", build: "10.0.20348", images: ["a", "b"], durationMs: 41_500 }] };
-    const xml = junitXml([], undefined, r);
+    const xml = junitXml([], undefined, { prepull: r });
     expect(xml).to.match(/<testsuites name="hybrid-conformance" tests="0"/);
     expect(xml).to.include('<property name="prepull.seconds" value="42.000"/>');
     expect(xml).to.include('<property name="prepull.node.w1.seconds" value="41.500"/>');
