@@ -234,7 +234,10 @@ export class DataPlaneAgent {
       if (next) await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
     }
     await this.syncSabotageWebhook();
-    await syncUpdateRule(this.kc, this.faults.list().some((f) => f.name === NO_UPDATE_RULE_FAULT));
+    await syncUpdateRule(
+      this.kc,
+      this.faults.list().some((f) => f.name === NO_UPDATE_RULE_FAULT),
+    );
     this.syncNodePorts();
   }
 

@@ -38,7 +38,19 @@ describe("result model (lib/results/model.ts)", () => {
       finishedAt: Date.UTC(2026, 0, 1) + 1500,
       record,
     });
-    expect(Object.keys(s)).to.deep.equal(["runId", "startedAt", "durationMs", "exitCode", "interrupted", "counts", "leftovers", "cluster", "tests", "pools", "record"]);
+    expect(Object.keys(s)).to.deep.equal([
+      "runId",
+      "startedAt",
+      "durationMs",
+      "exitCode",
+      "interrupted",
+      "counts",
+      "leftovers",
+      "cluster",
+      "tests",
+      "pools",
+      "record",
+    ]);
     expect(s.record).to.equal(record);
     expect(s).to.deep.include({ runId: "r1", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1500, exitCode: 1, interrupted: false });
     expect(s.cluster).to.deep.equal({
