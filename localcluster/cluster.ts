@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync, existsSync, readFileSync } from "node
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries, kubernetesVersion } from "./binaries.js";
-import { generateCredentials, kubeconfigYaml, type Credentials } from "./credentials.js";
+import { generateCredentials, kubeconfigYaml } from "./credentials.js";
 import { loadLayout, type Layout } from "./topology.js";
 import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock } from "./nodes.js";
 import { nodeStagesYaml } from "./kwok-stages.js";

@@ -29,7 +29,7 @@ export function httpGet(url: string, opts: { ca?: string; token?: string; timeou
  */
 export async function waitHealthy(c: ComponentRecord, url: string, opts: { ca?: string; token?: string; timeoutMs: number }): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
-  let last = "no answer yet";
+  let last: string;
   let delay = 25;
   for (;;) {
     if (!isOurs(c)) throw new UserFacingError(`${c.name} exited during start-up: ${tailOf(c.log) || "no output"} (log: ${c.log})`);

@@ -43,7 +43,11 @@ export class NodePortListeners {
       for (const p of s.spec?.ports ?? [])
         if (p.nodePort && (p.protocol ?? "TCP") === "TCP")
           for (const n of nodes) if (!closed(n.name, s.metadata?.namespace ?? "")) want.add(`${n.address}:${p.nodePort}`);
-    for (const [key, srv] of this.open) if (!want.has(key)) (srv.close(), this.open.delete(key));
+    for (const [key, srv] of this.open)
+      if (!want.has(key)) {
+        srv.close();
+        this.open.delete(key);
+      }
     for (const key of want) if (!this.open.has(key)) this.listen(key);
   }
 

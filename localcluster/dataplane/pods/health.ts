@@ -36,7 +36,7 @@ export class HealthChecks {
       const p = c.spec.startupProbe!;
       const res = await this.probe(r, c, p);
       if (res.ok) {
-        if ((++c.probes.startupFails, (c.probes.startupOk = true))) c.started = true;
+        c.probes.startupOk = c.started = true;
         this.x.queueStatus(r);
         return;
       }
