@@ -1,5 +1,5 @@
-// Targeted sensitivity (issue 19) of Core.Workloads, Core.Rejections, Extend.ActiveDirectory, Extend.RunAsUserName
-// and Extend.HostProcess: each fault of sensitivity/{workloads,extended,rejections}-targeted.cases.ts breaks the one
+// Targeted sensitivity (issue 19) of Core.Workloads, Core.Rejections, Core.Probes, Core.Logs, Extend.ActiveDirectory,
+// Extend.RunAsUserName and Extend.HostProcess: each fault of sensitivity/*-targeted.cases.ts breaks the one
 // behaviour a check names, through the one case runner (test/support/sensitivity.ts). Then, with every fault
 // cleared, no fault webhook registration is left and the same categories pass again (clearing restores health).
 import { expect } from "chai";
@@ -14,8 +14,9 @@ import { SABOTAGE_CONFIG_NAME } from "../../localcluster/gmsa-webhook/sabotage.j
 import { cases as workloads } from "../../sensitivity/workloads-targeted.cases.js";
 import { cases as extended } from "../../sensitivity/extended-targeted.cases.js";
 import { cases as rejections } from "../../sensitivity/rejections-targeted.cases.js";
+import { cases as probesLogs } from "../../sensitivity/probes-logs-targeted.cases.js";
 
-const ALL_CASES = [...workloads, ...rejections, ...extended];
+const ALL_CASES = [...workloads, ...rejections, ...extended, ...probesLogs];
 
 describe("sensitivity: targeted faults for Workloads, Rejections, ActiveDirectory, RunAsUserName, HostProcess", function () {
   this.timeout(600_000);
@@ -39,6 +40,8 @@ describe("sensitivity: targeted faults for Workloads, Rejections, ActiveDirector
         (e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e)),
       );
     expect(reg, `${SABOTAGE_CONFIG_NAME} left registered`).to.equal(undefined);
-    runHealthy({ categories: [...new Set(ALL_CASES.flatMap((c) => c.categories))].sort() }, join(dir, "healthy-after"));
+    // With an image that carries LogMonitor, so Core.Logs' LogMonitor check runs rather than skips.
+    const categories = [...new Set(ALL_CASES.flatMap((c) => c.categories))].sort();
+    runHealthy({ categories, args: ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"] }, join(dir, "healthy-after"));
   });
 });
