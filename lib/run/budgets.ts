@@ -22,6 +22,11 @@ const table = {
   imagePullMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
   /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default; as above. */
   scaleUpMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
+  /**
+   * A new namespace's default ServiceAccount, which the controller-manager creates (pods are refused until it
+   * exists): upstream e2e's ServiceAccountProvisionTimeout (WaitForDefaultServiceAccountInNamespace).
+   */
+  serviceAccountMs: { base: 2 * 60_000, floor: 30_000 },
   /** A deleted pod gone from the API. */
   podDeleteMs: { base: 5 * 60_000, floor: 0 },
   /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */

@@ -209,6 +209,16 @@ export function useTestEnv(category: string, feature = category): TestEnv {
     const nsObj: k8s.V1Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: runLabels } };
     cleanup.track(nsObj);
     await apply(ctx.kc, nsObj);
+    // Pods are refused ("serviceaccount default not found") until the controller-manager has created it.
+    await waitFor<true, k8s.V1ServiceAccount>(
+      ctx.kc,
+      {
+        what: `the default ServiceAccount of namespace ${ns} (created by the controller-manager)`,
+        watch: { path: `/api/v1/namespaces/${ns}/serviceaccounts`, fieldSelector: "metadata.name=default" },
+        judge: (sas) => (sas.length ? { done: true } : { pending: "not created yet" }),
+      },
+      { timeoutMs: b.serviceAccountMs },
+    );
     await allure.parameter("namespace", ns, { excluded: true });
     state = { env, cleanup, applied, timeline: new PodTimeline(ctx.kc, ns).start() };
   });

@@ -16,7 +16,13 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       probeReactionMs: 30_000,
       execRetryMs: 60_000,
     });
-    expect(at(1)).to.include({ containerRestartMs: 300_000, logArrivalMs: 30_000, loadBalancerMs: 120_000, loadBalancerRequiredMs: 300_000 });
+    expect(at(1)).to.include({
+      serviceAccountMs: 120_000,
+      containerRestartMs: 300_000,
+      logArrivalMs: 30_000,
+      loadBalancerMs: 120_000,
+      loadBalancerRequiredMs: 300_000,
+    });
   });
 
   it("defaults to scale 0.2 on the local cluster, where floors hold the short budgets up", () => {
