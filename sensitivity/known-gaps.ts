@@ -7,7 +7,6 @@ export const knownGaps: string[] = [
   "Core.Scheduling › places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
   "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
   "Core.Workloads › reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
-  "Core.Network › reaches a Windows pod on another node from a Windows pod (pod to pod)",
   "Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices",
   "Extend.RuntimeClass › serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)",
   "Extend.RuntimeClass › rejects a pod whose own nodeSelector conflicts with its RuntimeClass (Forbidden)",

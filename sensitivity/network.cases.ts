@@ -80,6 +80,20 @@ export const cases: SensitivityCase[] = [
     why: "every path between a Linux and a Windows pod; Windows-to-Windows paths and the runner's NodePort stay up",
     breaks: failing("podIP", "linuxToWindows", "windowsToLinux", "clusterIPLinux", "fqdnLinux"),
   },
+  {
+    // The overlay route between Windows nodes is missing. The check reaches whichever pair of Windows nodes the
+    // scheduler spread the pods over, so the scope names every Windows node (the unit test proves a glob naming two
+    // nodes drops exactly that pair). ClusterIP, FQDN and hairpin paths from Windows pods cross nodes by chance of
+    // placement and round-robin, so the run selects only the pod-to-pod check.
+    fault: "pod-to-pod-dropped",
+    options: { namespace: "hc-*", node: "hc-win*" },
+    kind: "targeted",
+    categories,
+    args,
+    grep: "pod to pod",
+    why: "Windows pods on different nodes cannot reach each other; same-node and Linux↔Windows paths still flow",
+    breaks: failing("podToPod"),
+  },
   { fault: "egress-blocked", options: hcNamespaces, kind: "targeted", categories, args, why: "only the external address", breaks: failing("egress") },
   {
     fault: "readiness-never",

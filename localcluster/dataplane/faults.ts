@@ -8,6 +8,8 @@ export const faultCatalogue = {
   "service-routing-broken": "traffic to Service ClusterIPs is dropped (kube-proxy rules missing); pod IPs still work",
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
+  "pod-to-pod-dropped":
+    "packets between pods on two different nodes that both match the scope are dropped, both directions (the overlay route between those nodes is missing); same-node traffic and every other node pair flow",
   "egress-blocked": "connections from pods to the external host time out",
   "networkpolicy-not-enforced":
     "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
