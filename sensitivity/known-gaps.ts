@@ -2,7 +2,6 @@
 // fails when a check here now has a targeted fault (remove it from here), and when a check outside it has none (add a
 // targeted case to sensitivity/*.cases.ts; a new check is never added here).
 export const knownGaps: string[] = [
-  "Core.Nodes › runs the control plane on Linux",
   "Core.Scheduling › places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node",
   "Core.Scheduling › places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
   "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",

@@ -215,8 +215,8 @@ export class DataPlaneAgent {
           k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
         );
       }
-      if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
       await this.nodeLies.apply(core, n, (f) => !!this.faults.active(f, target));
+      if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
       // The node's Windows taints are whatever its pool set (os=windows, node.kubernetes.io/os=windows, sku=Windows…);
       // a profile without one (aks, eks) has nothing for this fault to remove.
       const taints = n.spec?.taints ?? [];
