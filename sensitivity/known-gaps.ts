@@ -3,7 +3,6 @@
 // targeted case to sensitivity/*.cases.ts; a new check is never added here).
 export const knownGaps: string[] = [
   "Core.Scheduling › places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node",
-  "Core.Scheduling › places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
   "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
   "Core.Workloads › reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
   "Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices",

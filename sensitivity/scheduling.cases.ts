@@ -76,6 +76,24 @@ export const cases: SensitivityCase[] = [
     },
   },
   {
+    // The only Windows Server 2025 node is NotReady: it still carries its build label (so the harness knows a 2025
+    // node exists and does not skip), but the not-ready taint keeps the 10.0.26100 pod off it.
+    fault: "node-not-ready",
+    options: { node: "hc-win2025-1" },
+    kind: "targeted",
+    categories,
+    why: "the Ready check and the 10.0.26100 placement fail, naming the node's condition",
+    breaks: {
+      [NODES.ready]: [/node hc-win2025-1 is not Ready/],
+      [SCHED.build2025]: [
+        POD,
+        /cannot be scheduled \(FailedScheduling\)/,
+        /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2025-1\]/,
+        new RegExp(`\\[not Ready: hc-win2025-1 \\(Ready=False ${NOT_READY}`),
+      ],
+    },
+  },
+  {
     fault: "node-not-ready",
     options: { node: "hc-linux-*" },
     kind: "targeted",
