@@ -94,6 +94,24 @@ export const cases: SensitivityCase[] = [
     why: "Windows pods on different nodes cannot reach each other; same-node and Linux↔Windows paths still flow",
     breaks: failing("podToPod"),
   },
+  {
+    // A second controller's slice lists a deleted pod's address as ready: the slices no longer list exactly the
+    // ready pods. That address is routed to as well, so ClusterIP paths would fail by chance of round-robin: the run
+    // selects only the EndpointSlice check, with waits scaled to 0.05 (the wait for the right set, a pod-start budget, can only time out).
+    fault: "endpointslice-stale",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args: [...args, "--timeout-scale", "0.05"],
+    grep: "EndpointSlices",
+    why: "the Service's slices list an address no ready pod holds",
+    breaks: {
+      [NETWORK.endpointSlices]: [
+        /waiting for EndpointSlices of service hc-[a-z0-9-]+\/win-webserver to list exactly the ready pods \[[\d., ]+\]/,
+        /last seen: ready addresses: \[[\d., ]*10\.\d+\.\d+\.250\b/,
+      ],
+    },
+  },
   { fault: "egress-blocked", options: hcNamespaces, kind: "targeted", categories, args, why: "only the external address", breaks: failing("egress") },
   {
     fault: "readiness-never",

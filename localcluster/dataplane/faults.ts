@@ -10,6 +10,8 @@ export const faultCatalogue = {
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
   "pod-to-pod-dropped":
     "packets between pods on two different nodes that both match the scope are dropped, both directions (the overlay route between those nodes is missing); same-node traffic and every other node pair flow",
+  "endpointslice-stale":
+    "a second controller keeps an EndpointSlice for each Service of the matching namespaces that lists a deleted pod's address as ready (deleted on clear)",
   "egress-blocked": "connections from pods to the external host time out",
   "networkpolicy-not-enforced":
     "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
