@@ -39,7 +39,11 @@ describe("dataplane faults: endpointslice-stale", () => {
   it("does nothing more while the slice exists, and deletes it when the fault clears", () => {
     const existing = [
       staleSlice(services[0], "10.244.3.250"),
-      { metadata: { name: "win-webserver-abcde", namespace: "hc-net", labels: { "kubernetes.io/service-name": "win-webserver" } } },
+      {
+        addressType: "IPv4",
+        metadata: { name: "win-webserver-abcde", namespace: "hc-net", labels: { "kubernetes.io/service-name": "win-webserver" } },
+        endpoints: [],
+      },
     ];
     expect(planStale(services, existing, inHc)).to.deep.equal({ create: [], remove: [] });
     const cleared = planStale(services, existing, () => false);
