@@ -2,13 +2,9 @@
 // fails when a check here now has a targeted fault (remove it from here), and when a check outside it has none (add a
 // targeted case to sensitivity/*.cases.ts; a new check is never added here).
 export const knownGaps: string[] = [
-  "Core.Nodes › runs the control plane on Linux",
   "Core.Scheduling › places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node",
-  "Core.Scheduling › places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
   "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
   "Core.Workloads › reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
-  "Core.Network › reaches a Windows pod on another node from a Windows pod (pod to pod)",
-  "Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices",
   "Extend.RuntimeClass › serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)",
   "Extend.RuntimeClass › rejects a pod whose own nodeSelector conflicts with its RuntimeClass (Forbidden)",
   "Extend.RunAsUserName › runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)",

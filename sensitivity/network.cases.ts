@@ -80,6 +80,38 @@ export const cases: SensitivityCase[] = [
     why: "every path between a Linux and a Windows pod; Windows-to-Windows paths and the runner's NodePort stay up",
     breaks: failing("podIP", "linuxToWindows", "windowsToLinux", "clusterIPLinux", "fqdnLinux"),
   },
+  {
+    // The overlay route between Windows nodes is missing. The check reaches whichever pair of Windows nodes the
+    // scheduler spread the pods over, so the scope names every Windows node (the unit test proves a glob naming two
+    // nodes drops exactly that pair). ClusterIP, FQDN and hairpin paths from Windows pods cross nodes by chance of
+    // placement and round-robin, so the run selects only the pod-to-pod check.
+    fault: "pod-to-pod-dropped",
+    options: { namespace: "hc-*", node: "hc-win*" },
+    kind: "targeted",
+    categories,
+    args,
+    grep: "pod to pod",
+    why: "Windows pods on different nodes cannot reach each other; same-node and Linux↔Windows paths still flow",
+    breaks: failing("podToPod"),
+  },
+  {
+    // A second controller's slice lists a deleted pod's address as ready: the slices no longer list exactly the
+    // ready pods. That address is routed to as well, so ClusterIP paths would fail by chance of round-robin: the run
+    // selects only the EndpointSlice check, with waits scaled to 0.05 (the wait for the right set, a pod-start budget, can only time out).
+    fault: "endpointslice-stale",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories,
+    args: [...args, "--timeout-scale", "0.05"],
+    grep: "EndpointSlices",
+    why: "the Service's slices list an address no ready pod holds",
+    breaks: {
+      [NETWORK.endpointSlices]: [
+        /waiting for EndpointSlices of service hc-[a-z0-9-]+\/win-webserver to list exactly the ready pods \[[\d., ]+\]/,
+        /last seen: ready addresses: \[[\d., ]*10\.\d+\.\d+\.250\b/,
+      ],
+    },
+  },
   { fault: "egress-blocked", options: hcNamespaces, kind: "targeted", categories, args, why: "only the external address", breaks: failing("egress") },
   {
     fault: "readiness-never",

@@ -26,6 +26,21 @@ const NOT_READY = "KubeletNotReady: container runtime network not ready";
 
 export const cases: SensitivityCase[] = [
   {
+    // A control-plane node that reports Windows (as a kubelet on a Windows host writes it). Only Core.Nodes reads
+    // node facts without placing pods; the node now claims Windows without a build, so the label and build checks
+    // rightly fail on it too.
+    fault: "control-plane-os-windows",
+    options: { node: "hc-control-plane" },
+    kind: "targeted",
+    categories: ["Core.Nodes"],
+    why: "the control-plane check names the node; the node claims Windows without a windows-build label",
+    breaks: {
+      [NODES.controlPlane]: [/hc-control-plane runs windows/],
+      [NODES.labels]: [/node hc-control-plane: label node\.kubernetes\.io\/windows-build is missing/],
+      [NODES.build]: [/node hc-control-plane: Windows build unknown is not supported/],
+    },
+  },
+  {
     // On the Windows Server 2022 nodes only: a pool with no Windows taint at all is the AKS/EKS layout, which the
     // harness reports as the selector-only posture (issue 14); a taint lost from some nodes of a tainted pool is the
     // defect. The untolerated pod is pinned to the first build (2022), so it still lands.
@@ -57,6 +72,24 @@ export const cases: SensitivityCase[] = [
         /cannot be scheduled \(FailedScheduling\)/,
         /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2022-1, hc-win2022-2\]/,
         new RegExp(`\\[not Ready: hc-win2022-1 \\(Ready=False ${NOT_READY}.*hc-win2022-2 \\(Ready=False ${NOT_READY}`),
+      ],
+    },
+  },
+  {
+    // The only Windows Server 2025 node is NotReady: it still carries its build label (so the harness knows a 2025
+    // node exists and does not skip), but the not-ready taint keeps the 10.0.26100 pod off it.
+    fault: "node-not-ready",
+    options: { node: "hc-win2025-1" },
+    kind: "targeted",
+    categories,
+    why: "the Ready check and the 10.0.26100 placement fail, naming the node's condition",
+    breaks: {
+      [NODES.ready]: [/node hc-win2025-1 is not Ready/],
+      [SCHED.build2025]: [
+        POD,
+        /cannot be scheduled \(FailedScheduling\)/,
+        /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2025-1\]/,
+        new RegExp(`\\[not Ready: hc-win2025-1 \\(Ready=False ${NOT_READY}`),
       ],
     },
   },

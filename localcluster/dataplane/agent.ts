@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { EventRecorder } from "./events.js";
-import { FaultRegistry, faultCatalogue } from "./faults.js";
+import { FaultRegistry, faultCatalogue, scopeMatches } from "./faults.js";
 import { EmulatedNetwork } from "./network.js";
 import { PodRuntime } from "./pods/runtime.js";
 import { KwokDebugging } from "./debugging.js";
@@ -21,6 +21,7 @@ import { readDataPlaneConfig } from "./config.js";
 import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
 import { NodeLies } from "./node-lies.js";
+import { planStale, staleAddress, syncStale } from "./stale-endpoints.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -140,6 +141,7 @@ export class DataPlaneAgent {
     const syncPorts = () => this.syncNodePorts();
     for (const v of ["add", "update", "delete"] as const) {
       this.servicesCache.on(v, syncPorts);
+      this.servicesCache.on(v, () => void this.syncStaleSlices().catch((e: unknown) => this.log(`endpointslice-stale: ${(e as Error).message}`)));
       this.nodesCache.on(v, syncPorts);
     }
     this.faults.onChange(() => this.applyFaults());
@@ -215,8 +217,8 @@ export class DataPlaneAgent {
           k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
         );
       }
-      if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
       await this.nodeLies.apply(core, n, (f) => !!this.faults.active(f, target));
+      if (n.metadata?.labels?.["kubernetes.io/os"] !== "windows") continue;
       // The node's Windows taints are whatever its pool set (os=windows, node.kubernetes.io/os=windows, sku=Windows…);
       // a profile without one (aks, eks) has nothing for this fault to remove.
       const taints = n.spec?.taints ?? [];
@@ -234,11 +236,19 @@ export class DataPlaneAgent {
       if (next) await core.patchNode({ name, body: { spec: { taints: next } } }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch));
     }
     await this.syncSabotageWebhook();
+    await this.syncStaleSlices();
     await syncUpdateRule(
       this.kc,
       this.faults.list().some((f) => f.name === NO_UPDATE_RULE_FAULT),
     );
     this.syncNodePorts();
+  }
+
+  /** endpointslice-stale: a stale slice for exactly the Services in the namespaces the fault's scope matches. */
+  private async syncStaleSlices(): Promise<void> {
+    const f = this.faults.list().find((x) => x.name === "endpointslice-stale");
+    const plan = planStale(this.servicesCache.list(), this.slicesCache.list(), (s) => !!f && scopeMatches(f.scope, { namespace: s.metadata?.namespace }));
+    if (plan.create.length || plan.remove.length) await syncStale(this.kc, plan, staleAddress(this.nodesCache.list()));
   }
 
   /**

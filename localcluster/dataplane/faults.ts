@@ -8,6 +8,10 @@ export const faultCatalogue = {
   "service-routing-broken": "traffic to Service ClusterIPs is dropped (kube-proxy rules missing); pod IPs still work",
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
+  "pod-to-pod-dropped":
+    "packets between pods on two different nodes that both match the scope are dropped, both directions (the overlay route between those nodes is missing); same-node traffic and every other node pair flow",
+  "endpointslice-stale":
+    "a second controller keeps an EndpointSlice for each Service of the matching namespaces that lists a deleted pod's address as ready (deleted on clear)",
   "egress-blocked": "connections from pods to the external host time out",
   "networkpolicy-not-enforced":
     "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
@@ -24,6 +28,8 @@ export const faultCatalogue = {
   "windows-build-label-missing": "matching Windows nodes lose their node.kubernetes.io/windows-build label (restored on clear)",
   "windows-build-label-lie": "matching Windows nodes report a Windows Server 2019 kernel (10.0.17763) while their windows-build label still names their build",
   "containerd-old": "matching Windows nodes report containerd 1.6.28 as their container runtime (nodeInfo.containerRuntimeVersion)",
+  "control-plane-os-windows":
+    "matching control-plane nodes report Windows (kubernetes.io/os=windows, nodeInfo.operatingSystem windows), as a kubelet on a Windows host would; restored on clear",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",
   "gmsa-domain-unreachable": "no domain controller answers: nltest fails with ERROR_NO_LOGON_SERVERS",
   "gmsa-webhook-no-update-rule":

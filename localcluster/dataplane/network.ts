@@ -3,7 +3,7 @@
 // the address. Nothing here opens a socket.
 import type * as k8s from "@kubernetes/client-node";
 import type { ContainerView, HttpRequest, HttpResponse, NetError, NetworkWorld, OsName } from "./model.js";
-import type { FaultRegistry, FaultTarget } from "./faults.js";
+import { scopeMatches, type FaultRegistry, type FaultTarget } from "./faults.js";
 import type { PodRuntime } from "./pods/runtime.js";
 import type { ContainerRecord, PodRecord } from "./pods/records.js";
 import { noLatency, Timing } from "./timing.js";
@@ -227,11 +227,23 @@ export class EmulatedNetwork implements NetworkWorld {
       const dstSide = this.faults.active("pod-network-partition", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
       if (srcSide || dstSide) return { error: "timeout" };
     }
+    if (this.nodePairDropped(src, r)) return { error: "timeout" };
     if (!this.policyAdmits(src, r, port)) return { error: "timeout" };
     const running = r.containers.filter((c) => c.state.kind === "running" && c.workload);
     const c = running.find((x) => x.workload!.listens.includes(port));
     if (!c) return running.length || r.phase === "Running" ? { error: "refused" } : { error: "timeout" };
     return at(r, c, { port, clientIP: src.ip });
+  }
+
+  /**
+   * `pod-to-pod-dropped`: the route between two nodes is missing (a Flannel/HNS remote-subnet route or VXLAN peer not
+   * programmed), so pod packets between those two nodes are lost. Both ends (pod and node) must match the one fault's
+   * scope; a node glob matching two nodes breaks exactly that pair. Traffic on one node, or from outside, still flows.
+   */
+  private nodePairDropped(src: Source, r: PodRecord): boolean {
+    if (src.os === undefined || !src.target.node || src.target.node.toLowerCase() === r.node.name.toLowerCase()) return false;
+    const f = this.faults.active("pod-to-pod-dropped", src.target);
+    return f !== undefined && scopeMatches(f.scope, { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
   }
 
   /**

@@ -1,6 +1,7 @@
-// Faults that make a Windows Node object lie about itself, as the real defects look to anyone reading the API:
-// a label missing, a label that no longer matches the kernel, an old container runtime. Each changes exactly one
-// field of the matching Windows nodes while it is on, and puts back exactly the value it replaced when cleared.
+// Faults that make a Node object lie about itself, as the real defects look to anyone reading the API: a label
+// missing, a label that no longer matches the kernel, an old container runtime (on Windows workers), a control-plane
+// node that reports Windows. Each changes only its own fields of the matching nodes it applies to while it is on,
+// and puts back exactly the values it replaced when cleared.
 import * as k8s from "@kubernetes/client-node";
 
 const BUILD_LABEL = "node.kubernetes.io/windows-build";
@@ -9,16 +10,26 @@ export const LIE_KERNEL = "10.0.17763.6659";
 /** A containerd release older than the 1.7 line (1.6 reached end of life in 2025). */
 export const OLD_CONTAINERD = "containerd://1.6.28";
 
-export const nodeLieFaults = ["windows-build-label-missing", "windows-build-label-lie", "containerd-old"] as const;
+export const nodeLieFaults = ["windows-build-label-missing", "windows-build-label-lie", "containerd-old", "control-plane-os-windows"] as const;
 export type NodeLieFault = (typeof nodeLieFaults)[number];
 
 /** The fields a node lie owns: a label, or a nodeInfo field. */
-type Field = { label: string } | { nodeInfo: "kernelVersion" | "containerRuntimeVersion" };
-const fieldOf: Record<NodeLieFault, { field: Field; value: string | null }> = {
-  "windows-build-label-missing": { field: { label: BUILD_LABEL }, value: null },
-  "windows-build-label-lie": { field: { nodeInfo: "kernelVersion" }, value: LIE_KERNEL },
-  "containerd-old": { field: { nodeInfo: "containerRuntimeVersion" }, value: OLD_CONTAINERD },
+type Field = { label: string } | { nodeInfo: "kernelVersion" | "containerRuntimeVersion" | "operatingSystem" };
+const fieldsOf: Record<NodeLieFault, { field: Field; value: string | null }[]> = {
+  "windows-build-label-missing": [{ field: { label: BUILD_LABEL }, value: null }],
+  "windows-build-label-lie": [{ field: { nodeInfo: "kernelVersion" }, value: LIE_KERNEL }],
+  "containerd-old": [{ field: { nodeInfo: "containerRuntimeVersion" }, value: OLD_CONTAINERD }],
+  // What a kubelet on a Windows host writes (kubernetes.io/os from runtime.GOOS, nodeInfo.operatingSystem).
+  "control-plane-os-windows": [
+    { field: { label: "kubernetes.io/os" }, value: "windows" },
+    { field: { nodeInfo: "operatingSystem" }, value: "windows" },
+  ],
 };
+const isControlPlane = (n: k8s.V1Node) =>
+  Object.keys(n.metadata?.labels ?? {}).some((l) => l === "node-role.kubernetes.io/control-plane" || l === "node-role.kubernetes.io/master");
+/** The Windows lies apply to Windows workers; the control-plane lie to control-plane nodes. */
+const appliesTo = (f: NodeLieFault, n: k8s.V1Node) =>
+  f === "control-plane-os-windows" ? isControlPlane(n) : !isControlPlane(n) && n.metadata?.labels?.["kubernetes.io/os"] === "windows";
 const keyOf = (f: Field) => ("label" in f ? `label:${f.label}` : `nodeInfo:${f.nodeInfo}`);
 const read = (n: k8s.V1Node, f: Field) => ("label" in f ? n.metadata?.labels?.[f.label] : n.status?.nodeInfo?.[f.nodeInfo]) ?? null;
 
@@ -38,14 +49,15 @@ export class NodeLies {
     const saved = this.saved.get(name) ?? new Map<string, string | null>();
     const changes: NodeChange[] = [];
     for (const f of nodeLieFaults) {
-      const { field, value } = fieldOf[f];
-      const key = keyOf(field);
-      if (on(f)) {
-        if (!saved.has(key)) saved.set(key, read(n, field));
-        if (read(n, field) !== value) changes.push({ field, value });
-      } else if (saved.has(key)) {
-        changes.push({ field, value: saved.get(key)! });
-        saved.delete(key);
+      for (const { field, value } of fieldsOf[f]) {
+        const key = keyOf(field);
+        if (on(f) && appliesTo(f, n)) {
+          if (!saved.has(key)) saved.set(key, read(n, field));
+          if (read(n, field) !== value) changes.push({ field, value });
+        } else if (saved.has(key)) {
+          changes.push({ field, value: saved.get(key)! });
+          saved.delete(key);
+        }
       }
     }
     if (saved.size) this.saved.set(name, saved);
@@ -53,7 +65,7 @@ export class NodeLies {
     return changes;
   }
 
-  /** Applies the plan for one Windows node through the API (labels by a metadata patch, nodeInfo by a status patch). */
+  /** Applies the plan for one node through the API (labels by a metadata patch, nodeInfo by a status patch). */
   async apply(core: k8s.CoreV1Api, n: k8s.V1Node, on: (f: NodeLieFault) => boolean): Promise<void> {
     const changes = this.plan(n, on);
     const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);

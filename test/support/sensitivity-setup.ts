@@ -58,6 +58,10 @@ const nodeFaultShown: Partial<Record<string, { on: NodePredicate; off?: NodePred
     on: (p) => (n) => !matching(p, n) || n.status?.nodeInfo?.kernelVersion === LIE_KERNEL,
     off: () => (n) => n.status?.nodeInfo?.kernelVersion !== LIE_KERNEL,
   },
+  "control-plane-os-windows": {
+    on: (p) => (n) => !globMatch(p, n.metadata!.name!) || n.metadata?.labels?.["kubernetes.io/os"] === "windows",
+    off: (p) => (n) => !globMatch(p, n.metadata!.name!) || n.metadata?.labels?.["kubernetes.io/os"] === "linux",
+  },
   "containerd-old": {
     on: (p) => (n) => !matching(p, n) || n.status?.nodeInfo?.containerRuntimeVersion === OLD_CONTAINERD,
     off: () => (n) => n.status?.nodeInfo?.containerRuntimeVersion !== OLD_CONTAINERD,

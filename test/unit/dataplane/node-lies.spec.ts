@@ -42,6 +42,33 @@ describe("dataplane faults: node lies", () => {
     ]);
   });
 
+  it("control-plane-os-windows makes a control-plane node report Windows (label and nodeInfo), and restores both on clear", () => {
+    const cp: k8s.V1Node = {
+      metadata: { name: "hc-control-plane", labels: { "kubernetes.io/os": "linux", "node-role.kubernetes.io/control-plane": "" } },
+      status: { nodeInfo: { operatingSystem: "linux", kernelVersion: "6.8.0" } as k8s.V1NodeSystemInfo },
+    };
+    const lies = new NodeLies();
+    const on = only("control-plane-os-windows");
+    expect(lies.plan(cp, on)).to.deep.equal([
+      { field: { label: "kubernetes.io/os" }, value: "windows" },
+      { field: { nodeInfo: "operatingSystem" }, value: "windows" },
+    ]);
+    const lying: k8s.V1Node = {
+      metadata: { name: "hc-control-plane", labels: { "kubernetes.io/os": "windows", "node-role.kubernetes.io/control-plane": "" } },
+      status: { nodeInfo: { operatingSystem: "windows", kernelVersion: "6.8.0" } as k8s.V1NodeSystemInfo },
+    };
+    expect(lies.plan(lying, on), "nothing more to do while on").to.deep.equal([]);
+    expect(
+      lies.plan(lying, (f) => f === "windows-build-label-missing" || f === "containerd-old"),
+      "Windows-worker lies never touch it",
+    ).to.deep.equal([
+      { field: { label: "kubernetes.io/os" }, value: "linux" },
+      { field: { nodeInfo: "operatingSystem" }, value: "linux" },
+    ]);
+    expect(lies.plan(cp, none), "cleared once").to.deep.equal([]);
+    expect(new NodeLies().plan(node(), on), "a Windows worker is no control-plane node").to.deep.equal([]);
+  });
+
   it("leaves a node no lie matches alone", () => {
     expect(new NodeLies().plan(node(), none)).to.deep.equal([]);
   });

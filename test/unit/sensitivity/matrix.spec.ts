@@ -78,7 +78,7 @@ describe("sensitivity matrix", function () {
     });
     expect(r.status, r.stderr).to.equal(0);
     const nodes = rows.filter((x) => x.category === "Core.Nodes");
-    expect(r.stdout).to.match(/^Core\.Nodes\n  has Windows nodes that are Ready\n    targeted: node-not-ready \(node=hc-win2022-\*\)\n/);
+    expect(r.stdout).to.match(/^Core\.Nodes\n  has Windows nodes that are Ready\n    targeted: node-not-ready \(node=hc-win2022-\*\)[;\n]/);
     expect(r.stdout).to.include(`${nodes.length} checks: `);
   });
 
