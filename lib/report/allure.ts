@@ -89,7 +89,12 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
  * recording its node — looks like a different test, and retries, flaky marking and history all break.
  * allure-mocha also records a retried test's final pass as plain "passed": those are marked flaky.
  */
-export function finalizeResults(resultsDir: string, flakyFullTitles: string[], poolsByTitle: Map<string, string[]> = new Map()): void {
+export function finalizeResults(
+  resultsDir: string,
+  flakyFullTitles: string[],
+  poolsByTitle: Map<string, string[]> = new Map(),
+  parametersByTitle: Map<string, { name: string; value: string }[]> = new Map(),
+): void {
   const flaky = flakyFullTitles.map((t) => t.split(" › ").join(" > "));
   // The report card's pools, as a label the HTML groups by (and a parameter shown on the test).
   const pools = [...poolsByTitle].map(([t, p]) => [t.split(" › ").join(" > "), p] as const);
@@ -103,6 +108,8 @@ export function finalizeResults(resultsDir: string, flakyFullTitles: string[], p
       r.labels = [...(r.labels ?? []).filter((l) => l.name !== POOL_LABEL), ...testPools.map((value) => ({ name: POOL_LABEL, value }))];
       r.parameters = [...r.parameters.filter((x) => x.name !== "pool"), { name: "pool", value: testPools.join(", "), excluded: true }];
     }
+    const extra = [...parametersByTitle].find(([t]) => r.fullName?.endsWith(`: ${t.split(" › ").join(" > ")}`))?.[1] ?? [];
+    if (extra.length) r.parameters = [...r.parameters.filter((x) => !extra.some((e) => e.name === x.name)), ...extra.map((e) => ({ ...e, excluded: true }))];
     if (r.status === "passed" && flaky.some((w) => r.fullName?.endsWith(`: ${w}`))) r.statusDetails = { ...r.statusDetails, flaky: true };
     writeFileSync(p, JSON.stringify(r));
   }

@@ -9,6 +9,7 @@ import { writeAllureExtras, generateHtml, finalizeResults } from "./allure.js";
 import { recordEnvironment } from "../run/record.js";
 import { comparisonEnvironment, formatComparison } from "./compare.js";
 import { prepullEnvironment, prepullLine } from "../prepull/report.js";
+import { phaseParameters } from "../run/pod-timeline.js";
 import { NO_WINDOWS_POD, formatReportCard, poolsOfTest, reportCard } from "../pools/report-card.js";
 
 export interface ReportPaths {
@@ -63,6 +64,7 @@ export const allureReporter: Reporter = {
       paths.allureResults,
       run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),
       new Map(run.outcomes.map((o) => [o.fullTitle, poolsOfTest(run.caps, o).length ? poolsOfTest(run.caps, o) : [NO_WINDOWS_POD]])),
+      new Map(run.outcomes.flatMap((o) => (o.phases ? [[o.fullTitle, phaseParameters(o.phases)] as const] : []))),
     );
     // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
     // and rendering them (seconds on a busy machine) is one command away.

@@ -137,14 +137,22 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * Ends the timeline at a test's end: the phases go to the report — Allure parameters (summed) and a per-pod
  * attachment — and onto the mocha test, where the runner picks them up for summary.json.
  */
+const names = { schedulingMs: "scheduling", pullingMs: "pulling", creatingMs: "creating", startingMs: "starting", readinessMs: "readiness" } as const;
+
+/**
+ * A test's phases as Allure parameters ("pod time: pulling" …). Added to the results after the run
+ * (lib/report/allure.ts finalizeResults): allure-mocha takes no parameters from an afterEach.
+ */
+export function phaseParameters(phases: TestPhases): { name: string; value: string }[] {
+  return Object.entries(names).map(([k, label]) => ({ name: `pod time: ${label}`, value: secs(phases[k as keyof PhaseTimes]) }));
+}
+
 export async function reportPodPhases(test: Mocha.Test | undefined, timeline: PodTimeline): Promise<void> {
   timeline.stop();
   const { total, pods } = timeline.phases();
   if (!total.pods) return;
   if (test) (test as unknown as Record<string, unknown>)[TEST_PHASES] = total;
   const allure = await import("allure-js-commons");
-  const names = { schedulingMs: "scheduling", pullingMs: "pulling", creatingMs: "creating", startingMs: "starting", readinessMs: "readiness" } as const;
-  for (const [k, label] of Object.entries(names)) await allure.parameter(`pod time: ${label}`, secs(total[k as keyof PhaseTimes]), { excluded: true });
   const rows = Object.entries(pods).map(
     ([pod, t]) =>
       `${pod}: ${Object.entries(names)
