@@ -32,9 +32,9 @@ export const LOGS = {
 const TESTS = { ...NETWORK, ...PROBES, ...LOGS };
 type Key = keyof typeof TESTS;
 
-const categories = ["Core.Network", "Core.Probes", "Core.Logs"];
-const args = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];
-const hcNamespaces = { namespace: "hc-*" };
+export const categories = ["Core.Network", "Core.Probes", "Core.Logs"];
+export const args = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];
+export const hcNamespaces = { namespace: "hc-*" };
 
 // What a failure message must name. Network paths: "<path>: <pod>@<node> (or the runner) → <ip or name>:<port> (...)".
 const PATH_SOURCE_DESTINATION = /^[^:]+: (?:[a-z0-9-]+@[a-z0-9.-]+(?: \(host network\))?|the runner \([^)]*\)) → \[?[a-z0-9.:-]+\]?:\d+[^ ]* \(/i;
@@ -49,8 +49,9 @@ const NAMES: Record<Key, RegExp> = {
   logMonitor: /log of hc-[a-z0-9-]+\/logmonitor\[app\]/,
 };
 /** Each listed test must fail with its message naming what NAMES says. */
-const failing = (...keys: Key[]) => Object.fromEntries(keys.map((k) => [TESTS[k], [NAMES[k]]]));
+export const failing = (...keys: Key[]) => Object.fromEntries(keys.map((k) => [TESTS[k], [NAMES[k]]]));
 
+// More cases of the same categories: network-b.cases.ts (a file of its own so e2e lanes can run both side by side).
 export const cases: SensitivityCase[] = [
   {
     fault: "dns-down",
@@ -93,64 +94,5 @@ export const cases: SensitivityCase[] = [
     grep: "pod to pod",
     why: "Windows pods on different nodes cannot reach each other; same-node and Linux↔Windows paths still flow",
     breaks: failing("podToPod"),
-  },
-  {
-    // A second controller's slice lists a deleted pod's address as ready: the slices no longer list exactly the
-    // ready pods. That address is routed to as well, so ClusterIP paths would fail by chance of round-robin: the run
-    // selects only the EndpointSlice check, with waits scaled to 0.05 (the wait for the right set, a pod-start budget, can only time out).
-    fault: "endpointslice-stale",
-    options: hcNamespaces,
-    kind: "targeted",
-    categories,
-    args: [...args, "--timeout-scale", "0.05"],
-    grep: "EndpointSlices",
-    why: "the Service's slices list an address no ready pod holds",
-    breaks: {
-      [NETWORK.endpointSlices]: [
-        /waiting for EndpointSlices of service hc-[a-z0-9-]+\/win-webserver to list exactly the ready pods \[[\d., ]+\]/,
-        /last seen: ready addresses: \[[\d., ]*10\.\d+\.\d+\.250\b/,
-      ],
-    },
-  },
-  { fault: "egress-blocked", options: hcNamespaces, kind: "targeted", categories, args, why: "only the external address", breaks: failing("egress") },
-  {
-    fault: "readiness-never",
-    options: { pod: "probes-*" },
-    kind: "targeted",
-    categories,
-    args,
-    why: "the probe fixtures never turn Ready; the liveness tests wait for a started container, not a Ready one",
-    breaks: failing("readiness", "startup"),
-  },
-  {
-    fault: "liveness-fails",
-    options: hcNamespaces,
-    kind: "targeted",
-    categories,
-    args,
-    why: "only pods with a liveness probe (probes-liveness, probes-startup) are restarted",
-    breaks: failing("liveness", "startup", "previousLogs"),
-  },
-  {
-    fault: "logs-empty",
-    options: hcNamespaces,
-    kind: "targeted",
-    categories,
-    args,
-    why: "every test that reads a container's log",
-    breaks: failing("callers", "liveness", "requestLines", "previousLogs", "logMonitor"),
-  },
-  {
-    // When the runner cannot reach node addresses, the NodePort is checked from a host-network Linux pod: the same
-    // fault must still fail it, naming that pod.
-    fault: "nodeport-closed",
-    options: hcNamespaces,
-    kind: "targeted",
-    categories,
-    args,
-    env: { HC_NODEPORT_FROM: "pod" },
-    grep: "NodePort",
-    why: "checked from a host-network Linux pod, the NodePort path still fails, naming that pod",
-    breaks: { [NETWORK.nodePort]: [/^NodePort from a host-network pod: hostnet-client@[a-z0-9-]+ \(host network\) → [\d.]+:\d+ \(node /] },
   },
 ];
