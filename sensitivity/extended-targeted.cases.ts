@@ -1,21 +1,7 @@
 // Targeted faults for Extend.ActiveDirectory, Extend.RunAsUserName and Extend.HostProcess: a GMSA webhook that
 // gets one rule wrong, a node that gets one identity rule wrong, a runtime without HostProcess (issue 19).
 import type { SensitivityCase } from "./case.js";
-
-const AD = {
-  fill: "fills the credential spec contents into a pod that names its GMSACredentialSpec",
-  unauthorized: "refuses a pod whose service account may not `use` the credential spec, with the webhook's message",
-  mismatch: "refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec",
-  nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
-};
-const USER = {
-  unknown:
-    'fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."',
-  nonRoot: "refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message",
-};
-const HP = {
-  pod: "runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)",
-};
+import { AD, USER, HP } from "./extended.cases.js";
 
 export const cases: SensitivityCase[] = [
   {

@@ -3,17 +3,11 @@
 // cluster is admission that runs before validation. Each fault is a real mutating webhook (registered while it
 // is on) that rewrites or refuses exactly one kind of field, as a misconfigured policy add-on would.
 import type { SensitivityCase } from "./case.js";
+import { REJECTIONS } from "./rejections.cases.js";
+import { HP } from "./extended.cases.js";
 
-const R = {
-  forbidden: "rejects every Linux-only field on a Windows pod with Forbidden on that exact path",
-  runAsNonRoot: "accepts runAsNonRoot on a Windows pod (negative control)",
-  linux: "rejects windowsOptions on a Linux pod with Forbidden",
-  os: "rejects an invalid spec.os.name (NotSupported on spec.os, Required when empty)",
-  runAsUserName: "applies each runAsUserName rule: Invalid on the exact path, valid names accepted",
-  hostProcess: "applies the HostProcess rules: pod and containers agree, all containers HostProcess, hostNetwork true",
-  gmsa: "validates the GMSA fields: credential spec name is a DNS subdomain, contents non-empty and under 64 KiB",
-};
-const HP_RULES = "enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)";
+const R = REJECTIONS;
+const HP_RULES = HP.rules;
 const notRejected = (field: string) => new RegExp(`pod accepted: ${field.replace(/[.[\]]/g, "\\$&")} was not rejected`);
 
 export const cases: SensitivityCase[] = [

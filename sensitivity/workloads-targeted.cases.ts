@@ -1,13 +1,9 @@
 // Targeted faults for Core.Workloads: each breaks the one kubelet behaviour a check names (issue 19), and the
 // run of the whole category shows that only the checks depending on it fail.
 import type { SensitivityCase } from "./case.js";
+import { WORKLOADS } from "./workloads.cases.js";
 
-const W = {
-  emptyDir: "shares an emptyDir between the containers of a Windows pod",
-  config: "gives a Windows container its ConfigMap and Secret as environment variables and as files",
-  hooks: "runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted",
-  limits: "records a Windows container's resource requests and limits: stored, QoS class, kubelet status and the downward API inside the container",
-};
+const W = WORKLOADS;
 const pod = (name: string) => new RegExp(`pod hc-[a-z0-9-]+/${name}`);
 
 export const cases: SensitivityCase[] = [
