@@ -36,6 +36,7 @@ import {
   type Probe,
 } from "../../lib/checks/network.js";
 import { categoryOf } from "../index.js";
+import { skipWithReason } from "../../lib/run/steps.js";
 import { settleBounded } from "../../lib/checks/network/bounded.js";
 
 const SERVICE = "win-webserver";
@@ -115,10 +116,10 @@ describe(CATEGORY, () => {
       w.servers.filter((d) => d.pod !== src.pod && d.node.toLowerCase() !== src.node.toLowerCase()).map((dst) => ({ src, dst })),
     )[0];
     if (!pair) {
-      const why = `all Windows pods landed on node ${w.servers[0].node}: the cluster has no second Ready Windows node of this build to schedule on`;
-      await allure.description(`Skipped: ${why}.`);
-      await env.step(`skipped: ${why}`, () => undefined);
-      this.skip();
+      await skipWithReason(
+        this,
+        `all Windows pods landed on node ${w.servers[0].node}: the cluster has no second Ready Windows node of this build to schedule on`,
+      );
     }
     await reach(env, { path: "Windows pod to Windows pod on another node", from: pair.src, to: podDest(pair.dst), ...page });
   });
@@ -221,10 +222,10 @@ describe(CATEGORY, () => {
   it("reaches an external address from inside a Windows pod (egress)", async function () {
     const url = env.ctx.options.externalUrl;
     if (!url) {
-      const why = "the run is marked --air-gapped, so the cluster is not expected to reach external addresses";
-      await allure.description(`Skipped: ${why}. Pass --external-url without --air-gapped to check egress.`);
-      await env.step(`skipped: ${why}`, () => undefined);
-      this.skip();
+      await skipWithReason(
+        this,
+        "the run is marked --air-gapped, so the cluster is not expected to reach external addresses (pass --external-url without --air-gapped to check egress)",
+      );
     }
     const w = await walkthrough(env, { windows: true });
     const u = new URL(url!);
