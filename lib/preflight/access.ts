@@ -69,6 +69,13 @@ export const permissions: Permission[] = [
     why: "commands inside the tests' containers",
   })),
   { verb: "get", resource: "pods", subresource: "log", namespaced: true, suites: "all", why: "container logs (checks and failure bundles)" },
+  ...["list", "watch"].map((verb) => ({
+    verb,
+    resource: "serviceaccounts",
+    namespaced: true,
+    suites: "all" as const,
+    why: "a test's namespace is ready for pods once its default ServiceAccount exists",
+  })),
   ...["list", "watch"].map((verb) => ({ verb, resource: "events", namespaced: true, suites: "all" as const, why: "event waits and failure bundles" })),
   ...[...crud, "get", "list", "watch"].map((verb) => ({
     verb,
