@@ -29,7 +29,10 @@ export function failureBundle(resultsDir: string, result: AllureResult): Record<
   const out: Record<string, string> = {};
   for (const c of readAll<AllureContainer>(resultsDir, "-container.json").filter((c) => c.children.includes(result.uuid)))
     for (const a of c.afters ?? [])
-      for (const s of a.steps ?? []) for (const x of s.attachments ?? []) out[x.name] = readFileSync(join(resultsDir, x.source), "utf8");
+      for (const s of a.steps ?? [])
+        for (const x of s.attachments ?? [])
+          // Every test's afterEach also attaches its pod phases (lib/run/pod-timeline.ts): not part of the bundle.
+          if (x.name !== "pod phases") out[x.name] = readFileSync(join(resultsDir, x.source), "utf8");
   return out;
 }
 

@@ -39,12 +39,26 @@ const seen = (p: Promise<unknown>) =>
     () => false,
   );
 
+/** A top-level group of the test tree: the report groups by Windows pool first (lib/report/allure.ts). */
+const POOL_GROUP = /^(\(no Windows pod\)|[\w./-]+=[\w.-]+)$/;
+
+/** Waits until the suite shows in the tree, opening pool groups (one at a time) until it does. */
+async function showSuite(page: Page, suite: string): Promise<void> {
+  const s = page.getByText(suite, { exact: true }).first();
+  if (await seen(s.waitFor({ timeout: 5_000 }))) return;
+  for (const g of await page.getByText(POOL_GROUP).all()) {
+    await g.click().catch(() => undefined);
+    if (await seen(s.waitFor({ timeout: 3_000 }))) return;
+  }
+  await s.waitFor({ timeout: 10_000 });
+}
+
 export async function inspectReport(
   htmlDir: string,
   o: { suites: string[]; failedTest: string; attachment: string; screenshot?: string },
 ): Promise<{ suitesSeen: string[]; failedTestOpened: boolean; attachmentSeen: boolean }> {
   return withReportPage(htmlDir, async (page) => {
-    await page.getByText(o.suites[0], { exact: true }).first().waitFor({ timeout: 15_000 });
+    await showSuite(page, o.suites[0]);
     const body = await page.innerText("body");
     const suitesSeen = o.suites.filter((s) => body.includes(s));
     if (o.screenshot) await page.screenshot({ path: o.screenshot });
@@ -65,7 +79,7 @@ export async function inspectFlakyTest(
   o: { suite: string; test: string; retryError: string; screenshot?: string },
 ): Promise<{ frontPage: string; passedShown: boolean; flakyShown: boolean; retryErrorSeen: boolean }> {
   return withReportPage(htmlDir, async (page) => {
-    await page.getByText(o.suite, { exact: true }).first().waitFor({ timeout: 15_000 });
+    await showSuite(page, o.suite);
     const frontPage = await page.innerText("body");
     await page.getByText(o.suite, { exact: true }).first().click();
     await page.getByText(o.test).filter({ visible: true }).first().click();
