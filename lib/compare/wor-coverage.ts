@@ -130,8 +130,10 @@ export const worCoverage: Record<string, Coverage> = {
 
   // Extend.Network
   "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over ClusterIP Endpoints.": {
-    checks: [],
-    gap: "not built yet: a multi-port Service and a dual-stack local cluster (IPv4 and IPv6 ClusterIPs)",
+    checks: [
+      "Extend.Network › reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)",
+    ],
+    gap: "IPv4 only: the IPv6 ClusterIP half needs a dual-stack local cluster (IPv4 and IPv6 service and pod ranges), not built yet",
   },
   "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over NodePort Endpoints.": {
     checks: ["Core.Network › serves the web page on the NodePort from outside the cluster (every node)"],
