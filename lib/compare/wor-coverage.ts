@@ -67,8 +67,9 @@ export const worCoverage: Record<string, Coverage> = {
     gap: "not built yet: an ExternalName Service resolved from a Windows pod",
   },
   "Ability to access internal pods through custom DNS records, injected by the Kubernetes pod Specification.": {
-    checks: [],
-    gap: "not built yet: dnsPolicy None with custom nameservers and search domains",
+    checks: [
+      "Core.Network › gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)",
+    ],
   },
   "Ability to route services from pods from the EndpointSlice API.": {
     checks: ["Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices"],
