@@ -18,6 +18,7 @@ export const NETWORK = {
   endpointSlices: "lists exactly the ready Windows pods in the Service's EndpointSlices",
   recreate: "restores routing when the Service is deleted and recreated",
   callers: "answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)",
+  customDns: "gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)",
 } as const;
 export const PROBES = {
   readiness: "keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes",
@@ -59,8 +60,22 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories,
     args,
-    why: "only names need DNS: the Service FQDNs and the external host name",
-    breaks: failing("fqdnLinux", "fqdnWindows", "egress"),
+    why: "only names need DNS: the Service FQDNs, the external host name and the custom-DNS pod's short name",
+    breaks: failing("fqdnLinux", "fqdnWindows", "egress", "customDns"),
+  },
+  {
+    fault: "dns-config-ignored",
+    options: hcNamespaces,
+    kind: "targeted",
+    // Core.Probes and Core.Logs have no pod with a dnsConfig: Core.Network alone shows what else it would break.
+    categories: ["Core.Network"],
+    why: "only the dnsPolicy None pod has a dnsConfig to ignore; every other pod uses the cluster's DNS anyway",
+    breaks: {
+      [NETWORK.customDns]: [
+        /^pod dnsConfig not applied in hc-[a-z0-9-]+\/windows-custom-dns@[a-z0-9.-]+ \(ipconfig \/all\): DNS Servers are \[[\d.]+\], expected exactly dnsConfig\.nameservers \[[\d.]+, 1\.1\.1\.1\]/,
+        /lacks dnsConfig\.searches (?:[a-z0-9.-]+, )*hc-custom\.example/,
+      ],
+    },
   },
   {
     fault: "service-routing-broken",

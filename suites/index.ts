@@ -85,6 +85,12 @@ export const catalogue: SuiteEntry[] = [
     description: "HostProcess validation rules; a pod as NT AUTHORITY\\SYSTEM on the host, where Pod Security allows it",
   },
   {
+    category: "Extend.Network",
+    suite: "extended",
+    file: "suites/extended/network.spec.ts",
+    description: "a multi-port Service: each of its two ports reaches its own container port of Linux backends from a Windows pod",
+  },
+  {
     category: "Extend.NetworkPolicy",
     suite: "extended",
     file: "suites/extended/network-policy.spec.ts",

@@ -12,3 +12,4 @@ export * from "./network/probe.js";
 export * from "./network/parsers.js";
 export * from "./network/runner-http.js";
 export * from "./network/steady.js";
+export * from "./network/custom-dns.js";

@@ -67,8 +67,9 @@ export const worCoverage: Record<string, Coverage> = {
     gap: "not built yet: an ExternalName Service resolved from a Windows pod",
   },
   "Ability to access internal pods through custom DNS records, injected by the Kubernetes pod Specification.": {
-    checks: [],
-    gap: "not built yet: dnsPolicy None with custom nameservers and search domains",
+    checks: [
+      "Core.Network › gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)",
+    ],
   },
   "Ability to route services from pods from the EndpointSlice API.": {
     checks: ["Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices"],
@@ -130,8 +131,10 @@ export const worCoverage: Record<string, Coverage> = {
 
   // Extend.Network
   "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over ClusterIP Endpoints.": {
-    checks: [],
-    gap: "not built yet: a multi-port Service and a dual-stack local cluster (IPv4 and IPv6 ClusterIPs)",
+    checks: [
+      "Extend.Network › reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)",
+    ],
+    gap: "IPv4 only: the IPv6 ClusterIP half needs a dual-stack local cluster (IPv4 and IPv6 service and pod ranges), not built yet",
   },
   "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over NodePort Endpoints.": {
     checks: ["Core.Network › serves the web page on the NodePort from outside the cluster (every node)"],

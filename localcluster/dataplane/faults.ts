@@ -6,6 +6,10 @@ import { z } from "zod";
 export const faultCatalogue = {
   "dns-down": "cluster DNS answers nothing: lookups time out (SERVFAIL from Windows' resolver)",
   "service-routing-broken": "traffic to Service ClusterIPs is dropped (kube-proxy rules missing); pod IPs still work",
+  "service-port-unrouted":
+    "the service proxy programs only the first port of a multi-port Service (one load-balancer rule per Service port, the others missing): connections to its other ports time out",
+  "dns-config-ignored":
+    "the kubelet drops the pod's dnsConfig: a dnsPolicy None pod gets the cluster's default DNS (kube-dns and the cluster search path), not its own nameservers and search domains",
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
   "pod-to-pod-dropped":

@@ -191,6 +191,10 @@ export class EmulatedNetwork implements NetworkWorld {
       if (this.faults.active("service-routing-broken", { ...src.target, namespace: svc.metadata?.namespace })) return { error: "timeout" };
       const sp = svc.spec?.ports?.find((p) => p.port === port);
       if (!sp) return { error: src.os === "windows" ? "timeout" : "refused" };
+      // kube-proxy (winkernel on Windows: one HNS load balancer per Service port) programs each port on its own;
+      // the fault leaves every port but the first without a rule.
+      const unrouted = svc.spec?.ports?.[0] !== sp && this.faults.active("service-port-unrouted", { ...src.target, namespace: svc.metadata?.namespace });
+      if (unrouted) return { error: "timeout" };
       return this.toEndpoint(src, svc, sp, at);
     }
     const node = this.cluster.nodes().find((n) => n.status?.addresses?.some((a) => a.address === ip));

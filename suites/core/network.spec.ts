@@ -30,6 +30,8 @@ import {
   steadyOptions,
   attempter,
   upThenSteady,
+  dnsConfigProblems,
+  unresolved,
   bodyProblem,
   type Destination,
   type PodSource,
@@ -347,5 +349,49 @@ describe(CATEGORY, () => {
         ),
       ).to.deep.equal([]);
     });
+  });
+
+  it("gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)", async () => {
+    // Upstream test/e2e/windows/dns.go: the first nameserver is the cluster's DNS Service, so the search list makes a
+    // short name resolve; ipconfig /all must list what dnsConfig asked for; a bogus name is the negative control.
+    const dns = await env.core.readNamespacedService({ name: "kube-dns", namespace: "kube-system" });
+    const pod = "windows-custom-dns";
+    const want = { nameservers: [dns.spec!.clusterIP!, "1.1.1.1"], searches: ["default.svc.cluster.local", "hc-custom.example"] };
+    await env.step(`deploy ${pod} (dnsPolicy None; nameservers ${want.nameservers.join(", ")}; searches ${want.searches.join(", ")})`, () =>
+      env.deploy(pod, { mutate: (objs) => void ((objs[0] as k8s.V1Pod).spec!.dnsConfig!.nameservers = want.nameservers) }),
+    );
+    await env.step(`wait: ${pod} Ready`, () => env.wait.podReady(pod));
+    const from = await podRef(env, pod, "servercore");
+    const where = `${env.ns}/${pod}@${from.node}`;
+    const ipconfig = await env.step(`ipconfig /all in ${pod}`, () => env.exec(pod, "servercore", ["ipconfig", "/all"]));
+    const problems = dnsConfigProblems(ipconfig.stdout, want);
+    expect(problems, `pod dnsConfig not applied in ${where} (ipconfig /all): ${problems.join("; ")}`).to.deep.equal([]);
+    // The short name resolves through the pod's own search list (curl.exe -k https://kubernetes:443, as upstream):
+    // retried within the network budget, since a Windows pod's network comes up a little after it is Running.
+    const curl = (host: string) => ["curl.exe", "-k", "-s", "-S", "-o", "NUL", "--connect-timeout", "5", "--max-time", "10", `https://${host}:443/`];
+    const short: Probe = {
+      path: "short name through the pod's own search list",
+      from,
+      to: { host: "kubernetes", port: 443, name: "service default/kubernetes" },
+    };
+    await env.step(`${where}: "kubernetes" resolves through search domain default.svc.cluster.local`, () =>
+      upThenSteady(
+        short,
+        async () => {
+          const out = await env.exec(pod, "servercore", curl("kubernetes"), { timeoutMs: 30_000 });
+          return unresolved(out) ? { ok: false, error: `name not resolved: ${out.stderr.trim()}` } : { ok: true };
+        },
+        () => undefined,
+        steadyOptions(env, { stableMs: 0 }),
+      ),
+    );
+    const bogus = "kubernetezzzzzzzz";
+    const neg = await env.step(`${where}: the bogus name "${bogus}" does not resolve (negative control)`, () =>
+      env.exec(pod, "servercore", curl(bogus), { timeoutMs: 30_000 }),
+    );
+    expect(
+      unresolved(neg),
+      `negative control: ${where} resolved the bogus name ${bogus} (curl.exe exit ${neg.exitCode}): lookups are not going to the pod's own nameservers`,
+    ).to.equal(true);
   });
 });

@@ -215,7 +215,12 @@ export async function containerView(
 function dnsConfig(pod: k8s.V1Pod, ns: string, dnsIP: string): ContainerView["dns"] {
   const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
   const clusterSearch = [`${ns}.svc.cluster.local`, "svc.cluster.local", "cluster.local"];
-  if (policy === "None") return { nameserver: pod.spec?.dnsConfig?.nameservers?.[0] ?? "", searches: pod.spec?.dnsConfig?.searches ?? [] };
+  if (policy === "None") {
+    // The kubelet writes exactly the pod's dnsConfig (pkg/kubelet/network/dns GetPodDNS); on Windows the runtime sets
+    // it on the pod's HNS endpoint, so `ipconfig /all` lists every server in order.
+    const nameservers = pod.spec?.dnsConfig?.nameservers ?? [];
+    return { nameserver: nameservers[0] ?? "", nameservers, searches: pod.spec?.dnsConfig?.searches ?? [] };
+  }
   if (policy === "Default" || (pod.spec?.hostNetwork && policy !== "ClusterFirstWithHostNet")) return { nameserver: "127.0.0.53", searches: [] };
   return { nameserver: dnsIP, searches: [...clusterSearch, ...(pod.spec?.dnsConfig?.searches ?? [])] };
 }

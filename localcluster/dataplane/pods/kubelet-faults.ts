@@ -31,3 +31,12 @@ export function withHostProcessIgnored(p: k8s.V1Pod, c: k8s.V1Container): { pod:
     container: { ...c, securityContext: strip(c.securityContext) },
   };
 }
+
+/**
+ * dns-config-ignored: a kubelet or runtime that drops the pod's dnsConfig (the CRI sandbox gets the cluster's
+ * default DNS instead): dnsPolicy None and the custom nameservers and search domains never reach the pod.
+ */
+export function withDnsConfigIgnored(p: k8s.V1Pod): k8s.V1Pod {
+  if (p.spec?.dnsPolicy !== "None" && !p.spec?.dnsConfig) return p;
+  return { ...p, spec: { ...p.spec!, dnsPolicy: "ClusterFirst", dnsConfig: undefined } };
+}

@@ -37,15 +37,13 @@ describe("list --compare wor", () => {
 
   it("leaves only the known, explained gaps uncovered", () => {
     const gaps = Object.entries(worCoverage).filter(([, c]) => c.gap && !c.checks.length);
-    // Not built yet (issue 18): StatefulSet, ExternalName, dnsPolicy None, CPU limits, multi-port/dual-stack.
+    // Not built yet (issue 18): StatefulSet, ExternalName, CPU limits.
     expect(gaps.map(([d]) => d).sort()).to.deep.equal(
       [
         "Ability to delete and recreate pods for StatefulSets which preserve their ability to serve as routed endpoints for services",
         "Ability to access external services by Kubernetes DNS services endpoints (for non-airgapped clusters).",
-        "Ability to access internal pods through custom DNS records, injected by the Kubernetes pod Specification.",
         "Ability to not exceed pod CPU limits",
         "Ability to read and write files as a GMSA User",
-        "Ability to support IPv6 and IPv4 services for accessing internal Linux pods from Windows pods over ClusterIP Endpoints.",
       ].sort(),
     );
   });
