@@ -263,6 +263,27 @@ async function startAll(
     caPem: creds.caPem,
   });
 
+  // kwok looks up exec'd commands on its own PATH: only the data plane's shims are on it, so no real tool ever runs.
+  // Its command goes into the data plane's config too: the data plane restarts kwok after an API server outage.
+  const stagesFile = join(dir, "kwok-stages.yaml");
+  writeFileSync(stagesFile, nodeStagesYaml());
+  mkdirSync(join(dir, "kwok"), { recursive: true });
+  const kwokCmd = {
+    ...sandboxedCommand(dir, bins.kwok, [
+      `--kubeconfig=${kubeconfigs.kwok}`,
+      `--config=${stagesFile}`,
+      `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
+      "--node-ip=127.0.0.1",
+      `--node-port=${ports.kubelet}`,
+      `--server-address=127.0.0.1:${ports.kubelet + 0}`,
+      `--tls-cert-file=${creds.kubelet.cert}`,
+      `--tls-private-key-file=${creds.kubelet.key}`,
+      "--node-lease-duration-seconds=40",
+      "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
+    ]),
+    env: { KWOK_WORKDIR: join(dir, "kwok") },
+    log: logFile("kwok"),
+  };
   writeDataPlaneConfig(dir, {
     profile: layout.profile,
     timing,
@@ -273,6 +294,7 @@ async function startAll(
     })),
     nodeAddresses: placed.map((p) => p.address),
     networkPolicy: layout.networkPolicy,
+    kwok: kwokCmd,
   });
   const tsx = ["--import", "tsx"];
   const webhook = track(
@@ -311,23 +333,7 @@ async function startAll(
     ),
   );
 
-  // kwok looks up exec'd commands on its own PATH: only the data plane's shims are on it, so no real tool ever runs.
-  const stagesFile = join(dir, "kwok-stages.yaml");
-  writeFileSync(stagesFile, nodeStagesYaml());
-  mkdirSync(join(dir, "kwok"), { recursive: true });
-  const kwokCmd = sandboxedCommand(dir, bins.kwok, [
-    `--kubeconfig=${kubeconfigs.kwok}`,
-    `--config=${stagesFile}`,
-    `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
-    "--node-ip=127.0.0.1",
-    `--node-port=${ports.kubelet}`,
-    `--server-address=127.0.0.1:${ports.kubelet + 0}`,
-    `--tls-cert-file=${creds.kubelet.cert}`,
-    `--tls-private-key-file=${creds.kubelet.key}`,
-    "--node-lease-duration-seconds=40",
-    "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
-  ]);
-  const kwok = track(startComponent("kwok", kwokCmd.bin, kwokCmd.args, logFile("kwok"), { KWOK_WORKDIR: join(dir, "kwok") }));
+  const kwok = track(startComponent("kwok", kwokCmd.bin, kwokCmd.args, kwokCmd.log, kwokCmd.env));
 
   await waitHealthy(webhook, `https://127.0.0.1:${ports.webhook}/health`, { ca: creds.caPem, timeoutMs: 30_000 });
   await waitHealthy(dataplane, `http://127.0.0.1:${ports.dataplane}/healthz`, { timeoutMs: 30_000 });

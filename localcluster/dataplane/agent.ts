@@ -22,6 +22,7 @@ import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
 import { NodeLies } from "./node-lies.js";
 import { planStale, staleAddress, syncStale } from "./stale-endpoints.js";
+import { KwokResync } from "./kwok-resync.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -46,6 +47,7 @@ export class DataPlaneAgent {
   /** Node labels and nodeInfo fields a fault changed, and what comes back when it clears. */
   private readonly nodeLies = new NodeLies();
   private autoscaler?: ClusterAutoscaler;
+  private kwokResync?: KwokResync;
   private timing = new Timing();
   private nodesCache!: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
   private servicesCache!: k8s.Informer<k8s.V1Service> & k8s.ObjectCache<k8s.V1Service>;
@@ -123,12 +125,23 @@ export class DataPlaneAgent {
       this.log,
     );
 
+    if (config.kwok)
+      this.kwokResync = new KwokResync({
+        kc: this.kc,
+        stateDir: this.o.stateDir,
+        command: config.kwok,
+        port: this.o.kubeletPort,
+        connections: this.forwarders,
+        log: this.log,
+      });
+
     const policyInformers = policy ? [policy.policies, policy.namespaces] : [];
     for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer, ...policyInformers] as k8s.Informer<k8s.KubernetesObject>[]) {
       // client-node's informer stops on an error and is restarted by its owner (its README's pattern), as a
       // kubelet's reflector re-lists after an API server restart: without this the node agent went deaf for good.
       inf.on("error", (e) => {
         this.log(`watch error (restarting the watch in 1 s): ${(e as Error)?.message ?? e}`);
+        this.kwokResync?.suspect(`watch error: ${(e as Error)?.message ?? e}`);
         setTimeout(
           () => void inf.start().catch((err: unknown) => this.log(`watch restart failed (will retry on its next error): ${(err as Error)?.message ?? err}`)),
           1000,
@@ -322,6 +335,7 @@ export class DataPlaneAgent {
   async stop(): Promise<void> {
     this.runtime?.stopAll();
     this.autoscaler?.stop();
+    this.kwokResync?.stop();
     this.nodePorts?.close();
     this.forwarders.close();
     this.server?.close();

@@ -7,15 +7,33 @@ import type { EmulatedNetwork } from "./network.js";
 
 export class KubeletForwarders {
   private readonly servers: Server[] = [];
+  /** While kwok is being restarted (kwok-resync.ts): new connections wait here instead of reaching it. */
+  private held?: { promise: Promise<void>; open: () => void };
+  hold(): void {
+    if (this.held) return;
+    let open = () => {};
+    const promise = new Promise<void>((r) => (open = r));
+    this.held = { promise, open };
+  }
+  release(): void {
+    this.held?.open();
+    this.held = undefined;
+  }
   /** kwok listens on 127.0.0.1 only; each node's own loopback address forwards there. */
   async start(addresses: string[], port: number): Promise<void> {
     for (const address of addresses) {
       const s = createTcpServer((sock) => {
-        const up = connect(port, "127.0.0.1");
-        sock.pipe(up).pipe(sock);
-        const end = () => (sock.destroy(), up.destroy());
-        sock.on("error", end);
-        up.on("error", end);
+        sock.on("error", () => sock.destroy());
+        const pipe = () => {
+          if (sock.destroyed) return;
+          const up = connect(port, "127.0.0.1");
+          sock.pipe(up).pipe(sock);
+          const end = () => (sock.destroy(), up.destroy());
+          sock.on("error", end);
+          up.on("error", end);
+        };
+        if (this.held) void this.held.promise.then(pipe);
+        else pipe();
       });
       await new Promise<void>((res, rej) => s.once("error", rej).listen(port, address, () => res()));
       this.servers.push(s);
