@@ -300,6 +300,8 @@ describe("reliability: bad paths, permissions, API outages", function () {
       const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
       expect(r.code, `${r.stderr}\n${summary.tests.map((t) => `${t.state} ${t.fullTitle}: ${t.error ?? ""}`).join("\n")}`).to.equal(0);
       expect(summary.counts).to.include({ passed: 5, failed: 0, broken: 0 });
+      // The record's node facts were read at its end, not taken from the preflight.
+      expect(summary.cluster.nodesRead.source).to.equal("end of run");
     });
 
     it("ends a run whose API server stays away past the window within window + 10 s: one line, exit 2, reports written, leftovers named and removable", async () => {
@@ -335,6 +337,9 @@ describe("reliability: bad paths, permissions, API outages", function () {
         "no product failure",
       ).to.deep.equal([]);
       expect(summary.counts.broken).to.be.at.least(1);
+      // The server being away, the node facts are the preflight's, and the summary says so.
+      expect(summary.cluster.nodesRead).to.deep.include({ source: "preflight" });
+      expect(summary.cluster.nodesRead.why).to.match(/^not read again at the end: the API server .* has been unreachable/);
       expect(existsSync(join(reports, "junit.xml"))).to.equal(true);
       expect(readFileSync(join(reports, "junit.xml"), "utf8")).to.match(/<error type="infrastructure"/);
       const left = summary.leftovers.find((l) => l.name === ns);
