@@ -20,6 +20,8 @@ export interface DataPlaneConfig {
   nodeAddresses: string[];
   /** "none": no NetworkPolicy engine, so policies are accepted by the API and enforced by nobody. Default enforced. */
   networkPolicy?: "enforced" | "none";
+  /** The cloud's load-balancer controller and the loopback addresses it hands out; absent: the cluster has none. */
+  loadBalancer?: { pool: string[] };
 }
 
 const file = (stateDir: string) => join(stateDir, "dataplane-config.json");

@@ -11,10 +11,10 @@ import {
   iisForBuild,
   judgeRuntimeClass,
   leaveSchedulingToRuntimeClass,
-  loadBalancerAddress,
   otherBuild,
 } from "../../../lib/checks/runtimeclass.js";
 import type { Capabilities, NodeInfo } from "../../../lib/preflight/types.js";
+import { loadBalancerAddress } from "../../../lib/checks/load-balancer.js";
 
 const taint = { key: "os", value: "windows", effect: "NoSchedule" };
 function node(name: string, os: string, build?: string, arch = "amd64"): NodeInfo {
