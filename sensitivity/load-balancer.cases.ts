@@ -2,7 +2,8 @@
 // acknowledges the Service but never assigns an address, and a load balancer that has its address but routes
 // nothing. Both run the two checks that serve the IIS page through a Service (the ClusterIP one is the neighbour
 // that must keep passing) at --timeout-scale 0.05: the address budget (upstream's 20 min) is then 60 s and the
-// answer budget (upstream's 10 min) 30 s per Windows build, waits that can only time out.
+// answer budget (upstream's 10 min) 30 s per Windows build, waits that can only time out. Run by
+// test/e2e/sensitivity-extended.spec.ts, whose healthy run comes after them (clearing restores health).
 import type { SensitivityCase } from "./case.js";
 import { RC } from "./extended.cases.js";
 
