@@ -19,10 +19,9 @@ export function describeTargeted(title: string, cases: SensitivityCase[]): void 
     before(() => (dir = mkdtempSync(join(tmpdir(), "hc-sens-targeted-"))));
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    // Short budgets: none of these faults should make a wait hang, and one that did would fail fast. A case's own
-    // --timeout-scale (later on the command line) wins.
+    // Short budgets: none of these faults should make a wait hang, and one that did would fail fast.
     itCases(
-      cases.map((c) => ({ ...c, args: ["--timeout-scale", "0.25", ...(c.args ?? [])] })),
+      cases.map((c) => ({ ...c, args: [...(c.args ?? []), "--timeout-scale", "0.25"] })),
       () => dir,
     );
 
