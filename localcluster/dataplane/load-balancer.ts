@@ -169,7 +169,8 @@ export class ServiceController {
         this.log(`service controller: finalizer of ${svc.metadata.namespace}/${svc.metadata.name} not removed (retrying): ${problem}`);
         setTimeout(() => {
           const now = this.service(svc.metadata!.namespace!, svc.metadata!.name!);
-          if (now && now.metadata?.uid === svc.metadata!.uid && now.metadata?.finalizers?.includes(LB_FINALIZER) && !wantsLoadBalancer(now)) void this.remove(now);
+          if (now && now.metadata?.uid === svc.metadata!.uid && now.metadata?.finalizers?.includes(LB_FINALIZER) && !wantsLoadBalancer(now))
+            void this.remove(now);
         }, RETRY_MIN_MS).unref();
         return;
       }

@@ -155,12 +155,15 @@ export class EmulatedNetwork implements NetworkWorld {
     // node.kubernetes.io/exclude-from-external-load-balancers label).
     const backends = this.cluster
       .nodes()
-      .filter((n) => !Object.keys(n.metadata?.labels ?? {}).some((l) => l === "node-role.kubernetes.io/control-plane" || l === "node.kubernetes.io/exclude-from-external-load-balancers"));
+      .filter(
+        (n) =>
+          !Object.keys(n.metadata?.labels ?? {}).some(
+            (l) => l === "node-role.kubernetes.io/control-plane" || l === "node.kubernetes.io/exclude-from-external-load-balancers",
+          ),
+      );
     const nodeIP = backends.flatMap((n) => n.status?.addresses?.filter((a) => a.type === "InternalIP").map((a) => a.address) ?? [])[0];
     if (!sp || !nodeIP) return { error: "timeout" };
-    return this.toEndpoint({ ip: nodeIP, target: {} }, svc, sp, (rec, c, to) =>
-      this.serve(rec, c, { ...req, port: to.port }, to.clientIP),
-    );
+    return this.toEndpoint({ ip: nodeIP, target: {} }, svc, sp, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP));
   }
 
   /**

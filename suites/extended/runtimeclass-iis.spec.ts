@@ -193,8 +193,9 @@ describe(CATEGORY, () => {
         if (settings.requireLoadBalancer) expect.fail(`${reason} (--require-load-balancer)`);
         return skipWithReason(this, `${reason}; run with --require-load-balancer to make this a failure`);
       }
-      const address = await env.step(`a load-balancer controller acted (${sign}): wait up to ${seconds(loadBalancerAddressMs)} s for the external address`, () =>
-        externalAddress(env, name, sign, loadBalancerAddressMs),
+      const address = await env.step(
+        `a load-balancer controller acted (${sign}): wait up to ${seconds(loadBalancerAddressMs)} s for the external address`,
+        () => externalAddress(env, name, sign, loadBalancerAddressMs),
       );
       await iisRunning(
         t,

@@ -32,19 +32,32 @@ describe("load-balancer controller signs (lib/checks/load-balancer.ts)", () => {
   });
 
   it("names the first sign: the address, else the controller's first event, else a finalizer, else a status condition", () => {
-    const events = [ev("SyncLoadBalancerFailed", "service-controller", "2026-01-01T00:00:09Z", { type: "Warning" }), ev("EnsuringLoadBalancer", "service-controller", "2026-01-01T00:00:01Z")];
+    const events = [
+      ev("SyncLoadBalancerFailed", "service-controller", "2026-01-01T00:00:09Z", { type: "Warning" }),
+      ev("EnsuringLoadBalancer", "service-controller", "2026-01-01T00:00:01Z"),
+    ];
     expect(controllerSign(svc({ status: { loadBalancer: { ingress: [{ ip: "127.1.240.1" }] } } }), events)).to.equal("its external address 127.1.240.1");
     expect(controllerSign(svc(), events)).to.equal("event Normal EnsuringLoadBalancer from service-controller: EnsuringLoadBalancer message");
     // MetalLB records IPAllocated from its own controller: any controller counts.
-    expect(controllerSign(svc(), [ev("AllocationFailed", "metallb-controller", "2026-01-01T00:00:01Z", { type: "Warning" })])).to.match(/^event Warning AllocationFailed from metallb-controller/);
+    expect(controllerSign(svc(), [ev("AllocationFailed", "metallb-controller", "2026-01-01T00:00:01Z", { type: "Warning" })])).to.match(
+      /^event Warning AllocationFailed from metallb-controller/,
+    );
     expect(controllerSign(svc({ metadata: { finalizers: ["service.k8s.aws/resources"] } }), [])).to.equal("finalizer service.k8s.aws/resources");
     expect(
-      controllerSign(svc({ status: { conditions: [{ type: "cilium.io/IPAMRequestSatisfied", status: "False", reason: "no_pool", lastTransitionTime: new Date(), message: "" }] } }), []),
+      controllerSign(
+        svc({
+          status: { conditions: [{ type: "cilium.io/IPAMRequestSatisfied", status: "False", reason: "no_pool", lastTransitionTime: new Date(), message: "" }] },
+        }),
+        [],
+      ),
     ).to.equal("status condition cilium.io/IPAMRequestSatisfied=False (no_pool)");
   });
 
   it("orders the controller's events oldest first and shows the latest while the address is pending", () => {
-    const events = [ev("SyncLoadBalancerFailed", "service-controller", "2026-01-01T00:00:09Z", { type: "Warning" }), ev("EnsuringLoadBalancer", "service-controller", "2026-01-01T00:00:01Z")];
+    const events = [
+      ev("SyncLoadBalancerFailed", "service-controller", "2026-01-01T00:00:09Z", { type: "Warning" }),
+      ev("EnsuringLoadBalancer", "service-controller", "2026-01-01T00:00:01Z"),
+    ];
     expect(controllerEvents(svc(), events).map((e) => e.reason)).to.deep.equal(["EnsuringLoadBalancer", "SyncLoadBalancerFailed"]);
     expect(pendingState(svc(), events)).to.equal("last event: Warning SyncLoadBalancerFailed from service-controller: SyncLoadBalancerFailed message");
     expect(pendingState(svc(), [])).to.equal("status.loadBalancer: {}");
