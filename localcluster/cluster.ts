@@ -6,7 +6,7 @@ import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries, kubernetesVersion } from "./binaries.js";
 import { generateCredentials, kubeconfigYaml } from "./credentials.js";
 import { loadLayout, type Layout } from "./topology.js";
-import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock } from "./nodes.js";
+import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock, loadBalancerPool } from "./nodes.js";
 import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
@@ -295,6 +295,7 @@ async function startAll(
     nodeAddresses: placed.map((p) => p.address),
     networkPolicy: layout.networkPolicy,
     kwok: kwokCmd,
+    ...(layout.loadBalancer === "cloud" && { loadBalancer: { pool: loadBalancerPool(addressBlock(dir)) } }),
   });
   const tsx = ["--import", "tsx"];
   const webhook = track(

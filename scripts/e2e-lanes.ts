@@ -29,7 +29,7 @@ const measured: Record<string, number> = {
   "test/e2e/sensitivity-targeted-c.spec.ts": 800,
   "test/e2e/profile-matrix.spec.ts": 696,
   "test/e2e/reliability.spec.ts": 633,
-  "test/e2e/sensitivity-extended.spec.ts": 614,
+  "test/e2e/sensitivity-extended.spec.ts": 900,
   "test/e2e/sensitivity-scheduling.spec.ts": 500,
   "test/e2e/profiles.spec.ts": 284,
   "test/e2e/sensitivity-workloads.spec.ts": 280,

@@ -23,6 +23,8 @@ export interface DataPlaneConfig {
   networkPolicy?: "enforced" | "none";
   /** How kwok was started: the data plane restarts it the same way after an API server outage (kwok-resync.ts). */
   kwok?: KwokCommand;
+  /** The cloud's load-balancer controller and the loopback addresses it hands out; absent: the cluster has none. */
+  loadBalancer?: { pool: string[] };
 }
 
 const file = (stateDir: string) => join(stateDir, "dataplane-config.json");

@@ -17,6 +17,10 @@ export const faultCatalogue = {
   "endpointslice-stale":
     "a second controller keeps an EndpointSlice for each Service of the matching namespaces that lists a deleted pod's address as ready (deleted on clear)",
   "egress-blocked": "connections from pods to the external host time out",
+  "loadbalancer-never-assigns":
+    "the cloud's service controller acknowledges a LoadBalancer Service (EnsuringLoadBalancer, its cleanup finalizer) but the cloud never provisions it: SyncLoadBalancerFailed, retried with back-off, and no external address",
+  "loadbalancer-not-routed":
+    "the load balancer gets its external address but forwards nothing (no healthy backend node): connections to the address are dropped and time out",
   "networkpolicy-not-enforced":
     "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
   "image-pull-fails": "image pulls fail with ErrImagePull / ImagePullBackOff (registry answers 403)",

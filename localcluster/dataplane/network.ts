@@ -145,6 +145,28 @@ export class EmulatedNetwork implements NetworkWorld {
   }
 
   /**
+   * From outside the cluster, through a cloud load balancer: its backends are the nodes, so a request arrives at a
+   * node and the service proxy sends it on to a ready endpoint, SNATed to that node (externalTrafficPolicy:
+   * Cluster), exactly as a NodePort request does.
+   */
+  async fromLoadBalancer(svc: k8s.V1Service, port: number, req: HttpRequest): Promise<HttpResponse | NetError> {
+    const sp = svc.spec?.ports?.find((p) => p.port === port && (p.protocol ?? "TCP") === "TCP");
+    // Control-plane nodes are left out of the backend pool (upstream's stableNodeSetPredicates, the
+    // node.kubernetes.io/exclude-from-external-load-balancers label).
+    const backends = this.cluster
+      .nodes()
+      .filter(
+        (n) =>
+          !Object.keys(n.metadata?.labels ?? {}).some(
+            (l) => l === "node-role.kubernetes.io/control-plane" || l === "node.kubernetes.io/exclude-from-external-load-balancers",
+          ),
+      );
+    const nodeIP = backends.flatMap((n) => n.status?.addresses?.filter((a) => a.type === "InternalIP").map((a) => a.address) ?? [])[0];
+    if (!sp || !nodeIP) return { error: "timeout" };
+    return this.toEndpoint({ ip: nodeIP, target: {} }, svc, sp, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP));
+  }
+
+  /**
    * With realistic latency a fresh container's secure channel is not up until `nltest /sc_reset:<domain>` (upstream's
    * gmsa_full.go retries /query with a reset between tries); without latency it is up at once.
    */
