@@ -1,7 +1,10 @@
 // Targeted faults that closed the last known gaps of issue 19: a kubelet or runtime that applies the wrong
-// Windows user (the image's default ignored, the pod's value or a container's own value not passed on).
+// Windows user (the image's default ignored, the pod's value or a container's own value not passed on), and
+// control-plane variants — the real kube-scheduler and kube-apiserver run with a flag a real cluster can have
+// (test/support/control-plane-variants.ts; docs/local-cluster.md cites each).
 import type { SensitivityCase } from "./case.js";
-import { USER } from "./extended.cases.js";
+import { USER, RC, noLoadBalancer } from "./extended.cases.js";
+import { SCHED } from "./scheduling.cases.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -28,6 +31,25 @@ export const cases: SensitivityCase[] = [
     why: "a container's own runAsUserName is not applied: the pod's ContainerUser wins, and a container-level unknown user starts",
     breaks: {
       [USER.override]: [/run-as-username-container\S*\/run-as-username-demo runs as "ContainerUser", expected "ContainerAdministrator"/],
+      // Its container-level "FooLish" is not applied either: the container starts as the pod's ContainerUser.
+      [USER.unknown]: [/run-as-username-unknown-container: container\(s\) run-as-username-demo started anyway; expected the node to refuse it/],
+    },
+  },
+  {
+    fault: "scheduler-without-noderesourcesfit",
+    kind: "targeted",
+    categories: ["Core.Scheduling"],
+    why: "nothing compares the pod's requests with what a node can allocate: it is bound to a node that cannot hold it",
+    breaks: { [SCHED.insufficient]: [/the scheduler refuses \S+.*pod hc-[a-z0-9-]+\/windows-client\S* was scheduled onto node hc-win20\d\d-\d/] },
+  },
+  {
+    fault: "apiserver-without-runtimeclass-admission",
+    kind: "targeted",
+    categories: ["Extend.RuntimeClass"],
+    skips: noLoadBalancer,
+    why: "no admission plugin merges the RuntimeClass's scheduling into the pod or refuses a conflict",
+    breaks: {
+      [RC.conflict]: [/the pod was accepted; expected 403 Forbidden "conflict: runtimeClass\.scheduling\.nodeSelector\[node\.kubernetes\.io\/windows-build\]/],
     },
   },
 ];
