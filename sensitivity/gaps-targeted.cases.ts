@@ -5,6 +5,10 @@
 import type { SensitivityCase } from "./case.js";
 import { USER, RC, noLoadBalancer } from "./extended.cases.js";
 import { SCHED } from "./scheduling.cases.js";
+import { WORKLOADS } from "./workloads.cases.js";
+
+/** The IIS Deployment selects Windows only through its RuntimeClass: without the merge, a Linux kubelet refuses it. */
+const IIS_ON_LINUX = /pod hc-\S+\/iis-2022-\S+ on node hc-linux-\d failed: PodOSNotSupported: Pod was rejected: Failed to admit pod as the OS field doesn't match node OS/;
 
 export const cases: SensitivityCase[] = [
   {
@@ -36,19 +40,29 @@ export const cases: SensitivityCase[] = [
     },
   },
   {
+    fault: "pod-ip-unreported",
+    options: { pod: "windows-client*" },
+    kind: "targeted",
+    categories: ["Core.Workloads"],
+    why: "a running pod without status.podIP: only the status-fields check deploys windows-client",
+    breaks: { [WORKLOADS.status]: [/pod hc-[a-z0-9-]+\/windows-client\S* on node hc-win\S+: status\.podIP is empty/] },
+  },
+  {
     fault: "scheduler-without-noderesourcesfit",
     kind: "targeted",
     categories: ["Core.Scheduling"],
     why: "nothing compares the pod's requests with what a node can allocate: it is bound to a node that cannot hold it",
-    breaks: { [SCHED.insufficient]: [/the scheduler refuses \S+.*pod hc-[a-z0-9-]+\/windows-client\S* was scheduled onto node hc-win20\d\d-\d/] },
+    breaks: { [SCHED.insufficient]: [/^pod hc-[a-z0-9-]+\/\S+ was scheduled onto node hc-win20\d\d-\d/] },
   },
   {
     fault: "apiserver-without-runtimeclass-admission",
     kind: "targeted",
     categories: ["Extend.RuntimeClass"],
     skips: noLoadBalancer,
-    why: "no admission plugin merges the RuntimeClass's scheduling into the pod or refuses a conflict",
+    why: "no admission plugin refuses the conflict, nor merges the RuntimeClass's scheduling: IIS pods that select only through it land on Linux",
     breaks: {
+      [RC.onBuild]: [IIS_ON_LINUX],
+      [RC.clusterIP]: [IIS_ON_LINUX],
       [RC.conflict]: [/the pod was accepted; expected 403 Forbidden "conflict: runtimeClass\.scheduling\.nodeSelector\[node\.kubernetes\.io\/windows-build\]/],
     },
   },

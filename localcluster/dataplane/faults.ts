@@ -42,6 +42,8 @@ export const faultCatalogue = {
   "hostpath-not-writable": "hostPath directories refuse writes from matching pods (the host folder's ACL denies the container's user): Access is denied.",
   "readonly-mount-writable": "the runtime drops a volumeMount's readOnly flag: writes to read-only emptyDir and hostPath mounts succeed",
   "projected-source-missing": "projected volumes carry only their first source: the other Secrets, ConfigMaps and downward API files are missing",
+  "pod-ip-unreported":
+    "the CNI result carries no IP for matching pods' sandboxes: the kubelet reports no status.podIP/podIPs although the pod runs (so no EndpointSlice lists it)",
   "pod-ip-duplicated": "the node's IPAM hands a new pod an address another running pod of that node already holds",
   "emptydir-not-shared": "each container of a matching pod gets its own copy of the pod's emptyDir volumes: what one writes, the others never see",
   "admission-rewrites-pods":
