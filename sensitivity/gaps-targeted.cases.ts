@@ -52,7 +52,7 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Core.Scheduling"],
     why: "nothing compares the pod's requests with what a node can allocate: it is bound to a node that cannot hold it",
-    breaks: { [SCHED.insufficient]: [/^pod hc-[a-z0-9-]+\/\S+ was scheduled onto node hc-win20\d\d-\d/] },
+    breaks: { [SCHED.insufficient]: [/to be reported Unschedulable: pod hc-[a-z0-9-]+\/windows-client\S* was scheduled onto node hc-win20\d\d-\d/] },
   },
   {
     fault: "apiserver-without-runtimeclass-admission",
