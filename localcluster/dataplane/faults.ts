@@ -46,6 +46,8 @@ export const faultCatalogue = {
   "hostpath-not-writable": "hostPath directories refuse writes from matching pods (the host folder's ACL denies the container's user): Access is denied.",
   "readonly-mount-writable": "the runtime drops a volumeMount's readOnly flag: writes to read-only emptyDir and hostPath mounts succeed",
   "projected-source-missing": "projected volumes carry only their first source: the other Secrets, ConfigMaps and downward API files are missing",
+  "pod-ip-unreported":
+    "the CNI result carries no IP for matching pods' sandboxes: the kubelet reports no status.podIP/podIPs although the pod runs (so no EndpointSlice lists it)",
   "pod-ip-duplicated": "the node's IPAM hands a new pod an address another running pod of that node already holds",
   "emptydir-not-shared": "each container of a matching pod gets its own copy of the pod's emptyDir volumes: what one writes, the others never see",
   "admission-rewrites-pods":
@@ -77,6 +79,11 @@ export const faultCatalogue = {
   "runasnonroot-not-enforced": "the kubelet does not verify runAsNonRoot: ContainerAdministrator (or root) starts anyway",
   "startup-probe-ignored":
     "the kubelet ignores startupProbe (an older kubelet with the StartupProbe feature gate off): containers count as started at once, readiness and liveness probes run from the start",
+  "runasusername-pod-level-ignored":
+    "the kubelet's merge of the pod's security context into each container's drops runAsUserName: a container without its own runs as its image's default user (the sandbox still gets the pod's user)",
+  "runasusername-container-level-ignored": "a container's own runAsUserName never reaches the runtime: the pod-level one (or the image's default) applies",
+  "image-default-user-ignored":
+    "the runtime does not read the image config's User: a container without runAsUserName runs as ContainerAdministrator, whatever its image's default (nanoserver: ContainerUser)",
   "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
