@@ -11,7 +11,7 @@ import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
 import { readState, writeState, stateFile, type ClusterState } from "./state.js";
-import { stateDir, repoRoot } from "./paths.js";
+import { stateDir, repoRoot, nodeArgsFor } from "./paths.js";
 import { bootstrapObjects } from "./bootstrap.js";
 import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js";
 import { UserFacingError } from "../lib/errors.js";
@@ -274,14 +274,12 @@ async function startAll(
     nodeAddresses: placed.map((p) => p.address),
     networkPolicy: layout.networkPolicy,
   });
-  const tsx = ["--import", "tsx"];
   const webhook = track(
     startComponent(
       "gmsa-webhook",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
+        ...nodeArgsFor("localcluster/gmsa-webhook/main.ts"),
         `--port=${ports.webhook}`,
         `--cert=${creds.webhook.cert}`,
         `--key=${creds.webhook.key}`,
@@ -298,8 +296,7 @@ async function startAll(
       "dataplane",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/dataplane/main.ts"),
+        ...nodeArgsFor("localcluster/dataplane/main.ts"),
         `--state-dir=${dir}`,
         `--port=${ports.dataplane}`,
         `--kubeconfig=${kubeconfigs.dataplane}`,
