@@ -274,11 +274,17 @@ async function startAll(
     nodeAddresses: placed.map((p) => p.address),
     networkPolicy: layout.networkPolicy,
   });
+  // The emulator's Node processes serve a handful of requests a second: V8's young generation at the size it picks for
+  // a 512 MiB process (1 MiB semi-spaces; the 64-bit default is up to 16 MiB, three of them) rather than a server's.
+  // Node docs, --max-semi-space-size: "on 64-bit systems with a memory limit of 512 MiB, the max size of a semi-space
+  // defaults to 1 MiB". Measured (scripts/bench-tests.ts --sections memory): docs/local-cluster.md.
+  const emulatorHeap = ["--max-semi-space-size=1"];
   const webhook = track(
     startComponent(
       "gmsa-webhook",
       process.execPath,
       [
+        ...emulatorHeap,
         ...nodeArgsFor("localcluster/gmsa-webhook/main.ts"),
         `--port=${ports.webhook}`,
         `--cert=${creds.webhook.cert}`,
@@ -296,6 +302,7 @@ async function startAll(
       "dataplane",
       process.execPath,
       [
+        ...emulatorHeap,
         ...nodeArgsFor("localcluster/dataplane/main.ts"),
         `--state-dir=${dir}`,
         `--port=${ports.dataplane}`,

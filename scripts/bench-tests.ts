@@ -1,5 +1,5 @@
 // Where the harness's own end-to-end time goes, on the running local cluster (`cluster up` first):
-//   1. CLI start-up: `--version`, `list`, `run --help` (node + the compiled harness's modules), wall and CPU;
+//   1. CLI start-up: `--version`, `list` (node + the compiled harness's modules), wall and CPU;
 //   2. one `run --local --category <c> --parallel 1` (what each sensitivity case costs): wall, the run's own clock
 //      (execute + report), and mocha's test time; the rest is start-up, preflight and the final sweep;
 //   3. the cluster: namespace create → a Windows pod Ready → namespace deleted → gone (what useNamespace and every
@@ -9,8 +9,9 @@
 //      controller-manager, kwok, the Node processes, and their children) at rest, then during one
 //      `run --local --suite core`, with the harness's own peak (the CLI and any workers it forks);
 //   5. with --e2e [files…]: the e2e spec files through scripts/e2e-lanes.ts, per-file wall times (--lanes N).
-// --baseline DIR measures another checkout (e.g. `git archive <commit>` unpacked, node_modules linked) beside this
-// one, interleaved sample by sample (1, 4), with the ratio: a before/after in one run on a noisy machine.
+// --baseline DIR (repeatable) measures other checkouts (e.g. `git archive <commit>` unpacked, node_modules linked)
+// beside this one — start-up interleaved sample by sample — with ratios to the first: before/after in one run on a
+// noisy machine.
 //
 //   npm run bench:tests [-- --runs 3 --category Core.Scheduling] [-- --e2e --lanes 3 [test/e2e/x.spec.ts …]]
 //   npm run bench:tests -- --sections startup,memory --baseline /tmp/before
@@ -35,7 +36,7 @@ const { values, positionals } = parseArgs({
     e2e: { type: "boolean", default: false },
     lanes: { type: "string", default: "3" },
     sections: { type: "string", default: "startup,run,cluster" },
-    baseline: { type: "string" },
+    baseline: { type: "string", multiple: true },
   },
 });
 const sections = new Set(values.sections!.split(","));
@@ -74,13 +75,13 @@ process.stdout.write(
     .join(" ")}\n\n`,
 );
 
-/** The checkouts measured: this one and, with --baseline, another (labelled by their directory). */
-const trees = [...(values.baseline ? [{ label: "baseline", root: resolve(values.baseline) }] : []), { label: "this tree", root: repoRoot }];
+/** The checkouts measured: the --baseline ones (labelled by their directory), then this one. */
+const trees = [...(values.baseline ?? []).map((d) => ({ label: resolve(d), root: resolve(d) })), { label: "this tree", root: repoRoot }];
 const binOf = (root: string) => join(root, "bin/hybrid-conformance.mjs");
 
 // 1. CLI start-up.
 if (sections.has("startup")) {
-  for (const cmd of [["--version"], ["list"], ["run", "--help"]]) {
+  for (const cmd of [["--version"], ["list"]]) {
     const wall = trees.map(() => [] as number[]);
     const cpu = trees.map(() => [] as number[]);
     for (let i = 0; i < runs; i++)
@@ -94,9 +95,9 @@ if (sections.has("startup")) {
       line(`CLI start-up (\`${cmd.join(" ")}\`), wall, ${t.label}`, wall[j]);
       line(`CLI start-up (\`${cmd.join(" ")}\`), CPU, ${t.label}`, cpu[j]);
     });
-    if (values.baseline)
+    for (let j = 1; j < trees.length; j++)
       process.stdout.write(
-        `  ratio this/baseline: wall ${(median(wall[1]) / median(wall[0])).toFixed(2)}, CPU ${(median(cpu[1]) / median(cpu[0])).toFixed(2)}\n`,
+        `  ratio ${trees[j].label} / ${trees[0].label}: wall ${(median(wall[j]) / median(wall[0])).toFixed(2)}, CPU ${(median(cpu[j]) / median(cpu[0])).toFixed(2)}\n`,
       );
   }
 }
@@ -175,11 +176,11 @@ if (sections.has("memory")) {
     process.stdout.write(`  ${"whole cluster".padEnd(24)} at rest ${mb(m.clusterRest)}   peak during the run ${mb(m.clusterPeak)}\n`);
     process.stdout.write(`  ${"harness (CLI + workers)".padEnd(24)} peak ${mb(m.harnessPeak)} (the CLI process alone: VmHWM ${mb(m.cliHwm)})\n`);
   });
-  if (values.baseline) {
-    const [a, b] = results;
+  for (let j = 1; j < trees.length; j++) {
+    const [a, b] = [results[0], results[j]];
     process.stdout.write(
-      `\nratio this/baseline: harness peak ${(b.harnessPeak / a.harnessPeak).toFixed(2)}, cluster at rest ${(b.clusterRest / a.clusterRest).toFixed(2)}, ` +
-        `cluster peak ${(b.clusterPeak / a.clusterPeak).toFixed(2)}\n`,
+      `\nratio ${trees[j].label} / ${trees[0].label}: harness peak ${(b.harnessPeak / a.harnessPeak).toFixed(2)}, ` +
+        `cluster at rest ${(b.clusterRest / a.clusterRest).toFixed(2)}, cluster peak ${(b.clusterPeak / a.clusterPeak).toFixed(2)}\n`,
     );
   }
 }
@@ -221,7 +222,9 @@ function statusKb(pid: number, field: string): number {
     return 0;
   }
 }
-const treeRss = (pid: number) => withDescendants([pid]).reduce((a, p) => a + statusKb(p, "VmRSS"), 0);
+function treeRss(pid: number): number {
+  return withDescendants([pid]).reduce((a, p) => a + statusKb(p, "VmRSS"), 0);
+}
 
 /**
  * One checkout's cluster and harness memory: `cluster up` in a temporary state directory, 10 s of samples at rest
