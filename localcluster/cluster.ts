@@ -11,7 +11,7 @@ import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
 import { readState, writeState, stateFile, type ClusterState } from "./state.js";
-import { stateDir, repoRoot } from "./paths.js";
+import { stateDir, repoRoot, nodeArgsFor } from "./paths.js";
 import { bootstrapObjects } from "./bootstrap.js";
 import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js";
 import { UserFacingError } from "../lib/errors.js";
@@ -297,14 +297,18 @@ async function startAll(
     kwok: kwokCmd,
     ...(layout.loadBalancer === "cloud" && { loadBalancer: { pool: loadBalancerPool(addressBlock(dir)) } }),
   });
-  const tsx = ["--import", "tsx"];
+  // The emulator's Node processes serve a handful of requests a second: V8's young generation at the size it picks for
+  // a 512 MiB process (1 MiB semi-spaces; the 64-bit default is up to 16 MiB, three of them) rather than a server's.
+  // Node docs, --max-semi-space-size: "on 64-bit systems with a memory limit of 512 MiB, the max size of a semi-space
+  // defaults to 1 MiB". Measured (scripts/bench-tests.ts --sections memory): docs/local-cluster.md.
+  const emulatorHeap = ["--max-semi-space-size=1"];
   const webhook = track(
     startComponent(
       "gmsa-webhook",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
+        ...emulatorHeap,
+        ...nodeArgsFor("localcluster/gmsa-webhook/main.ts"),
         `--port=${ports.webhook}`,
         `--cert=${creds.webhook.cert}`,
         `--key=${creds.webhook.key}`,
@@ -321,8 +325,8 @@ async function startAll(
       "dataplane",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/dataplane/main.ts"),
+        ...emulatorHeap,
+        ...nodeArgsFor("localcluster/dataplane/main.ts"),
         `--state-dir=${dir}`,
         `--port=${ports.dataplane}`,
         `--kubeconfig=${kubeconfigs.dataplane}`,

@@ -1,8 +1,7 @@
 // Runs the selected suite files in-process with mocha: allure-mocha writes allure-results, the spec reporter
 // prints progress, and every test's outcome is collected for JUnit and summary.json.
 import Mocha from "mocha";
-import { join } from "node:path";
-import { repoRoot } from "../../localcluster/paths.js";
+import { runnable, sourceOf } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
 import { InfrastructureError } from "../cluster/errors.js";
 import { fatalError } from "../cluster/outage.js";
@@ -42,7 +41,8 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     reporter: o.dryRun || o.quiet ? class Silent extends Mocha.reporters.Base {} : "allure-mocha",
     reporterOptions: o.dryRun || o.quiet ? {} : { resultsDir: o.resultsDir, extraReporters: "spec" },
   });
-  for (const f of o.files) mocha.addFile(join(repoRoot, f));
+  // Suite files are named by their sources; mocha loads them in the form this process runs (compiled in every command).
+  for (const f of o.files) mocha.addFile(runnable(f));
   await mocha.loadFilesAsync();
   const outcomes: TestOutcome[] = [];
   const alone: string[] = [];
@@ -63,7 +63,7 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
         category: path[0] ?? "",
         title: t.title,
         fullTitle: path.join(" › "),
-        file: (t.file ?? "").replace(repoRoot + "/", ""),
+        file: t.file ? sourceOf(t.file) : "",
         state,
         durationMs: t.duration ?? 0,
         ...(err ? { error: firstLine(err) } : {}),
