@@ -74,6 +74,8 @@ export const faultCatalogue = {
   "startup-probe-ignored":
     "the kubelet ignores startupProbe (an older kubelet with the StartupProbe feature gate off): containers count as started at once, readiness and liveness probes run from the start",
   "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
+  "gmsa-container-spec-ignored":
+    "the kubelet gives every container the pod-level GMSA credential spec and ignores the one a container names itself (none where the pod names none)",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
 } as const;

@@ -40,3 +40,13 @@ export function withDnsConfigIgnored(p: k8s.V1Pod): k8s.V1Pod {
   if (p.spec?.dnsPolicy !== "None" && !p.spec?.dnsConfig) return p;
   return { ...p, spec: { ...p.spec!, dnsPolicy: "ClusterFirst", dnsConfig: undefined } };
 }
+
+/**
+ * gmsa-container-spec-ignored: a kubelet that builds the container's credential spec from the pod's security
+ * context only, so a container-level gmsaCredentialSpecName/gmsaCredentialSpec never replaces the pod-level one.
+ */
+export function withContainerGmsaIgnored(c: k8s.V1Container): k8s.V1Container {
+  const w = c.securityContext?.windowsOptions;
+  if (!w || (w.gmsaCredentialSpec === undefined && w.gmsaCredentialSpecName === undefined)) return c;
+  return { ...c, securityContext: { ...c.securityContext, windowsOptions: { ...w, gmsaCredentialSpec: undefined, gmsaCredentialSpecName: undefined } } };
+}

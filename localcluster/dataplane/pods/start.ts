@@ -13,7 +13,7 @@ import { runCommand } from "../commands/index.js";
 import { entrypointMissing } from "../commands/availability.js";
 import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
-import { privateEmptyDirs, withEnvRefsDropped, withDnsConfigIgnored, withHostProcessIgnored } from "./kubelet-faults.js";
+import { privateEmptyDirs, withEnvRefsDropped, withDnsConfigIgnored, withHostProcessIgnored, withContainerGmsaIgnored } from "./kubelet-faults.js";
 import type * as k8s from "@kubernetes/client-node";
 import { HostFilesystems } from "../hostfs.js";
 import type { FaultName } from "../faults.js";
@@ -197,6 +197,7 @@ export class PodStarter {
       if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
       if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);
       if (faults.active("dns-config-ignored", t)) pod = withDnsConfigIgnored(pod);
+      if (faults.active("gmsa-container-spec-ignored", t)) spec = withContainerGmsaIgnored(spec);
       const volumes = faults.active("emptydir-not-shared", t) ? privateEmptyDirs(r.volumes!) : r.volumes!;
       c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster, {
         ignoreReadOnly: !!faults.active("readonly-mount-writable", t),
