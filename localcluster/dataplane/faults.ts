@@ -61,6 +61,8 @@ export const faultCatalogue = {
     "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
   "admission-denies-runasnonroot":
     "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
+  "admission-defaults-stopsignal":
+    "a policy webhook replaces every lifecycle.stopSignal of a Windows pod but SIGTERM and SIGKILL with SIGTERM, so an unsupported signal is never refused",
   // The GMSA webhook misbehaving in one rule each (cluster-wide, like gmsa-webhook-down).
   "gmsa-webhook-no-fill": "the GMSA mutating webhook admits pods without filling in the credential spec contents",
   "gmsa-webhook-authorizes-all": "the GMSA validating webhook lets every service account `use` every credential spec (no SubjectAccessReview)",
