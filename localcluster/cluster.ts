@@ -19,6 +19,7 @@ import { timingSchema, type TimingConfig } from "./dataplane/timing.js";
 import { writeDataPlaneConfig } from "./dataplane/config.js";
 import { acquireUpLock } from "./lock.js";
 import { assertHasWindowsNode, assertSameLayout } from "./layout-checks.js";
+import { assertSameFeatureGates, featureGateArgs, parseFeatureGates } from "./feature-gates.js";
 
 /** How long a second `up` waits for a start in progress (a first start may build the binaries). */
 const upLockWaitMs = 15 * 60_000;
@@ -33,6 +34,8 @@ export interface UpOptions {
   timeScale?: number;
   /** Fixed apiserver port (default: a free one). */
   apiserverPort?: number;
+  /** Kubernetes feature gates for the control plane (`Name=true,…`, feature-gates.ts). */
+  featureGates?: string;
   log?: (line: string) => void;
 }
 
@@ -69,6 +72,7 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
   // Validate everything the user gave us before a single process starts.
   const layout = loadLayout({ file: opts.topology, profile: opts.profile, tolerationWebhook: opts.tolerationWebhook });
   const timing = timingOf(opts);
+  parseFeatureGates(opts.featureGates);
   assertHasWindowsNode(layout, opts.topology);
   // One start at a time: a start in progress is never mistaken for stale state.
   const lock = await acquireUpLock(dir, upLockWaitMs, log);
@@ -89,6 +93,7 @@ async function upLocked(
   const live = await liveness(dir);
   if (live.state === "up") {
     if (opts.topology || opts.profile) assertSameLayout(live.s, layout, opts.topology ? `--topology ${opts.topology}` : `--profile ${opts.profile}`);
+    assertSameFeatureGates(live.s.featureGates ?? [], parseFeatureGates(opts.featureGates), opts.featureGates !== undefined);
     return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
   }
   if (live.state === "stale") {
@@ -209,6 +214,7 @@ async function startAll(
         `--audit-log-path=${join(dir, "logs", "audit.log")}`,
         "--audit-log-maxsize=200",
         `--cert-dir=${join(dir, "pki", "apiserver-generated")}`,
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-apiserver"),
     ),
@@ -233,6 +239,7 @@ async function startAll(
         "--cluster-name=hybrid-local",
         // Quick reaction to a node going NotReady, as on a tuned test cluster.
         "--node-monitor-grace-period=20s",
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-controller-manager"),
     ),
@@ -248,6 +255,7 @@ async function startAll(
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
         "--secure-port=0",
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-scheduler"),
     ),
@@ -352,6 +360,7 @@ async function startAll(
     nodes: registered.map((p) => ({ name: p.spec.name, address: p.address, os: p.spec.os, build: p.spec.build })),
     profile: layout.profile,
     timing,
+    featureGates: parseFeatureGates(opts.featureGates),
     components: started,
     dataplaneUrl: `http://127.0.0.1:${ports.dataplane}`,
   };

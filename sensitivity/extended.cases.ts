@@ -38,6 +38,8 @@ export const AD = {
   update: "keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)",
   updateRule: "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does",
   nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
+  containers:
+    "passes pod-level and container-level credential specs to the containers: nltest /parentdomain names each one's domain, the container's spec overriding the pod's",
 };
 export const HP = {
   rules: "enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)",

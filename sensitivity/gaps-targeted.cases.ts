@@ -6,6 +6,7 @@ import type { SensitivityCase } from "./case.js";
 import { USER, RC } from "./extended.cases.js";
 import { SCHED } from "./scheduling.cases.js";
 import { WORKLOADS } from "./workloads.cases.js";
+import { gateOffSkip } from "./stop-signals.cases.js";
 
 /** The IIS Deployment selects Windows only through its RuntimeClass: without the merge, a Linux kubelet refuses it. */
 const IIS_ON_LINUX =
@@ -45,6 +46,7 @@ export const cases: SensitivityCase[] = [
     options: { pod: "windows-client*" },
     kind: "targeted",
     categories: ["Core.Workloads"],
+    skips: gateOffSkip,
     why: "a running pod without status.podIP: only the status-fields check deploys windows-client",
     breaks: { [WORKLOADS.status]: [/pod hc-[a-z0-9-]+\/windows-client\S* on node hc-win\S+: status\.podIP is empty/] },
   },

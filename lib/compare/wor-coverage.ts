@@ -80,6 +80,7 @@ export const worCoverage: Record<string, Coverage> = {
     checks: [
       "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
     ],
+    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built: the local cluster's node proxy refuses its loopback node addresses (docs/local-cluster.md)",
   },
   "Ability to not exceed pod CPU limits": {
     checks: [],

@@ -67,6 +67,8 @@ export const faultCatalogue = {
     "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
   "admission-denies-runasnonroot":
     "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
+  "admission-defaults-stopsignal":
+    "a policy webhook replaces every lifecycle.stopSignal of a Windows pod but SIGTERM and SIGKILL with SIGTERM, so an unsupported signal is never refused",
   // The GMSA webhook misbehaving in one rule each (cluster-wide, like gmsa-webhook-down).
   "gmsa-webhook-no-fill": "the GMSA mutating webhook admits pods without filling in the credential spec contents",
   "gmsa-webhook-authorizes-all": "the GMSA validating webhook lets every service account `use` every credential spec (no SubjectAccessReview)",
@@ -85,6 +87,8 @@ export const faultCatalogue = {
   "image-default-user-ignored":
     "the runtime does not read the image config's User: a container without runAsUserName runs as ContainerAdministrator, whatever its image's default (nanoserver: ContainerUser)",
   "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
+  "gmsa-container-spec-ignored":
+    "the kubelet gives every container the pod-level GMSA credential spec and ignores the one a container names itself (none where the pod names none)",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
 } as const;

@@ -70,3 +70,13 @@ export function withImageDefaultUserIgnored(p: k8s.V1Pod, c: k8s.V1Container): k
   if (c.securityContext?.windowsOptions?.runAsUserName ?? p.spec?.securityContext?.windowsOptions?.runAsUserName) return c;
   return { ...c, securityContext: { ...c.securityContext, windowsOptions: { ...c.securityContext?.windowsOptions, runAsUserName: "ContainerAdministrator" } } };
 }
+
+/**
+ * gmsa-container-spec-ignored: a kubelet that builds the container's credential spec from the pod's security
+ * context only, so a container-level gmsaCredentialSpecName/gmsaCredentialSpec never replaces the pod-level one.
+ */
+export function withContainerGmsaIgnored(c: k8s.V1Container): k8s.V1Container {
+  const w = c.securityContext?.windowsOptions;
+  if (!w || (w.gmsaCredentialSpec === undefined && w.gmsaCredentialSpecName === undefined)) return c;
+  return { ...c, securityContext: { ...c.securityContext, windowsOptions: { ...w, gmsaCredentialSpec: undefined, gmsaCredentialSpecName: undefined } } };
+}

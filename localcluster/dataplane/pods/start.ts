@@ -21,6 +21,7 @@ import {
   withPodRunAsUserNameIgnored,
   withContainerRunAsUserNameIgnored,
   withImageDefaultUserIgnored,
+  withContainerGmsaIgnored,
 } from "./kubelet-faults.js";
 import type * as k8s from "@kubernetes/client-node";
 import { HostFilesystems } from "../hostfs.js";
@@ -208,6 +209,7 @@ export class PodStarter {
       if (faults.active("image-default-user-ignored", t)) spec = withImageDefaultUserIgnored(pod, spec);
       if (faults.active("runasusername-pod-level-ignored", t)) pod = withPodRunAsUserNameIgnored(pod);
       if (faults.active("runasusername-container-level-ignored", t)) spec = withContainerRunAsUserNameIgnored(spec);
+      if (faults.active("gmsa-container-spec-ignored", t)) spec = withContainerGmsaIgnored(spec);
       const volumes = faults.active("emptydir-not-shared", t) ? privateEmptyDirs(r.volumes!) : r.volumes!;
       c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster, {
         ignoreReadOnly: !!faults.active("readonly-mount-writable", t),
