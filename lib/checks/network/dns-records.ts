@@ -19,7 +19,11 @@ export const nslookupArgv = (fqdn: string) => ["nslookup", fqdn.endsWith(".") ? 
 export function parseNslookup(out: Pick<ExecOutput, "stdout" | "stderr">): NslookupAnswer {
   const lines = out.stdout.replace(/\r\n/g, "\n").split("\n");
   const start = lines.findIndex((l) => /^Name:/i.test(l));
-  const error = out.stderr.replace(/\r\n/g, "\n").split("\n").find((l) => l.trim())?.trim();
+  const error = out.stderr
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .find((l) => l.trim())
+    ?.trim();
   if (start < 0) return { addresses: [], aliases: [], error: error ?? "no answer" };
   const answer: NslookupAnswer = { name: value(lines[start]).replace(/\.$/, ""), addresses: [], aliases: [] };
   let field: "addresses" | "aliases" | undefined;
@@ -47,8 +51,7 @@ export function addressProblem(fqdn: string, a: NslookupAnswer, want: string[]):
 export function cnameProblem(alias: string, target: string, a: NslookupAnswer): string | undefined {
   if (a.error) return `${alias} does not resolve: ${a.error}`;
   const same = (x: string, y: string) => x.toLowerCase().replace(/\.$/, "") === y.toLowerCase().replace(/\.$/, "");
-  if (!same(a.name ?? "", target))
-    return `${alias} answers as ${a.name} (aliases [${a.aliases.join(", ")}]), not as a CNAME to the external name ${target}`;
+  if (!same(a.name ?? "", target)) return `${alias} answers as ${a.name} (aliases [${a.aliases.join(", ")}]), not as a CNAME to the external name ${target}`;
   if (!a.aliases.some((x) => same(x, alias))) return `the answer for ${alias} names ${target} but does not list ${alias} among its aliases`;
   if (!a.addresses.length) return `${alias} is a CNAME to ${target}, which resolves to no address`;
   return undefined;
