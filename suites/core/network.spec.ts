@@ -424,10 +424,23 @@ describe(CATEGORY, () => {
       );
       for (const p of pods) {
         await allure.parameter(`${p.pod} (${when})`, `${p.ip} on ${p.node}`, { excluded: true });
-        const host = await env.exec(p.pod, p.container, ["hostname"]);
+        // `hostname` answers once the exec reaches the new container; only a wrong name fails at once.
+        const host = await env.wait.for<string>(
+          {
+            what: `hostname in ${p.pod}`,
+            intervalMs: 500,
+            check: async () => {
+              const out = await env.exec(p.pod, p.container, ["hostname"]);
+              const name = out.stdout.trim();
+              if (!name) return { pending: `exec gave no host name (exit ${out.exitCode}${out.error ? `, ${out.error}` : ""}: ${out.stderr.trim()})` };
+              return { done: name };
+            },
+          },
+          { timeoutMs: env.budgets.networkUpMs, onTimeout: (last) => `none: ${last}` },
+        );
         expect(
-          sameName(host.stdout, p.pod),
-          `${env.ns}/${p.pod}@${p.node} (${when}) reports host name ${JSON.stringify(host.stdout.trim())}, not its pod name`,
+          sameName(host, p.pod),
+          `${env.ns}/${p.pod}@${p.node} (${when}) reports host name ${host.startsWith("none: ") ? `(${host})` : JSON.stringify(host)}, not its pod name`,
         ).to.equal(true);
         const fqdn = `${p.pod}.${SET}.${env.ns}.svc.${domain}`;
         const where = `nslookup ${fqdn} from ${env.ns}/${client.pod}@${client.node}`;
