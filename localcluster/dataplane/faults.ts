@@ -10,6 +10,9 @@ export const faultCatalogue = {
     "the service proxy programs only the first port of a multi-port Service (one load-balancer rule per Service port, the others missing): connections to its other ports time out",
   "dns-config-ignored":
     "the kubelet drops the pod's dnsConfig: a dnsPolicy None pod gets the cluster's default DNS (kube-dns and the cluster search path), not its own nameservers and search domains",
+  "headless-dns-stale":
+    "the cluster DNS keeps serving the first answer it gave for a headless Service's per-pod name (<pod>.<svc>.<ns>.svc): a re-created pod's name still resolves to its old IP",
+  "externalname-not-resolved": "the cluster DNS answers NXDOMAIN for ExternalName Services (no CNAME to the external name); every other name resolves",
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
   "pod-to-pod-dropped":

@@ -41,6 +41,8 @@ const rid = () => randomBytes(32).toString("hex");
 
 export class PodStarter {
   private readonly ipsInUse = new Map<string, Set<string>>();
+  /** The last host octet each node's IPAM reserved (host-local's lastReservedIP). */
+  private readonly lastIP = new Map<string, number>();
   private readonly pulled = new Map<string, Set<string>>();
   /** Pulls under way, per node and image: a second pod of the same image waits for the first pull. */
   private readonly pulling = new Map<string, Promise<void>>();
@@ -121,10 +123,18 @@ export class PodStarter {
     // An IPAM that loses track of its leases hands out an address a running pod already holds.
     const taken = [...used][0];
     if (taken && this.x.d.faults.active("pod-ip-duplicated", this.x.target(r))) return taken;
-    for (let i = 2; i < 255; i++) {
+    // host-local IPAM (the IPAM of the win-bridge/win-overlay and flannel CNI configs) hands out addresses round-robin:
+    // it starts after the last one it reserved (plugins/ipam/host-local/backend/allocator RangeIter), so a re-created
+    // pod normally gets a new address rather than the one its predecessor just released.
+    // The range is .2–.249 (host-local rangeStart/rangeEnd): .250 and up are never handed out, which is what lets
+    // endpointslice-stale name an address no pod ever held (stale-endpoints.ts).
+    const last = this.lastIP.get(r.node.name) ?? 1;
+    for (let k = 1; k <= 248; k++) {
+      const i = ((last - 2 + k) % 248) + 2;
       const ip = `${cidr}.${i}`;
       if (!used.has(ip)) {
         used.add(ip);
+        this.lastIP.set(r.node.name, i);
         return ip;
       }
     }
