@@ -52,7 +52,9 @@ const apiserverServes = () =>
  * the component already has is replaced, not repeated.
  */
 export async function withFlags(name: Component, extra: string[]): Promise<() => Promise<void>> {
-  const argv = readFileSync(`/proc/${record(name).pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  const argv = readFileSync(`/proc/${record(name).pid}/cmdline`, "utf8")
+    .split("\0")
+    .filter(Boolean);
   const keys = new Set(extra.map((f) => f.split("=")[0]));
   await relaunch(name, [...argv.filter((a) => !keys.has(a.split("=")[0])), ...extra]);
   return () => relaunch(name, argv);

@@ -145,5 +145,4 @@ describe("checks/runtimeclass", () => {
       /expected the message to contain "conflict:/,
     );
   });
-
 });
