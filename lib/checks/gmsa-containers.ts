@@ -21,7 +21,9 @@ export function expectedDomains(pod: k8s.V1Pod, specs: { name: string; credspec:
     const own = c.securityContext?.windowsOptions?.gmsaCredentialSpecName;
     const name = own ?? podLevel;
     const spec = specs.find((s) => s.name === name);
-    return spec ? [{ container: c.name, credSpec: spec.name, level: own ? ("container" as const) : ("pod" as const), domain: credSpecDomain(spec.credspec) }] : [];
+    return spec
+      ? [{ container: c.name, credSpec: spec.name, level: own ? ("container" as const) : ("pod" as const), domain: credSpecDomain(spec.credspec) }]
+      : [];
   });
 }
 

@@ -254,16 +254,19 @@ describe(CATEGORY, () => {
       `create GMSACredentialSpecs ${specs.map((s) => s.name).join(" and ")}, a ClusterRole to use both, ServiceAccount gmsa-two-specs and its RoleBinding`,
       () => env.applyAll(objs.filter((o) => o.kind !== "Pod")),
     );
-    await env.step(
-      `deploy pod ${podName}: ${wants.map((w) => `container ${w.container} gets ${w.credSpec} (${w.level} level, ${w.domain})`).join("; ")}`,
-      () => env.apply(pod),
+    await env.step(`deploy pod ${podName}: ${wants.map((w) => `container ${w.container} gets ${w.credSpec} (${w.level} level, ${w.domain})`).join("; ")}`, () =>
+      env.apply(pod),
     );
     await env.step(`wait for ${podName} to be Ready`, () => env.wait.podReady(podName));
     const problems: string[] = [];
     for (const want of wants) {
       await checkStep(env, `nltest /parentdomain in ${podName}/${want.container} names ${want.domain}`, problems, async () => {
         const out = await env.exec(podName, want.container, ["nltest", "/parentdomain"]);
-        await allure.attachment(`nltest-parentdomain-${want.container}.txt`, `${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`, "text/plain");
+        await allure.attachment(
+          `nltest-parentdomain-${want.container}.txt`,
+          `${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`,
+          "text/plain",
+        );
         return parentDomainProblem(`${env.ns}/${podName}`, want, out);
       });
     }

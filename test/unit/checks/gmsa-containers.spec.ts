@@ -27,9 +27,9 @@ describe("GMSA credential specs per container (gmsa_kubelet.go)", () => {
     expect(parentDomainProblem("ns/p", own, ok("acme.com. (1)\r\nThe command completed successfully"))).to.equal(
       "pod ns/p, container container-domain (container-level spec gmsa-contoso-org, domain contoso.org): nltest /parentdomain names another domain or none (exit code 0): acme.com. (1) | The command completed successfully",
     );
-    expect(parentDomainProblem("ns/p", podLevel, { stdout: "", stderr: "Getting parent domain failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN", exitCode: 1 })).to.match(
-      /container pod-domain \(pod-level spec gmsa-acme, domain acme\.com\): .*exit code 1\): Getting parent domain failed/,
-    );
+    expect(
+      parentDomainProblem("ns/p", podLevel, { stdout: "", stderr: "Getting parent domain failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN", exitCode: 1 }),
+    ).to.match(/container pod-domain \(pod-level spec gmsa-acme, domain acme\.com\): .*exit code 1\): Getting parent domain failed/);
     expect(parentDomainProblem("ns/p", podLevel, ok("acme.com. (1)"))).to.match(/did not say "The command completed successfully"/);
   });
 
