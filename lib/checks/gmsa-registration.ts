@@ -4,29 +4,14 @@
 // patch before any validating webhook is called (registry strategy ValidateUpdate runs first), so the webhook's
 // UPDATE answer cannot be observed through a patch: the registration the cluster holds is what can be judged.
 import type * as k8s from "@kubernetes/client-node";
-
-type Requirement = k8s.V1LabelSelectorRequirement;
+import { requirementMatches } from "../cluster/labels.js";
 
 /** Whether a label selector (matchLabels and matchExpressions) selects these labels; an empty selector selects all. */
 export function labelSelectorMatches(sel: k8s.V1LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!sel) return true;
   if (Object.entries(sel.matchLabels ?? {}).some(([k, v]) => labels[k] !== v)) return false;
-  return (sel.matchExpressions ?? []).every((e: Requirement) => {
-    const has = e.key in labels;
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case "In":
-        return has && values.includes(labels[e.key]);
-      case "NotIn":
-        return !has || !values.includes(labels[e.key]);
-      case "Exists":
-        return has;
-      case "DoesNotExist":
-        return !has;
-      default:
-        return false;
-    }
-  });
+  // An operator a label selector does not have selects nothing.
+  return (sel.matchExpressions ?? []).every((e) => requirementMatches(e, labels) ?? false);
 }
 
 const covers = (list: string[] | undefined, value: string) => (list ?? []).some((x) => x === value || x === "*");

@@ -1,7 +1,7 @@
 // `hybrid-conformance cluster …`: the embedded local cluster (a real control plane, simulated nodes).
 import { Command, Option } from "commander";
 import * as k8s from "@kubernetes/client-node";
-import { up, down, liveness } from "../../localcluster/cluster.js";
+import { up, down, liveness, type UpOptions } from "../../localcluster/cluster.js";
 import { startInProgress } from "../../localcluster/lock.js";
 import { stateDir } from "../../localcluster/paths.js";
 import { UserFacingError } from "../errors.js";
@@ -28,30 +28,12 @@ export function clusterCommand(): Command {
     .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
     .option("--feature-gates <gates>", "Kubernetes feature gates for the control plane, e.g. ContainerStopSignals=true (default: upstream's)")
-    .action(
-      async (o: {
-        topology?: string;
-        profile?: string;
-        tolerationWebhook?: boolean;
-        latency?: string;
-        timeScale?: number;
-        apiserverPort?: number;
-        featureGates?: string;
-      }) => {
-        const r = await up({
-          topology: o.topology,
-          profile: o.profile,
-          tolerationWebhook: o.tolerationWebhook,
-          latency: o.latency,
-          timeScale: o.timeScale,
-          apiserverPort: o.apiserverPort,
-          featureGates: o.featureGates,
-          log: info,
-        });
-        if (r.alreadyRunning) info("local cluster already running");
-        say(r.kubeconfig);
-      },
-    );
+    // Commander names each option as UpOptions does (--time-scale → timeScale).
+    .action(async (o: Omit<UpOptions, "log">) => {
+      const r = await up({ ...o, log: info });
+      if (r.alreadyRunning) info("local cluster already running");
+      say(r.kubeconfig);
+    });
 
   cluster
     .command("down")

@@ -1,5 +1,6 @@
 // The static rules: everything the lint can tell from the manifests alone (plus, when given, the cluster's nodes
 // and RuntimeClasses). Each rule id is in rules.ts with its source; docs/lint.md explains them.
+import { requirementMatches } from "../cluster/labels.js";
 import { OS_LABEL } from "../fixtures/guard.js";
 import { compatible, normaliseBuild, retagForBuild } from "../fixtures/images.js";
 import { windowsForbiddenFields } from "../fixtures/rejections.js";
@@ -128,22 +129,10 @@ function admits(spec: Obj, labels: Record<string, string>): boolean {
   const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!Array.isArray(terms) || terms.length === 0) return true;
   return terms.some((term: Obj) =>
-    (Array.isArray(term?.matchExpressions) ? term.matchExpressions : []).every((e: Obj) => {
-      const has = e.key in labels;
-      const values: string[] = Array.isArray(e.values) ? e.values : [];
-      switch (e.operator) {
-        case "In":
-          return has && values.includes(labels[e.key]);
-        case "NotIn":
-          return !has || !values.includes(labels[e.key]);
-        case "Exists":
-          return has;
-        case "DoesNotExist":
-          return !has;
-        default:
-          return true; // Gt/Lt: numeric labels; assume they admit the node (the finding errs towards reporting)
-      }
-    }),
+    (Array.isArray(term?.matchExpressions) ? term.matchExpressions : []).every(
+      // Gt/Lt: numeric labels; assume they admit the node (the finding errs towards reporting).
+      (e: Obj) => requirementMatches({ key: e.key, operator: e.operator, values: Array.isArray(e.values) ? e.values : [] }, labels) ?? true,
+    ),
   );
 }
 

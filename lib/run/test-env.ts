@@ -3,6 +3,7 @@
 // namespace, records what was applied, attaches a failure bundle when the test fails, and always cleans up.
 import * as k8s from "@kubernetes/client-node";
 import * as allure from "allure-js-commons";
+import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { runContext, labels, type RunContext } from "./context.js";
 import { budgets, type Budgets } from "./budgets.js";
@@ -44,6 +45,10 @@ export interface TestEnv {
   wait: BoundWaits;
   /** Runs a command in a container of the test namespace (or of `namespace`, another one the test created). */
   exec(pod: string, container: string, command: string[], opts?: { timeoutMs?: number; namespace?: string }): Promise<ExecOutput>;
+  /** Runs a command that must succeed and gives its stdout; a failure names pod, container and what the container printed. */
+  execOk(pod: string, container: string, command: string[]): Promise<string>;
+  /** A file's content in a Windows container (`type`), or undefined when it cannot be read (never printed). */
+  readWindowsFile(pod: string, container: string, path: string): Promise<string | undefined>;
   logs(pod: string, container: string, opts?: { previous?: boolean; tailLines?: number }): Promise<string>;
   events(object?: string): Promise<k8s.CoreV1Event[]>;
   node(name: string): NodeInfo;
@@ -185,6 +190,17 @@ export function useTestEnv(category: string, feature = category): TestEnv {
           }
           await new Promise((r) => setTimeout(r, 1000));
         }
+      },
+      async execOk(pod, container, command) {
+        const r = await env.exec(pod, container, command);
+        const where = `pod ${ns}/${pod} container ${container}`;
+        expect(r.error, `${where}: ${command.join(" ")} could not run: ${r.error}`).to.equal(undefined);
+        expect(r.exitCode, `${where}: ${command.join(" ")} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim()}`).to.equal(0);
+        return r.stdout;
+      },
+      async readWindowsFile(pod, container, path) {
+        const r = await env.exec(pod, container, ["cmd", "/c", `type ${path}`]);
+        return r.exitCode === 0 && r.error === undefined ? r.stdout : undefined;
       },
       async logs(pod, container, opts = {}) {
         return core.readNamespacedPodLog({ name: pod, namespace: ns, container, previous: opts.previous, tailLines: opts.tailLines });

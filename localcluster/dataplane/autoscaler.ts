@@ -6,6 +6,7 @@
 import * as k8s from "@kubernetes/client-node";
 import type { AutoscaledPoolConfig } from "./config.js";
 import { recordControllerEvent } from "./events.js";
+import { requirementMatches } from "./labels.js";
 
 interface PoolState extends AutoscaledPoolConfig {
   upcoming: boolean;
@@ -16,25 +17,9 @@ export function podFitsNode(pod: k8s.V1Pod, node: k8s.V1Node): boolean {
   const labels = node.metadata?.labels ?? {};
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms?.length && !terms.some((t) => (t.matchExpressions ?? []).every((e) => matches(e, labels)))) return false;
+  if (terms?.length && !terms.some((t) => (t.matchExpressions ?? []).every((e) => requirementMatches(e, labels)))) return false;
   const tolerations = pod.spec?.tolerations ?? [];
   return (node.spec?.taints ?? []).filter((t) => t.effect !== "PreferNoSchedule").every((t) => tolerations.some((x) => tolerates(x, t)));
-}
-
-function matches(e: k8s.V1NodeSelectorRequirement, labels: Record<string, string>): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case "In":
-      return v !== undefined && (e.values ?? []).includes(v);
-    case "NotIn":
-      return v === undefined || !(e.values ?? []).includes(v);
-    case "Exists":
-      return v !== undefined;
-    case "DoesNotExist":
-      return v === undefined;
-    default:
-      return false; // Gt/Lt: not used by any layout here
-  }
 }
 
 function tolerates(x: k8s.V1Toleration, t: k8s.V1Taint): boolean {

@@ -5,6 +5,7 @@
 // or by ipBlock; ports by number or by the container port's name). Denied packets are dropped, not refused
 // (Calico's default action), so the client times out. Egress policies are not emulated.
 import type * as k8s from "@kubernetes/client-node";
+import { requirementMatches } from "./labels.js";
 
 /** Where an ingress connection comes from: a pod (its namespace and labels), or an address only (a node, the runner). */
 export interface PolicySource {
@@ -24,21 +25,7 @@ export interface PolicyDestination {
 export function selectorMatches(sel: k8s.V1LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!sel) return true;
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  return (sel.matchExpressions ?? []).every((e) => {
-    const v = labels[e.key];
-    switch (e.operator) {
-      case "In":
-        return v !== undefined && (e.values ?? []).includes(v);
-      case "NotIn":
-        return v === undefined || !(e.values ?? []).includes(v);
-      case "Exists":
-        return v !== undefined;
-      case "DoesNotExist":
-        return v === undefined;
-      default:
-        return false;
-    }
-  });
+  return (sel.matchExpressions ?? []).every((e) => requirementMatches(e, labels));
 }
 
 /** An IPv4 address in a CIDR (IPv6 blocks never match an IPv4 source, and the reverse). */

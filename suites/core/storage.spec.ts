@@ -29,25 +29,15 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  /** Runs a command that must succeed; a failure names pod, container and what the container printed. */
-  const run = async (pod: string, container: string, command: string[]) => {
-    const r = await env.exec(pod, container, command);
-    const where = `pod ${env.ns}/${pod} container ${container}`;
-    expect(r.error, `${where}: ${command.join(" ")} could not run: ${r.error}`).to.equal(undefined);
-    expect(r.exitCode, `${where}: ${command.join(" ")} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim()}`).to.equal(0);
-    return r.stdout;
-  };
-  /** Reads a file; undefined when it is not there (never prints its content). */
-  const read = async (pod: string, container: string, path: string) => {
-    const r = await env.exec(pod, container, ["cmd", "/c", `type ${path}`]);
-    return r.exitCode === 0 && r.error === undefined ? r.stdout : undefined;
-  };
-  /** Ready on a Windows node of the build it was rendered for; the node is a report parameter. */
+  /** Ready on a Windows node of the build it was rendered for; its image, node and build are report parameters. */
   const readyPod = async (pod: k8s.V1Pod) => {
     const name = pod.metadata!.name!;
+    await param("image", pod.spec!.containers[0].image!);
     const ready = await env.step(`${name} is Ready`, () => env.wait.podReady(name));
     const node = env.node(ready.spec!.nodeName!);
     fail(placementProblems(ready, node, { os: "windows", build: renderedTargetOf(pod)?.build }));
+    await param("node", node.name, true);
+    await param("build", node.build ?? "?");
     return ready;
   };
 
@@ -61,11 +51,8 @@ describe(CATEGORY, () => {
       ),
       "Pod",
     );
-    await param("image", writer.spec!.containers[0].image!);
     const landed = await readyPod(writer);
     const node = landed.spec!.nodeName!;
-    await param("node", node, true);
-    await param("build", env.node(node).build ?? "?");
     let written = false;
     let reader: string | undefined;
     try {
@@ -76,7 +63,7 @@ describe(CATEGORY, () => {
           written,
           `pod ${env.ns}/hostpath-writer on node ${node}: writing ${inPod} (hostPath C:\\Windows\\Temp) failed (exit ${r.exitCode}): ${(r.error ?? r.stderr).trim()}`,
         ).to.equal(true);
-        fail(fileProblems(`pod ${env.ns}/hostpath-writer on node ${node}`, inPod, token, await read("hostpath-writer", "app", inPod)));
+        fail(fileProblems(`pod ${env.ns}/hostpath-writer on node ${node}`, inPod, token, await env.readWindowsFile("hostpath-writer", "app", inPod)));
       });
       await env.step("delete hostpath-writer and wait until it is gone", async () => {
         await env.core.deleteNamespacedPod({ name: "hostpath-writer", namespace: env.ns });
@@ -99,7 +86,7 @@ describe(CATEGORY, () => {
             `pod ${env.ns}/${reader} on node ${node} (written by the deleted pod hostpath-writer)`,
             `${inPod} (C:\\Windows\\Temp\\${file} on the host)`,
             token,
-            await read(reader!, "app", inPod),
+            await env.readWindowsFile(reader!, "app", inPod),
           ),
         ),
       );
@@ -108,8 +95,10 @@ describe(CATEGORY, () => {
       const cleaner = reader ?? (written ? "hostpath-writer" : undefined);
       if (cleaner && written) {
         await env.step(`remove C:\\Windows\\Temp\\${file} from ${node}`, async () => {
-          await run(cleaner, "app", ["cmd", "/c", `del ${inPod}`]);
-          expect(await read(cleaner, "app", inPod), `pod ${env.ns}/${cleaner} on node ${node}: ${inPod} is still there after del`).to.equal(undefined);
+          await env.execOk(cleaner, "app", ["cmd", "/c", `del ${inPod}`]);
+          expect(await env.readWindowsFile(cleaner, "app", inPod), `pod ${env.ns}/${cleaner} on node ${node}: ${inPod} is still there after del`).to.equal(
+            undefined,
+          );
         });
       }
     }
@@ -123,16 +112,13 @@ describe(CATEGORY, () => {
       "Pod",
     );
     const name = pod.metadata!.name!;
-    await param("image", pod.spec!.containers[0].image!);
     const ready = await readyPod(pod);
     const node = ready.spec!.nodeName!;
-    await param("node", node, true);
-    await param("build", env.node(node).build ?? "?");
     const token = `rw-${randomBytes(4).toString("hex")}`;
     const where = (c: string) => `pod ${env.ns}/${name} on node ${node}, container ${c}`;
     await env.step("writer (read-write mount) writes C:\\scratch\\from-writer.txt; reader (read-only mount) reads it", async () => {
-      await run(name, "writer", ["cmd", "/c", `echo ${token}> C:\\scratch\\from-writer.txt`]);
-      fail(fileProblems(where("reader"), "C:\\scratch\\from-writer.txt", token, await read(name, "reader", "C:\\scratch\\from-writer.txt")));
+      await env.execOk(name, "writer", ["cmd", "/c", `echo ${token}> C:\\scratch\\from-writer.txt`]);
+      fail(fileProblems(where("reader"), "C:\\scratch\\from-writer.txt", token, await env.readWindowsFile(name, "reader", "C:\\scratch\\from-writer.txt")));
     });
     await env.step('reader cannot write the read-only emptyDir: "Access is denied."', async () => {
       const path = "C:\\scratch\\from-reader.txt";
@@ -158,22 +144,32 @@ describe(CATEGORY, () => {
     const cm = ofKind<k8s.V1ConfigMap>(rendered, "ConfigMap");
     const secret = ofKind<k8s.V1Secret>(rendered, "Secret");
     const secretValue = secret.stringData?.["api-key"] ?? Buffer.from(secret.data?.["api-key"] ?? "", "base64").toString("utf8");
-    await param("image", pod.spec!.containers[0].image!);
     const ready = await readyPod(pod);
     const node = ready.spec!.nodeName!;
-    await param("node", node, true);
-    await param("build", env.node(node).build ?? "?");
     const where = `pod ${env.ns}/${name} on node ${node}, container app`;
     const secretFile = async (path: string, volume: string) =>
-      fail(secretProblems(where, `file ${path} (${volume})`, `key api-key of Secret ${secret.metadata!.name}`, secretValue, await read(name, "app", path)));
+      fail(
+        secretProblems(
+          where,
+          `file ${path} (${volume})`,
+          `key api-key of Secret ${secret.metadata!.name}`,
+          secretValue,
+          await env.readWindowsFile(name, "app", path),
+        ),
+      );
     await env.step("ConfigMap volume: C:\\config\\settings.ini", async () =>
       fail(
-        fileProblems(`${where} (configMap volume)`, "C:\\config\\settings.ini", cm.data!["settings.ini"], await read(name, "app", "C:\\config\\settings.ini")),
+        fileProblems(
+          `${where} (configMap volume)`,
+          "C:\\config\\settings.ini",
+          cm.data!["settings.ini"],
+          await env.readWindowsFile(name, "app", "C:\\config\\settings.ini"),
+        ),
       ),
     );
     await env.step("Secret volume: C:\\secret\\api-key matches the Secret (value not shown)", () => secretFile("C:\\secret\\api-key", "secret volume"));
     await env.step("projected volume at C:\\projected holds both sources' keys (api-key, settings.ini)", async () => {
-      const files = listing(await run(name, "app", ["powershell.exe", "-Command", "Get-ChildItem -Name C:\\projected"]));
+      const files = listing(await env.execOk(name, "app", ["powershell.exe", "-Command", "Get-ChildItem -Name C:\\projected"]));
       fail(
         [`api-key (Secret ${secret.metadata!.name})`, `settings.ini (ConfigMap ${cm.metadata!.name})`]
           .filter((f) => !files.includes(f.split(" ")[0]))
@@ -185,7 +181,7 @@ describe(CATEGORY, () => {
           `${where} (projected volume, ConfigMap source)`,
           "C:\\projected\\settings.ini",
           cm.data!["settings.ini"],
-          await read(name, "app", "C:\\projected\\settings.ini"),
+          await env.readWindowsFile(name, "app", "C:\\projected\\settings.ini"),
         ),
       );
     });
@@ -199,24 +195,28 @@ describe(CATEGORY, () => {
       "Pod",
     );
     const name = pod.metadata!.name!;
-    await param("image", pod.spec!.containers[0].image!);
     const ready = await readyPod(pod);
     const node = ready.spec!.nodeName!;
-    await param("node", node, true);
-    await param("build", env.node(node).build ?? "?");
     const containers = pod.spec!.containers.map((c) => c.name);
     const line = Object.fromEntries(containers.map((c) => [c, `${c}-${randomBytes(4).toString("hex")}`]));
     await env.step(`${containers.join(", ")} each append a line to C:\\shared\\together.txt and write C:\\shared\\<name>.txt, all at once`, async () => {
       await Promise.all(
-        containers.map((c) => run(name, c, ["cmd", "/c", `echo ${line[c]}>> C:\\shared\\together.txt && echo ${line[c]}> C:\\shared\\${c}.txt`])),
+        containers.map((c) => env.execOk(name, c, ["cmd", "/c", `echo ${line[c]}>> C:\\shared\\together.txt && echo ${line[c]}> C:\\shared\\${c}.txt`])),
       );
     });
     for (const c of containers) {
       await env.step(`${c} reads every container's line in C:\\shared\\together.txt and the other two's files`, async () => {
         const where = `pod ${env.ns}/${name} on node ${node}, container ${c}`;
-        fail(missingLines(where, "C:\\shared\\together.txt", line, await read(name, c, "C:\\shared\\together.txt")));
+        fail(missingLines(where, "C:\\shared\\together.txt", line, await env.readWindowsFile(name, c, "C:\\shared\\together.txt")));
         for (const other of containers.filter((o) => o !== c)) {
-          fail(fileProblems(`${where} (written by ${other})`, `C:\\shared\\${other}.txt`, line[other], await read(name, c, `C:\\shared\\${other}.txt`)));
+          fail(
+            fileProblems(
+              `${where} (written by ${other})`,
+              `C:\\shared\\${other}.txt`,
+              line[other],
+              await env.readWindowsFile(name, c, `C:\\shared\\${other}.txt`),
+            ),
+          );
         }
       });
     }

@@ -45,19 +45,6 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  /** Runs a command that must succeed; a failure names pod, container and what the container printed. */
-  const run = async (pod: string, container: string, command: string[]) => {
-    const r = await env.exec(pod, container, command);
-    const where = `pod ${env.ns}/${pod} container ${container}`;
-    expect(r.error, `${where}: ${command.join(" ")} could not run: ${r.error}`).to.equal(undefined);
-    expect(r.exitCode, `${where}: ${command.join(" ")} exited ${r.exitCode}: ${(r.stderr || r.stdout).trim()}`).to.equal(0);
-    return r.stdout;
-  };
-  /** Reads a file; undefined when it is not there (never prints its content). */
-  const read = async (pod: string, container: string, path: string) => {
-    const r = await env.exec(pod, container, ["cmd", "/c", `type ${path}`]);
-    return r.exitCode === 0 && r.error === undefined ? r.stdout : undefined;
-  };
   /** Where a pod landed, as a step: a Windows node (of the build it was rendered for) that can run its images. */
   const landed = async (p: k8s.V1Pod, build?: string) => {
     const node = env.node(p.spec!.nodeName!);
@@ -111,7 +98,7 @@ describe(CATEGORY, () => {
           `pod ${env.ns}/${name} container reader`,
           "C:\\shared\\hello.txt",
           "hello from the writer container",
-          await read(name, "reader", "C:\\shared\\hello.txt"),
+          await env.readWindowsFile(name, "reader", "C:\\shared\\hello.txt"),
         ),
       ),
     );
@@ -122,8 +109,8 @@ describe(CATEGORY, () => {
       const token = `from-${from}-${randomBytes(4).toString("hex")}`;
       const path = `C:\\shared\\${from}.txt`;
       await env.step(`${from} writes ${path}; ${to} reads the same content`, async () => {
-        await run(name, from, ["cmd", "/c", `echo ${token}> ${path}`]);
-        fail(fileProblems(`pod ${env.ns}/${name} container ${to}`, path, token, await read(name, to, path)));
+        await env.execOk(name, from, ["cmd", "/c", `echo ${token}> ${path}`]);
+        fail(fileProblems(`pod ${env.ns}/${name} container ${to}`, path, token, await env.readWindowsFile(name, to, path)));
       });
     }
   });
@@ -144,11 +131,15 @@ describe(CATEGORY, () => {
     await param("node", ready.spec!.nodeName!, true);
     await param("build", env.node(ready.spec!.nodeName!).build ?? "?");
     await env.step(`GREETING from configMapKeyRef ${cm.metadata!.name}/GREETING`, async () =>
-      fail(envProblems(where, { GREETING: cm.data!.GREETING }, parseSet(await run(name, "app", ["cmd", "/c", "set GREETING"])))),
+      fail(envProblems(where, { GREETING: cm.data!.GREETING }, parseSet(await env.execOk(name, "app", ["cmd", "/c", "set GREETING"])))),
     );
     await env.step(`every key of ${cm.metadata!.name} through envFrom with prefix CFG_ (CFG_GREETING, CFG_LOG_LEVEL)`, async () =>
       fail(
-        envProblems(where, { CFG_GREETING: cm.data!.GREETING, CFG_LOG_LEVEL: cm.data!.LOG_LEVEL }, parseSet(await run(name, "app", ["cmd", "/c", "set CFG_"]))),
+        envProblems(
+          where,
+          { CFG_GREETING: cm.data!.GREETING, CFG_LOG_LEVEL: cm.data!.LOG_LEVEL },
+          parseSet(await env.execOk(name, "app", ["cmd", "/c", "set CFG_"])),
+        ),
       ),
     );
     await env.step(`APP_PASSWORD from secretKeyRef ${secret.metadata!.name}/password matches the Secret (value not shown)`, async () => {
@@ -164,13 +155,13 @@ describe(CATEGORY, () => {
       );
     });
     await env.step(`ConfigMap volume at C:\\config holds one file per key (${Object.keys(cm.data!).join(", ")})`, async () => {
-      const files = listing(await run(name, "app", ["powershell.exe", "-Command", "Get-ChildItem -Name C:\\config"]));
+      const files = listing(await env.execOk(name, "app", ["powershell.exe", "-Command", "Get-ChildItem -Name C:\\config"]));
       fail(
         Object.keys(cm.data!)
           .filter((k) => !files.includes(k))
           .map((k) => `${where}: C:\\config has no file ${k} (found: ${files.join(", ") || "nothing"})`),
       );
-      fail(fileProblems(where, "C:\\config\\app.ini", cm.data!["app.ini"], await read(name, "app", "C:\\config\\app.ini")));
+      fail(fileProblems(where, "C:\\config\\app.ini", cm.data!["app.ini"], await env.readWindowsFile(name, "app", "C:\\config\\app.ini")));
     });
     await env.step(`Secret volume at C:\\secret: C:\\secret\\password matches the Secret (value not shown)`, async () =>
       fail(
@@ -179,7 +170,7 @@ describe(CATEGORY, () => {
           "file C:\\secret\\password",
           `key password of Secret ${secret.metadata!.name}`,
           secretValue,
-          await read(name, "app", "C:\\secret\\password"),
+          await env.readWindowsFile(name, "app", "C:\\secret\\password"),
         ),
       ),
     );
@@ -215,7 +206,14 @@ describe(CATEGORY, () => {
     await param("build", env.node(node).build ?? "?");
     const where = `pod ${env.ns}/${name} on node ${node}`;
     await env.step("postStart: the observer container reads C:\\hooks\\poststart.txt, written by the app container's hook", async () =>
-      fail(fileProblems(`${where}, container observer`, "C:\\hooks\\poststart.txt", "poststart", await read(name, "observer", "C:\\hooks\\poststart.txt"))),
+      fail(
+        fileProblems(
+          `${where}, container observer`,
+          "C:\\hooks\\poststart.txt",
+          "poststart",
+          await env.readWindowsFile(name, "observer", "C:\\hooks\\poststart.txt"),
+        ),
+      ),
     );
     await env.step(`before deletion the preStop hook has not run (no ${token} in ${handlerName}'s log)`, async () => {
       expect(echoCalls(await env.logs(handlerName, "agnhost"), token), `${where}: preStop ran before the pod was deleted`).to.equal(0);
@@ -292,7 +290,7 @@ describe(CATEGORY, () => {
     // Windows enforces limits through the container's job object, which no in-box command shows; the downward API is
     // how a Windows container reads its own requests and limits.
     await env.step(`inside the container: ${fields.map(envName).join(", ")} = ${fields.map((f) => downwardResourceValue(want, f)).join(", ")}`, async () => {
-      const got = parseSet(await run(name, container, ["cmd", "/c", "set LIMITS_ & set REQUESTS_"]));
+      const got = parseSet(await env.execOk(name, container, ["cmd", "/c", "set LIMITS_ & set REQUESTS_"]));
       fail(
         envProblems(
           `pod ${env.ns}/${name} on node ${node.name} container ${container}`,
@@ -391,7 +389,7 @@ describe(CATEGORY, () => {
         envProblems(
           `pod ${env.ns}/${first} on node ${after[0].spec!.nodeName} container ${container}`,
           { [change.name]: change.value },
-          parseSet(await run(first, container, ["cmd", "/c", `set ${change.name}`])),
+          parseSet(await env.execOk(first, container, ["cmd", "/c", `set ${change.name}`])),
         ),
       ),
     );
