@@ -1,7 +1,6 @@
 // Sensitivity of the GMSA checks to faults in the behaviour they name (Extend.ActiveDirectory).
 import type { SensitivityCase } from "./case.js";
-
-export const GMSA_UPDATE_RULE = "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does";
+import { ACTIVE_DIRECTORY } from "../suites/extended/gmsa.titles.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -11,7 +10,9 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Extend.ActiveDirectory"],
     breaks: {
-      [GMSA_UPDATE_RULE]: [/the GMSA webhook admission-webhook\.windows-gmsa\.sigs\.k8s\.io has no rule for pod UPDATE \(gmsa-webhook: operations CREATE\)/],
+      [ACTIVE_DIRECTORY.updateRule]: [
+        /the GMSA webhook admission-webhook\.windows-gmsa\.sigs\.k8s\.io has no rule for pod UPDATE \(gmsa-webhook: operations CREATE\)/,
+      ],
     },
   },
 ];

@@ -1,7 +1,7 @@
 // Targeted faults for Core.Workloads: each breaks the one kubelet behaviour a check names (issue 19), and the
 // run of the whole category shows that only the checks depending on it fail.
 import type { SensitivityCase } from "./case.js";
-import { WORKLOADS } from "./workloads.cases.js";
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 
 const W = WORKLOADS;
 const pod = (name: string) => new RegExp(`pod hc-[a-z0-9-]+/${name}`);

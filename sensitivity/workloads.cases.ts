@@ -2,16 +2,8 @@
 // (ErrImagePull with the image, CrashLoopBackOff with the container, the Unhealthy probe event, FailedPreStopHook).
 // Fault runs use --timeout-scale 0.05 (15 s pod budget) so the waits that can only time out do so quickly.
 import type { SensitivityCase } from "./case.js";
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 
-export const WORKLOADS = {
-  webserver: "runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes",
-  emptyDir: "shares an emptyDir between the containers of a Windows pod",
-  config: "gives a Windows container its ConfigMap and Secret as environment variables and as files",
-  hooks: "runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted",
-  limits: "records a Windows container's resource requests and limits: stored, QoS class, kubelet status and the downward API inside the container",
-  status: "reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
-  rollout: "rolls out a change to a Windows Deployment: new pods Ready on Windows nodes, old pods gone",
-};
 const T = WORKLOADS;
 const categories = ["Core.Workloads"];
 const args = ["--timeout-scale", "0.05"];

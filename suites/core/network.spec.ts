@@ -40,6 +40,7 @@ import {
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
 import { settleBounded } from "../../lib/checks/network/bounded.js";
+import { NETWORK } from "./network.titles.js";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -106,12 +107,12 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("serves the web page on each Windows pod's IP from a Linux pod", async () => {
+  it(NETWORK.podIP, async () => {
     const w = await walkthrough(env, { linux: true });
     for (const s of w.servers) await reach(env, { path: "Windows pod IP from a Linux pod", from: w.linux!, to: podDest(s), ...page });
   });
 
-  it("reaches a Windows pod on another node from a Windows pod (pod to pod)", async function () {
+  it(NETWORK.podToPod, async function () {
     const w = await walkthrough(env, { windows: true, spread: true });
     // Sources: the Windows client, then each replica (servercore ships curl.exe); destinations: the replicas.
     const pair = [w.windows!, ...w.servers].flatMap((src) =>
@@ -126,12 +127,12 @@ describe(CATEGORY, () => {
     await reach(env, { path: "Windows pod to Windows pod on another node", from: pair.src, to: podDest(pair.dst), ...page });
   });
 
-  it("connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)", async () => {
+  it(NETWORK.linuxToWindows, async () => {
     const w = await walkthrough(env, { linux: true });
     await reach(env, { path: "Linux pod to Windows pod (TCP)", from: w.linux!, to: podDest(w.servers[0]) }, { tcp: true });
   });
 
-  it("connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)", async () => {
+  it(NETWORK.windowsToLinux, async () => {
     const w = await walkthrough(env, { linux: true, windows: true });
     // agnhost netexec answers /hostname with the pod's name: compared case-insensitively (upstream's gotcha).
     await reach(env, {
@@ -142,24 +143,24 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the Service ClusterIP from a Linux pod", async () => {
+  it(NETWORK.clusterIPLinux, async () => {
     const w = await walkthrough(env, { linux: true });
     await reach(env, { path: "Service ClusterIP from a Linux pod", from: w.linux!, to: clusterIPDest(w.service), ...page });
   });
 
-  it("serves the web page on the Service ClusterIP from a Windows client pod", async () => {
+  it(NETWORK.clusterIPWindows, async () => {
     const w = await walkthrough(env, { windows: true });
     await reach(env, { path: "Service ClusterIP from a Windows pod", from: w.windows!, to: clusterIPDest(w.service), ...page });
   });
 
   // A backend calling its own Service may be load-balanced to itself: the hairpin path, which kube-proxy (and
   // the Windows HNS load balancer) must handle separately from client traffic.
-  it("serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)", async () => {
+  it(NETWORK.clusterIPHairpin, async () => {
     const w = await walkthrough(env, { windows: true });
     for (const from of w.servers) await reach(env, { path: "Service ClusterIP from its own backend (hairpin)", from, to: clusterIPDest(w.service), ...page });
   });
 
-  it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod", async () => {
+  it(NETWORK.fqdnLinux, async () => {
     const w = await walkthrough(env, { linux: true });
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.linux!));
     await reach(env, {
@@ -170,7 +171,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod", async () => {
+  it(NETWORK.fqdnWindows, async () => {
     const w = await walkthrough(env, { windows: true });
     // Windows does not devolve partially qualified names the way Linux resolvers do: always the FQDN.
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.windows!));
@@ -182,7 +183,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the NodePort from outside the cluster (every node)", async () => {
+  it(NETWORK.nodePort, async () => {
     const w = await walkthrough(env);
     const nodePort = w.service.spec?.ports?.[0].nodePort;
     expect(nodePort, `service ${SERVICE} has no nodePort: ${JSON.stringify(w.service.spec?.ports)}`).to.be.a("number");
@@ -221,7 +222,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("reaches an external address from inside a Windows pod (egress)", async function () {
+  it(NETWORK.egress, async function () {
     const url = env.ctx.options.externalUrl;
     if (!url) {
       await skipWithReason(
@@ -244,7 +245,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("lists exactly the ready Windows pods in the Service's EndpointSlices", async () => {
+  it(NETWORK.endpointSlices, async () => {
     const w = await walkthrough(env);
     const want = w.servers.map((s) => s.ip).sort();
     await env.step(`EndpointSlices of ${SERVICE} list the ready pods ${want.join(", ")}`, () =>
@@ -278,7 +279,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("restores routing when the Service is deleted and recreated", async () => {
+  it(NETWORK.recreate, async () => {
     const w = await walkthrough(env, { windows: true });
     const before = clusterIPDest(w.service);
     await reach(env, { path: "Service ClusterIP before the Service is deleted", from: w.windows!, to: before, ...page });
@@ -300,7 +301,7 @@ describe(CATEGORY, () => {
     await reach(env, { path: "recreated Service's ClusterIP from a Windows pod", from: w.windows!, to: clusterIPDest(again), ...page });
   });
 
-  it("answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)", async () => {
+  it(NETWORK.callers, async () => {
     const w = await walkthrough(env, { windows: true });
     const [target, other] = w.servers;
     // Two Windows callers (the client and the other replica), two requests each, each with its own path.
@@ -351,7 +352,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)", async () => {
+  it(NETWORK.customDns, async () => {
     // Upstream test/e2e/windows/dns.go: the first nameserver is the cluster's DNS Service, so the search list makes a
     // short name resolve; ipconfig /all must list what dnsConfig asked for; a bogus name is the negative control.
     const dns = await env.core.readNamespacedService({ name: "kube-dns", namespace: "kube-system" });

@@ -11,6 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../support/local-cluster.js";
 import type { Summary } from "../../lib/results/model.js";
+import { SCHEDULING } from "../../suites/core/scheduling.titles.js";
+import { NETWORK } from "../../suites/core/network.titles.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
+import { literal } from "../../sensitivity/case.js";
 
 const FACT = {
   untainted: /^Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only \(/,
@@ -19,7 +23,7 @@ const FACT = {
   noWorker: /^no Ready Linux worker node: hc-control-plane \(control plane\): no Linux worker to bind a Windows pod to$/,
   noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
 };
-const WORKLOAD = ["--grep", "runs the docs' win-webserver Deployment|connects from a Linux pod to a Windows pod"];
+const WORKLOAD = ["--grep", [WORKLOADS.webserver, NETWORK.linuxToWindows].map((t) => literal(t).source).join("|")];
 
 const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, RegExp> }[] = [
   { profile: ["--profile", "docs"], skips: {} },
@@ -27,16 +31,16 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     profile: ["--profile", "aks"],
     extra: [WORKLOAD],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
+      [SCHEDULING.noToleration]: FACT.untainted,
+      [SCHEDULING.linuxOff]: FACT.untainted,
     },
   },
   {
     profile: ["--profile", "eks"],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [SCHEDULING.noToleration]: FACT.untainted,
+      [SCHEDULING.linuxOff]: FACT.untainted,
+      [SCHEDULING.build("10.0.26100")]: FACT.noBuild,
     },
   },
   {
@@ -46,16 +50,16 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
   {
     profile: ["--profile", "gke", "--toleration-webhook"],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.webhook,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [SCHEDULING.noToleration]: FACT.webhook,
+      [SCHEDULING.build("10.0.26100")]: FACT.noBuild,
     },
   },
   {
     profile: ["--profile", "kubeadm"],
     extra: [WORKLOAD],
     skips: {
-      "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes":
+      [SCHEDULING.osField]: FACT.noWorker,
+      [SCHEDULING.linuxOff]:
         /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
     },
   },

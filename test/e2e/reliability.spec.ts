@@ -15,6 +15,17 @@ import { repoRoot } from "../../localcluster/paths.js";
 import { permissionsFor, permissions } from "../../lib/preflight/access.js";
 import { waitOn } from "../../lib/cluster/watch.js";
 import type { Summary } from "../../lib/results/model.js";
+import { NETWORK } from "../../suites/core/network.titles.js";
+import { NODES } from "../../suites/core/nodes.titles.js";
+import { HOSTPROCESS } from "../../suites/extended/hostprocess.titles.js";
+import { ACTIVE_DIRECTORY } from "../../suites/extended/gmsa.titles.js";
+import { RUN_AS_USERNAME } from "../../suites/extended/run-as-username.titles.js";
+import { RUNTIMECLASS } from "../../suites/extended/runtimeclass-iis.titles.js";
+import { PROBES } from "../../suites/core/probes.titles.js";
+import { REJECTIONS } from "../../suites/core/rejections.titles.js";
+import { LOGS } from "../../suites/core/logs.titles.js";
+import { SCHEDULING } from "../../suites/core/scheduling.titles.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
 
 const runLabel = "hybrid-conformance.io/run";
 
@@ -165,18 +176,18 @@ describe("reliability: bad paths, permissions, API outages", function () {
       identities.push(id);
       // One test of each category, two of Extend.ActiveDirectory (all of --suite all would take ~10 min here): every kind of object and call.
       const grep = [
-        "has Windows nodes that are Ready",
-        "keeps a Windows pod without the toleration Pending",
-        "gives a Windows container its ConfigMap and Secret",
-        "lists exactly the ready Windows pods in the Service's EndpointSlices",
-        "keeps the previous container's log after a restart",
-        "rejects windowsOptions on a Linux pod",
-        "keeps a pod whose readiness probe fails NotReady",
-        "creates a RuntimeClass per Windows build",
-        "runs each container as its image's default user",
-        "keeps an existing pod's GMSA settings",
-        "registers the GMSA webhook for pod UPDATE",
-        "enforces the HostProcess rules",
+        NODES.ready,
+        SCHEDULING.noToleration,
+        WORKLOADS.config,
+        NETWORK.endpointSlices,
+        LOGS.previousLogs,
+        REJECTIONS.linux,
+        PROBES.readiness,
+        RUNTIMECLASS.create,
+        RUN_AS_USERNAME.default,
+        ACTIVE_DIRECTORY.update,
+        ACTIVE_DIRECTORY.updateRule,
+        HOSTPROCESS.rules,
       ]
         .map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, "."))
         .join("|");
