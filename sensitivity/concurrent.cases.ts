@@ -1,9 +1,6 @@
 // Sensitivity of Core.Concurrent: an IPAM that hands out an address already in use breaks the density check.
 import type { SensitivityCase } from "./case.js";
-
-export const CONCURRENT = {
-  density: "starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP",
-} as const;
+import { CONCURRENT } from "../suites/core/concurrent.titles.js";
 
 export const cases: SensitivityCase[] = [
   {

@@ -1,9 +1,7 @@
 // Sensitivity of Extend.Network: the service proxy leaving one port of a multi-port Service unprogrammed must fail
 // the multi-port check, naming the Windows client, the ClusterIP and the port that did not answer.
 import type { SensitivityCase } from "./case.js";
-
-export const MULTIPORT_TITLE =
-  "reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)";
+import { EXTENDED_NETWORK } from "../suites/extended/network.titles.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -13,7 +11,7 @@ export const cases: SensitivityCase[] = [
     categories: ["Extend.Network"],
     why: "only the Service's second port (9376) loses its rule; port 80 still answers",
     breaks: {
-      [MULTIPORT_TITLE]: [
+      [EXTENDED_NETWORK.multiPort]: [
         /^multi-port Service, port 9376 \(hostname → 9376\), from a Windows pod: windows-client@[a-z0-9.-]+ → [\d.]+:9376\/echo\?msg=multiport-http-port \(service multiport-backend port hostname/,
       ],
     },

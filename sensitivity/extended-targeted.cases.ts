@@ -1,7 +1,9 @@
 // Targeted faults for Extend.ActiveDirectory, Extend.RunAsUserName and Extend.HostProcess: a GMSA webhook that
 // gets one rule wrong, a node that gets one identity rule wrong, a runtime without HostProcess (issue 19).
 import type { SensitivityCase } from "./case.js";
-import { AD, USER, HP } from "./extended.cases.js";
+import { RUN_AS_USERNAME as USER } from "../suites/extended/run-as-username.titles.js";
+import { ACTIVE_DIRECTORY as AD } from "../suites/extended/gmsa.titles.js";
+import { HOSTPROCESS as HP } from "../suites/extended/hostprocess.titles.js";
 
 export const cases: SensitivityCase[] = [
   {

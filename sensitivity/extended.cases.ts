@@ -15,36 +15,10 @@
 // - runtimeclass-missing-build (a RuntimeClass selecting a build no node has, given with --runtime-class): its
 //   check, and the IIS tests that use it (FailedScheduling); the conflict test still sees the admission's Forbidden.
 import type { SensitivityCase } from "./case.js";
-
-export const RC = {
-  create: "creates a RuntimeClass per Windows build that selects os, arch and build and tolerates the Windows taint",
-  onBuild: "runs IIS through the RuntimeClass on nodes of that build only, with the image tag matching the build",
-  clusterIP: "serves the IIS default page through the Service's ClusterIP to a Linux pod",
-  lb: "serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)",
-  conflict: "rejects a pod whose own nodeSelector conflicts with its RuntimeClass (Forbidden)",
-};
-export const USER = {
-  default: "runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)",
-  pod: "runs every container as the pod-level runAsUserName (ContainerUser, as in the docs; and ContainerAdministrator)",
-  override: "lets a container's runAsUserName (ContainerAdministrator) override the pod's (ContainerUser); a container without one keeps the pod's",
-  unknown:
-    'fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."',
-  nonRoot: "refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message",
-};
-export const AD = {
-  fill: "fills the credential spec contents into a pod that names its GMSACredentialSpec",
-  unauthorized: "refuses a pod whose service account may not `use` the credential spec, with the webhook's message",
-  mismatch: "refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec",
-  update: "keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)",
-  updateRule: "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does",
-  nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
-  containers:
-    "passes pod-level and container-level credential specs to the containers: nltest /parentdomain names each one's domain, the container's spec overriding the pod's",
-};
-export const HP = {
-  rules: "enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)",
-  pod: "runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)",
-};
+import { RUNTIMECLASS as RC } from "../suites/extended/runtimeclass-iis.titles.js";
+import { RUN_AS_USERNAME as USER } from "../suites/extended/run-as-username.titles.js";
+import { ACTIVE_DIRECTORY as AD } from "../suites/extended/gmsa.titles.js";
+import { HOSTPROCESS as HP } from "../suites/extended/hostprocess.titles.js";
 
 export const extendedCategories = ["Extend.RuntimeClass", "Extend.RunAsUserName", "Extend.ActiveDirectory", "Extend.HostProcess"];
 const categories = extendedCategories;

@@ -3,9 +3,10 @@
 // control-plane variants — the real kube-scheduler and kube-apiserver run with a flag a real cluster can have
 // (test/support/control-plane-variants.ts; docs/local-cluster.md cites each).
 import type { SensitivityCase } from "./case.js";
-import { USER, RC } from "./extended.cases.js";
-import { SCHED } from "./scheduling.cases.js";
-import { WORKLOADS } from "./workloads.cases.js";
+import { RUN_AS_USERNAME as USER } from "../suites/extended/run-as-username.titles.js";
+import { RUNTIMECLASS as RC } from "../suites/extended/runtimeclass-iis.titles.js";
+import { SCHEDULING } from "../suites/core/scheduling.titles.js";
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 import { gateOffSkip } from "./stop-signals.cases.js";
 
 /** The IIS Deployment selects Windows only through its RuntimeClass: without the merge, a Linux kubelet refuses it. */
@@ -55,7 +56,7 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Core.Scheduling"],
     why: "nothing compares the pod's requests with what a node can allocate: it is bound to a node that cannot hold it",
-    breaks: { [SCHED.insufficient]: [/to be reported Unschedulable: pod hc-[a-z0-9-]+\/windows-client\S* was scheduled onto node hc-win20\d\d-\d/] },
+    breaks: { [SCHEDULING.insufficient]: [/to be reported Unschedulable: pod hc-[a-z0-9-]+\/windows-client\S* was scheduled onto node hc-win20\d\d-\d/] },
   },
   {
     fault: "apiserver-without-runtimeclass-admission",

@@ -1,8 +1,6 @@
 // Sensitivity of the GMSA checks to faults in the behaviour they name (Extend.ActiveDirectory).
 import type { SensitivityCase } from "./case.js";
-import { AD } from "./extended.cases.js";
-
-export const GMSA_UPDATE_RULE = "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does";
+import { ACTIVE_DIRECTORY } from "../suites/extended/gmsa.titles.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -12,7 +10,9 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Extend.ActiveDirectory"],
     breaks: {
-      [GMSA_UPDATE_RULE]: [/the GMSA webhook admission-webhook\.windows-gmsa\.sigs\.k8s\.io has no rule for pod UPDATE \(gmsa-webhook: operations CREATE\)/],
+      [ACTIVE_DIRECTORY.updateRule]: [
+        /the GMSA webhook admission-webhook\.windows-gmsa\.sigs\.k8s\.io has no rule for pod UPDATE \(gmsa-webhook: operations CREATE\)/,
+      ],
     },
   },
   {
@@ -22,7 +22,7 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Extend.ActiveDirectory"],
     breaks: {
-      [AD.containers]: [
+      [ACTIVE_DIRECTORY.containers]: [
         /^pod hc-\S+\/gmsa-two-specs, container container-domain \(container-level spec gmsa-contoso-org\S*, domain contoso\.org\): nltest \/parentdomain names another domain or none \(exit code 0\): acme\.com\. \(1\)/,
       ],
     },

@@ -5,7 +5,7 @@
 // answer budget (upstream's 10 min) 30 s per Windows build, waits that can only time out. Run by
 // test/e2e/sensitivity-extended.spec.ts, whose healthy run comes after them (clearing restores health).
 import type { SensitivityCase } from "./case.js";
-import { RC } from "./extended.cases.js";
+import { RUNTIMECLASS as RC } from "../suites/extended/runtimeclass-iis.titles.js";
 
 const common: Pick<SensitivityCase, "kind" | "categories" | "grep" | "args"> = {
   kind: "targeted",

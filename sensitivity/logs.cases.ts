@@ -1,8 +1,7 @@
 // Sensitivity of the LogMonitor check (Core.Logs) to a fault in the behaviour it names. The run passes
 // --logmonitor-image (an image carrying LogMonitor.exe), as the check needs one.
 import type { SensitivityCase } from "./case.js";
-
-export const LOGMONITOR = "surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself";
+import { LOGS } from "../suites/core/logs.titles.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -13,7 +12,7 @@ export const cases: SensitivityCase[] = [
     categories: ["Core.Logs"],
     args: ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"],
     breaks: {
-      [LOGMONITOR]: [
+      [LOGS.logMonitor]: [
         /log of hc-[a-z0-9-]+\/logmonitor\[app\]/,
         /no entry from the File source \(c:\\logs\)/,
         /own File line "hello from the file source" is not there/,

@@ -1,7 +1,8 @@
 // Core.Network, Core.Probes and Core.Logs, one fault at a time (continued from network.cases.ts, whose titles,
 // message patterns and selection these share): a file of its own so its spec can run in another e2e lane.
 import type { SensitivityCase } from "./case.js";
-import { NETWORK, failing, categories, args, hcNamespaces } from "./network.cases.js";
+import { failing, categories, args, hcNamespaces } from "./network.cases.js";
+import { NETWORK } from "../suites/core/network.titles.js";
 
 export const cases: SensitivityCase[] = [
   {

@@ -2,8 +2,7 @@
 // Antrea's agent down there) must fail the check, naming the Windows pod and its node, while the cluster's Linux
 // side still enforces (so this is a failure). With no policy engine anywhere, the check is skipped, saying why.
 import type { SensitivityCase } from "./case.js";
-
-export const NETWORK_POLICY_TITLE = "admits only its own namespace to a Windows pod under a same-namespace NetworkPolicy, and all namespaces again without it";
+import { NETWORK_POLICY } from "../suites/extended/network-policy.titles.js";
 
 export const cases: SensitivityCase[] = [
   {
@@ -12,7 +11,7 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Extend.NetworkPolicy"],
     breaks: {
-      [NETWORK_POLICY_TITLE]: [
+      [NETWORK_POLICY.sameNamespace]: [
         /^Windows pod under allow-same-namespace, from another namespace: hc-[a-z0-9-]+-other\/linux-client@[a-z0-9.-]+ → [\d.]+:80 \(Windows pod win-webserver-[a-z0-9-]+ on [a-z0-9.-]+\)/,
         /but not for Windows pod win-webserver-[a-z0-9-]+ on node [a-z0-9.-]*win[a-z0-9.-]*$/,
       ],
@@ -25,7 +24,7 @@ export const cases: SensitivityCase[] = [
     why: "no policy engine anywhere: the check detects it with a deny-all probe and skips, naming the probe",
     breaks: {},
     skips: {
-      [NETWORK_POLICY_TITLE]: [/^the cluster does not enforce NetworkPolicy: with a deny-all ingress policy on Linux pod hc-[a-z0-9-]+\/linux-client/],
+      [NETWORK_POLICY.sameNamespace]: [/^the cluster does not enforce NetworkPolicy: with a deny-all ingress policy on Linux pod hc-[a-z0-9-]+\/linux-client/],
     },
   },
 ];

@@ -2,37 +2,10 @@
 // fail, each message naming the path, the source and the destination (or, for probes and logs, the pod). Faults
 // are scoped to the harness's namespaces (hc-*), or to the probe fixtures' pods.
 import type { SensitivityCase } from "./case.js";
+import { NETWORK } from "../suites/core/network.titles.js";
+import { PROBES } from "../suites/core/probes.titles.js";
+import { LOGS } from "../suites/core/logs.titles.js";
 
-export const NETWORK = {
-  podIP: "serves the web page on each Windows pod's IP from a Linux pod",
-  podToPod: "reaches a Windows pod on another node from a Windows pod (pod to pod)",
-  linuxToWindows: "connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)",
-  windowsToLinux: "connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)",
-  clusterIPLinux: "serves the web page on the Service ClusterIP from a Linux pod",
-  clusterIPWindows: "serves the web page on the Service ClusterIP from a Windows client pod",
-  clusterIPHairpin: "serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)",
-  fqdnLinux: "serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod",
-  fqdnWindows: "serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod",
-  nodePort: "serves the web page on the NodePort from outside the cluster (every node)",
-  egress: "reaches an external address from inside a Windows pod (egress)",
-  endpointSlices: "lists exactly the ready Windows pods in the Service's EndpointSlices",
-  recreate: "restores routing when the Service is deleted and recreated",
-  callers: "answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)",
-  customDns: "gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)",
-  statefulSet:
-    "keeps each StatefulSet pod's name and DNS record (<pod>.<svc>.<ns>.svc.<domain>) behind a headless Service across deletion and re-creation, and routes to it again",
-  externalName: "resolves an ExternalName Service from a Windows pod: a CNAME to the external name, which resolves to its addresses",
-} as const;
-export const PROBES = {
-  readiness: "keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes",
-  liveness: "restarts a container whose liveness probe fails (restartCount, Killing event, previous container's log)",
-  startup: "holds readiness and liveness probes back until the startup probe passes",
-} as const;
-export const LOGS = {
-  requestLines: "shows the web server's request lines in the pod's log after the test's requests",
-  previousLogs: "keeps the previous container's log after a restart (kubectl logs --previous)",
-  logMonitor: "surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself",
-} as const;
 const TESTS = { ...NETWORK, ...PROBES, ...LOGS };
 type Key = keyof typeof TESTS;
 

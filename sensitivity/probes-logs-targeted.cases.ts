@@ -1,12 +1,9 @@
 // Targeted faults for Core.Probes and Core.Logs (issue 19): a kubelet that ignores startupProbe, and one that
 // discards a dead container's log at once. The run passes --logmonitor-image so the LogMonitor check runs too.
 import type { SensitivityCase } from "./case.js";
+import { PROBES as P } from "../suites/core/probes.titles.js";
+import { LOGS as L } from "../suites/core/logs.titles.js";
 
-const P = {
-  startup: "holds readiness and liveness probes back until the startup probe passes",
-  liveness: "restarts a container whose liveness probe fails (restartCount, Killing event, previous container's log)",
-};
-const L = { previous: "keeps the previous container's log after a restart (kubectl logs --previous)" };
 const categories = ["Core.Probes", "Core.Logs"];
 const args = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];
 const hcNamespaces = { namespace: "hc-*" };
@@ -34,7 +31,7 @@ export const cases: SensitivityCase[] = [
       [P.liveness]: [
         /kubectl logs --previous hc-[a-z0-9-]+\/probes-liveness -c windowswebserver: expected the killed web server's "Listening at" line, got ""/,
       ],
-      [L.previous]: [/kubectl logs --previous hc-[a-z0-9-]+\/probes-liveness -c windowswebserver: no request line for .*the previous log has 0 line\(s\)/],
+      [L.previousLogs]: [/kubectl logs --previous hc-[a-z0-9-]+\/probes-liveness -c windowswebserver: no request line for .*the previous log has 0 line\(s\)/],
     },
   },
 ];

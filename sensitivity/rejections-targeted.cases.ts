@@ -3,8 +3,8 @@
 // cluster is admission that runs before validation. Each fault is a real mutating webhook (registered while it
 // is on) that rewrites or refuses exactly one kind of field, as a misconfigured policy add-on would.
 import type { SensitivityCase } from "./case.js";
-import { REJECTIONS } from "./rejections.cases.js";
-import { HP } from "./extended.cases.js";
+import { REJECTIONS } from "../suites/core/rejections.titles.js";
+import { HOSTPROCESS as HP } from "../suites/extended/hostprocess.titles.js";
 
 const R = REJECTIONS;
 const HP_RULES = HP.rules;

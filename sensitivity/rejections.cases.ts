@@ -5,16 +5,8 @@
 import { literal, type SensitivityCase } from "./case.js";
 import { hostProcessCases, linuxWindowsOptionsCases, osFieldCases, windowsForbiddenFields } from "../lib/fixtures/rejections.js";
 import { SABOTAGE_FAULT } from "../localcluster/gmsa-webhook/sabotage.js";
+import { REJECTIONS } from "../suites/core/rejections.titles.js";
 
-export const REJECTIONS = {
-  forbidden: "rejects every Linux-only field on a Windows pod with Forbidden on that exact path",
-  runAsNonRoot: "accepts runAsNonRoot on a Windows pod (negative control)",
-  linux: "rejects windowsOptions on a Linux pod with Forbidden",
-  os: "rejects an invalid spec.os.name (NotSupported on spec.os, Required when empty)",
-  runAsUserName: "applies each runAsUserName rule: Invalid on the exact path, valid names accepted",
-  hostProcess: "applies the HostProcess rules: pod and containers agree, all containers HostProcess, hostNetwork true",
-  gmsa: "validates the GMSA fields: credential spec name is a DNS subdomain, contents non-empty and under 64 KiB",
-};
 const T = REJECTIONS;
 const accepted = (fields: string) => literal(`pod accepted: ${fields} was not rejected`);
 

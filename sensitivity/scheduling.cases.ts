@@ -1,24 +1,8 @@
 // Core.Nodes and Core.Scheduling: each failure names the pod, the node and the event or condition. The placement
 // tests do not depend on the data plane, so a registry outage leaves them green.
 import type { SensitivityCase } from "./case.js";
-
-export const NODES = {
-  ready: "has Windows nodes that are Ready",
-  labels: "labels Windows nodes as upstream does (os, arch, windows-build)",
-  build: "runs a supported Windows Server build (10.0.20348, 10.0.26100)",
-  controlPlane: "runs the control plane on Linux",
-  runtime: "uses a supported container runtime on Windows nodes (containerd ≥ 1.7)",
-  posture: "keeps Linux workloads off Windows nodes by taint (os=windows:NoSchedule) or reports the selector-only posture",
-};
-export const SCHED = {
-  toleration: "places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node",
-  build2022: "places a pod that selects node.kubernetes.io/windows-build=10.0.20348 on a Windows Server 2022 node",
-  build2025: "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node",
-  noToleration: "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint",
-  linuxOff: "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes",
-  osField: "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)",
-  insufficient: "refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
-};
+import { NODES } from "../suites/core/nodes.titles.js";
+import { SCHEDULING } from "../suites/core/scheduling.titles.js";
 
 const categories = ["Core.Nodes", "Core.Scheduling"];
 const POD = /pod hc-[a-z0-9-]+\/[a-z0-9-]+/;
@@ -47,8 +31,13 @@ export const cases: SensitivityCase[] = [
     why: "Linux pods land on Windows, the untolerated pod is scheduled, the posture check fails",
     breaks: {
       [NODES.posture]: [/node hc-win2022-\d has no NoSchedule taint while other Windows nodes carry os=windows:NoSchedule/],
-      [SCHED.noToleration]: [/^no FailedScheduling: /, POD, /was scheduled onto node hc-win\S+ although it tolerates no taint/, /carries no NoSchedule taint/],
-      [SCHED.linuxOff]: [
+      [SCHEDULING.noToleration]: [
+        /^no FailedScheduling: /,
+        POD,
+        /was scheduled onto node hc-win\S+ although it tolerates no taint/,
+        /carries no NoSchedule taint/,
+      ],
+      [SCHEDULING.linuxOff]: [
         POD,
         /\(no nodeSelector, no toleration\) was scheduled onto Windows node hc-win\S+ \(windows 10\.0\.\d+\), which carries no NoSchedule taint/,
         /event Scheduled: Successfully assigned \S+ to hc-win/,
@@ -63,7 +52,7 @@ export const cases: SensitivityCase[] = [
     why: "the Ready check and the 10.0.20348 placement fail, naming the nodes' condition",
     breaks: {
       [NODES.ready]: [/node hc-win2022-\d is not Ready/],
-      [SCHED.build2022]: [
+      [SCHEDULING.build("10.0.20348")]: [
         POD,
         /cannot be scheduled \(FailedScheduling\)/,
         /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2022-1, hc-win2022-2\]/,
@@ -81,7 +70,7 @@ export const cases: SensitivityCase[] = [
     why: "the Ready check and the 10.0.26100 placement fail, naming the node's condition",
     breaks: {
       [NODES.ready]: [/node hc-win2025-1 is not Ready/],
-      [SCHED.build2025]: [
+      [SCHEDULING.build("10.0.26100")]: [
         POD,
         /cannot be scheduled \(FailedScheduling\)/,
         /\[untolerated: node\.kubernetes\.io\/not-ready:NoSchedule on hc-win2025-1\]/,
@@ -96,13 +85,13 @@ export const cases: SensitivityCase[] = [
     categories,
     why: "Linux pods cannot be placed and no Linux node can refuse the Windows pod",
     breaks: {
-      [SCHED.linuxOff]: [
+      [SCHEDULING.linuxOff]: [
         POD,
         /cannot be scheduled \(FailedScheduling\)/,
         /node\.kubernetes\.io\/not-ready:NoSchedule on hc-linux-1, hc-linux-2/,
         new RegExp(`\\[not Ready: hc-linux-1 \\(Ready=False ${NOT_READY}`),
       ],
-      [SCHED.osField]: [/^no Ready Linux worker node: hc-control-plane \(control plane\), hc-linux-1 \(NotReady\), hc-linux-2 \(NotReady\)/],
+      [SCHEDULING.osField]: [/^no Ready Linux worker node: hc-control-plane \(control plane\), hc-linux-1 \(NotReady\), hc-linux-2 \(NotReady\)/],
     },
   },
   {

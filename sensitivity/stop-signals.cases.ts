@@ -5,9 +5,9 @@
 // - the case below runs on a cluster started with `--feature-gates ContainerStopSignals=true`
 //   (test/e2e/stop-signals.spec.ts, the one spec that runs it).
 import type { SensitivityCase } from "./case.js";
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 
-export const STOP_SIGNALS =
-  "accepts lifecycle.stopSignal SIGTERM and SIGKILL on a Windows pod and refuses SIGQUIT and SIGUSR1 as NotSupported on spec.containers[0].lifecycle.stopSignal (dry run)";
+export const STOP_SIGNALS = WORKLOADS.stopSignal;
 /** `run --grep` selecting only that check. */
 export const STOP_SIGNALS_GREP = "lifecycle\\.stopSignal";
 /** How the e2e spec starts the cluster the case runs on. */

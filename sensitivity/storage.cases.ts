@@ -1,12 +1,6 @@
 // Sensitivity of Core.Storage: each mount fault of the emulator breaks exactly the checks that depend on it.
 import type { SensitivityCase } from "./case.js";
-
-export const STORAGE = {
-  hostPath: "reads and writes a hostPath volume from a Windows pod: the file outlives the pod and the next pod on the node reads it",
-  readOnly: "refuses writes to read-only emptyDir and hostPath mounts of a Windows pod with Access is denied., while the read-write mount works",
-  projected: "mounts Secret, ConfigMap and projected Secret + ConfigMap volumes into a Windows pod",
-  shared: "lets three containers of a Windows pod write and read the same files at once",
-} as const;
+import { STORAGE } from "../suites/core/storage.titles.js";
 
 const POD = (name: string) => new RegExp(`pod hc-[a-z0-9-]+/${name} on node hc-win20(22|25)-\\d`);
 

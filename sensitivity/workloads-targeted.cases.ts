@@ -2,7 +2,7 @@
 // run of the whole category shows that only the checks depending on it fail.
 import type { SensitivityCase } from "./case.js";
 import { gateOffSkip } from "./stop-signals.cases.js";
-import { WORKLOADS } from "./workloads.cases.js";
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 
 const W = WORKLOADS;
 const pod = (name: string) => new RegExp(`pod hc-[a-z0-9-]+/${name}`);

@@ -6,16 +6,8 @@ import { gateOffSkip } from "./stop-signals.cases.js";
 
 /** The stopSignal check is skipped on a cluster with the ContainerStopSignals gate off (sensitivity/stop-signals.cases.ts). */
 export { gateOffSkip };
+import { WORKLOADS } from "../suites/core/workloads.titles.js";
 
-export const WORKLOADS = {
-  webserver: "runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes",
-  emptyDir: "shares an emptyDir between the containers of a Windows pod",
-  config: "gives a Windows container its ConfigMap and Secret as environment variables and as files",
-  hooks: "runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted",
-  limits: "records a Windows container's resource requests and limits: stored, QoS class, kubelet status and the downward API inside the container",
-  status: "reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions",
-  rollout: "rolls out a change to a Windows Deployment: new pods Ready on Windows nodes, old pods gone",
-};
 const T = WORKLOADS;
 const categories = ["Core.Workloads"];
 const args = ["--timeout-scale", "0.05"];

@@ -8,6 +8,7 @@ import { useTestEnv } from "../../lib/run/test-env.js";
 import { renderedTargetOf } from "../../lib/fixtures/target.js";
 import { duplicateIPProblems } from "../../lib/checks/concurrent.js";
 import { categoryOf } from "../index.js";
+import { CONCURRENT } from "./concurrent.titles.js";
 
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
 const CATEGORY = categoryOf(import.meta.url);
@@ -15,7 +16,7 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP", async () => {
+  it(CONCURRENT.density, async () => {
     let node: string | undefined;
     let replicas = 0;
     const objs = await env.step("deploy concurrent-pods (a Deployment of 10 servercore pods) pinned to one Windows node", () =>

@@ -11,6 +11,7 @@ import { containerSummary, isRunning, isStarted, restarts } from "../../lib/chec
 import { configuredSources, logMonitorEntries, logMonitorGaps, ownLines, sourcesSeen } from "../../lib/checks/logs.js";
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
+import { LOGS } from "./logs.titles.js";
 
 /** Log lines reach the API a moment after they are written: poll (bounded by the log-arrival budget) until `ok`. */
 async function logUntil(env: TestEnv, pod: string, container: string, ok: (log: string) => boolean, o: { previous?: boolean } = {}): Promise<string> {
@@ -47,7 +48,7 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("shows the web server's request lines in the pod's log after the test's requests", async () => {
+  it(LOGS.requestLines, async () => {
     await env.step("deploy win-webserver + windows-client", () => env.deploy(["win-webserver", "windows-client"]));
     const [server] = await env.step("wait: win-webserver replicas Ready", () => env.wait.podsReady("app=win-webserver", 2));
     await env.wait.podReady("windows-client");
@@ -65,7 +66,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("keeps the previous container's log after a restart (kubectl logs --previous)", async () => {
+  it(LOGS.previousLogs, async () => {
     const pod = "probes-liveness";
     const c = "windowswebserver";
     await env.step(`deploy ${pod} (the docs' web server with a liveness probe the test can break) + windows-client`, () => env.deploy([pod, "windows-client"]));
@@ -115,7 +116,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("surfaces every source configured for LogMonitor on the container's stdout, with the lines the container wrote itself", async function () {
+  it(LOGS.logMonitor, async function () {
     const image = env.ctx.options.logMonitorImage;
     if (!image)
       return skipWithReason(

@@ -47,6 +47,7 @@ import { skipWithReason } from "../../lib/run/steps.js";
 import { settleBounded } from "../../lib/checks/network/bounded.js";
 import { isPodReady } from "../../lib/cluster/status.js";
 import { isIP } from "node:net";
+import { NETWORK } from "./network.titles.js";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -113,12 +114,12 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("serves the web page on each Windows pod's IP from a Linux pod", async () => {
+  it(NETWORK.podIP, async () => {
     const w = await walkthrough(env, { linux: true });
     for (const s of w.servers) await reach(env, { path: "Windows pod IP from a Linux pod", from: w.linux!, to: podDest(s), ...page });
   });
 
-  it("reaches a Windows pod on another node from a Windows pod (pod to pod)", async function () {
+  it(NETWORK.podToPod, async function () {
     const w = await walkthrough(env, { windows: true, spread: true });
     // Sources: the Windows client, then each replica (servercore ships curl.exe); destinations: the replicas.
     const pair = [w.windows!, ...w.servers].flatMap((src) =>
@@ -133,12 +134,12 @@ describe(CATEGORY, () => {
     await reach(env, { path: "Windows pod to Windows pod on another node", from: pair.src, to: podDest(pair.dst), ...page });
   });
 
-  it("connects from a Linux pod to a Windows pod (hybrid, Linux → Windows, up within 30 s and steady)", async () => {
+  it(NETWORK.linuxToWindows, async () => {
     const w = await walkthrough(env, { linux: true });
     await reach(env, { path: "Linux pod to Windows pod (TCP)", from: w.linux!, to: podDest(w.servers[0]) }, { tcp: true });
   });
 
-  it("connects from a Windows pod to a Linux pod (hybrid, Windows → Linux, up within 30 s and steady)", async () => {
+  it(NETWORK.windowsToLinux, async () => {
     const w = await walkthrough(env, { linux: true, windows: true });
     // agnhost netexec answers /hostname with the pod's name: compared case-insensitively (upstream's gotcha).
     await reach(env, {
@@ -149,24 +150,24 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the Service ClusterIP from a Linux pod", async () => {
+  it(NETWORK.clusterIPLinux, async () => {
     const w = await walkthrough(env, { linux: true });
     await reach(env, { path: "Service ClusterIP from a Linux pod", from: w.linux!, to: clusterIPDest(w.service), ...page });
   });
 
-  it("serves the web page on the Service ClusterIP from a Windows client pod", async () => {
+  it(NETWORK.clusterIPWindows, async () => {
     const w = await walkthrough(env, { windows: true });
     await reach(env, { path: "Service ClusterIP from a Windows pod", from: w.windows!, to: clusterIPDest(w.service), ...page });
   });
 
   // A backend calling its own Service may be load-balanced to itself: the hairpin path, which kube-proxy (and
   // the Windows HNS load balancer) must handle separately from client traffic.
-  it("serves the web page on the Service ClusterIP from the Service's own Windows backends (hairpin)", async () => {
+  it(NETWORK.clusterIPHairpin, async () => {
     const w = await walkthrough(env, { windows: true });
     for (const from of w.servers) await reach(env, { path: "Service ClusterIP from its own backend (hairpin)", from, to: clusterIPDest(w.service), ...page });
   });
 
-  it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Linux pod", async () => {
+  it(NETWORK.fqdnLinux, async () => {
     const w = await walkthrough(env, { linux: true });
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.linux!));
     await reach(env, {
@@ -177,7 +178,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the Service DNS name (<svc>.<ns>.svc.<domain>) from a Windows pod", async () => {
+  it(NETWORK.fqdnWindows, async () => {
     const w = await walkthrough(env, { windows: true });
     // Windows does not devolve partially qualified names the way Linux resolvers do: always the FQDN.
     const fqdn = serviceFqdn(SERVICE, env.ns, await clusterDomain(env, w.windows!));
@@ -189,7 +190,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("serves the web page on the NodePort from outside the cluster (every node)", async () => {
+  it(NETWORK.nodePort, async () => {
     const w = await walkthrough(env);
     const nodePort = w.service.spec?.ports?.[0].nodePort;
     expect(nodePort, `service ${SERVICE} has no nodePort: ${JSON.stringify(w.service.spec?.ports)}`).to.be.a("number");
@@ -228,7 +229,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("reaches an external address from inside a Windows pod (egress)", async function () {
+  it(NETWORK.egress, async function () {
     const url = env.ctx.options.externalUrl;
     if (!url) {
       await skipWithReason(
@@ -251,7 +252,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("lists exactly the ready Windows pods in the Service's EndpointSlices", async () => {
+  it(NETWORK.endpointSlices, async () => {
     const w = await walkthrough(env);
     const want = w.servers.map((s) => s.ip).sort();
     await env.step(`EndpointSlices of ${SERVICE} list the ready pods ${want.join(", ")}`, () =>
@@ -285,7 +286,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("restores routing when the Service is deleted and recreated", async () => {
+  it(NETWORK.recreate, async () => {
     const w = await walkthrough(env, { windows: true });
     const before = clusterIPDest(w.service);
     await reach(env, { path: "Service ClusterIP before the Service is deleted", from: w.windows!, to: before, ...page });
@@ -307,7 +308,7 @@ describe(CATEGORY, () => {
     await reach(env, { path: "recreated Service's ClusterIP from a Windows pod", from: w.windows!, to: clusterIPDest(again), ...page });
   });
 
-  it("answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)", async () => {
+  it(NETWORK.callers, async () => {
     const w = await walkthrough(env, { windows: true });
     const [target, other] = w.servers;
     // Two Windows callers (the client and the other replica), two requests each, each with its own path.
@@ -358,7 +359,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)", async () => {
+  it(NETWORK.customDns, async () => {
     // Upstream test/e2e/windows/dns.go: the first nameserver is the cluster's DNS Service, so the search list makes a
     // short name resolve; ipconfig /all must list what dnsConfig asked for; a bogus name is the negative control.
     const dns = await env.core.readNamespacedService({ name: "kube-dns", namespace: "kube-system" });
@@ -402,7 +403,7 @@ describe(CATEGORY, () => {
     ).to.equal(true);
   });
 
-  it("keeps each StatefulSet pod's name and DNS record (<pod>.<svc>.<ns>.svc.<domain>) behind a headless Service across deletion and re-creation, and routes to it again", async () => {
+  it(NETWORK.statefulSet, async () => {
     // WOR / upstream statefulset.go "should provide basic identity": a re-created pod comes back under its old name;
     // its own DNS name (DNS spec 2.4, from the EndpointSlice endpoint's hostname) must then lead to the new pod.
     const SET = "win-sts";
@@ -485,7 +486,7 @@ describe(CATEGORY, () => {
     await identity("re-created");
   });
 
-  it("resolves an ExternalName Service from a Windows pod: a CNAME to the external name, which resolves to its addresses", async function () {
+  it(NETWORK.externalName, async function () {
     // WOR / upstream dns.go "should provide DNS for ExternalName services": the Service's cluster name is an alias of
     // an outside name, so it needs a cluster whose DNS can resolve outside names — the one --external-url names.
     const url = env.ctx.options.externalUrl;

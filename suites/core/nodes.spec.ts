@@ -4,10 +4,10 @@ import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import { runContext } from "../../lib/run/context.js";
 import { checkNodes } from "../../lib/checks/nodes.js";
-import { supportedBuilds } from "../../lib/fixtures/images.js";
 import { categoryOf } from "../index.js";
 import { categoryLabels } from "../../lib/run/test-env.js";
 import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js";
+import { NODES } from "./nodes.titles.js";
 
 const CATEGORY = categoryOf(import.meta.url);
 
@@ -18,7 +18,7 @@ describe(CATEGORY, () => {
   // With --windows-nodes, the pool under test only.
   const windows = () => windowsNodesUnderTest(caps());
 
-  it("has Windows nodes that are Ready", async () => {
+  it(NODES.ready, async () => {
     await allure.step(`${windows().length} Windows node(s) found`, async () => {
       expect(windows(), "no Windows nodes").not.to.be.empty;
     });
@@ -29,7 +29,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("labels Windows nodes as upstream does (os, arch, windows-build)", async () => {
+  it(NODES.labels, async () => {
     for (const n of windows()) {
       await allure.step(`${n.name}: kubernetes.io/os, kubernetes.io/arch, node.kubernetes.io/windows-build`, async () => {
         const problems = checkNodes.labels(n);
@@ -38,7 +38,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it(`runs a supported Windows Server build (${Object.keys(supportedBuilds).join(", ")})`, async () => {
+  it(NODES.build, async () => {
     for (const n of windows()) {
       await allure.parameter(n.name, `${n.build} ${n.osImage}`);
       await allure.step(`${n.name}: build ${n.build}, kernel ${n.kernelVersion}, ${n.osImage}`, async () => {
@@ -48,7 +48,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("runs the control plane on Linux", async () => {
+  it(NODES.controlPlane, async () => {
     const cp = caps().nodes.filter((n) => n.controlPlane);
     await allure.step(`control-plane nodes: ${cp.map((n) => `${n.name} (${n.os})`).join(", ") || "none visible (managed control plane)"}`, async () => {
       const wrong = cp.filter((n) => n.os !== "linux");
@@ -63,7 +63,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("uses a supported container runtime on Windows nodes (containerd ≥ 1.7)", async () => {
+  it(NODES.runtime, async () => {
     for (const n of windows()) {
       await allure.step(`${n.name}: ${n.containerRuntimeVersion}`, async () => {
         const problems = checkNodes.runtime(n);
@@ -72,7 +72,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("keeps Linux workloads off Windows nodes by taint (os=windows:NoSchedule) or reports the selector-only posture", async () => {
+  it(NODES.posture, async () => {
     const posture = checkNodes.posture(nodesUnderTest(caps()));
     await allure.step(posture.summary, async () => {
       await allure.attachment("taint-posture.txt", posture.detail.join("\n"), "text/plain");

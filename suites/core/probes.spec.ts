@@ -10,6 +10,7 @@ import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { containerSummary, isRunning, isStarted, killedFor, probeFailures, reactionWindowMs, restarts } from "../../lib/checks/probes.js";
 import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
 import { categoryOf } from "../index.js";
+import { PROBES } from "./probes.titles.js";
 
 /** Runs a command that must succeed (creating or deleting a probe's marker file). */
 async function run(env: TestEnv, pod: string, container: string, command: string[]): Promise<void> {
@@ -34,7 +35,7 @@ const CATEGORY = categoryOf(import.meta.url);
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes", async () => {
+  it(PROBES.readiness, async () => {
     const pod = "probes-readiness-exec";
     const svc = "probes-readiness-exec";
     await env.step(`deploy ${pod} (readiness: cmd /c type C:\\ready.txt, every 1 s) and its Service`, () => env.deploy(pod));
@@ -72,7 +73,7 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("restarts a container whose liveness probe fails (restartCount, Killing event, previous container's log)", async () => {
+  it(PROBES.liveness, async () => {
     const pod = "probes-liveness";
     const c = "windowswebserver";
     await env.step(`deploy ${pod} (the docs' web server; liveness: cmd /c if exist C:\\unhealthy.txt exit 1, every 1 s)`, () => env.deploy(pod));
@@ -121,7 +122,7 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("holds readiness and liveness probes back until the startup probe passes", async () => {
+  it(PROBES.startup, async () => {
     const pod = "probes-startup";
     const c = "app";
     await env.step(`deploy ${pod} (startup: cmd /c type C:\\started.txt every 2 s; readiness would pass, liveness would fail)`, () => env.deploy(pod));

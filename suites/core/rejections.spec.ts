@@ -23,6 +23,7 @@ import {
 } from "../../lib/fixtures/rejections.js";
 import { failureMessage, matchOutcome, show, submitPod, valueAt, type Expectation } from "../../lib/checks/rejections.js";
 import { categoryOf } from "../index.js";
+import { REJECTIONS } from "./rejections.titles.js";
 
 type Setter = (pod: k8s.V1Pod) => void;
 
@@ -93,7 +94,7 @@ describe(CATEGORY, () => {
     paths,
   });
 
-  it("rejects every Linux-only field on a Windows pod with Forbidden on that exact path", async () => {
+  it(REJECTIONS.forbidden, async () => {
     await runCases([
       { step: "control: the base Windows pod, without any of them, is accepted", base: "windows", expect: { accept: true }, paths: [] },
       ...windowsForbiddenFields.map((f): Case => ({
@@ -106,7 +107,7 @@ describe(CATEGORY, () => {
     ]);
   });
 
-  it("accepts runAsNonRoot on a Windows pod (negative control)", async () => {
+  it(REJECTIONS.runAsNonRoot, async () => {
     await runCases(
       windowsAllowedFields.map((f) => ({
         step: `${f.level}: ${f.path}=true is accepted and kept`,
@@ -122,15 +123,15 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("rejects windowsOptions on a Linux pod with Forbidden", async () => {
+  it(REJECTIONS.linux, async () => {
     await runCases(linuxWindowsOptionsCases.map((c) => fromCase(c)));
   });
 
-  it("rejects an invalid spec.os.name (NotSupported on spec.os, Required when empty)", async () => {
+  it(REJECTIONS.os, async () => {
     await runCases(osFieldCases.map((c) => fromCase(c, ["spec.os.name"])));
   });
 
-  it("applies each runAsUserName rule: Invalid on the exact path, valid names accepted", async () => {
+  it(REJECTIONS.runAsUserName, async () => {
     await runCases(
       runAsUserNameCases.map((c) => {
         const path = runAsUserNamePath(c.level);
@@ -145,7 +146,7 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("applies the HostProcess rules: pod and containers agree, all containers HostProcess, hostNetwork true", async () => {
+  it(REJECTIONS.hostProcess, async () => {
     // As upstream's HostProcess e2e tests do: the namespace admits privileged pods, so Pod Security admission does
     // not refuse the valid HostProcess pod (validation, which these cases check, runs before it anyway).
     await env.step("namespace enforces Pod Security level privileged", () =>
@@ -160,7 +161,7 @@ describe(CATEGORY, () => {
     await runCases(hostProcessCases.map((c) => fromCase(c, paths)));
   });
 
-  it("validates the GMSA fields: credential spec name is a DNS subdomain, contents non-empty and under 64 KiB", async () => {
+  it(REJECTIONS.gmsa, async () => {
     await runCases(gmsaFieldCases.map((c) => fromCase(c)));
   });
 });

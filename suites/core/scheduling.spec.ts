@@ -31,6 +31,7 @@ import { hasLinuxWorkers, untaintedWindowsPool } from "../../lib/preflight/taint
 import { tolerates } from "../../lib/cluster/diagnose.js";
 import { tolerationText, tolerationsAddedByAdmission } from "../../lib/cluster/admission-tolerations.js";
 import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js";
+import { SCHEDULING } from "./scheduling.titles.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -59,7 +60,7 @@ describe(CATEGORY, () => {
 
   const poolSelectsBy = (key: string) => !!caps().targetPool?.selection.requirements.some((r) => r.key === key);
 
-  it("places a pod that selects kubernetes.io/os=windows and tolerates the Windows taint on a Windows node", async () => {
+  it(SCHEDULING.toleration, async () => {
     const pod = podOf(
       await env.step(
         "deploy windows-client with nodeSelector kubernetes.io/os=windows and the tolerations for the Windows nodes' taints (no build selector)",
@@ -84,7 +85,7 @@ describe(CATEGORY, () => {
   });
 
   for (const [build, server] of Object.entries(supportedBuilds)) {
-    it(`places a pod that selects node.kubernetes.io/windows-build=${build} on a ${server} node`, async function () {
+    it(SCHEDULING.build(build), async function () {
       // With --windows-nodes, the builds of the pool under test.
       const present = windowsBuildsPresent(nodesUnderTest(caps()));
       const where = caps().targetPool ? `the pool under test (--windows-nodes ${caps().targetPool!.selector})` : "the cluster";
@@ -110,7 +111,7 @@ describe(CATEGORY, () => {
     });
   }
 
-  it("keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint", async function () {
+  it(SCHEDULING.noToleration, async function () {
     const untainted = untaintedWindowsPool(nodesUnderTest(caps()));
     if (untainted) return skip(this, `${untainted}: no taint to keep a pod out`);
     const probe = podOf(env.render("windows-client"));
@@ -156,7 +157,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
+  it(SCHEDULING.linuxOff, async function () {
     const untainted = untaintedWindowsPool(caps().nodes);
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
     if (!hasLinuxWorkers(caps().nodes))
@@ -209,7 +210,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async function () {
+  it(SCHEDULING.osField, async function () {
     // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
     // there but not Ready are a defect, and fail.
     if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
@@ -244,7 +245,7 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory", async () => {
+  it(SCHEDULING.insufficient, async () => {
     const build = env.ctx.options.windowsBuild ?? caps().windowsBuilds[0];
     const nodes = windowsNodesUnderTest(caps()).filter((n) => n.build === build);
     const want = beyondAllocatable(nodes);

@@ -13,6 +13,7 @@ import { placementProblems } from "../../lib/checks/scheduling.js";
 import { fileProblems, listing, secretProblems } from "../../lib/checks/workloads.js";
 import { deniedWriteProblems, missingLines } from "../../lib/checks/storage.js";
 import { categoryOf } from "../index.js";
+import { STORAGE } from "./storage.titles.js";
 
 const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], kind: string, name?: string) =>
   objs.find((o) => o.kind === kind && (name === undefined || o.metadata?.name === name)) as T;
@@ -41,7 +42,7 @@ describe(CATEGORY, () => {
     return ready;
   };
 
-  it("reads and writes a hostPath volume from a Windows pod: the file outlives the pod and the next pod on the node reads it", async () => {
+  it(STORAGE.hostPath, async () => {
     const file = `hc-${env.ns}-${randomBytes(3).toString("hex")}.txt`;
     const token = `written-by-hostpath-writer-${randomBytes(4).toString("hex")}`;
     const inPod = `C:\\host-temp\\${file}`;
@@ -104,7 +105,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("refuses writes to read-only emptyDir and hostPath mounts of a Windows pod with Access is denied., while the read-write mount works", async () => {
+  it(STORAGE.readOnly, async () => {
     const pod = ofKind<k8s.V1Pod>(
       await env.step("deploy readonly-mounts: writer mounts the emptyDir read-write; reader mounts it and C:\\Windows\\Temp read-only", () =>
         env.deploy("readonly-mounts"),
@@ -134,7 +135,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("mounts Secret, ConfigMap and projected Secret + ConfigMap volumes into a Windows pod", async () => {
+  it(STORAGE.projected, async () => {
     let rendered: k8s.KubernetesObject[] = [];
     const objs = await env.step("deploy projected-volumes: ConfigMap storage-config, Secret storage-secret, and a pod mounting each and both projected", () =>
       env.deploy("projected-volumes", { mutate: (o) => void (rendered = structuredClone(o)) }),
@@ -187,7 +188,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("lets three containers of a Windows pod write and read the same files at once", async () => {
+  it(STORAGE.shared, async () => {
     const pod = ofKind<k8s.V1Pod>(
       await env.step("deploy shared-files-three-containers: containers one, two and three share an emptyDir at C:\\shared", () =>
         env.deploy("shared-files-three-containers"),

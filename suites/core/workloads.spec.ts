@@ -34,6 +34,7 @@ import { categoryOf } from "../index.js";
 import { submitPod } from "../../lib/checks/rejections.js";
 import { STOP_SIGNAL_CASES, STOP_SIGNAL_FIELD, stopSignalDropped, stopSignalProblem, withStopSignal } from "../../lib/checks/stop-signals.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
+import { WORKLOADS } from "./workloads.titles.js";
 
 const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], kind: string) => objs.find((o) => o.kind === kind) as T;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -54,7 +55,7 @@ describe(CATEGORY, () => {
     return node;
   };
 
-  it("runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes", async () => {
+  it(WORKLOADS.webserver, async () => {
     const objs = await env.step("deploy win-webserver (NodePort Service + Deployment of 2 PowerShell HttpListener replicas) through the scheduling guard", () =>
       env.deploy("win-webserver"),
     );
@@ -81,7 +82,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("shares an emptyDir between the containers of a Windows pod", async () => {
+  it(WORKLOADS.emptyDir, async () => {
     const pod = ofKind<k8s.V1Pod>(
       await env.step("deploy multi-container-emptydir: writer and reader containers, emptyDir at C:\\shared", () => env.deploy("multi-container-emptydir")),
       "Pod",
@@ -115,7 +116,7 @@ describe(CATEGORY, () => {
     }
   });
 
-  it("gives a Windows container its ConfigMap and Secret as environment variables and as files", async () => {
+  it(WORKLOADS.config, async () => {
     let rendered: k8s.KubernetesObject[] = [];
     const objs = await env.step("deploy config-env-volumes: ConfigMap win-config, Secret win-secret, and a pod using both as env and volumes", () =>
       env.deploy("config-env-volumes", { mutate: (o) => void (rendered = structuredClone(o)) }),
@@ -176,7 +177,7 @@ describe(CATEGORY, () => {
     );
   });
 
-  it("runs a Windows container's postStart hook at start and its preStop hook when the pod is deleted", async () => {
+  it(WORKLOADS.hooks, async () => {
     const handler = ofKind<k8s.V1Pod>(
       await env.step("deploy linux-client (agnhost netexec) as the hook handler: it logs every request it receives", () => env.deploy("linux-client")),
       "Pod",
@@ -236,7 +237,7 @@ describe(CATEGORY, () => {
   });
 
   // What it checks is the declaration, not enforcement: no CPU burn is measured against the limit here.
-  it("records a Windows container's resource requests and limits: stored, QoS class, kubelet status and the downward API inside the container", async () => {
+  it(WORKLOADS.limits, async () => {
     const fields = ["limits.cpu", "limits.memory", "requests.cpu", "requests.memory"];
     const envName = (f: string) => f.toUpperCase().replace(".", "_");
     let want: k8s.V1ResourceRequirements = {};
@@ -301,7 +302,7 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("reports a Windows pod's status fields: podIP, hostIP, container and image IDs, startTime, QoS class, conditions", async () => {
+  it(WORKLOADS.status, async () => {
     const pod = ofKind<k8s.V1Pod>(await env.step("deploy windows-client", () => env.deploy("windows-client")), "Pod");
     const name = pod.metadata!.name!;
     await param("image", pod.spec!.containers[0].image!);
@@ -331,7 +332,7 @@ describe(CATEGORY, () => {
     await env.step(`conditions ${(s.conditions ?? []).map((c) => `${c.type}=${c.status}`).join(", ")}`, () => fail(conditionProblems(p)));
   });
 
-  it("rolls out a change to a Windows Deployment: new pods Ready on Windows nodes, old pods gone", async () => {
+  it(WORKLOADS.rollout, async () => {
     let rendered: k8s.V1Deployment | undefined;
     const objs = await env.step("deploy win-webserver (2 replicas)", () =>
       env.deploy("win-webserver", { mutate: (o) => void (rendered = structuredClone(ofKind<k8s.V1Deployment>(o, "Deployment"))) }),
@@ -396,7 +397,7 @@ describe(CATEGORY, () => {
   });
 
   // upstream container_stop_signals.go: server-side dry runs only (nothing is stored, nothing runs).
-  it("accepts lifecycle.stopSignal SIGTERM and SIGKILL on a Windows pod and refuses SIGQUIT and SIGUSR1 as NotSupported on spec.containers[0].lifecycle.stopSignal (dry run)", async function () {
+  it(WORKLOADS.stopSignal, async function () {
     const pod = ofKind<k8s.V1Pod>(env.render("windows-client"), "Pod");
     const name = pod.metadata!.name!;
     const first = await env.step(`dry-run create ${name} with ${STOP_SIGNAL_FIELD}=SIGTERM and read it back: does the API server keep the field?`, () =>

@@ -36,6 +36,7 @@ import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPods } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
 import { expectedDomains, parentDomainProblem } from "../../lib/checks/gmsa-containers.js";
+import { ACTIVE_DIRECTORY } from "./gmsa.titles.js";
 
 const CRD = "gmsacredentialspecs.windows.k8s.io";
 
@@ -104,7 +105,7 @@ describe(CATEGORY, () => {
     return pod;
   }
 
-  it("fills the credential spec contents into a pod that names its GMSACredentialSpec", () =>
+  it(ACTIVE_DIRECTORY.fill, () =>
     secure(async () => {
       const objs = gmsaObjects("gmsa-pod");
       await setUp(objs);
@@ -130,9 +131,10 @@ describe(CATEGORY, () => {
           : undefined,
       );
       expect(problems, problems.join("; ")).to.deep.equal([]);
-    }));
+    }),
+  );
 
-  it("refuses a pod whose service account may not `use` the credential spec, with the webhook's message", () =>
+  it(ACTIVE_DIRECTORY.unauthorized, () =>
     secure(async () => {
       const objs = gmsaObjects("gmsa-pod-unauthorized");
       await setUp(objs);
@@ -141,9 +143,10 @@ describe(CATEGORY, () => {
       const pod = oneOfKind<k8s.V1Pod>(objs, "Pod");
       const want = `service account "gmsa-unauthorized" is not authorized to \`use\` GMSA cred spec "${credSpecName(objs)}"`;
       await expectRefusal(`create pod ${pod.metadata!.name} as gmsa-unauthorized`, pod, { code: 403, message: want, webhook: true });
-    }));
+    }),
+  );
 
-  it("refuses a pod whose inline credential spec contents do not match the named GMSACredentialSpec", () =>
+  it(ACTIVE_DIRECTORY.mismatch, () =>
     secure(async () => {
       const objs = gmsaObjects("gmsa-pod");
       await setUp(objs);
@@ -155,12 +158,13 @@ describe(CATEGORY, () => {
         message: want,
         webhook: true,
       });
-    }));
+    }),
+  );
 
   // A patch of a running pod's GMSA fields is refused by the API server's own pod-immutability validation before
   // any validating webhook is asked, so this proves the settings cannot change — not that the webhook refuses.
   // Whether the webhook is asked about UPDATEs at all is the next check.
-  it("keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)", () =>
+  it(ACTIVE_DIRECTORY.update, () =>
     secure(async () => {
       const objs = gmsaObjects("gmsa-pod");
       await setUp(objs);
@@ -196,9 +200,10 @@ describe(CATEGORY, () => {
           : undefined,
       );
       expect(problems, problems.join("; ")).to.deep.equal([]);
-    }));
+    }),
+  );
 
-  it("registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does", async () => {
+  it(ACTIVE_DIRECTORY.updateRule, async () => {
     const configs = await env.step(
       "read the ValidatingWebhookConfigurations",
       async () => (await env.kc.makeApiClient(k8s.AdmissionregistrationV1Api).listValidatingWebhookConfiguration()).items,
@@ -210,7 +215,7 @@ describe(CATEGORY, () => {
     expect(problem, problem).to.equal(undefined);
   });
 
-  it("reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE", async function () {
+  it(ACTIVE_DIRECTORY.nltest, async function () {
     if (source.synthetic && !env.ctx.caps.local)
       return skipWithReason(
         this,
@@ -244,7 +249,7 @@ describe(CATEGORY, () => {
 
   // upstream gmsa_kubelet.go. Synthetic specs even with --credspec: nltest /parentdomain reads the container's
   // domain-join configuration and needs no domain controller (upstream runs it with dummy specs on any node).
-  it("passes pod-level and container-level credential specs to the containers: nltest /parentdomain names each one's domain, the container's spec overriding the pod's", async () => {
+  it(ACTIVE_DIRECTORY.containers, async () => {
     const objs = env.render(loadFixtures("gmsa-container-specs"));
     const specs = byKind(objs, "GMSACredentialSpec").map((o) => ({ name: o.metadata!.name!, credspec: (o as unknown as { credspec: CredSpec }).credspec }));
     const pod = oneOfKind<k8s.V1Pod>(objs, "Pod");

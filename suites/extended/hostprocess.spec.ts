@@ -16,6 +16,7 @@ import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { podReached } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
 import { windowsNodesUnderTest } from "../../lib/pools/pools.js";
+import { HOSTPROCESS } from "./hostprocess.titles.js";
 
 const SYSTEM = "NT AUTHORITY\\SYSTEM";
 const HOSTNAME_LABEL = "kubernetes.io/hostname";
@@ -27,7 +28,7 @@ describe(CATEGORY, () => {
 
   const namespaceLabels = async () => (await env.core.readNamespace({ name: env.ns })).metadata?.labels ?? {};
 
-  it("enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)", async () => {
+  it(HOSTPROCESS.rules, async () => {
     const nsLabels = await namespaceLabels();
     await env.step(`namespace ${env.ns}: ${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "(unset: the cluster's default)"}`, () => undefined);
     const problems: string[] = [];
@@ -65,7 +66,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("runs a HostProcess pod on the host as NT AUTHORITY\\SYSTEM: hostname is the node's name, and the pod Succeeds (where privileged pods are allowed)", async function () {
+  it(HOSTPROCESS.pod, async function () {
     const nsLabels = await namespaceLabels();
     // Pinned to one node, as upstream pins it, so the node name to compare with is known beforehand.
     let node: string | undefined;

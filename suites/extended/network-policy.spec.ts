@@ -21,6 +21,7 @@ import {
 } from "../../lib/checks/network.js";
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
+import { NETWORK_POLICY } from "./network-policy.titles.js";
 
 const SERVER = "win-webserver";
 const CLIENT = "linux-client";
@@ -98,7 +99,7 @@ async function enforcementMissing(env: TestEnv, l: Layout): Promise<string | und
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("admits only its own namespace to a Windows pod under a same-namespace NetworkPolicy, and all namespaces again without it", async function () {
+  it(NETWORK_POLICY.sameNamespace, async function () {
     const l = await layout(env);
     for (const s of l.servers)
       await reach(env, { path: "Windows pod from another namespace, before any policy", from: l.other, to: serverDest(s), bodyIncludes: WEB_PAGE_TITLE });

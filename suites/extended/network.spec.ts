@@ -7,6 +7,7 @@ import * as allure from "allure-js-commons";
 import { useTestEnv } from "../../lib/run/test-env.js";
 import { clip, podRef, reach, sameName } from "../../lib/checks/network.js";
 import { categoryOf } from "../index.js";
+import { EXTENDED_NETWORK } from "./network.titles.js";
 
 const CATEGORY = categoryOf(import.meta.url);
 const SERVICE = "multiport-backend";
@@ -16,7 +17,7 @@ const MARKER = "multiport-http-port";
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
 
-  it("reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)", async () => {
+  it(EXTENDED_NETWORK.multiPort, async () => {
     await env.step(`deploy ${SERVICE} (Service ports 80 → 8080 netexec, 9376 → 9376 serve-hostname; 2 Linux pods) + windows-client`, () =>
       env.deploy(["multiport-service", "windows-client"]),
     );

@@ -22,6 +22,7 @@ import { checkStep, explain } from "../../lib/run/steps.js";
 import { fatalSandboxEvent, podReached } from "../../lib/run/polled-waits.js";
 import { retryUntil } from "../../lib/cluster/wait.js";
 import { categoryOf } from "../index.js";
+import { RUN_AS_USERNAME } from "./run-as-username.titles.js";
 
 const windowsOptions = (spec: k8s.V1PodSpec | k8s.V1Container) => ((spec.securityContext ??= {}).windowsOptions ??= {});
 
@@ -42,7 +43,7 @@ describe(CATEGORY, () => {
 
   const running = (name: string) => env.step(`wait for ${name} to be Running`, () => podReached(env, name, "to be Running", isRunning));
 
-  it("runs each container as its image's default user when runAsUserName is not set (servercore: ContainerAdministrator, nanoserver: ContainerUser)", async () => {
+  it(RUN_AS_USERNAME.default, async () => {
     const [pod] = await env.step("deploy run-as-username-default: servercore and nanoserver, each printing %USERNAME% once", () =>
       env.deploy("run-as-username-default"),
     );
@@ -59,7 +60,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("runs every container as the pod-level runAsUserName (ContainerUser, as in the docs; and ContainerAdministrator)", async () => {
+  it(RUN_AS_USERNAME.pod, async () => {
     const objs = await env.step("deploy run-as-username-pod (ContainerUser) and a copy asking for ContainerAdministrator", () =>
       env.deploy("run-as-username-pod", {
         mutate: (o) => {
@@ -79,7 +80,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("lets a container's runAsUserName (ContainerAdministrator) override the pod's (ContainerUser); a container without one keeps the pod's", async () => {
+  it(RUN_AS_USERNAME.override, async () => {
     const [pod] = await env.step("deploy run-as-username-container, plus a second container that sets no runAsUserName", () =>
       env.deploy("run-as-username-container", {
         mutate: (o) => {
@@ -99,7 +100,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it('fails a container whose runAsUserName does not exist on the node ("FooLish"): FailedCreatePodSandBox or StartError, "The user name or password is incorrect."', async () => {
+  it(RUN_AS_USERNAME.unknown, async () => {
     const objs = await env.step("deploy run-as-username-unknown: FooLish at pod level, and at container level", () => env.deploy("run-as-username-unknown"));
     const problems: string[] = [];
     for (const p of objs as k8s.V1Pod[]) {
@@ -116,7 +117,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("refuses to start ContainerAdministrator under runAsNonRoot, with the kubelet's message", async () => {
+  it(RUN_AS_USERNAME.nonRoot, async () => {
     const [pod] = await env.step("deploy run-as-username-nonroot: runAsNonRoot true, runAsUserName ContainerAdministrator", () =>
       env.deploy("run-as-username-nonroot"),
     );

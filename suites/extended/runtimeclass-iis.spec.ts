@@ -26,6 +26,7 @@ import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, explain, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPodsReady } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
+import { RUNTIMECLASS } from "./runtimeclass-iis.titles.js";
 
 const REPLICAS = 2;
 
@@ -97,7 +98,7 @@ describe(CATEGORY, () => {
     );
   }
 
-  it("creates a RuntimeClass per Windows build that selects os, arch and build and tolerates the Windows taint", async () => {
+  it(RUNTIMECLASS.create, async () => {
     const problems: string[] = [];
     for (const t of await targets()) {
       const objs = iisObjects(t);
@@ -121,7 +122,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("runs IIS through the RuntimeClass on nodes of that build only, with the image tag matching the build", async () => {
+  it(RUNTIMECLASS.onBuild, async () => {
     const problems: string[] = [];
     for (const t of await targets()) {
       const objs = iisObjects(t);
@@ -151,7 +152,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("serves the IIS default page through the Service's ClusterIP to a Linux pod", async () => {
+  it(RUNTIMECLASS.clusterIP, async () => {
     const [client] = await env.step("deploy the Linux client pod (agnhost)", () => env.deploy("linux-client"));
     const clientName = client.metadata!.name!;
     const problems: string[] = [];
@@ -175,7 +176,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)", async function () {
+  it(RUNTIMECLASS.lb, async function () {
     const settings = extendedSettings(env.ctx);
     const { loadBalancerAckMs, loadBalancerAddressMs, loadBalancerAnswerMs } = env.budgets;
     const problems: string[] = [];
@@ -211,7 +212,7 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it("rejects a pod whose own nodeSelector conflicts with its RuntimeClass (Forbidden)", async () => {
+  it(RUNTIMECLASS.conflict, async () => {
     const [t] = await targets();
     const objs = iisObjects(t);
     const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));

@@ -13,11 +13,12 @@ import { FaultSwitch } from "../support/dataplane.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { waitOn } from "../../lib/cluster/watch.js";
 import { waits } from "../../lib/cluster/waits.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
 
 const runLabel = "hybrid-conformance.io/run";
 const keptLabel = "hybrid-conformance.io/kept";
-const failing = "reports a Windows pod's status fields";
-const passing = "shares an emptyDir between the containers of a Windows pod";
+const failing = WORKLOADS.status.split(":")[0];
+const passing = WORKLOADS.emptyDir;
 
 describe("cleanup: --keep-on-failure and the reaper", function () {
   this.timeout(240_000);

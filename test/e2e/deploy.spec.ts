@@ -14,6 +14,10 @@ import { cli, localKubeConfig, expectOneLineError } from "../support/local-clust
 import { objectsApi, fieldManager } from "../../lib/cluster/api.js";
 import { waits } from "../../lib/cluster/waits.js";
 import { repoRoot } from "../../localcluster/paths.js";
+import { ACTIVE_DIRECTORY } from "../../suites/extended/gmsa.titles.js";
+import { RUNTIMECLASS } from "../../suites/extended/runtimeclass-iis.titles.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
+import { literal } from "../../sensitivity/case.js";
 
 const ns = "hybrid-conformance";
 const manifests = (file: string) => yaml.loadAll(readFileSync(join(repoRoot, "deploy", file), "utf8")).filter(Boolean) as k8s.KubernetesObject[];
@@ -28,7 +32,7 @@ const subset = [
   "--category",
   "Extend.ActiveDirectory",
   "--grep",
-  "reports a Windows pod's status fields|creates a RuntimeClass per Windows build|fills the credential spec contents",
+  [WORKLOADS.status, RUNTIMECLASS.create, ACTIVE_DIRECTORY.fill].map((t) => literal(t).source).join("|"),
 ];
 
 describe("deploy/: in-cluster run with the generated role", function () {

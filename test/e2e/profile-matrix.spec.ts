@@ -12,6 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "../support/local-cluster.js";
 import type { Summary } from "../../lib/results/model.js";
+import { SCHEDULING } from "../../suites/core/scheduling.titles.js";
+import { NETWORK } from "../../suites/core/network.titles.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
+import { RUNTIMECLASS } from "../../suites/extended/runtimeclass-iis.titles.js";
+import { literal } from "../../sensitivity/case.js";
 
 const FACT = {
   untainted: /^Windows nodes carry no taint: Linux workloads are kept off by nodeSelector only \(/,
@@ -20,10 +25,10 @@ const FACT = {
   noWorker: /^no Ready Linux worker node: hc-control-plane \(control plane\): no Linux worker to bind a Windows pod to$/,
   noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
 };
-const WORKLOAD = ["--grep", "runs the docs' win-webserver Deployment|connects from a Linux pod to a Windows pod"];
+const WORKLOAD = ["--grep", [WORKLOADS.webserver, NETWORK.linuxToWindows].map((t) => literal(t).source).join("|")];
 /** The LoadBalancer check: served where the profile has a cloud's controller, skipped naming the fact where it has none. */
-const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", "LoadBalancer Service's external address"];
-const LB_TITLE = "serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)";
+const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", literal(RUNTIMECLASS.lb).source];
+const LB_TITLE = RUNTIMECLASS.lb;
 
 const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, RegExp> }[] = [
   { profile: ["--profile", "docs"], skips: {} },
@@ -31,16 +36,16 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     profile: ["--profile", "aks"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
+      [SCHEDULING.noToleration]: FACT.untainted,
+      [SCHEDULING.linuxOff]: FACT.untainted,
     },
   },
   {
     profile: ["--profile", "eks"],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [SCHEDULING.noToleration]: FACT.untainted,
+      [SCHEDULING.linuxOff]: FACT.untainted,
+      [SCHEDULING.build("10.0.26100")]: FACT.noBuild,
     },
   },
   {
@@ -50,8 +55,8 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
   {
     profile: ["--profile", "gke", "--toleration-webhook"],
     skips: {
-      "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.webhook,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [SCHEDULING.noToleration]: FACT.webhook,
+      [SCHEDULING.build("10.0.26100")]: FACT.noBuild,
     },
   },
   {
@@ -60,8 +65,8 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     skips: {
       [LB_TITLE]:
         /^no load-balancer controller: nothing acted on Service iis-2022 \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
-      "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
-      "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes":
+      [SCHEDULING.osField]: FACT.noWorker,
+      [SCHEDULING.linuxOff]:
         /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
     },
   },

@@ -11,8 +11,9 @@ import { freePort } from "../../localcluster/processes.js";
 import { filesUnder } from "../support/allure-results.js";
 import { inspectReport, chromiumPath } from "../support/report-browser.js";
 import { repoRoot, stateDir } from "../../localcluster/paths.js";
+import { NODES } from "../../suites/core/nodes.titles.js";
 
-const failing = "keeps Linux workloads off Windows nodes by taint";
+const failing = NODES.posture.split(" (")[0];
 
 /** Resolves when the child prints `line`; fails at once if it exits first, or after `ms`. */
 function printed(child: ChildProcess, line: string, ms: number): Promise<void> {

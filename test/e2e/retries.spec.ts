@@ -10,8 +10,9 @@ import { cli, type CliResult } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { inspectFlakyTest } from "../support/report-browser.js";
 import { allureResults, failureBundle } from "../support/allure-results.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
 
-const test = "reports a Windows pod's status fields";
+const test = WORKLOADS.status.split(":")[0];
 const args = (dir: string) => ["run", "--category", "Core.Workloads", "--grep", test, "--retries", "2", "--report-dir", dir];
 
 describe("retries: a test that passes on retry is reported flaky", function () {
@@ -32,7 +33,7 @@ describe("retries: a test that passes on retry is reported flaky", function () {
 
   it("exits 0, says which attempt failed and why, and counts the test as flaky", async () => {
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.match(/↻ reports a Windows pod's status fields.*: attempt 1 failed, retrying in a fresh namespace: .*ErrImagePull/);
+    expect(run.stdout).to.match(new RegExp(`↻ ${test}.*: attempt 1 failed, retrying in a fresh namespace: .*ErrImagePull`));
     expect(run.stderr).to.match(/^0 passed, 0 failed, 0 skipped, 1 flaky in /m);
     expect(await FaultSwitch.active(), "the transient fault is used up by the one failed pull").to.deep.equal([]);
   });
@@ -52,7 +53,7 @@ describe("retries: a test that passes on retry is reported flaky", function () {
   it("writes JUnit with the test passed and a <flakyFailure> carrying the first attempt's error", () => {
     const xml = readFileSync(join(dir, "r", "junit.xml"), "utf8");
     expect(xml).to.match(/<testsuites [^>]*tests="1" failures="0" errors="0" skipped="0"/);
-    expect(xml).to.match(/<testcase [^>]*name="reports a Windows pod&apos;s status fields|<testcase [^>]*name="reports a Windows pod's status fields/);
+    expect(xml).to.match(new RegExp(`<testcase [^>]*name="${test.replace("'", "&apos;")}|<testcase [^>]*name="${test}`));
     expect(xml).to.match(/<flakyFailure message="[^"]*ErrImagePull[^"]*"\/>/);
     expect(xml).not.to.contain("<failure ");
   });

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { itCases, runHealthy } from "../support/sensitivity.js";
-import { cases, NETWORK } from "../../sensitivity/network.cases.js";
+import { cases } from "../../sensitivity/network.cases.js";
+import { NETWORK } from "../../suites/core/network.titles.js";
 
 const categories = ["Core.Network", "Core.Probes", "Core.Logs"];
 const args = ["--logmonitor-image", "registry.example/servercore-logmonitor:ltsc2022"];

@@ -11,11 +11,12 @@ import { cli, localKubeConfig, expectOneLineError, type CliResult } from "../sup
 import { FaultSwitch } from "../support/dataplane.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { inspectEnvironment } from "../support/report-browser.js";
+import { WORKLOADS } from "../../suites/core/workloads.titles.js";
 
-const failing = "reports a Windows pod's status fields";
-const passing = "shares an emptyDir between the containers of a Windows pod";
+const failing = WORKLOADS.status.split(":")[0];
+const passing = WORKLOADS.emptyDir;
 const grep = `${failing}|${passing}`;
-const brokenTitle = `Core.Workloads › ${failing}: podIP, hostIP, container and image IDs, startTime, QoS class, conditions`;
+const brokenTitle = `Core.Workloads › ${WORKLOADS.status}`;
 
 interface Summary {
   runId: string;
@@ -134,7 +135,7 @@ describe("sign-off: config file, record, baseline comparison", function () {
     expect(brokenRun.stderr).to.contain(`regressions (passed → failed):\n  ${brokenTitle}\n`);
     expect(summary(d("broken")).comparison?.regressions).to.deep.equal([brokenTitle]);
     const seen = await inspectEnvironment(d("broken/html"), { screenshot: d("baseline.png") });
-    expect(seen).to.match(/Regressions vs baseline\s*1: Core\.Workloads › reports a Windows pod's status fields/);
+    expect(seen).to.match(new RegExp(`Regressions vs baseline\\s*1: Core\\.Workloads › ${failing}`));
     expect(seen).to.match(/Baseline run\s*r\w+/);
   });
 

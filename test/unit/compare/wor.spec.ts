@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { worCases, worMappingProblems, worTable, suiteTitles } from "../../../lib/compare/wor.js";
 import { worCoverage } from "../../../lib/compare/wor-coverage.js";
+import { NODES } from "../../../suites/core/nodes.titles.js";
+import { NETWORK } from "../../../suites/core/network.titles.js";
 
 describe("list --compare wor", () => {
   let titles: string[];
@@ -28,7 +30,7 @@ describe("list --compare wor", () => {
   });
 
   it("reads the suite titles from the suites themselves", () => {
-    expect(titles).to.include("Core.Network › lists exactly the ready Windows pods in the Service's EndpointSlices");
+    expect(titles).to.include(`Core.Network › ${NETWORK.endpointSlices}`);
   });
 
   it("maps every WOR case, each mapped title exists in the suites, and no pending placeholder has a check by now", () => {
@@ -52,7 +54,7 @@ describe("list --compare wor", () => {
     expect(problems).to.include('mapped case is not a WOR case (wor-cases.json): "not a WOR case"');
     // A placeholder whose check has arrived fails loudly, naming the title to map.
     const arrived = { ...worCoverage, [one]: { checks: [], pending: [{ category: "Core.Nodes", title: /Ready/, what: "x" }] } };
-    expect(worMappingProblems(titles, wor, arrived).join("\n")).to.match(/still pending \(x\) but "Core\.Nodes › has Windows nodes that are Ready" now exists/);
+    expect(worMappingProblems(titles, wor, arrived).join("\n")).to.include(`still pending (x) but "Core.Nodes › ${NODES.ready}" now exists`);
   });
 
   it("is shown in the README exactly as generated", () => {

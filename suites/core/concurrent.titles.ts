@@ -1,0 +1,6 @@
+// The check titles of Core.Concurrent, in one place: the suite names its tests with them, and every test, sensitivity
+// case and mapping that names one of them imports it from here (importing the suite would register its tests).
+
+export const CONCURRENT = {
+  density: "starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP",
+} as const;

@@ -1,0 +1,6 @@
+// The check titles of Extend.Network, in one place: the suite names its tests with them, and every test, sensitivity
+// case and mapping that names one of them imports it from here (importing the suite would register its tests).
+
+export const EXTENDED_NETWORK = {
+  multiPort: "reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)",
+} as const;
