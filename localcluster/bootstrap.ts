@@ -2,7 +2,7 @@
 // status, which kwok keeps), cluster DNS, and the GMSA webhook registration.
 import { readFileSync } from "node:fs";
 import * as k8s from "@kubernetes/client-node";
-import { gmsaCrd } from "./gmsa-webhook/crd.js";
+import { gmsaCrd } from "./gmsa-webhook/crd-model.js";
 import { webhookConfigurations } from "./gmsa-webhook/server.js";
 import { gkeTolerationWebhookConfiguration } from "./gmsa-webhook/gke-toleration.js";
 

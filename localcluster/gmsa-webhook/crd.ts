@@ -5,13 +5,11 @@
 // outside upstream's listed ones directly under `credspec` are kept rather than pruned (nested objects with
 // listed properties still prune). Pass `{ preserveUnknownFields: false }` for upstream's exact schema.
 //
-// Two forms: the wire/YAML form (`gmsaCrdManifest`, keys as in upstream's YAML) and the @kubernetes/client-node
-// model form (`gmsaCredentialSpecCRD` / `gmsaCrd`). client-node's typed APIs (ApiextensionsV1Api,
+// Two forms: the wire/YAML form here (`gmsaCrdManifest`, keys as in upstream's YAML) and the @kubernetes/client-node
+// model form (`gmsaCredentialSpecCRD` / `gmsaCrd`, crd-model.ts: the webhook process does not load client-node). client-node's typed APIs (ApiextensionsV1Api,
 // KubernetesObjectApi) serialise from model attribute names and silently drop unknown keys: handed the wire
 // form, they would drop `x-kubernetes-preserve-unknown-fields` (the model calls it
 // `x_kubernetes_preserve_unknown_fields`). Use the model form with client-node, the manifest for YAML/raw JSON.
-
-import * as k8s from "@kubernetes/client-node";
 
 export const GMSA_GROUP = "windows.k8s.io";
 export const GMSA_PLURAL = "gmsacredentialspecs";
@@ -104,17 +102,5 @@ export function buildGmsaCredentialSpecCRDManifest(options: GmsaCrdOptions = {})
   };
 }
 
-/** Builds the CRD as a @kubernetes/client-node model, for its typed APIs. */
-export function buildGmsaCredentialSpecCRD(options: GmsaCrdOptions = {}): k8s.V1CustomResourceDefinition {
-  // JSON is YAML: loadYaml maps wire keys onto the model's attribute names
-  return k8s.loadYaml<k8s.V1CustomResourceDefinition>(JSON.stringify(buildGmsaCredentialSpecCRDManifest(options)));
-}
-
 /** The CRD in wire form (for YAML, kubectl, raw JSON requests), default options. */
 export const gmsaCrdManifest = buildGmsaCredentialSpecCRDManifest();
-
-/** The CRD as a client-node model (for ApiextensionsV1Api / KubernetesObjectApi), default options. */
-export const gmsaCredentialSpecCRD: k8s.V1CustomResourceDefinition = buildGmsaCredentialSpecCRD();
-
-/** Alias of `gmsaCredentialSpecCRD`. */
-export const gmsaCrd = gmsaCredentialSpecCRD;

@@ -5,14 +5,15 @@
 // Other paths answer 404, other methods on the two webhook paths 405, and a Content-Type other than
 // exactly `application/json` 415, all with an empty body, as upstream does.
 //
-// Lookups go to the cluster with @kubernetes/client-node: the GMSACredentialSpec (windows.k8s.io/v1) and
+// Lookups go to the cluster over plain HTTPS (kube-client.ts): the GMSACredentialSpec (windows.k8s.io/v1) and
 // a LocalSubjectAccessReview for the pod's service account, as upstream's kube_client.go does.
 
 import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { KubeApiError, kubeClient, type KubeClient } from "./kube-client.js";
 import { admit, badRequestReview, type GmsaAdmissionDeps, type GmsaAdmissionOptions, type WebhookOperation } from "./admission.js";
 import { goJsonSyntaxError, goMarshalOrdered } from "./gojson.js";
 import { GMSA_GROUP, GMSA_PLURAL, GMSA_VERSION } from "./crd.js";
@@ -62,43 +63,17 @@ function pem(value: string): string {
   return value.includes("-----BEGIN") ? value : readFileSync(value, "utf8");
 }
 
-/**
- * The message client-go would give for a failed request, which upstream matches on ("... not found"):
- * the Status message when the body is a Status, else client-go's generic text for the code.
- */
-export function apiErrorMessage(err: unknown): string {
-  if (err instanceof k8s.ApiException) {
-    const body: unknown = err.body;
-    let status: { message?: unknown } | undefined;
-    if (typeof body === "string") {
-      try {
-        status = JSON.parse(body) as { message?: unknown };
-      } catch {
-        status = undefined;
-      }
-    } else if (body && typeof body === "object") {
-      status = body as { message?: unknown };
-    }
-    if (status && typeof status.message === "string" && status.message !== "") return status.message;
-    if (err.code === 404) return "the server could not find the requested resource";
-    return `an error on the server (${JSON.stringify(typeof body === "string" ? body : "")}) has prevented the request from succeeding (code ${err.code})`;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** The webhook's cluster lookups through client-node. */
-export function kubeDeps(kc: k8s.KubeConfig): GmsaAdmissionDeps {
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const authz = kc.makeApiClient(k8s.AuthorizationV1Api);
+/** The webhook's cluster lookups. */
+export function kubeDeps(api: KubeClient): GmsaAdmissionDeps {
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
   return {
     async getCredSpec(name) {
       try {
-        return (await custom.getClusterCustomObject({ group: GMSA_GROUP, version: GMSA_VERSION, plural: GMSA_PLURAL, name })) as object;
+        return await api.request<object>("GET", `/apis/${GMSA_GROUP}/${GMSA_VERSION}/${GMSA_PLURAL}/${encodeURIComponent(name)}`);
       } catch (err) {
-        const message = apiErrorMessage(err);
         // upstream tells "missing" apart by the error text (a 404 for a missing CRD is not "not found")
-        if (message.endsWith("not found")) return undefined;
-        throw new Error(message);
+        if (err instanceof KubeApiError && err.message.endsWith("not found")) return undefined;
+        throw new Error(message(err));
       }
     },
     async canUse(namespace, serviceAccount, credSpecName) {
@@ -121,9 +96,9 @@ export function kubeDeps(kc: k8s.KubeConfig): GmsaAdmissionDeps {
       };
       let review: k8s.V1LocalSubjectAccessReview;
       try {
-        review = await authz.createNamespacedLocalSubjectAccessReview({ namespace, body });
+        review = await api.request("POST", `/apis/authorization.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/localsubjectaccessreviews`, body);
       } catch (err) {
-        throw new Error(apiErrorMessage(err));
+        throw new Error(message(err));
       }
       const status = review.status;
       return { allowed: status?.allowed === true && status?.denied !== true, reason: status?.reason ?? "" };
@@ -215,9 +190,7 @@ export async function startGmsaWebhook(options: GmsaWebhookOptions): Promise<Gms
   let deps = options.deps;
   if (!deps) {
     if (!options.kubeconfigPath) throw new Error("startGmsaWebhook: kubeconfigPath (or deps) is required");
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(options.kubeconfigPath);
-    deps = kubeDeps(kc);
+    deps = kubeDeps(kubeClient(options.kubeconfigPath));
   }
   const handler = createGmsaHandler(deps, options);
   const log = options.log ?? (() => {});

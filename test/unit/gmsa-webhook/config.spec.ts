@@ -1,13 +1,8 @@
 import { expect } from "chai";
 import yaml from "js-yaml";
 import * as k8s from "@kubernetes/client-node";
-import {
-  buildGmsaCredentialSpecCRD,
-  buildGmsaCredentialSpecCRDManifest,
-  gmsaCrd,
-  gmsaCrdManifest,
-  gmsaCredentialSpecCRD,
-} from "../../../localcluster/gmsa-webhook/crd.js";
+import { buildGmsaCredentialSpecCRDManifest, gmsaCrdManifest } from "../../../localcluster/gmsa-webhook/crd.js";
+import { buildGmsaCredentialSpecCRD, gmsaCrd, gmsaCredentialSpecCRD } from "../../../localcluster/gmsa-webhook/crd-model.js";
 import { GMSA_WEBHOOK_NAME, webhookConfigurations } from "../../../localcluster/gmsa-webhook/server.js";
 
 describe("gmsa-webhook: GMSACredentialSpec CRD", () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as k8s from "@kubernetes/client-node";
+import { kubeClient } from "../../../localcluster/gmsa-webhook/kube-client.js";
 import { HEALTH_STATUS, kubeDeps, startGmsaWebhook, type GmsaWebhookHandle } from "../../../localcluster/gmsa-webhook/server.js";
 import { credSpecResource, credspecCompact, fakeDeps, pod, review } from "./fixtures.js";
 
@@ -73,7 +73,7 @@ function makeCert(dir: string): { cert: string; key: string; certFile: string; k
 
 interface FakeApiServer {
   port: number;
-  requests: { method: string; url: string; body: string }[];
+  requests: { method: string; url: string; body: string; authorization?: string }[];
   close(): Promise<void>;
 }
 
@@ -85,7 +85,7 @@ async function fakeApiServer(tls: { cert: string; key: string }): Promise<FakeAp
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", url: req.url ?? "", body });
+      requests.push({ method: req.method ?? "", url: req.url ?? "", body, authorization: req.headers.authorization });
       const json = (code: number, value: unknown) => {
         res.writeHead(code, { "Content-Type": "application/json" });
         res.end(JSON.stringify(value));
@@ -232,7 +232,7 @@ describe("gmsa-webhook: HTTPS server", function () {
   });
 });
 
-describe("gmsa-webhook: cluster lookups (client-node)", function () {
+describe("gmsa-webhook: cluster lookups (plain HTTPS)", function () {
   this.timeout(30_000);
   let dir: string;
   let api: FakeApiServer;
@@ -242,9 +242,7 @@ describe("gmsa-webhook: cluster lookups (client-node)", function () {
     dir = mkdtempSync(join(tmpdir(), "gmsa-webhook-kube-"));
     const tls = makeCert(dir);
     api = await fakeApiServer(tls);
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(kubeconfigFor(dir, api.port, tls.cert));
-    deps = kubeDeps(kc);
+    deps = kubeDeps(kubeClient(kubeconfigFor(dir, api.port, tls.cert)));
   });
   after(async () => {
     await api?.close();
@@ -253,7 +251,7 @@ describe("gmsa-webhook: cluster lookups (client-node)", function () {
 
   it("reads the cluster-scoped GMSACredentialSpec through windows.k8s.io/v1", async () => {
     expect(await deps.getCredSpec("webapp1")).to.deep.equal(credSpecResource("webapp1"));
-    expect(api.requests.at(-1)).to.include({ method: "GET", url: "/apis/windows.k8s.io/v1/gmsacredentialspecs/webapp1" });
+    expect(api.requests.at(-1)).to.include({ method: "GET", url: "/apis/windows.k8s.io/v1/gmsacredentialspecs/webapp1", authorization: "Bearer test-token" });
   });
 
   it("returns undefined for a missing cred spec, and throws client-go's text when the CRD is missing", async () => {
