@@ -42,6 +42,8 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
   timeoutMs: number,
   /** Consulted when the budget runs out: a later deadline (ms since epoch) when a slow phase earned more time. */
   extend?: () => number,
+  /** The caller no longer needs the answer (e.g. the process it waits on has ended): reject with its reason now. */
+  signal?: AbortSignal,
 ): Promise<R> {
   const w = new k8s.Watch(kc);
   const started = Date.now();
@@ -63,7 +65,10 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       f();
     };
     // The run ended (API gone past the outage window, permissions lost): stop waiting now.
-    const stopListening = onFatal((e) => finish(() => reject(e)));
+    const stopFatal = onFatal((e) => finish(() => reject(e)));
+    const aborted = () => finish(() => reject(signal!.reason));
+    signal?.addEventListener("abort", aborted);
+    const stopListening = () => (stopFatal(), signal?.removeEventListener("abort", aborted));
     const evaluate = () => {
       let v: Verdict<R>;
       try {
@@ -102,6 +107,7 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
       finish(() => reject(new WaitTimeout(what, Math.round((Date.now() - started) / 1000), last)));
     };
     let timer = setTimeout(expire, timeoutMs);
+    if (signal?.aborted) aborted();
 
     const cycle = async (): Promise<void> => {
       if (finished) return;
@@ -126,6 +132,7 @@ export async function waitOn<T extends k8s.KubernetesObject, R>(
             if (!finished && Date.now() < deadline + extendedMs) void cycle();
           },
         );
+        if (finished) abort.abort(); // it ended while the watch was being opened
       } catch (e) {
         if (finished) return;
         const err = e as { code?: number; message?: string };

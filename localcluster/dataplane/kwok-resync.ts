@@ -5,10 +5,22 @@
 // object in between, so that delay is an artefact of the emulator. The data plane therefore restarts kwok (same
 // command line, new record in the cluster's state) as soon as the API server answers again, and holds every
 // kubelet connection from the moment the outage is seen until the new kwok listens: no exec reaches a stale kwok.
+//
+// The restart must not cost the nodes their heartbeat. A kubelet holds its node's lease under its node name
+// (kubernetes pkg/kubelet/kubelet.go: lease.NewController(..., string(nodeName), ...)), so a restarted kubelet renews
+// its own lease on its first beat. kwok holds them under an identity made per process (kwok v0.8.0
+// pkg/kwok/controllers/controller.go Identity: hostname_uuid): a new kwok waits for another holder's lease to expire
+// before it takes it (node_lease_controller.go tryAcquireOrRenew) — 40 s here (--node-lease-duration-seconds), while
+// the controller manager marks a node Unknown after 20 s without a renewal (--node-monitor-grace-period). And a lease
+// its informer has not listed yet it tries to create, fails with AlreadyExists and retries a renew interval (10 s)
+// later (measured: one node Unknown after a restart with the holder cleared). So the data plane deletes the stopped
+// kwok's leases before starting the new one, which creates them at once, as at `cluster up`: the same kubelets coming
+// back, renewing on their first beat as real ones do.
 import * as k8s from "@kubernetes/client-node";
 import { connect } from "node:net";
 import { readState, writeState } from "../state.js";
 import { startComponent, stopComponent } from "../processes.js";
+import { simulatedNodeLabel } from "../nodes.js";
 
 /** How `cluster up` started kwok; the data plane starts it again the same way (dataplane-config.json). */
 export interface KwokCommand {
@@ -83,12 +95,34 @@ export class KwokResync {
     if (!old) return this.o.log("API server back, but no kwok in the cluster's state (still starting?): left alone");
     const t0 = Date.now();
     await stopComponent(old);
+    await this.releaseLeases();
     // Spawned and recorded in one synchronous step, so a `cluster down` always finds the kwok that runs.
     const next = startComponent("kwok", c.bin, c.args, c.log, c.env);
     const s = readState(stateDir);
     if (s) writeState(stateDir, { ...s, components: s.components.map((x) => (x.name === "kwok" ? next : x)) });
     await this.listening();
     this.o.log(`API server back: kwok restarted (pid ${next.pid}) in ${Date.now() - t0} ms, so its exec and logs see every pod`);
+  }
+
+  /**
+   * Deletes every emulated node's lease, which only the stopped kwok held: the new kwok creates them on its first sync
+   * instead of waiting out their duration. A failure is logged; the new kwok then takes them when they expire.
+   */
+  private async releaseLeases(): Promise<void> {
+    const core = this.o.kc.makeApiClient(k8s.CoreV1Api);
+    const coordination = this.o.kc.makeApiClient(k8s.CoordinationV1Api);
+    try {
+      const nodes = (await core.listNode({ labelSelector: `${simulatedNodeLabel}=true` })).items;
+      await Promise.all(
+        nodes.map((n) =>
+          coordination
+            .deleteNamespacedLease({ name: n.metadata!.name!, namespace: "kube-node-lease" })
+            .catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e))),
+        ),
+      );
+    } catch (e) {
+      this.o.log(`kwok's node leases not released (the new kwok takes them when they expire): ${(e as Error).message}`);
+    }
   }
 
   /** Resolves once kwok accepts connections on its port (bounded: released anyway after kwokListensWithinMs). */
