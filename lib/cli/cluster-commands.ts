@@ -28,6 +28,7 @@ export function clusterCommand(): Command {
     .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
     .option("--feature-gates <gates>", "Kubernetes feature gates for the control plane, e.g. ContainerStopSignals=true (default: upstream's)")
+    .option("--dual-stack", "IPv4/IPv6 dual-stack: IPv4 and IPv6 Service ranges, every node and pod with an address of each family")
     .action(
       async (o: {
         topology?: string;
@@ -37,6 +38,7 @@ export function clusterCommand(): Command {
         timeScale?: number;
         apiserverPort?: number;
         featureGates?: string;
+        dualStack?: boolean;
       }) => {
         const r = await up({
           topology: o.topology,
@@ -46,6 +48,7 @@ export function clusterCommand(): Command {
           timeScale: o.timeScale,
           apiserverPort: o.apiserverPort,
           featureGates: o.featureGates,
+          dualStack: o.dualStack,
           log: info,
         });
         if (r.alreadyRunning) info("local cluster already running");

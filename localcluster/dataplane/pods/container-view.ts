@@ -17,6 +17,8 @@ export interface NodeFacts {
   build?: string;
   address: string;
   podCIDR?: string;
+  /** A dual-stack node's IPv6 InternalIP and pod CIDR (localcluster/dual-stack.ts). */
+  ipv6?: { address: string; podCIDR: string };
 }
 
 export class ContainerConfigError extends Error {}
