@@ -2,16 +2,22 @@
 // A multi-port Service whose two ports lead to two different container ports of Linux backends (upstream
 // test/e2e/network/service.go "should serve multiport endpoints from pods"): each Service port must reach its own
 // container port — the proxy programs every port of a Service on its own (one HNS load balancer per port on Windows),
-// so one port can work while another does not. The dual-stack half of WOR's case (IPv6 ClusterIPs) is not built.
+// so one port can work while another does not. On a dual-stack cluster (WOR's IPv6 and IPv4 cases), a
+// RequireDualStack Service's IPv4 and IPv6 ClusterIPs and its NodePort on a node's IPv4 and IPv6 address must each
+// reach the Linux backends from a Windows pod: the proxy programs each family on its own (kube-proxy runs one proxier
+// per family; winkernel one HNS load balancer per ClusterIP), so IPv4 can work while IPv6 does not.
 import * as allure from "allure-js-commons";
 import { useTestEnv } from "../../lib/run/test-env.js";
+import { skipWithReason } from "../../lib/run/steps.js";
 import { clip, podRef, reach, sameName } from "../../lib/checks/network.js";
+import { clusterIPsByFamily, nodeIPsByFamily, notDualStack } from "../../lib/checks/network/dual-stack.js";
 import { categoryOf } from "../index.js";
 
 const CATEGORY = categoryOf(import.meta.url);
 const SERVICE = "multiport-backend";
 /** netexec echoes this back on /echo; serve-hostname answers every path with its pod name instead. */
 const MARKER = "multiport-http-port";
+const DUAL = "dual-stack-backend";
 
 describe(CATEGORY, () => {
   const env = useTestEnv(CATEGORY);
@@ -50,5 +56,55 @@ describe(CATEGORY, () => {
       bodyCheck: (body) =>
         isBackend(body) ? undefined : `answered ${JSON.stringify(clip(body.trim(), 80))}, not the name of a backend pod (${backends.join(", ")})`,
     });
+  });
+
+  it("reaches Linux backends from a Windows pod through both ClusterIPs (IPv4, IPv6) of a RequireDualStack Service and its NodePort on a node's IPv4 and IPv6 address", async function () {
+    const why = await env.step("ask the API server whether it serves dual-stack Services (dry-run RequireDualStack Service)", () =>
+      notDualStack(env.core, env.ns),
+    );
+    if (why) await skipWithReason(this, why);
+    await env.step(`deploy ${DUAL} (RequireDualStack NodePort Service 80 → 8080 agnhost netexec; 2 Linux pods) + windows-client`, () =>
+      env.deploy(["dual-stack-service", "windows-client"]),
+    );
+    const backends = await env.step(`wait: both ${DUAL} pods and windows-client Ready`, async () => {
+      const [pods] = await Promise.all([env.wait.podsReady(`app=${DUAL}`, 2), env.wait.podReady("windows-client")]);
+      return pods;
+    });
+    const names = backends.map((p) => p.metadata!.name!);
+    const client = await podRef(env, "windows-client", "servercore");
+    await allure.parameter("windows-client", `${client.ip} on ${client.node} (${client.os})`, { excluded: true });
+    const svc = await env.core.readNamespacedService({ name: DUAL, namespace: env.ns });
+    const ips = clusterIPsByFamily(svc);
+    if (typeof ips === "string") throw new Error(ips);
+    // The NodePort on the node of a backend (a Linux node, not the client's own: no hairpin through the client's host).
+    const nodeName = backends[0].spec!.nodeName!;
+    const nodeIPs = nodeIPsByFamily(await env.core.readNode({ name: nodeName }));
+    if (typeof nodeIPs === "string") throw new Error(nodeIPs);
+    const nodePort = svc.spec!.ports![0].nodePort!;
+    const isBackend = (body: string) =>
+      names.some((b) => sameName(body, b))
+        ? undefined
+        : `answered ${JSON.stringify(clip(body.trim(), 80))}, not the name of a backend pod (${names.join(", ")})`;
+
+    for (const [family, ip] of [
+      ["IPv4", ips.v4],
+      ["IPv6", ips.v6],
+    ] as const)
+      await reach(env, {
+        path: `dual-stack Service, ${family} ClusterIP, from a Windows pod`,
+        from: client,
+        to: { host: ip, port: 80, path: "/hostname", name: `service ${DUAL} (${family} ClusterIP) → agnhost netexec` },
+        bodyCheck: isBackend,
+      });
+    for (const [family, ip] of [
+      ["IPv4", nodeIPs.v4],
+      ["IPv6", nodeIPs.v6],
+    ] as const)
+      await reach(env, {
+        path: `dual-stack Service, NodePort on a node's ${family} address, from a Windows pod`,
+        from: client,
+        to: { host: ip, port: nodePort, path: "/hostname", name: `service ${DUAL} (NodePort ${nodePort} on ${nodeName}, ${family})` },
+        bodyCheck: isBackend,
+      });
   });
 });

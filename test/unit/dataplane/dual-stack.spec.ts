@@ -48,7 +48,12 @@ const record = (name: string, os: string, podIP: string, v6: string, listens: nu
   phase: "Running",
   pod: { metadata: { labels: {} }, spec: {} },
   // The workload answers with the client address it sees.
-  containers: [{ state: { kind: "running" }, workload: { listens, handle: (_req: unknown, ip: string) => ({ response: { status: 200, headers: {}, body: ip }, logLines: [] }) } }],
+  containers: [
+    {
+      state: { kind: "running" },
+      workload: { listens, handle: (_req: unknown, ip: string) => ({ response: { status: 200, headers: {}, body: ip }, logLines: [] }) },
+    },
+  ],
 });
 const backend = record("backend", "linux", "10.244.0.7", "fd00:10:244::7", [8080]);
 const client = record("client", "windows", "10.244.1.5", "fd00:10:244:1::5", []);
