@@ -1,9 +1,14 @@
 // Sensitivity of Extend.Network: the service proxy leaving one port of a multi-port Service unprogrammed must fail
 // the multi-port check, naming the Windows client, the ClusterIP and the port that did not answer.
+// On this (single-stack) cluster the category's dual-stack check is skipped, naming the API server's refusal.
 import type { SensitivityCase } from "./case.js";
+import { DUAL_STACK_TITLE, NOT_DUAL_STACK } from "./dual-stack.cases.js";
 
 export const MULTIPORT_TITLE =
   "reaches two different container ports of Linux backends through the two ports of one multi-port Service from a Windows pod (ClusterIP, IPv4)";
+
+/** What a run of the category skips on the single-stack local cluster. */
+export const SINGLE_STACK_SKIPS = { [DUAL_STACK_TITLE]: [NOT_DUAL_STACK] };
 
 export const cases: SensitivityCase[] = [
   {
@@ -12,6 +17,7 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories: ["Extend.Network"],
     why: "only the Service's second port (9376) loses its rule; port 80 still answers",
+    skips: SINGLE_STACK_SKIPS,
     breaks: {
       [MULTIPORT_TITLE]: [
         /^multi-port Service, port 9376 \(hostname → 9376\), from a Windows pod: windows-client@[a-z0-9.-]+ → [\d.]+:9376\/echo\?msg=multiport-http-port \(service multiport-backend port hostname/,

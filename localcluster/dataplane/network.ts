@@ -221,11 +221,12 @@ export class EmulatedNetwork implements NetworkWorld {
       const np = this.cluster.services().flatMap((s) => (s.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ s, p })))[0];
       if (np) {
         if (this.faults.active("nodeport-closed", { node: node.metadata?.name, namespace: np.s.metadata?.namespace })) return { error: "refused" };
-        if (isIPv6(ip)) {
-          // kube-proxy opens a NodePort on a node's IPv6 address only for a Service with an IPv6 family.
-          if (!np.s.spec?.ipFamilies?.includes("IPv6")) return { error: src.os === "windows" ? "timeout" : "refused" };
-          if (this.faults.active("ipv6-service-unrouted", { ...src.target, namespace: np.s.metadata?.namespace })) return { error: "timeout" };
-        }
+        // kube-proxy's proxier of each family opens NodePorts on the node's addresses of that family, for the Services
+        // of that family only (a Service without ipFamilies is an IPv4 one, as on a single-stack cluster).
+        const family = isIPv6(ip) ? "IPv6" : "IPv4";
+        if (!(np.s.spec?.ipFamilies ?? ["IPv4"]).includes(family)) return { error: src.os === "windows" ? "timeout" : "refused" };
+        if (family === "IPv6" && this.faults.active("ipv6-service-unrouted", { ...src.target, namespace: np.s.metadata?.namespace }))
+          return { error: "timeout" };
         // NodePort traffic is SNATed to the node (externalTrafficPolicy: Cluster).
         return this.toEndpoint({ ...src, ip }, np.s, np.p, at);
       }

@@ -38,13 +38,12 @@ export async function notDualStack(core: k8s.CoreV1Api, namespace: string): Prom
   }
 }
 
-/** A Service's ClusterIP of each family, or what is missing (one line). */
-export function clusterIPsByFamily(svc: k8s.V1Service): { v4: string; v6: string } | string {
-  const ips = svc.spec?.clusterIPs ?? [];
-  const v4 = ips.find((ip) => !isIPv6(ip));
-  const v6 = ips.find(isIPv6);
-  if (v4 && v6) return { v4, v6 };
-  return `Service ${svc.metadata?.name} has clusterIPs [${ips.join(", ")}] (ipFamilies ${(svc.spec?.ipFamilies ?? []).join(", ") || "none"}): no ${v4 ? "IPv6" : "IPv4"} ClusterIP although it requires dual-stack`;
+/** The Service's ClusterIP of `family`, or what is wrong (one line). */
+export function clusterIPOf(svc: k8s.V1Service, family: "IPv4" | "IPv6"): { ip: string } | string {
+  const ips = svc.spec?.clusterIPs ?? (svc.spec?.clusterIP ? [svc.spec.clusterIP] : []);
+  const ip = ips.find((x) => isIPv6(x) === (family === "IPv6"));
+  if (ip) return { ip };
+  return `Service ${svc.metadata?.name} has clusterIPs [${ips.join(", ")}] (ipFamilies ${(svc.spec?.ipFamilies ?? []).join(", ") || "none"}): no ${family} ClusterIP`;
 }
 
 /** A node's InternalIP of each family, or what is missing (one line). */

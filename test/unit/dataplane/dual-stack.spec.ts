@@ -21,6 +21,17 @@ const dual: k8s.V1Service = {
     ports: [{ name: "http", port: 80, targetPort: 8080, nodePort: 30080 }],
   },
 };
+const v6only: k8s.V1Service = {
+  metadata: { name: "v6", namespace: "hc-a" },
+  spec: {
+    type: "NodePort",
+    ipFamilyPolicy: "SingleStack",
+    ipFamilies: ["IPv6"],
+    clusterIP: "fd00:10:96::40",
+    clusterIPs: ["fd00:10:96::40"],
+    ports: [{ name: "http", port: 80, targetPort: 8080, nodePort: 30082 }],
+  },
+};
 const v4only: k8s.V1Service = {
   metadata: { name: "v4", namespace: "hc-a" },
   spec: { type: "NodePort", ipFamilies: ["IPv4"], clusterIP: "10.96.0.30", ports: [{ name: "http", port: 80, targetPort: 8080, nodePort: 30081 }] },
@@ -61,8 +72,13 @@ const client = record("client", "windows", "10.244.1.5", "fd00:10:244:1::5", [])
 function world(faults: FaultRegistry): EmulatedNetwork {
   return new EmulatedNetwork(
     {
-      services: () => [dual, v4only],
-      endpointSlices: () => [slice("dual", "IPv4", "10.244.0.7"), slice("dual", "IPv6", "fd00:10:244::7"), slice("v4", "IPv4", "10.244.0.7")],
+      services: () => [dual, v4only, v6only],
+      endpointSlices: () => [
+        slice("dual", "IPv4", "10.244.0.7"),
+        slice("dual", "IPv6", "fd00:10:244::7"),
+        slice("v4", "IPv4", "10.244.0.7"),
+        slice("v6", "IPv6", "fd00:10:244::7"),
+      ],
       nodes: () => [node],
     },
     () =>
@@ -99,10 +115,13 @@ describe("dataplane: dual-stack", () => {
     expect(await net.http(from, "fd00:c0a8:14::1", get(30080))).to.include({ body: "fd00:c0a8:14::1" });
   });
 
-  it("opens no IPv6 NodePort for a single-stack IPv4 Service (the Windows client's SYN is dropped)", async () => {
+  it("opens a single-family Service's NodePort on the node's address of its family only (elsewhere the Windows client's SYN is dropped)", async () => {
     const net = world(new FaultRegistry());
     expect(await net.tcp(from, "127.20.1.1", 30081)).to.equal("open");
     expect(await net.tcp(from, "fd00:c0a8:14::1", 30081)).to.deep.equal({ error: "timeout" });
+    expect(await net.tcp(from, "fd00:c0a8:14::1", 30082)).to.equal("open");
+    expect(await net.tcp(from, "127.20.1.1", 30082)).to.deep.equal({ error: "timeout" });
+    expect(await net.http(from, "fd00:10:96::40", get(80))).to.include({ body: "fd00:10:244:1::5" });
   });
 
   it("ipv6-service-unrouted drops the IPv6 ClusterIP and IPv6 NodePort only; clearing it restores them", async () => {
@@ -111,7 +130,10 @@ describe("dataplane: dual-stack", () => {
     await faults.add({ name: "ipv6-service-unrouted", scope: { namespace: "hc-*" } });
     expect(await net.tcp(from, "fd00:10:96::20", 80)).to.deep.equal({ error: "timeout" });
     expect(await net.tcp(from, "fd00:c0a8:14::1", 30080)).to.deep.equal({ error: "timeout" });
+    expect(await net.tcp(from, "fd00:10:96::40", 80)).to.deep.equal({ error: "timeout" });
+    expect(await net.tcp(from, "fd00:c0a8:14::1", 30082)).to.deep.equal({ error: "timeout" });
     expect(await net.tcp(from, "10.96.0.20", 80)).to.equal("open");
+    expect(await net.tcp(from, "10.96.0.30", 80)).to.equal("open");
     expect(await net.tcp(from, "127.20.1.1", 30080)).to.equal("open");
     expect(await net.tcp(from, "fd00:10:244::7", 8080)).to.equal("open");
     await faults.clear("ipv6-service-unrouted");
