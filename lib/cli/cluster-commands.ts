@@ -83,7 +83,7 @@ export function clusterCommand(): Command {
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(l.s.kubeconfig);
       const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
-      say(`local cluster: up (${l.s.server}), kubeconfig ${l.s.kubeconfig}`);
+      say(`local cluster: up (${l.s.server}${l.s.dualStack ? ", dual-stack IPv4/IPv6" : ""}), kubeconfig ${l.s.kubeconfig}`);
       say("NODE                 OS       BUILD        READY  ADDRESS     TAINTS");
       for (const n of nodes) {
         const ready = n.status?.conditions?.find((c) => c.type === "Ready")?.status ?? "?";

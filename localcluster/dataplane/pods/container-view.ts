@@ -94,6 +94,8 @@ function fieldRef(pod: k8s.V1Pod, path: string): string {
     "spec.nodeName": pod.spec?.nodeName,
     "spec.serviceAccountName": pod.spec?.serviceAccountName,
     "status.podIP": pod.status?.podIP,
+    // The kubelet's podFieldSelectorRuntimeValue: every address, comma-separated (one of each family on a dual-stack node).
+    "status.podIPs": pod.status?.podIPs?.map((p) => p.ip).join(","),
     "status.hostIP": pod.status?.hostIP,
   };
   return table[path] ?? "";

@@ -215,7 +215,8 @@ export class PodStarter {
     try {
       // Faults in how the kubelet builds a container (env, volumes, HostProcess) rewrite its inputs; see kubelet-faults.ts.
       const t = this.x.target(r, c);
-      let pod: k8s.V1Pod = { ...r.pod, status: { ...r.pod.status, podIP: r.podIP } };
+      const podIPs = [r.podIP, r.podIPv6].filter((ip): ip is string => !!ip).map((ip) => ({ ip }));
+      let pod: k8s.V1Pod = { ...r.pod, status: { ...r.pod.status, podIP: r.podIP, podIPs } };
       let spec = c.spec;
       if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
       if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);

@@ -9,6 +9,7 @@ import { FaultRegistry } from "../../../localcluster/dataplane/faults.js";
 import { canonicalIPv6, nodeAddressV6, nodePodCIDRv6, podIPv6, serviceRanges } from "../../../localcluster/dual-stack.js";
 import { placeNodes, nodeObject } from "../../../localcluster/nodes.js";
 import { winContainer } from "./helpers.js";
+import { containerView, type NodeFacts } from "../../../localcluster/dataplane/pods/container-view.js";
 
 const dual: k8s.V1Service = {
   metadata: { name: "dual", namespace: "hc-a" },
@@ -172,5 +173,27 @@ describe("local cluster: dual-stack address plan", () => {
     expect(podIPv6("fd00:10:244::/64", "10.244.0.7")).to.equal("fd00:10:244::7");
     expect(podIPv6("fd00:10:244:1::/64", "10.244.1.200")).to.equal("fd00:10:244:1::c8");
     expect(canonicalIPv6("FD00:0010:0244:0000::000A")).to.equal("fd00:10:244::a");
+  });
+});
+
+describe("dataplane: a dual-stack pod's downward API", () => {
+  it("gives status.podIP the IPv4 address and status.podIPs both, comma-separated, IPv4 first", async () => {
+    const node: NodeFacts = { name: "linux-1", os: "linux", address: "127.20.1.1", ipv6: { address: "fd00:c0a8:14::1", podCIDR: "fd00:10:244::/64" } };
+    const fieldRef = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+    const pod: k8s.V1Pod = {
+      metadata: { name: "p", namespace: "hc-a" },
+      spec: { containers: [{ name: "c", image: "busybox", env: [fieldRef("IP", "status.podIP"), fieldRef("IPS", "status.podIPs")] }] },
+      status: { podIP: "10.244.0.7", podIPs: [{ ip: "10.244.0.7" }, { ip: "fd00:10:244::7" }] },
+    };
+    const none = async () => undefined;
+    const view = await containerView(
+      pod,
+      pod.spec!.containers[0],
+      node,
+      new Map(),
+      { configMap: none, secret: none },
+      { dnsIP: "10.96.0.10", kubernetesServiceIP: "10.96.0.1" },
+    );
+    expect(view.env).to.include({ IP: "10.244.0.7", IPS: "10.244.0.7,fd00:10:244::7" });
   });
 });
