@@ -20,6 +20,7 @@ import { writeDataPlaneConfig } from "./dataplane/config.js";
 import { acquireUpLock } from "./lock.js";
 import { assertHasWindowsNode, assertSameLayout } from "./layout-checks.js";
 import { assertSameFeatureGates, featureGateArgs, parseFeatureGates } from "./feature-gates.js";
+import { serviceRanges } from "./dual-stack.js";
 
 /** How long a second `up` waits for a start in progress (a first start may build the binaries). */
 const upLockWaitMs = 15 * 60_000;
@@ -36,6 +37,8 @@ export interface UpOptions {
   apiserverPort?: number;
   /** Kubernetes feature gates for the control plane (`Name=true,…`, feature-gates.ts). */
   featureGates?: string;
+  /** IPv4/IPv6 dual-stack: both service ranges, and nodes and pods with an address of each family (dual-stack.ts). */
+  dualStack?: boolean;
   log?: (line: string) => void;
 }
 
@@ -94,6 +97,8 @@ async function upLocked(
   if (live.state === "up") {
     if (opts.topology || opts.profile) assertSameLayout(live.s, layout, opts.topology ? `--topology ${opts.topology}` : `--profile ${opts.profile}`);
     assertSameFeatureGates(live.s.featureGates ?? [], parseFeatureGates(opts.featureGates), opts.featureGates !== undefined);
+    if (opts.dualStack && !live.s.dualStack)
+      throw new UserFacingError("--dual-stack: the local cluster already runs single-stack (IPv4); stop it first (cluster down)");
     return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
   }
   if (live.state === "stale") {
@@ -129,7 +134,8 @@ async function startAll(
   log: (line: string) => void,
 ) {
   const t0 = Date.now();
-  const placed = placeNodes(layout.nodes, addressBlock(dir));
+  const dualStack = opts.dualStack ?? false;
+  const placed = placeNodes(layout.nodes, addressBlock(dir), dualStack);
   const registered = placed.filter((p) => layout.registered.has(p.spec.name));
   const ports = {
     etcdClient: await freePort(),
@@ -200,7 +206,7 @@ async function startAll(
         `--service-account-key-file=${creds.serviceAccountPub}`,
         `--service-account-signing-key-file=${creds.serviceAccountKey}`,
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--service-cluster-ip-range=10.96.0.0/16",
+        `--service-cluster-ip-range=${serviceRanges(dualStack)}`,
         "--service-node-port-range=30000-32767",
         // A loopback advertise address cannot be written into the `kubernetes` Endpoints.
         "--endpoint-reconciler-type=none",
@@ -361,12 +367,13 @@ async function startAll(
     profile: layout.profile,
     timing,
     featureGates: parseFeatureGates(opts.featureGates),
+    ...(dualStack && { dualStack }),
     components: started,
     dataplaneUrl: `http://127.0.0.1:${ports.dataplane}`,
   };
   writeState(dir, state);
   log(
-    `local cluster (Kubernetes ${kubernetesVersion}, profile ${layout.profile}, ${registered.length} simulated nodes${timing.latency === "none" ? "" : `, ${timing.latency} latency ×${timing.timeScale}`}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `local cluster (Kubernetes ${kubernetesVersion}, profile ${layout.profile}${dualStack ? ", dual-stack IPv4/IPv6" : ""}, ${registered.length} simulated nodes${timing.latency === "none" ? "" : `, ${timing.latency} latency ×${timing.timeScale}`}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
   return { kubeconfig: kubeconfigs.admin, alreadyRunning: false };
 }

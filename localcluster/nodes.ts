@@ -2,6 +2,7 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { windowsBuilds, type NodeSpec } from "./topology.js";
 import { kubernetesVersion } from "./binaries.js";
+import { nodeAddressV6, nodePodCIDRv6 } from "./dual-stack.js";
 
 /** kwok manages exactly the nodes carrying this label; the harness never relies on it. */
 export const simulatedNodeLabel = "hybrid-conformance.io/simulated";
@@ -11,14 +12,21 @@ export interface PlacedNode {
   /** A per-node loopback address: the node's InternalIP, where its kubelet and NodePorts listen. */
   address: string;
   podCIDR: string;
+  /** On a dual-stack cluster (dual-stack.ts): the node's IPv6 InternalIP and pod CIDR, listed after the IPv4 ones. */
+  ipv6?: { address: string; podCIDR: string };
 }
 
 /**
  * Node addresses live in a loopback block of their own per cluster (127.<block>.<i/250>.<i%250+1>), so two
  * local clusters on one machine (a user's and a test's) never answer each other's NodePorts.
  */
-export function placeNodes(nodes: NodeSpec[], block: number): PlacedNode[] {
-  return nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
+export function placeNodes(nodes: NodeSpec[], block: number, dualStack = false): PlacedNode[] {
+  return nodes.map((spec, i) => ({
+    spec,
+    address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`,
+    podCIDR: `10.244.${i}.0/24`,
+    ...(dualStack && { ipv6: { address: nodeAddressV6(block, i), podCIDR: nodePodCIDRv6(i) } }),
+  }));
 }
 
 /**
@@ -63,10 +71,12 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     apiVersion: "v1",
     kind: "Node",
     metadata: { name: n.name, labels, annotations: { "node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake" } },
-    spec: { podCIDR: p.podCIDR, podCIDRs: [p.podCIDR], taints: n.taints },
+    // A dual-stack kubelet reports one InternalIP per family and the node IPAM one pod CIDR per family, IPv4 first.
+    spec: { podCIDR: p.podCIDR, podCIDRs: [p.podCIDR, ...(p.ipv6 ? [p.ipv6.podCIDR] : [])], taints: n.taints },
     status: {
       addresses: [
         { type: "InternalIP", address: p.address },
+        ...(p.ipv6 ? [{ type: "InternalIP", address: p.ipv6.address }] : []),
         { type: "Hostname", address: n.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },

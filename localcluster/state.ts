@@ -14,6 +14,8 @@ export interface ClusterState {
   timing?: { latency: string; timeScale: number };
   /** The control plane's feature gates (`cluster up --feature-gates`), as given. */
   featureGates?: string[];
+  /** `cluster up --dual-stack`: IPv4 and IPv6 service ranges, node and pod addresses. */
+  dualStack?: boolean;
   components: ComponentRecord[];
   /** Loopback endpoint of the data plane's control API (faults, status). */
   dataplaneUrl: string;

@@ -40,6 +40,8 @@ const measured: Record<string, number> = {
   "test/e2e/faults.spec.ts": 208,
   "test/e2e/sensitivity-network-extra.spec.ts": 201,
   "test/e2e/dataplane.spec.ts": 108,
+  // Alone at load average ~20, including its own dual-stack cluster's start (~40 s).
+  "test/e2e/sensitivity-dual-stack.spec.ts": 122,
   "test/e2e/sensitivity-rejections.spec.ts": 77,
   "test/e2e/sensitivity-wor.spec.ts": 77,
 };

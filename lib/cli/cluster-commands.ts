@@ -28,6 +28,7 @@ export function clusterCommand(): Command {
     .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
     .option("--feature-gates <gates>", "Kubernetes feature gates for the control plane, e.g. ContainerStopSignals=true (default: upstream's)")
+    .option("--dual-stack", "IPv4/IPv6 dual-stack: IPv4 and IPv6 Service ranges, every node and pod with an address of each family")
     // Commander names each option as UpOptions does (--time-scale → timeScale).
     .action(async (o: Omit<UpOptions, "log">) => {
       const r = await up({ ...o, log: info });
@@ -62,7 +63,7 @@ export function clusterCommand(): Command {
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(l.s.kubeconfig);
       const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode()).items;
-      say(`local cluster: up (${l.s.server}), kubeconfig ${l.s.kubeconfig}`);
+      say(`local cluster: up (${l.s.server}${l.s.dualStack ? ", dual-stack IPv4/IPv6" : ""}), kubeconfig ${l.s.kubeconfig}`);
       say("NODE                 OS       BUILD        READY  ADDRESS     TAINTS");
       for (const n of nodes) {
         const ready = n.status?.conditions?.find((c) => c.type === "Ready")?.status ?? "?";

@@ -18,6 +18,7 @@ import { SABOTAGE_CONFIG_NAME, isSabotageFault, sabotageWebhookConfiguration } f
 import { GMSA_WEBHOOK_CONFIG_NAME } from "../gmsa-webhook/server.js";
 import { NO_UPDATE_RULE_FAULT, syncUpdateRule } from "../gmsa-webhook/update-rule.js";
 import { readDataPlaneConfig } from "./config.js";
+import { isIPv6 } from "../dual-stack.js";
 import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
 import { NodeLies } from "./node-lies.js";
@@ -221,6 +222,7 @@ export class DataPlaneAgent {
       build: n.metadata?.labels?.["node.kubernetes.io/windows-build"],
       address: n.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "127.0.0.1",
       podCIDR: n.spec?.podCIDR,
+      ...ipv6Facts(n),
     };
   }
 
@@ -361,4 +363,11 @@ export class DataPlaneAgent {
     this.server?.close();
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
   }
+}
+
+/** A dual-stack node's IPv6 InternalIP and pod CIDR, when it has both. */
+function ipv6Facts(n: k8s.V1Node): Pick<NodeFacts, "ipv6"> {
+  const address = n.status?.addresses?.find((a) => a.type === "InternalIP" && isIPv6(a.address))?.address;
+  const podCIDR = n.spec?.podCIDRs?.find(isIPv6);
+  return address && podCIDR ? { ipv6: { address, podCIDR } } : {};
 }

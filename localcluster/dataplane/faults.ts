@@ -8,6 +8,8 @@ export const faultCatalogue = {
   "service-routing-broken": "traffic to Service ClusterIPs is dropped (kube-proxy rules missing); pod IPs still work",
   "service-port-unrouted":
     "the service proxy programs only the first port of a multi-port Service (one load-balancer rule per Service port, the others missing): connections to its other ports time out",
+  "ipv6-service-unrouted":
+    "on a dual-stack cluster the service proxy programs no IPv6 rules: connections to a Service's IPv6 ClusterIP and to NodePorts on nodes' IPv6 addresses time out; the IPv4 ClusterIP and NodePorts, and pod IPs of both families, still work",
   "dns-config-ignored":
     "the kubelet drops the pod's dnsConfig: a dnsPolicy None pod gets the cluster's default DNS (kube-dns and the cluster search path), not its own nameservers and search domains",
   "headless-dns-stale":

@@ -9,6 +9,7 @@ import type { ContainerRecord, PodRecord } from "./pods/records.js";
 import { noLatency, Timing } from "./timing.js";
 import { ingressAllowed, type PolicySource } from "./network-policy.js";
 import { ClusterDns } from "./cluster-dns.js";
+import { isIPv6 } from "../dual-stack.js";
 
 export interface ClusterView {
   services(): readonly k8s.V1Service[];
@@ -91,6 +92,17 @@ export class EmulatedNetwork implements NetworkWorld {
 
   private readyEndpoints(s: k8s.V1Service): { ip: string; ports: k8s.DiscoveryV1EndpointPort[] }[] {
     return this.dns.readyEndpoints(s);
+  }
+
+  /**
+   * A packet keeps its family end to end: to an IPv6 address a dual-stack pod sends from its IPv6 address, and the
+   * service proxy balances an IPv6 ClusterIP or NodePort over the Service's IPv6 endpoints only (kube-proxy runs one
+   * proxier per family; its IPv6 rules know only the IPv6 EndpointSlices).
+   */
+  private inFamilyOf(ip: string, src: Source): Source {
+    if (!isIPv6(ip) || src.os === undefined) return src;
+    const r = this.podByIP(src.ip);
+    return r?.podIPv6 ? { ...src, ip: r.podIPv6 } : src;
   }
 
   async http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError> {
@@ -186,6 +198,7 @@ export class EmulatedNetwork implements NetworkWorld {
    */
   private async deliver<T>(src: Source, ip: string, port: number, at: Arrival<T>, external: () => T | NetError): Promise<T | NetError> {
     if (this.networkPending(src)) return { error: "timeout" };
+    src = this.inFamilyOf(ip, src);
     if (ip === this.external.ip) {
       if (src.os === undefined) return { error: "timeout" };
       if (this.faults.active("egress-blocked", src.target)) return { error: "timeout" };
@@ -194,6 +207,7 @@ export class EmulatedNetwork implements NetworkWorld {
     const svc = this.cluster.services().find((s) => s.spec?.clusterIP === ip || s.spec?.clusterIPs?.includes(ip));
     if (svc) {
       if (this.faults.active("service-routing-broken", { ...src.target, namespace: svc.metadata?.namespace })) return { error: "timeout" };
+      if (isIPv6(ip) && this.faults.active("ipv6-service-unrouted", { ...src.target, namespace: svc.metadata?.namespace })) return { error: "timeout" };
       const sp = svc.spec?.ports?.find((p) => p.port === port);
       if (!sp) return { error: src.os === "windows" ? "timeout" : "refused" };
       // kube-proxy (winkernel on Windows: one HNS load balancer per Service port) programs each port on its own;
@@ -207,6 +221,12 @@ export class EmulatedNetwork implements NetworkWorld {
       const np = this.cluster.services().flatMap((s) => (s.spec?.ports ?? []).filter((p) => p.nodePort === port).map((p) => ({ s, p })))[0];
       if (np) {
         if (this.faults.active("nodeport-closed", { node: node.metadata?.name, namespace: np.s.metadata?.namespace })) return { error: "refused" };
+        // kube-proxy's proxier of each family opens NodePorts on the node's addresses of that family, for the Services
+        // of that family only (a Service without ipFamilies is an IPv4 one, as on a single-stack cluster).
+        const family = isIPv6(ip) ? "IPv6" : "IPv4";
+        if (!(np.s.spec?.ipFamilies ?? ["IPv4"]).includes(family)) return { error: src.os === "windows" ? "timeout" : "refused" };
+        if (family === "IPv6" && this.faults.active("ipv6-service-unrouted", { ...src.target, namespace: np.s.metadata?.namespace }))
+          return { error: "timeout" };
         // NodePort traffic is SNATed to the node (externalTrafficPolicy: Cluster).
         return this.toEndpoint({ ...src, ip }, np.s, np.p, at);
       }
@@ -217,7 +237,7 @@ export class EmulatedNetwork implements NetworkWorld {
   }
 
   private toEndpoint<T>(src: Source, svc: k8s.V1Service, sp: k8s.V1ServicePort, at: Arrival<T>): T | NetError {
-    const eps = this.readyEndpoints(svc);
+    const eps = this.readyEndpoints(svc).filter((e) => isIPv6(e.ip) === isIPv6(src.ip));
     if (!eps.length) return { error: src.os === "windows" ? "timeout" : "refused" };
     const key = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
     const i = (this.rr.get(key) ?? 0) % eps.length;
@@ -231,7 +251,7 @@ export class EmulatedNetwork implements NetworkWorld {
   }
 
   private toPod<T>(src: Source, r: PodRecord, port: number, at: Arrival<T>): T | NetError {
-    if (src.os && src.os !== r.node.os && src.ip !== r.podIP) {
+    if (src.os && src.os !== r.node.os && !holds(r, src.ip)) {
       const srcSide = this.faults.active("pod-network-partition", src.target);
       const dstSide = this.faults.active("pod-network-partition", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name });
       if (srcSide || dstSide) return { error: "timeout" };
@@ -261,7 +281,7 @@ export class EmulatedNetwork implements NetworkWorld {
    */
   private policyAdmits(src: Source, r: PodRecord, port: number): boolean {
     const policies = this.cluster.networkPolicies?.();
-    if (!policies?.length || src.ip === r.podIP || r.pod.spec?.hostNetwork) return true;
+    if (!policies?.length || holds(r, src.ip) || r.pod.spec?.hostNetwork) return true;
     if (this.faults.active("networkpolicy-not-enforced", { namespace: r.ref.namespace, pod: r.ref.name, node: r.node.name })) return true;
     const from = src.target.pod ? this.podByName(src.target.namespace, src.target.pod) : undefined;
     const policySource: PolicySource = {
@@ -285,11 +305,14 @@ export class EmulatedNetwork implements NetworkWorld {
   }
 
   private podByIP(ip: string): PodRecord | undefined {
-    for (const r of this.runtime().pods.values()) if (r.podIP === ip && !r.gone && !r.pod.spec?.hostNetwork) return r;
-    for (const r of this.runtime().pods.values()) if (r.podIP === ip && !r.gone) return r;
+    for (const r of this.runtime().pods.values()) if (holds(r, ip) && !r.gone && !r.pod.spec?.hostNetwork) return r;
+    for (const r of this.runtime().pods.values()) if (holds(r, ip) && !r.gone) return r;
     return undefined;
   }
 }
+
+/** Whether `ip` is one of the pod's addresses (its IPv4 one, or its IPv6 one on a dual-stack node). */
+const holds = (r: PodRecord, ip: string): boolean => r.podIP === ip || (r.podIPv6 !== undefined && r.podIPv6 === ip);
 
 function externalPage(port: number): HttpResponse | NetError {
   if (port !== 80 && port !== 443) return { error: "timeout" };

@@ -17,6 +17,8 @@ export interface NodeFacts {
   build?: string;
   address: string;
   podCIDR?: string;
+  /** A dual-stack node's IPv6 InternalIP and pod CIDR (localcluster/dual-stack.ts). */
+  ipv6?: { address: string; podCIDR: string };
 }
 
 export class ContainerConfigError extends Error {}
@@ -92,6 +94,8 @@ function fieldRef(pod: k8s.V1Pod, path: string): string {
     "spec.nodeName": pod.spec?.nodeName,
     "spec.serviceAccountName": pod.spec?.serviceAccountName,
     "status.podIP": pod.status?.podIP,
+    // The kubelet's podFieldSelectorRuntimeValue: every address, comma-separated (one of each family on a dual-stack node).
+    "status.podIPs": pod.status?.podIPs?.map((p) => p.ip).join(","),
     "status.hostIP": pod.status?.hostIP,
   };
   return table[path] ?? "";

@@ -35,6 +35,8 @@ export interface PodRecord {
   pod: k8s.V1Pod;
   node: NodeFacts;
   podIP?: string;
+  /** On a dual-stack node: the pod's IPv6 address (status.podIPs[1]). */
+  podIPv6?: string;
   volumes?: Map<string, Volume>;
   init: ContainerRecord[];
   containers: ContainerRecord[];

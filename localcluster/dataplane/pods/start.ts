@@ -8,6 +8,7 @@ import { freshProbeCounters, type PodContext } from "./context.js";
 import type { HealthChecks } from "./health.js";
 import type { ContainerRecord, PodRecord } from "./records.js";
 import { imageID } from "./status.js";
+import { podIPv6 } from "../../dual-stack.js";
 import { workloadFor } from "../workloads/index.js";
 import { runCommand } from "../commands/index.js";
 import { entrypointMissing } from "../commands/availability.js";
@@ -106,6 +107,9 @@ export class PodStarter {
       return false;
     }
     r.podIP = r.pod.spec?.hostNetwork ? r.node.address : this.allocateIP(r);
+    // Dual-stack: the CNI (win-overlay/l2bridge on Windows) gives the pod one address per family; a host-network pod has the node's.
+    const v6 = r.node.ipv6;
+    r.podIPv6 = v6 && (r.pod.spec?.hostNetwork ? v6.address : podIPv6(v6.podCIDR, r.podIP));
     r.sandboxReady = true;
     this.x.queueStatus(r);
     return true;
@@ -211,7 +215,8 @@ export class PodStarter {
     try {
       // Faults in how the kubelet builds a container (env, volumes, HostProcess) rewrite its inputs; see kubelet-faults.ts.
       const t = this.x.target(r, c);
-      let pod: k8s.V1Pod = { ...r.pod, status: { ...r.pod.status, podIP: r.podIP } };
+      const podIPs = [r.podIP, r.podIPv6].filter((ip): ip is string => !!ip).map((ip) => ({ ip }));
+      let pod: k8s.V1Pod = { ...r.pod, status: { ...r.pod.status, podIP: r.podIP, podIPs } };
       let spec = c.spec;
       if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
       if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);
