@@ -24,6 +24,12 @@ const table = {
   /** A node cluster-autoscaler announced (TriggeredScaleUp) registering: its --max-node-provision-time default; as above. */
   scaleUpMs: { base: 15 * 60_000, floor: 0, explicitScaleOnly: true },
   /**
+   * cluster-autoscaler's first word (TriggeredScaleUp or NotTriggerScaleUp) on a pod that only an empty pool can
+   * take: it looks at unschedulable pods every --scan-interval (10 s by default, cluster-autoscaler FAQ); a minute
+   * is six scans (my figure, not upstream's). Nothing by then: nothing scales that pool. Floor: two scans.
+   */
+  scaleUpAckMs: { base: 60_000, floor: 20_000 },
+  /**
    * A new namespace's default ServiceAccount, which the controller-manager creates (pods are refused until it
    * exists): upstream e2e's ServiceAccountProvisionTimeout (WaitForDefaultServiceAccountInNamespace).
    */
