@@ -6,7 +6,7 @@
 // workload does: a placeholder pod only that pool can take, in a labelled namespace of its own. cluster-autoscaler
 // answers with `TriggeredScaleUp` on the pod (or `NotTriggerScaleUp`, which ends the wait at once); the new node
 // must then register and turn Ready within the scale-up budget. The placeholder is removed before the tests start.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { InvalidArgumentError } from "commander";
 import { apply } from "../cluster/api.js";
 import { waitFor } from "../cluster/wait.js";
