@@ -97,7 +97,12 @@ const MATRIX: { profile: string[]; run?: string[]; before?: typeof autoscaledRef
 describe("issue 14: --suite subsets exit 0 on every profile, with realistic timing, skips naming the cluster fact", function () {
   this.timeout(20 * 60_000);
   for (const m of MATRIX) {
-    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${m.extra ? " + a Windows workload, the Linux → Windows path and the LoadBalancer check" : ""}`, () => {
+    const extras = [
+      ...(m.before ? ["a scale-up from zero (undeclared and wrongly declared pools refused first)"] : []),
+      ...(m.extra?.includes(WORKLOAD) ? ["a Windows workload and the Linux → Windows path"] : []),
+      ...(m.extra?.includes(LOAD_BALANCER) ? ["the LoadBalancer check"] : []),
+    ];
+    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${extras.map((x) => ` + ${x}`).join("")}`, () => {
       const dir = mkdtempSync(join(tmpdir(), "hc-matrix-"));
       const env = { HC_LOCALCLUSTER_DIR: join(dir, "state") };
       try {
