@@ -82,15 +82,24 @@ const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSecon
 
 /**
  * How long the kubelet may take to act on a probe's verdict, read from the probe itself: threshold × period
- * (failureThreshold for "failure", successThreshold for "success"), plus the last probe's timeout, plus the
- * run's probeSlackMs. "first" is a probe's first verdict after the container starts: its initialDelaySeconds
- * comes first. The one place a probe wait is computed, so a fixture that changes its probe changes its wait.
+ * (failureThreshold for "failure", successThreshold for "success"), plus the last probe's timeout. "first-success"
+ * is a probe's first verdict after the container starts: its initialDelaySeconds comes first. Also how long a test
+ * watches a verdict that must hold: a probe that acted wrongly would have acted within it.
  */
-export function probeWindowMs(b: Pick<Budgets, "probeSlackMs">, probe: k8s.V1Probe | undefined, verdict: "failure" | "success" | "first-success"): number {
+export function probeReactionMs(probe: k8s.V1Probe | undefined, verdict: "failure" | "success" | "first-success"): number {
   const d = PROBE_DEFAULTS;
   const threshold = verdict === "failure" ? (probe?.failureThreshold ?? d.failureThreshold) : (probe?.successThreshold ?? d.successThreshold);
   const delay = verdict === "first-success" ? (probe?.initialDelaySeconds ?? d.initialDelaySeconds) : 0;
-  return (delay + (probe?.periodSeconds ?? d.periodSeconds) * threshold + (probe?.timeoutSeconds ?? d.timeoutSeconds)) * 1000 + b.probeSlackMs;
+  return (delay + (probe?.periodSeconds ?? d.periodSeconds) * threshold + (probe?.timeoutSeconds ?? d.timeoutSeconds)) * 1000;
+}
+
+/**
+ * How long a test waits for the kubelet to act on a probe's verdict: probeReactionMs plus the run's probeSlackMs,
+ * for the verdict to reach the pod's status and the watch. The one place a probe wait is computed, so a fixture
+ * that changes its probe changes its wait.
+ */
+export function probeWindowMs(b: Pick<Budgets, "probeSlackMs">, probe: k8s.V1Probe | undefined, verdict: "failure" | "success" | "first-success"): number {
+  return probeReactionMs(probe, verdict) + b.probeSlackMs;
 }
 
 /** How long a probe takes to run `n` times: n × periodSeconds (how long a test watches a verdict hold). */

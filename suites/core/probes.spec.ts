@@ -9,7 +9,7 @@ import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { containerSummary, isRunning, isStarted, killedFor, probeFailures, restarts } from "../../lib/checks/probes.js";
-import { probePeriodsMs, probeWindowMs } from "../../lib/run/budgets.js";
+import { probePeriodsMs, probeReactionMs, probeWindowMs } from "../../lib/run/budgets.js";
 import { containerStatus, isPodReady } from "../../lib/cluster/status.js";
 import { categoryOf } from "../index.js";
 
@@ -56,7 +56,7 @@ describe(CATEGORY, () => {
       env.wait.endpoints(svc, (ips) => !ips.includes(ip), `no ready address ${ip} (pod ${pod} is NotReady)`),
     );
     await env.step(`${pod} stays NotReady (and is not restarted) while the probe keeps failing`, () =>
-      env.wait.podHolds(pod, "stays NotReady while its readiness probe fails", probePeriodsMs(readiness, 2), (x) =>
+      env.wait.podHolds(pod, "stays NotReady while its readiness probe fails", probePeriodsMs(readiness, 1), (x) =>
         isPodReady(x)
           ? `turned Ready although C:\\ready.txt is gone: ${containerSummary(x, "app")}`
           : restarts(x, "app") > 0
@@ -84,7 +84,7 @@ describe(CATEGORY, () => {
     const liveness = started.spec!.containers.find((x) => x.name === c)?.livenessProbe;
     await env.step("the container is not restarted while its liveness probe passes", () =>
       // As long as a failing liveness probe would take to get it killed: a probe that fails anyway shows here.
-      env.wait.podHolds(pod, "keeps restartCount 0 while healthy", probeWindowMs(env.budgets, liveness, "failure"), (x) =>
+      env.wait.podHolds(pod, "keeps restartCount 0 while healthy", probeReactionMs(liveness, "failure"), (x) =>
         restarts(x, c) > 0 || !isRunning(x, c) ? `was killed or restarted although its liveness probe should pass: ${containerSummary(x, c)}` : undefined,
       ),
     );
@@ -120,7 +120,7 @@ describe(CATEGORY, () => {
       ).to.match(/Listening at/);
     });
     await env.step("the restarted container is healthy again (fresh file system, no C:\\unhealthy.txt)", () =>
-      env.wait.podHolds(pod, "stays up after its restart", probeWindowMs(env.budgets, liveness, "failure"), (x) =>
+      env.wait.podHolds(pod, "stays up after its restart", probeReactionMs(liveness, "failure"), (x) =>
         restarts(x, c) > 1 || !isRunning(x, c) ? `was killed or restarted again: ${containerSummary(x, c)}` : undefined,
       ),
     );
@@ -134,7 +134,7 @@ describe(CATEGORY, () => {
     const probes = running.spec!.containers.find((x) => x.name === c)!;
     // Held back for as long as an unheld readiness probe would take to pass or an unheld liveness probe to kill,
     // which must end well before the startup probe's own deadline (period × failureThreshold) kills the container.
-    const hold = Math.max(probeWindowMs(env.budgets, probes.readinessProbe, "first-success"), probeWindowMs(env.budgets, probes.livenessProbe, "failure"));
+    const hold = Math.max(probeReactionMs(probes.readinessProbe, "first-success"), probeReactionMs(probes.livenessProbe, "failure"));
     const startupDeadline = probePeriodsMs(probes.startupProbe, probes.startupProbe?.failureThreshold ?? 3);
     if (hold >= startupDeadline / 2)
       expect.fail(`fixture ${pod}: the startup probe's deadline (${startupDeadline} ms) leaves no room to watch it hold the other probes back for ${hold} ms`);
@@ -162,7 +162,7 @@ describe(CATEGORY, () => {
     );
     expect(restarts(ready, c), `pod ${env.ns}/${pod} was restarted on its way to Ready: ${containerSummary(ready, c)}`).to.equal(0);
     await env.step("now that liveness runs, it passes: no restart", () =>
-      env.wait.podHolds(pod, "keeps running with restartCount 0 once started", probeWindowMs(env.budgets, probes.livenessProbe, "failure"), (x) =>
+      env.wait.podHolds(pod, "keeps running with restartCount 0 once started", probeReactionMs(probes.livenessProbe, "failure"), (x) =>
         restarts(x, c) > 0 || !isRunning(x, c)
           ? `was killed or restarted after its startup probe passed: ${containerSummary(x, c)}`
           : !isPodReady(x)

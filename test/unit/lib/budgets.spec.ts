@@ -1,6 +1,6 @@
 // The run's wait budgets: one table, one floor policy, the local cluster's default scale.
 import { expect } from "chai";
-import { budgets, probePeriodsMs, probeWindowMs } from "../../../lib/run/budgets.js";
+import { budgets, probePeriodsMs, probeReactionMs, probeWindowMs } from "../../../lib/run/budgets.js";
 
 const at = (timeoutScale: number | undefined, local = false) => budgets({ options: { timeoutScale }, caps: { local } });
 
@@ -87,6 +87,10 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       const slow = { periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 10 };
       expect(probeWindowMs(at(0.05), slow, "failure")).to.equal(100_000 + 3_000);
       expect(probeWindowMs(at(3), slow, "failure")).to.equal(100_000 + 30_000);
+    });
+    it("probeReactionMs is the same window without the slack (how long a verdict that must hold is watched)", () => {
+      expect(probeReactionMs({ periodSeconds: 3, failureThreshold: 1, timeoutSeconds: 3 }, "failure")).to.equal(6_000);
+      expect(probeWindowMs(b, { periodSeconds: 3, failureThreshold: 1, timeoutSeconds: 3 }, "failure")).to.equal(6_000 + b.probeSlackMs);
     });
     it("probePeriodsMs: n runs of the probe", () => {
       expect(probePeriodsMs({ periodSeconds: 3 }, 12)).to.equal(36_000);
