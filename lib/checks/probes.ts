@@ -33,13 +33,3 @@ export function probeFailures(events: k8s.CoreV1Event[], kind: ProbeKind): k8s.C
 export function killedFor(events: k8s.CoreV1Event[], kind: "liveness" | "startup"): k8s.CoreV1Event | undefined {
   return events.find((e) => e.reason === "Killing" && new RegExp(`failed ${kind} probe`, "i").test(e.message ?? ""));
 }
-
-/**
- * How long the kubelet may take to act on a probe's verdict: failureThreshold (or successThreshold) periods, plus
- * the last probe's timeout (upstream defaults: period 10 s, timeout 1 s, thresholds 3 and 1).
- */
-export function reactionWindowMs(p: k8s.V1Probe | undefined, verdict: "failure" | "success" = "failure"): number {
-  const period = p?.periodSeconds ?? 10;
-  const threshold = verdict === "failure" ? (p?.failureThreshold ?? 3) : (p?.successThreshold ?? 1);
-  return (period * threshold + (p?.timeoutSeconds ?? 1)) * 1000;
-}

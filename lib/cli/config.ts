@@ -24,6 +24,7 @@ export const runConfigSchema = z
     grep: text,
     "windows-build": text,
     "windows-nodes": text,
+    "autoscaled-pool": list,
     "report-dir": text,
     "keep-on-failure": z.boolean(),
     "timeout-scale": z.number(),

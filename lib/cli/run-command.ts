@@ -20,6 +20,7 @@ import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
 import { defaultOutageWindowMs } from "../cluster/outage.js";
 import { prepullPlan } from "../prepull/phase.js";
 import { build, category, credspecFile, dnsLabel, dnsSubdomain, parallelArg, positive, registryOverride, retriesArg, windowsNodesArg } from "./args.js";
+import { parseAutoscaledPool, type AutoscaledPool } from "../pools/autoscaled.js";
 
 const categories = catalogue.map((c) => c.category);
 const info = (l: string) => process.stderr.write(l + "\n");
@@ -35,6 +36,7 @@ interface RunFlags {
   grep?: string;
   windowsBuild?: string;
   windowsNodes?: LabelSelector;
+  autoscaledPool?: AutoscaledPool[];
   reportDir: string;
   keepOnFailure?: boolean;
   timeoutScale?: number;
@@ -70,6 +72,11 @@ export function runCommand(): Command {
       "--windows-nodes <selector>",
       "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it",
       windowsNodesArg,
+    )
+    .option(
+      "--autoscaled-pool <spec>",
+      "a Windows pool that scales from zero (repeatable): build=10.0.20348[,taint=os=windows:NoSchedule][,label=agentpool=win22]; with no Ready node it is grown by one (TriggeredScaleUp, then the node Ready) before the tests",
+      parseAutoscaledPool,
     )
     .option("--report-dir <dir>", "where allure-results/, the HTML report, junit.xml and summary.json go", "reports/latest")
     .option("--keep-on-failure", "keep a failed test's namespace for inspection")
@@ -180,12 +187,17 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
   const t = await target(flags, info);
   try {
     const extended = p.entries.some((e) => e.suite === "extended");
+    const options = runOptions(flags, reportDir);
     const caps = await preflight(t.kc, {
       local: t.local,
       windowsBuild: flags.windowsBuild,
       windowsNodes: flags.windowsNodes,
       runtimeClass: flags.runtimeClass,
       extended,
+      autoscaledPools: flags.autoscaledPool,
+      timeoutScale: flags.timeoutScale,
+      registryOverrides: options.registryOverrides,
+      info,
     });
     for (const l of describePools(caps)) info(l);
     const paths = {
@@ -193,7 +205,6 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
       allureResults: join(reportDir, "allure-results"),
       historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")),
     };
-    const options = runOptions(flags, reportDir);
     const result = await execute(
       {
         kc: t.kc,

@@ -296,7 +296,16 @@ function checkPod(site: PodSite, ctx: CheckContext): void {
           "probe-exec-timeout",
           where,
           `container ${c.name}'s exec ${probe} times out after ${timeout} s${p.timeoutSeconds === undefined ? " (the default)" : ""}; starting cmd or PowerShell in a Windows container often takes longer`,
-          "set timeoutSeconds: 5 or more on the probe",
+          "set timeoutSeconds: 3 or more on the probe (a Windows exec probe takes 1–2 s)",
+        );
+      }
+      const period = typeof p.periodSeconds === "number" ? p.periodSeconds : 10;
+      if (period < timeout && !hostProcess(c)) {
+        r(
+          "probe-exec-period",
+          [...path, probe, "periodSeconds"],
+          `container ${c.name}'s exec ${probe} runs every ${period} s but may take ${timeout} s; the kubelet runs a container's probe one at a time, so a slow Windows node cannot keep that period`,
+          `set periodSeconds: ${timeout} or more (not below timeoutSeconds)`,
         );
       }
     }

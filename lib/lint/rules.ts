@@ -129,6 +129,12 @@ export const RULES = [
     source: "containerd/cri #971: exec probes can time out at the default 1 s on Windows",
   },
   {
+    id: "probe-exec-period",
+    severity: "warning",
+    summary: "an exec probe on a Windows container whose periodSeconds is shorter than its timeoutSeconds",
+    source: "kubelet pkg/kubelet/prober/worker.go: one worker per probe runs each probe to its end before the next tick",
+  },
+  {
     id: "toleration-missing",
     severity: "error",
     summary: "a Windows pod does not tolerate the cluster's Windows taints",

@@ -127,7 +127,7 @@ export function assertTestable(caps: Capabilities, windowsBuild?: string): void 
   const win = caps.nodes.filter((n) => n.os === "windows");
   if (!win.length)
     throw new UserFacingError(
-      `the cluster at ${caps.server.url} has no Windows nodes (${caps.nodes.length} node(s), all ${[...new Set(caps.nodes.map((n) => n.os))].join("/")}): nothing to test`,
+      `the cluster at ${caps.server.url} has no Windows nodes (${caps.nodes.length} node(s), all ${[...new Set(caps.nodes.map((n) => n.os))].join("/")}): nothing to test; if its Windows pool scales from zero, declare it (--autoscaled-pool build=<build>,taint=<key=value:Effect>)`,
     );
   if (!win.some((n) => n.ready))
     throw new UserFacingError(`none of the cluster's ${win.length} Windows node(s) is Ready (${win.map((n) => n.name).join(", ")})`);

@@ -7,6 +7,8 @@ import type { Capabilities } from "./types.js";
 import { UserFacingError } from "../errors.js";
 import { narrowToPool } from "../pools/pools.js";
 import type { LabelSelector } from "../pools/selector.js";
+import { poolsToScale, scaleUpPools, type AutoscaledPool } from "../pools/autoscaled.js";
+import { budgets } from "../run/budgets.js";
 
 export interface PreflightRequest {
   local: boolean;
@@ -18,10 +20,24 @@ export interface PreflightRequest {
   runtimeClass?: string;
   /** Any extended suite selected: its permissions are checked too. */
   extended: boolean;
+  /** --autoscaled-pool: Windows pools that scale from zero; one without a Ready node is grown by one first. */
+  autoscaledPools?: AutoscaledPool[];
+  /** --timeout-scale (the scale-up budgets) and --registry (the placeholder's image), for a scale-up. */
+  timeoutScale?: number;
+  registryOverrides?: Record<string, string>;
+  info?: (line: string) => void;
 }
 
 export async function preflight(kc: k8s.KubeConfig, r: PreflightRequest): Promise<Capabilities> {
-  const discovered = await discover(kc, r.local);
+  let discovered = await discover(kc, r.local);
+  const toScale = poolsToScale(discovered, r.autoscaledPools ?? []);
+  if (toScale.length) {
+    // The placeholder pods need the run's own permissions: checked before anything is created.
+    await assertAllowed(kc, permissionsFor(r.extended));
+    const b = budgets({ options: { timeoutScale: r.timeoutScale }, caps: { local: r.local } });
+    await scaleUpPools({ kc, pools: toScale, budgets: b, registry: r.registryOverrides, info: r.info ?? (() => undefined) });
+    discovered = await discover(kc, r.local);
+  }
   assertTestable(discovered);
   const caps = r.windowsNodes ? narrowToPool(discovered, r.windowsNodes) : discovered;
   assertTestable(caps, r.windowsBuild);

@@ -1,7 +1,7 @@
 // What the emulated runtime knows about an image: which OS it is built for, which Windows build,
 // and the user a Windows container runs as by default. Unknown images run as a no-op workload of the node's OS.
 import type { OsName } from "./model.js";
-import { classifyImage, splitReference, type ImageFamily } from "./workloads/images.js";
+import { classifyImage, parseImage, splitReference, type ImageFamily } from "./workloads/images.js";
 
 const windowsTagBuilds: Record<string, string> = {
   ltsc2019: "10.0.17763",
@@ -34,8 +34,10 @@ export function imageFacts(image: string): ImageFacts {
     const release = /(ltsc\d{4}|1809)/i.exec(tag)?.[1]?.toLowerCase();
     return { os: "windows", build: release ? windowsTagBuilds[release] : undefined };
   }
-  // The e2e test images are manifest lists with Windows variants: they run on either OS.
+  // The e2e test images are manifest lists with Windows variants: they run on either OS. Docker Hub's busybox is
+  // Linux only; upstream's e2e busybox (registry.k8s.io/e2e-test-images/busybox) has Windows variants too.
   if (family === "agnhost" || family === "pause" || family === "nonroot") return {};
+  if (family === "busybox" && /(^|\/)e2e-test-images\/busybox$/.test(parseImage(image).repo)) return {};
   return { os: "linux" };
 }
 

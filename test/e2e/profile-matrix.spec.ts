@@ -4,13 +4,15 @@
 // Core.Scheduling (the taint, selector and Linux-worker facts differ per layout: that is where the layouts bite);
 // aks and kubeadm also run one Windows workload (a realistic servercore pull through the phase budgets), the
 // Linux → Windows network path (Linux helpers on kubeadm's control plane) and the LoadBalancer check (aks: a cloud's
-// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). Not covered here: `autoscaled` (zero
-// Windows nodes at start: preflight refuses the run, see the report).
+// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). `autoscaled` starts with zero
+// Windows nodes: undeclared, the preflight refuses the run in one line naming the flag; a declaration no node group
+// fits ends, in one line, after cluster-autoscaler's acknowledgement budget; declared (--autoscaled-pool), the
+// preflight grows the pool (TriggeredScaleUp, then the node Ready) and removes its placeholder before the tests.
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "../support/local-cluster.js";
+import { cli, expectOneLineError } from "../support/local-cluster.js";
 import type { Summary } from "../../lib/results/model.js";
 import { SCHEDULING } from "../../suites/core/scheduling.titles.js";
 import { NETWORK } from "../../suites/core/network.titles.js";
@@ -30,7 +32,25 @@ const WORKLOAD = ["--grep", [WORKLOADS.webserver, NETWORK.linuxToWindows].map((t
 const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", literal(RUNTIMECLASS.lb).source];
 const LB_TITLE = RUNTIMECLASS.lb;
 
-const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, RegExp> }[] = [
+const AUTOSCALED_POOL = ["--autoscaled-pool", "build=10.0.20348,taint=os=windows:NoSchedule"];
+
+/** Before its runs, on a cluster whose Windows pool has no node yet: what a run says when the pool is not declared, or declared wrong. */
+function autoscaledRefusals(env: NodeJS.ProcessEnv, dir: string): void {
+  const undeclared = cli(["run", "--local", "--category", "Core.Nodes", "--report-dir", join(dir, "undeclared")], env);
+  expectOneLineError(
+    undeclared,
+    /^hybrid-conformance: the cluster at \S+ has no Windows nodes \(3 node\(s\), all linux\): nothing to test; if its Windows pool scales from zero, declare it \(--autoscaled-pool build=<build>,taint=<key=value:Effect>\)$/,
+  );
+  // A 2025 pool the cluster does not have: no node group fits, nothing acts on the placeholder.
+  const wrong = cli(["run", "--local", "--category", "Core.Nodes", "--autoscaled-pool", "build=10.0.26100", "--report-dir", join(dir, "wrong")], env);
+  expect(wrong.code, wrong.stderr).to.equal(2);
+  expect(wrong.stderr).not.to.match(/^\s+at /m);
+  expect(wrong.stderr.trim().split("\n").pop()).to.match(
+    /^hybrid-conformance: --autoscaled-pool build=10\.0\.26100: the pool did not grow: timed out after \d+ s waiting for cluster-autoscaler to act on pod hc-scale-up-\w+\/scale-up-10-0-26100; last seen: FailedScheduling: .*no event from cluster-autoscaler yet$/,
+  );
+}
+
+const MATRIX: { profile: string[]; run?: string[]; before?: typeof autoscaledRefusals; extra?: string[][]; skips: Record<string, RegExp> }[] = [
   { profile: ["--profile", "docs"], skips: {} },
   {
     profile: ["--profile", "aks"],
@@ -60,6 +80,13 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     },
   },
   {
+    profile: ["--profile", "autoscaled"],
+    before: autoscaledRefusals,
+    run: AUTOSCALED_POOL,
+    extra: [WORKLOAD],
+    skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild },
+  },
+  {
     profile: ["--profile", "kubeadm"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
@@ -75,15 +102,32 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
 describe("issue 14: --suite subsets exit 0 on every profile, with realistic timing, skips naming the cluster fact", function () {
   this.timeout(20 * 60_000);
   for (const m of MATRIX) {
-    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${m.extra ? " + a Windows workload, the Linux → Windows path and the LoadBalancer check" : ""}`, () => {
+    const extras = [
+      ...(m.before ? ["a scale-up from zero (undeclared and wrongly declared pools refused first)"] : []),
+      ...(m.extra?.includes(WORKLOAD) ? ["a Windows workload and the Linux → Windows path"] : []),
+      ...(m.extra?.includes(LOAD_BALANCER) ? ["the LoadBalancer check"] : []),
+    ];
+    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${extras.map((x) => ` + ${x}`).join("")}`, () => {
       const dir = mkdtempSync(join(tmpdir(), "hc-matrix-"));
       const env = { HC_LOCALCLUSTER_DIR: join(dir, "state") };
       try {
         const up = cli(["cluster", "up", ...m.profile, "--latency", "realistic", "--time-scale", "0.05"], env);
         expect(up.code, up.stderr).to.equal(0);
+        m.before?.(env, dir);
+        let first = true;
         for (const args of [["--category", "Core.Nodes", "--category", "Core.Scheduling"], ...(m.extra ?? [])]) {
           const report = join(dir, `report-${args.join("-").replace(/\W+/g, "_").slice(0, 40)}`);
-          const r = cli(["run", "--local", ...args, "--report-dir", report], env, 15 * 60_000);
+          const r = cli(["run", "--local", ...(m.run ?? []), ...args, "--report-dir", report], env, 15 * 60_000);
+          if (m.run === AUTOSCALED_POOL && first) {
+            // The first run grows the empty pool; the runs after it find the node and need no scale-up.
+            expect(r.stderr).to.match(
+              /scale-up: --autoscaled-pool build=10\.0\.20348,taint=os=windows:NoSchedule: TriggeredScaleUp: pod triggered scale-up: \[\{win2022 0->1 \(max: 2\)\}\]/,
+            );
+            expect(r.stderr).to.match(/scale-up: --autoscaled-pool \S+: node hc-win2022-as-\d Ready after [\d.]+ s/);
+            const ns = cli(["cleanup", "--dry-run", "--kubeconfig", join(dir, "state", "kubeconfig")], env);
+            expect(`${ns.stdout}${ns.stderr}`, "the scale-up's placeholder namespace is gone").not.to.match(/hc-scale-up-/);
+          }
+          first = false;
           const summary = JSON.parse(readFileSync(join(report, "summary.json"), "utf8")) as Summary;
           const bad = summary.tests.filter((t) => t.state !== "passed" && t.state !== "skipped").map((t) => `${t.fullTitle}: ${t.state}: ${t.error}`);
           expect(bad, bad.join("\n")).to.deep.equal([]);

@@ -1,6 +1,6 @@
 // The run's wait budgets: one table, one floor policy, the local cluster's default scale.
 import { expect } from "chai";
-import { budgets } from "../../../lib/run/budgets.js";
+import { budgets, probePeriodsMs, probeReactionMs, probeWindowMs } from "../../../lib/run/budgets.js";
 
 const at = (timeoutScale: number | undefined, local = false) => budgets({ options: { timeoutScale }, caps: { local } });
 
@@ -13,7 +13,7 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       podDeleteMs: 300_000,
       networkUpMs: 30_000,
       networkStableMs: 10_000,
-      probeReactionMs: 30_000,
+      probeSlackMs: 10_000,
       execRetryMs: 60_000,
     });
     expect(at(1)).to.include({
@@ -35,7 +35,7 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       podStartMs: 60_000,
       networkUpMs: 6_000,
       networkStableMs: 2_000,
-      probeReactionMs: 10_000,
+      probeSlackMs: 3_000,
       containerRestartMs: 60_000,
       logArrivalMs: 10_000,
       execRetryMs: 12_000,
@@ -50,7 +50,7 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
     expect(b).to.include({
       networkUpMs: 6_000,
       networkStableMs: 2_000,
-      probeReactionMs: 10_000,
+      probeSlackMs: 3_000,
       containerRestartMs: 60_000,
       logArrivalMs: 10_000,
       execRetryMs: 6_000,
@@ -66,5 +66,35 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
     const one = at(1);
     const three = at(3);
     for (const k of Object.keys(one) as (keyof typeof one)[]) expect(three[k], k).to.equal(one[k] * 3);
+  });
+
+  describe("probe windows: the probe's own period × threshold + timeout, plus the run's slack", () => {
+    const b = at(1); // slack 10 s
+    it("a failure takes failureThreshold periods and the last probe's timeout", () => {
+      expect(probeWindowMs(b, { periodSeconds: 3, failureThreshold: 2, timeoutSeconds: 3 }, "failure")).to.equal(9_000 + 10_000);
+      expect(probeWindowMs(b, { periodSeconds: 3, failureThreshold: 1, timeoutSeconds: 3 }, "failure")).to.equal(6_000 + 10_000);
+    });
+    it("a recovery takes successThreshold periods; a first success waits initialDelaySeconds first", () => {
+      expect(probeWindowMs(b, { periodSeconds: 5, successThreshold: 2, timeoutSeconds: 1 }, "success")).to.equal(11_000 + 10_000);
+      expect(probeWindowMs(b, { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 1 }, "first-success")).to.equal(11_000 + 10_000);
+      expect(probeWindowMs(b, { initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 1 }, "success")).to.equal(6_000 + 10_000);
+    });
+    it("uses upstream's defaults (period 10 s, timeout 1 s, failureThreshold 3) for what the probe leaves out", () => {
+      expect(probeWindowMs(b, {}, "failure")).to.equal(31_000 + 10_000);
+      expect(probeWindowMs(b, undefined, "success")).to.equal(11_000 + 10_000);
+    });
+    it("a slower probe gets a longer window whatever the scale; the scale moves only the slack", () => {
+      const slow = { periodSeconds: 30, failureThreshold: 3, timeoutSeconds: 10 };
+      expect(probeWindowMs(at(0.05), slow, "failure")).to.equal(100_000 + 3_000);
+      expect(probeWindowMs(at(3), slow, "failure")).to.equal(100_000 + 30_000);
+    });
+    it("probeReactionMs is the same window without the slack (how long a verdict that must hold is watched)", () => {
+      expect(probeReactionMs({ periodSeconds: 3, failureThreshold: 1, timeoutSeconds: 3 }, "failure")).to.equal(6_000);
+      expect(probeWindowMs(b, { periodSeconds: 3, failureThreshold: 1, timeoutSeconds: 3 }, "failure")).to.equal(6_000 + b.probeSlackMs);
+    });
+    it("probePeriodsMs: n runs of the probe", () => {
+      expect(probePeriodsMs({ periodSeconds: 3 }, 12)).to.equal(36_000);
+      expect(probePeriodsMs(undefined, 2)).to.equal(20_000);
+    });
   });
 });

@@ -148,6 +148,15 @@ const CASES: Case[] = [
       "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}, timeoutSeconds: 5}}]",
     ),
   },
+  {
+    rule: "probe-exec-period",
+    fails: WIN(
+      "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}, timeoutSeconds: 3, periodSeconds: 1}}]",
+    ),
+    passes: WIN(
+      "  containers: [{name: c, image: 'mcr.microsoft.com/windows/servercore:ltsc2022', readinessProbe: {exec: {command: [cmd, /c, ver]}, timeoutSeconds: 3, periodSeconds: 3}}]",
+    ),
+  },
   { rule: "toleration-missing", fails: WIN(CTR), passes: WIN(`${CTR}\n${TOL}`), cluster: facts([taint]) },
   {
     rule: "can-land-on-windows",
