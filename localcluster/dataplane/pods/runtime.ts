@@ -20,6 +20,14 @@ const now = () => new Date().toISOString();
 
 export class PodRuntime {
   readonly pods = new Map<string, PodRecord>();
+  /**
+   * Pods this node agent terminated and forgot, until the informer reports them gone: an update still queued for one
+   * (its last status write, its deletionTimestamp) must not start it again, as a new record would — and that
+   * zombie's kwok Exec/Logs objects, owned by the deleted pod, replaced those of a StatefulSet pod re-created under
+   * its name, so exec into it found nothing. The kubelet's pod workers do the same (kubernetes v1.36
+   * pkg/kubelet/pod_workers.go UpdatePod: "Pod is finished processing, no further updates").
+   */
+  private readonly finished = new Set<string>();
   private readonly core: k8s.CoreV1Api;
   private readonly x: PodContext;
   private readonly starter: PodStarter;
@@ -43,6 +51,7 @@ export class PodRuntime {
     if (!node) return;
     let r = this.pods.get(uid);
     if (!r) {
+      if (this.finished.has(uid)) return;
       if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return; // finished before we (re)started
       r = this.newRecord(pod, node);
       this.pods.set(uid, r);
@@ -66,8 +75,10 @@ export class PodRuntime {
 
   /** Informer delete: the object is gone from the API. */
   onPodDeleted(pod: k8s.V1Pod): void {
-    const r = this.pods.get(pod.metadata?.uid ?? "");
+    const uid = pod.metadata?.uid ?? "";
+    const r = this.pods.get(uid);
     if (r) this.forget(r);
+    this.finished.delete(uid); // no event follows a deletion
   }
 
   private newRecord(pod: k8s.V1Pod, node: NodeFacts): PodRecord {
@@ -146,6 +157,7 @@ export class PodRuntime {
   private forget(r: PodRecord): void {
     if (r.gone) return;
     r.gone = true;
+    this.finished.add(r.ref.uid);
     for (const t of r.timers) clearTimeout(t);
     r.timers.clear();
     this.starter.releaseIP(r);
