@@ -10,6 +10,12 @@ export interface PlacedNode {
   spec: NodeSpec;
   /** A per-node loopback address: the node's InternalIP, where its kubelet and NodePorts listen. */
   address: string;
+  /**
+   * The node's ExternalIP, in TEST-NET-1 (192.0.2.0/24, RFC 5737): the address kube-apiserver reaches the kubelet at,
+   * through the egress selector's tunnel (dataplane/kubelet-tunnel.ts). Never dialled by anyone: the tunnel maps it
+   * to `address`. kube-apiserver's node proxy refuses a loopback kubelet address, so this one exists.
+   */
+  tunnelAddress: string;
   podCIDR: string;
 }
 
@@ -18,7 +24,18 @@ export interface PlacedNode {
  * local clusters on one machine (a user's and a test's) never answer each other's NodePorts.
  */
 export function placeNodes(nodes: NodeSpec[], block: number): PlacedNode[] {
-  return nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
+  return nodes.map((spec, i) => ({
+    spec,
+    address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`,
+    tunnelAddress: kubeletTunnelAddress(i),
+    podCIDR: `10.244.${i}.0/24`,
+  }));
+}
+
+/** The i-th node's tunnel address (192.0.2.1–254; a topology has at most 200 nodes). */
+export function kubeletTunnelAddress(i: number): string {
+  if (i >= 254) throw new Error(`node ${i + 1}: TEST-NET-1 has 254 addresses`);
+  return `192.0.2.${i + 1}`;
 }
 
 /**
@@ -67,6 +84,7 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     status: {
       addresses: [
         { type: "InternalIP", address: p.address },
+        { type: "ExternalIP", address: p.tunnelAddress },
         { type: "Hostname", address: n.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },

@@ -24,6 +24,7 @@ import { NodeLies } from "./node-lies.js";
 import { planStale, staleAddress, syncStale } from "./stale-endpoints.js";
 import { KwokResync } from "./kwok-resync.js";
 import { ServiceController } from "./load-balancer.js";
+import { KubeletTunnel } from "./kubelet-tunnel.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -49,6 +50,7 @@ export class DataPlaneAgent {
   private readonly nodeLies = new NodeLies();
   private autoscaler?: ClusterAutoscaler;
   private kwokResync?: KwokResync;
+  private kubeletTunnel?: KubeletTunnel;
   /** The cloud's service controller (load balancers), where the profile has one. */
   private serviceController?: ServiceController;
   private timing = new Timing();
@@ -184,6 +186,10 @@ export class DataPlaneAgent {
     // Nodes an autoscaler adds later are reached at addresses reserved now.
     const addresses = new Set([...this.nodeAddresses().map((n) => n.address), ...config.nodeAddresses]);
     await this.forwarders.start([...addresses], this.o.kubeletPort);
+    if (config.kubeletTunnel) {
+      this.kubeletTunnel = new KubeletTunnel({ ...config.kubeletTunnel, kubeletPort: this.o.kubeletPort, log: this.log });
+      await this.kubeletTunnel.start();
+    }
     this.syncNodePorts();
     await this.serve(net);
   }
@@ -358,6 +364,7 @@ export class DataPlaneAgent {
     this.serviceController?.stop();
     this.nodePorts?.close();
     this.forwarders.close();
+    this.kubeletTunnel?.close();
     this.server?.close();
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
   }
