@@ -267,7 +267,7 @@ async function startAll(
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigs.admin);
   await bootstrapObjects(kc, {
-    nodes: registered.map((p) => nodeObject(p, ports.kubelet)),
+    nodes: registered.map((p) => nodeObject(p, ports.kubelet, layout.profile)),
     tolerationWebhook: layout.tolerationWebhook,
     kwokCrds: bins.kwokCrds,
     webhookUrl: `https://127.0.0.1:${ports.webhook}`,
@@ -301,9 +301,10 @@ async function startAll(
     autoscaled: layout.autoscaled.map((a) => ({
       pool: a.pool,
       max: a.max,
-      nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)),
+      nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet, layout.profile)),
     })),
     nodeAddresses: placed.map((p) => p.address),
+    kubeletTls: creds.kubelet,
     kubeletTunnel: { socket: kubeletTunnelSocket(dir), routes: Object.fromEntries(placed.map((p) => [p.tunnelAddress, p.address])) },
     networkPolicy: layout.networkPolicy,
     kwok: kwokCmd,

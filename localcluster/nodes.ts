@@ -2,6 +2,7 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { windowsBuilds, type NodeSpec } from "./topology.js";
 import { kubernetesVersion } from "./binaries.js";
+import { allocatableMemoryMi, kubeReservedCpuMillis, memoryReservations, type MemoryReservations } from "./kubelet-reservations.js";
 
 /** kwok manages exactly the nodes carrying this label; the harness never relies on it. */
 export const simulatedNodeLabel = "hybrid-conformance.io/simulated";
@@ -53,15 +54,25 @@ export function addressBlock(stateDir: string): number {
   return 10 + (h % 240);
 }
 
-function allocatable(quantity: string, fraction: number): string {
-  // Reserve a slice as kubelet's system-reserved/eviction would; keep the unit.
-  const m = /^(\d+)(.*)$/.exec(quantity);
-  if (!m) return quantity;
-  const n = Number(m[1]);
-  return m[2] === "" ? `${Math.max(1, n) * 1000 - 100}m` : `${Math.floor(n * fraction * 1024)}Mi`;
+function allocatableCpu(quantity: string): string {
+  const m = /^(\d+)$/.exec(quantity);
+  return m ? `${Math.max(1, Number(m[1])) * 1000 - kubeReservedCpuMillis}m` : quantity;
 }
 
-export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
+/** A memory quantity in MiB (Gi, Mi, G, M or bytes), or undefined when it is written otherwise. */
+export function memoryMi(q: string): number | undefined {
+  const m = /^(\d+)(Gi|Mi|G|M)?$/.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return { Gi: n * 1024, Mi: n, G: (n * 1e9) / 2 ** 20, M: (n * 1e6) / 2 ** 20, "": n / 2 ** 20 }[m[2] ?? ""];
+}
+
+/** The node's memory reservations (kubelet-reservations.ts), as its kubelet's /configz reports them. */
+export function nodeMemoryReservations(n: NodeSpec, profile: string): MemoryReservations {
+  return memoryReservations(profile, n.os, memoryMi(n.memory) ?? 0, n.pods);
+}
+
+export function nodeObject(p: PlacedNode, kubeletPort: number, profile = "docs"): V1Node {
   const n = p.spec;
   const win = n.os === "windows" ? windowsBuilds[n.build!] : undefined;
   const labels: Record<string, string> = {
@@ -75,7 +86,7 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     ...(win ? { "node.kubernetes.io/windows-build": n.build! } : {}),
     ...n.labels,
   };
-  const memGi = Number(/^(\d+)Gi$/.exec(n.memory)?.[1] ?? 16);
+  const memMi = memoryMi(n.memory);
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -90,8 +101,8 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
       daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
       capacity: { cpu: n.cpu, memory: n.memory, pods: String(n.pods), "ephemeral-storage": "100Gi" },
       allocatable: {
-        cpu: allocatable(n.cpu, 1),
-        memory: /Gi$/.test(n.memory) ? `${memGi * 1024 - 1024}Mi` : n.memory,
+        cpu: allocatableCpu(n.cpu),
+        memory: memMi === undefined ? n.memory : `${Math.floor(allocatableMemoryMi(memMi, nodeMemoryReservations(n, profile)))}Mi`,
         pods: String(n.pods),
         "ephemeral-storage": "95Gi",
       },
