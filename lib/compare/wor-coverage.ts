@@ -46,8 +46,10 @@ export const worCoverage: Record<string, Coverage> = {
     checks: ["Core.Network › serves the web page on the NodePort from outside the cluster (every node)"],
   },
   "Ability to schedule multiple containers, with distinct IP addresses, on the same node": {
-    checks: ["Core.Concurrent › starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP"],
-    gap: "the kubelet stats summary part (upstream kubelet_stats.go) is not built: the local cluster's node proxy cannot reach kwok's kubelet port",
+    checks: [
+      "Core.Concurrent › starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP",
+      "Core.Concurrent › the node's kubelet stats summary answers within 10 s and lists 10 Windows pods with CPU and memory above zero",
+    ],
   },
   "Ability to delete and recreate services in such a way that load balancing rules for pods are recovered by whatever chosen service proxy is being utilized": {
     checks: ["Core.Network › restores routing when the Service is deleted and recreated"],
@@ -80,11 +82,11 @@ export const worCoverage: Record<string, Coverage> = {
     checks: [
       "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
     ],
-    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built: the local cluster's node proxy refuses its loopback node addresses (docs/local-cluster.md)",
+    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built yet: the local cluster now serves /configz (docs/local-cluster.md), the check is still to write",
   },
   "Ability to not exceed pod CPU limits": {
     checks: [],
-    gap: "not built yet: a busy loop under a CPU limit measured from the kubelet stats summary, which the local cluster cannot serve",
+    gap: "not built yet: a busy loop under a CPU limit measured from the kubelet stats summary; the local cluster now serves the summary and the cpu-limit-not-enforced fault (docs/local-cluster.md), the check is still to write",
   },
 
   // Core.Storage
