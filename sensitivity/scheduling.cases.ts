@@ -18,6 +18,7 @@ export const SCHED = {
   linuxOff: "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes",
   osField: "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)",
   insufficient: "refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
+  cpuLimit: "keeps a busy loop under its 500m CPU limit: the kubelet's stats summary measures it above zero and at most 8% over",
 };
 
 const categories = ["Core.Nodes", "Core.Scheduling"];
@@ -137,7 +138,18 @@ export const cases: SensitivityCase[] = [
     options: { image: "mcr.microsoft.com/windows/*" },
     kind: "blanket",
     categories,
-    why: "placement does not depend on pulls, so every test still passes",
-    breaks: {},
+    why: "placement does not depend on pulls, so every placement test still passes; the CPU-limit check needs its loop running",
+    breaks: {
+      [SCHED.cpuLimit]: [/cpu-limit-busy-loop on node hc-win20(22|25)-\d, container app \(mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)\): ErrImagePull: Failed to pull image/],
+    },
+  },
+  {
+    fault: "cpu-limit-not-enforced",
+    kind: "targeted",
+    categories,
+    why: "the busy loop runs at a full core over its 500m limit; placement and node checks do not read usage",
+    breaks: {
+      [SCHED.cpuLimit]: [/^pod hc-[a-z0-9-]+\/cpu-limit-busy-loop on hc-win20(22|25)-\d uses 1\.000 CPU, over its limit of 0\.5 by more than 8%: the CPU limit is not enforced/],
+    },
   },
 ];

@@ -66,3 +66,22 @@ export function podStatsProblems(summary: StatsSummary, node: string, namespace:
   }
   return problems;
 }
+
+/** Upstream cpu_limits.go fails a pod measured more than 8% over its CPU limit ("doesn't exceed limit by >8%"). */
+export const CPU_LIMIT_TOLERANCE = 1.08;
+
+/** The pod's CPU use from the summary, or why it cannot be judged yet (not listed, no usage sampled). */
+export function podCpuCores(summary: StatsSummary, namespace: string, pod: string): { cores: number } | { pending: string } {
+  const p = (summary.pods ?? []).find((x) => x.podRef.namespace === namespace && x.podRef.name === pod);
+  if (!p) return { pending: `the stats summary does not list pod ${namespace}/${pod} yet` };
+  if (p.cpu?.usageNanoCores === undefined) return { pending: `no CPU usage sampled for pod ${namespace}/${pod} yet` };
+  return { cores: p.cpu.usageNanoCores / 1e9 };
+}
+
+/** What is wrong with a busy pod's measured CPU under its limit: nothing measured, or over the limit by more than 8%. */
+export function cpuLimitProblems(node: string, namespace: string, pod: string, cores: number, limitCores: number): string[] {
+  if (!(cores > 0)) return [`pod ${namespace}/${pod} on ${node}: CPU usage ${cores}, not above zero (the busy loop is not measured)`];
+  if (cores > limitCores * CPU_LIMIT_TOLERANCE)
+    return [`pod ${namespace}/${pod} on ${node} uses ${cores.toFixed(3)} CPU, over its limit of ${limitCores} by more than 8%: the CPU limit is not enforced`];
+  return [];
+}

@@ -37,8 +37,8 @@ describe("list --compare wor", () => {
 
   it("leaves only the known, explained gaps uncovered", () => {
     const gaps = Object.entries(worCoverage).filter(([, c]) => c.gap && !c.checks.length);
-    // Not built yet (issue 18): CPU limits (the local cluster serves the stats summary now); GMSA file access needs a domain file server.
-    expect(gaps.map(([d]) => d).sort()).to.deep.equal(["Ability to not exceed pod CPU limits", "Ability to read and write files as a GMSA User"].sort());
+    // GMSA file access needs a domain file server.
+    expect(gaps.map(([d]) => d)).to.deep.equal(["Ability to read and write files as a GMSA User"]);
   });
 
   it("finds the mistakes it guards against", () => {
