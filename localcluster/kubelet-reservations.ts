@@ -52,10 +52,20 @@ export function memoryReservations(profile: string, os: string, memoryMi: number
       };
     case "gke":
       // cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes: the regressive rate above, eviction 100 MiB.
-      return { kubeReservedMi: gkeReservedMi(memoryMi), systemReservedMi: 0, evictionHardMi: os === "windows" ? defaultEvictionMi(os) : 100, source: "GKE memory reservations" };
+      return {
+        kubeReservedMi: gkeReservedMi(memoryMi),
+        systemReservedMi: 0,
+        evictionHardMi: os === "windows" ? defaultEvictionMi(os) : 100,
+        source: "GKE memory reservations",
+      };
     case "eks":
       // amazon-eks-ami bootstrap: kube-reserved memory = 11 MiB × max pods + 255 MiB; eviction memory.available<100Mi.
-      return { kubeReservedMi: 11 * maxPods + 255, systemReservedMi: 0, evictionHardMi: os === "windows" ? defaultEvictionMi(os) : 100, source: "EKS AMI bootstrap" };
+      return {
+        kubeReservedMi: 11 * maxPods + 255,
+        systemReservedMi: 0,
+        evictionHardMi: os === "windows" ? defaultEvictionMi(os) : 100,
+        source: "EKS AMI bootstrap",
+      };
     default:
       // A kubeadm-style node: nothing reserved but the kubelet's own default eviction threshold.
       return { kubeReservedMi: 0, systemReservedMi: 0, evictionHardMi: defaultEvictionMi(os), source: "kubelet defaults" };

@@ -55,14 +55,20 @@ export function podStatsProblems(summary: StatsSummary, node: string, namespace:
   const listed = new Map((summary.pods ?? []).filter((p) => p.podRef.namespace === namespace).map((p) => [p.podRef.name, p]));
   const problems: string[] = [];
   const missing = pods.filter((p) => !listed.has(p));
-  if (missing.length) problems.push(`node ${node}'s stats summary lists ${pods.length - missing.length} of the ${pods.length} pods: missing ${missing.map((p) => `${namespace}/${p}`).join(", ")}`);
+  if (missing.length)
+    problems.push(
+      `node ${node}'s stats summary lists ${pods.length - missing.length} of the ${pods.length} pods: missing ${missing.map((p) => `${namespace}/${p}`).join(", ")}`,
+    );
   for (const name of pods) {
     const p = listed.get(name);
     if (!p) continue;
-    if (!((p.cpu?.usageCoreNanoSeconds ?? 0) > 0)) problems.push(`pod ${namespace}/${name} on ${node}: CPU usage ${p.cpu?.usageCoreNanoSeconds ?? "missing"}, not above zero`);
-    if (!((p.memory?.workingSetBytes ?? 0) > 0)) problems.push(`pod ${namespace}/${name} on ${node}: memory working set ${p.memory?.workingSetBytes ?? "missing"}, not above zero`);
+    if (!((p.cpu?.usageCoreNanoSeconds ?? 0) > 0))
+      problems.push(`pod ${namespace}/${name} on ${node}: CPU usage ${p.cpu?.usageCoreNanoSeconds ?? "missing"}, not above zero`);
+    if (!((p.memory?.workingSetBytes ?? 0) > 0))
+      problems.push(`pod ${namespace}/${name} on ${node}: memory working set ${p.memory?.workingSetBytes ?? "missing"}, not above zero`);
     for (const c of p.containers ?? [])
-      if (!((c.logs?.availableBytes ?? 0) > 0)) problems.push(`pod ${namespace}/${name} container ${c.name} on ${node}: no log stats (logs.availableBytes ${c.logs?.availableBytes ?? "missing"})`);
+      if (!((c.logs?.availableBytes ?? 0) > 0))
+        problems.push(`pod ${namespace}/${name} container ${c.name} on ${node}: no log stats (logs.availableBytes ${c.logs?.availableBytes ?? "missing"})`);
   }
   return problems;
 }

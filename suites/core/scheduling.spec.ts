@@ -275,7 +275,9 @@ describe(CATEGORY, () => {
   });
 
   it("keeps a busy loop under its 500m CPU limit: the kubelet's stats summary measures it above zero and at most 8% over", async function () {
-    const pod = podOf(await env.step("deploy cpu-limit-busy-loop (a PowerShell loop that never waits, limits.cpu 500m)", () => env.deploy("cpu-limit-busy-loop")));
+    const pod = podOf(
+      await env.step("deploy cpu-limit-busy-loop (a PowerShell loop that never waits, limits.cpu 500m)", () => env.deploy("cpu-limit-busy-loop")),
+    );
     const name = pod.metadata!.name!;
     const limitCores = parseQuantity(pod.spec!.containers[0].resources!.limits!.cpu as string);
     await param("image", pod.spec!.containers[0].image!);
@@ -284,22 +286,20 @@ describe(CATEGORY, () => {
     await param("node", node, true);
     // A kubelet reports a container's CPU rate once it has two samples: poll the summary until it has one.
     const measured = await env.step(`node ${node}'s stats summary measures ${name}'s CPU`, () =>
-      env.wait.for<{ cores: number } | { forbidden: string }>(
-        {
-          what: `a CPU usage for ${env.ns}/${name} in node ${node}'s stats summary`,
-          intervalMs: 2000,
-          check: async () => {
-            const r = await readStatsSummary(env.core, node).catch((e: unknown) => {
-              const forbidden = nodeProxyForbidden(e, node);
-              if (forbidden) return { forbidden };
-              throw new Error(statsReadFailure(e, node));
-            });
-            if ("forbidden" in r) return { done: r };
-            const u = podCpuCores(r.summary, env.ns, name);
-            return "pending" in u ? u : { done: u };
-          },
+      env.wait.for<{ cores: number } | { forbidden: string }>({
+        what: `a CPU usage for ${env.ns}/${name} in node ${node}'s stats summary`,
+        intervalMs: 2000,
+        check: async () => {
+          const r = await readStatsSummary(env.core, node).catch((e: unknown) => {
+            const forbidden = nodeProxyForbidden(e, node);
+            if (forbidden) return { forbidden };
+            throw new Error(statsReadFailure(e, node));
+          });
+          if ("forbidden" in r) return { done: r };
+          const u = podCpuCores(r.summary, env.ns, name);
+          return "pending" in u ? u : { done: u };
         },
-      ),
+      }),
     );
     if ("forbidden" in measured) return skip(this, measured.forbidden);
     await env.step(`${name} uses ${measured.cores.toFixed(3)} CPU: above zero and at most 8% over its limit of ${limitCores}`, async () =>

@@ -106,7 +106,9 @@ describe("network guard: nothing dials a non-loopback address", function () {
         // The node proxy: kube-apiserver reaches the kubelet at the node's TEST-NET-1 ExternalIP, through the egress
         // tunnel's Unix socket, never by dialling that address.
         // client-node hands the JSON body back parsed, typed as a string.
-        const summary = (await core.connectGetNodeProxyWithPath({ name: web.spec!.nodeName!, path: "stats/summary" })) as unknown as { node: { nodeName: string } };
+        const summary = (await core.connectGetNodeProxyWithPath({ name: web.spec!.nodeName!, path: "stats/summary" })) as unknown as {
+          node: { nodeName: string };
+        };
         expect(summary.node.nodeName).to.equal(web.spec!.nodeName);
         for (let i = 0; i < 3; i++) {
           sample();

@@ -10,7 +10,10 @@ const pod = (name: string, cpu: number, mem: number, logs = 1) => ({
 
 describe("checks/kubelet-stats (the stats summary through the node proxy)", () => {
   it("passes a summary listing every pod with CPU, memory and log stats above zero", () => {
-    const s: StatsSummary = { node: { nodeName: "w" }, pods: [pod("a", 5, 7), pod("b", 1, 1), { ...pod("a", 0, 0), podRef: { name: "a", namespace: "other" } }] };
+    const s: StatsSummary = {
+      node: { nodeName: "w" },
+      pods: [pod("a", 5, 7), pod("b", 1, 1), { ...pod("a", 0, 0), podRef: { name: "a", namespace: "other" } }],
+    };
     expect(podStatsProblems(s, "w", "ns", ["a", "b"])).to.deep.equal([]);
   });
   it("names missing pods and figures that are not above zero, with pod and node", () => {

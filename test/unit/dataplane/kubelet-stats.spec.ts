@@ -36,11 +36,16 @@ describe("dataplane/kubelet-stats (the kubelet's /stats/summary and /configz)", 
   });
 
   it("a busy loop is measured just under its CPU limit, a full core without one or when the limit is not enforced; idle pods above zero", () => {
-    const pods = [record("busy", ["powershell", "-Command", "while ($true) { $i++ }"], { cpuMillis: 500 }), record("idle", ["powershell", "-Command", "while ($true) { Start-Sleep 1 }"])];
+    const pods = [
+      record("busy", ["powershell", "-Command", "while ($true) { $i++ }"], { cpuMillis: 500 }),
+      record("idle", ["powershell", "-Command", "while ($true) { Start-Sleep 1 }"]),
+    ];
     const s = statsSummary(node, pods, { now, limitIgnored: () => false });
     const byName = new Map(s.pods.map((p) => [p.podRef.name, p]));
     const busy = byName.get("busy")!.cpu.usageNanoCores;
-    expect(busy).to.be.greaterThan(0.9 * 500e6).and.at.most(500e6);
+    expect(busy)
+      .to.be.greaterThan(0.9 * 500e6)
+      .and.at.most(500e6);
     expect(byName.get("idle")!.cpu.usageNanoCores).to.be.greaterThan(0).and.lessThan(50e6);
     for (const p of s.pods) {
       expect(p.memory.workingSetBytes).to.be.greaterThan(0);
@@ -69,7 +74,8 @@ describe("dataplane/kubelet-stats (the kubelet's /stats/summary and /configz)", 
         const r = nodeMemoryReservations(p.spec, profile);
         const z = kubeletConfigz(p.spec.os, r, 100, p.spec.pods).kubeletconfig;
         const mi = (q: string | undefined) => (q ? memoryMi(q)! : 0);
-        const expected = memoryMi(n.status!.capacity!.memory)! - mi(z.kubeReserved.memory) - mi(z.systemReserved.memory) - mi(z.evictionHard["memory.available"]);
+        const expected =
+          memoryMi(n.status!.capacity!.memory)! - mi(z.kubeReserved.memory) - mi(z.systemReserved.memory) - mi(z.evictionHard["memory.available"]);
         expect(memoryMi(n.status!.allocatable!.memory), `${profile} ${p.spec.name}`).to.equal(expected);
       }
     }
@@ -94,8 +100,12 @@ describe("dataplane/kubelet-tunnel (kube-apiserver's egress to the kubelets)", (
     expect(tunnel.route("192.0.2.4:10250")).to.deep.equal({ address: "127.50.1.4", port: 10250 });
   });
   it("refuses any other address or port: it never dials what is not a node's loopback kubelet", () => {
-    expect(tunnel.route("192.0.2.9:10250")).to.have.property("refused").that.matches(/no node's address/);
-    expect(tunnel.route("192.0.2.4:8080")).to.have.property("refused").that.matches(/not the kubelet's/);
+    expect(tunnel.route("192.0.2.9:10250"))
+      .to.have.property("refused")
+      .that.matches(/no node's address/);
+    expect(tunnel.route("192.0.2.4:8080"))
+      .to.have.property("refused")
+      .that.matches(/not the kubelet's/);
     expect(tunnel.route("10.244.1.5:80")).to.have.property("refused");
   });
 });
