@@ -7,6 +7,7 @@ import { ensureBinaries, kubernetesVersion } from "./binaries.js";
 import { generateCredentials, kubeconfigYaml } from "./credentials.js";
 import { loadLayout, type Layout } from "./topology.js";
 import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock, loadBalancerPool } from "./nodes.js";
+import { kubeletTunnelSocket } from "./dataplane/kubelet-tunnel.js";
 import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
@@ -147,7 +148,7 @@ async function startAll(
   };
   const creds = await generateCredentials(
     join(dir, "pki"),
-    placed.map((p) => p.address),
+    placed.flatMap((p) => [p.address, p.tunnelAddress]),
   );
   const logFile = (n: string) => join(dir, "logs", `${n}.log`);
   const server = `https://127.0.0.1:${ports.apiserver}`;
@@ -211,8 +212,10 @@ async function startAll(
         // A loopback advertise address cannot be written into the `kubernetes` Endpoints.
         "--endpoint-reconciler-type=none",
         "--allow-privileged=true",
-        // Node Hostname addresses are names no DNS knows; kubelets (kwok) are reached by their loopback InternalIP.
-        "--kubelet-preferred-address-types=InternalIP",
+        // The kubelet is reached at the node's ExternalIP through the egress selector's `cluster` tunnel (the
+        // konnectivity set-up of GKE and AKS); the node proxy refuses the loopback InternalIP (docs/local-cluster.md).
+        "--kubelet-preferred-address-types=ExternalIP",
+        `--egress-selector-config-file=${egressSelectorConfig(dir)}`,
         "--enable-priority-and-fairness=false",
         "--profiling=false",
         // Every change made to the cluster, for debugging a run and for the suites' benchmark floor.
@@ -270,7 +273,7 @@ async function startAll(
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigs.admin);
   await bootstrapObjects(kc, {
-    nodes: registered.map((p) => nodeObject(p, ports.kubelet)),
+    nodes: registered.map((p) => nodeObject(p, ports.kubelet, layout.profile)),
     tolerationWebhook: layout.tolerationWebhook,
     kwokCrds: bins.kwokCrds,
     webhookUrl: `https://127.0.0.1:${ports.webhook}`,
@@ -304,9 +307,11 @@ async function startAll(
     autoscaled: layout.autoscaled.map((a) => ({
       pool: a.pool,
       max: a.max,
-      nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet)),
+      nodes: placed.filter((p) => p.spec.pool === a.pool).map((p) => nodeObject(p, ports.kubelet, layout.profile)),
     })),
     nodeAddresses: placed.map((p) => p.address),
+    kubeletTls: creds.kubelet,
+    kubeletTunnel: { socket: kubeletTunnelSocket(dir), routes: Object.fromEntries(placed.map((p) => [p.tunnelAddress, p.address])) },
     networkPolicy: layout.networkPolicy,
     kwok: kwokCmd,
     ...(layout.loadBalancer === "cloud" && { loadBalancer: { pool: loadBalancerPool(addressBlock(dir)) } }),
@@ -405,6 +410,32 @@ async function waitNodesReady(kc: k8s.KubeConfig, want: number, guards: Componen
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 500);
   }
+}
+
+/**
+ * kube-apiserver dials kubelets (exec, logs, port-forward, the node proxy) through an HTTP CONNECT proxy on a Unix
+ * socket, as with konnectivity (apiserver.k8s.io/v1beta1 EgressSelectorConfiguration, selection `cluster`). The data
+ * plane serves the socket (dataplane/kubelet-tunnel.ts). Admission webhooks named by URL use `controlplane`, which is
+ * not configured, so they are still dialled directly (k8s.io/apiserver pkg/util/webhook/authentication.go).
+ */
+function egressSelectorConfig(dir: string): string {
+  const file = join(dir, "egress-selector.yaml");
+  writeFileSync(
+    file,
+    [
+      "apiVersion: apiserver.k8s.io/v1beta1",
+      "kind: EgressSelectorConfiguration",
+      "egressSelections:",
+      "  - name: cluster",
+      "    connection:",
+      "      proxyProtocol: HTTPConnect",
+      "      transport:",
+      "        uds:",
+      `          udsName: ${JSON.stringify(kubeletTunnelSocket(dir))}`,
+      "",
+    ].join("\n"),
+  );
+  return file;
 }
 
 function auditPolicy(dir: string): string {

@@ -3,6 +3,7 @@ import type { V1Node } from "@kubernetes/client-node";
 import { windowsBuilds, type NodeSpec } from "./topology.js";
 import { kubernetesVersion } from "./binaries.js";
 import { nodeAddressV6, nodePodCIDRv6 } from "./dual-stack.js";
+import { allocatableMemoryMi, kubeReservedCpuMillis, memoryReservations, type MemoryReservations } from "./kubelet-reservations.js";
 
 /** kwok manages exactly the nodes carrying this label; the harness never relies on it. */
 export const simulatedNodeLabel = "hybrid-conformance.io/simulated";
@@ -11,6 +12,12 @@ export interface PlacedNode {
   spec: NodeSpec;
   /** A per-node loopback address: the node's InternalIP, where its kubelet and NodePorts listen. */
   address: string;
+  /**
+   * The node's ExternalIP, in TEST-NET-1 (192.0.2.0/24, RFC 5737): the address kube-apiserver reaches the kubelet at,
+   * through the egress selector's tunnel (dataplane/kubelet-tunnel.ts). Never dialled by anyone: the tunnel maps it
+   * to `address`. kube-apiserver's node proxy refuses a loopback kubelet address, so this one exists.
+   */
+  tunnelAddress: string;
   podCIDR: string;
   /** On a dual-stack cluster (dual-stack.ts): the node's IPv6 InternalIP and pod CIDR, listed after the IPv4 ones. */
   ipv6?: { address: string; podCIDR: string };
@@ -24,9 +31,16 @@ export function placeNodes(nodes: NodeSpec[], block: number, dualStack = false):
   return nodes.map((spec, i) => ({
     spec,
     address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`,
+    tunnelAddress: kubeletTunnelAddress(i),
     podCIDR: `10.244.${i}.0/24`,
     ...(dualStack && { ipv6: { address: nodeAddressV6(block, i), podCIDR: nodePodCIDRv6(i) } }),
   }));
+}
+
+/** The i-th node's tunnel address (192.0.2.1–254; a topology has at most 200 nodes). */
+export function kubeletTunnelAddress(i: number): string {
+  if (i >= 254) throw new Error(`node ${i + 1}: TEST-NET-1 has 254 addresses`);
+  return `192.0.2.${i + 1}`;
 }
 
 /**
@@ -44,15 +58,25 @@ export function addressBlock(stateDir: string): number {
   return 10 + (h % 240);
 }
 
-function allocatable(quantity: string, fraction: number): string {
-  // Reserve a slice as kubelet's system-reserved/eviction would; keep the unit.
-  const m = /^(\d+)(.*)$/.exec(quantity);
-  if (!m) return quantity;
-  const n = Number(m[1]);
-  return m[2] === "" ? `${Math.max(1, n) * 1000 - 100}m` : `${Math.floor(n * fraction * 1024)}Mi`;
+function allocatableCpu(quantity: string): string {
+  const m = /^(\d+)$/.exec(quantity);
+  return m ? `${Math.max(1, Number(m[1])) * 1000 - kubeReservedCpuMillis}m` : quantity;
 }
 
-export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
+/** A memory quantity in MiB (Gi, Mi, G, M or bytes), or undefined when it is written otherwise. */
+export function memoryMi(q: string): number | undefined {
+  const m = /^(\d+)(Gi|Mi|G|M)?$/.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return { Gi: n * 1024, Mi: n, G: (n * 1e9) / 2 ** 20, M: (n * 1e6) / 2 ** 20, "": n / 2 ** 20 }[m[2] ?? ""];
+}
+
+/** The node's memory reservations (kubelet-reservations.ts), as its kubelet's /configz reports them. */
+export function nodeMemoryReservations(n: NodeSpec, profile: string): MemoryReservations {
+  return memoryReservations(profile, n.os, memoryMi(n.memory) ?? 0, n.pods);
+}
+
+export function nodeObject(p: PlacedNode, kubeletPort: number, profile = "docs"): V1Node {
   const n = p.spec;
   const win = n.os === "windows" ? windowsBuilds[n.build!] : undefined;
   const labels: Record<string, string> = {
@@ -66,7 +90,7 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
     ...(win ? { "node.kubernetes.io/windows-build": n.build! } : {}),
     ...n.labels,
   };
-  const memGi = Number(/^(\d+)Gi$/.exec(n.memory)?.[1] ?? 16);
+  const memMi = memoryMi(n.memory);
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -77,13 +101,14 @@ export function nodeObject(p: PlacedNode, kubeletPort: number): V1Node {
       addresses: [
         { type: "InternalIP", address: p.address },
         ...(p.ipv6 ? [{ type: "InternalIP", address: p.ipv6.address }] : []),
+        { type: "ExternalIP", address: p.tunnelAddress },
         { type: "Hostname", address: n.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
       capacity: { cpu: n.cpu, memory: n.memory, pods: String(n.pods), "ephemeral-storage": "100Gi" },
       allocatable: {
-        cpu: allocatable(n.cpu, 1),
-        memory: /Gi$/.test(n.memory) ? `${memGi * 1024 - 1024}Mi` : n.memory,
+        cpu: allocatableCpu(n.cpu),
+        memory: memMi === undefined ? n.memory : `${Math.floor(allocatableMemoryMi(memMi, nodeMemoryReservations(n, profile)))}Mi`,
         pods: String(n.pods),
         "ephemeral-storage": "95Gi",
       },

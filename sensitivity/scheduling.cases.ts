@@ -126,7 +126,22 @@ export const cases: SensitivityCase[] = [
     options: { image: "mcr.microsoft.com/windows/*" },
     kind: "blanket",
     categories,
-    why: "placement does not depend on pulls, so every test still passes",
-    breaks: {},
+    why: "placement does not depend on pulls, so every placement test still passes; the CPU-limit check needs its loop running",
+    breaks: {
+      [SCHEDULING.cpuLimit]: [
+        /cpu-limit-busy-loop on node hc-win20(22|25)-\d, container app \(mcr\.microsoft\.com\/windows\/servercore:ltsc20(22|25)\): ErrImagePull: Failed to pull image/,
+      ],
+    },
+  },
+  {
+    fault: "cpu-limit-not-enforced",
+    kind: "targeted",
+    categories,
+    why: "the busy loop runs at a full core over its 500m limit; placement and node checks do not read usage",
+    breaks: {
+      [SCHEDULING.cpuLimit]: [
+        /^pod hc-[a-z0-9-]+\/cpu-limit-busy-loop on hc-win20(22|25)-\d uses 1\.000 CPU, over its limit of 0\.5 by more than 8%: the CPU limit is not enforced/,
+      ],
+    },
   },
 ];

@@ -51,8 +51,7 @@ export const worCoverage: Record<string, Coverage> = {
     checks: [`Core.Network › ${NETWORK.nodePort}`],
   },
   "Ability to schedule multiple containers, with distinct IP addresses, on the same node": {
-    checks: [`Core.Concurrent › ${CONCURRENT.density}`],
-    gap: "the kubelet stats summary part (upstream kubelet_stats.go) is not built: the local cluster's node proxy cannot reach kwok's kubelet port",
+    checks: [`Core.Concurrent › ${CONCURRENT.density}`, `Core.Concurrent › ${CONCURRENT.stats}`],
   },
   "Ability to delete and recreate services in such a way that load balancing rules for pods are recovered by whatever chosen service proxy is being utilized": {
     checks: [`Core.Network › ${NETWORK.recreate}`],
@@ -76,11 +75,10 @@ export const worCoverage: Record<string, Coverage> = {
   // Core.Scheduling
   "Ability to not exceed pod memory limits and should fail once there isn't enough memory": {
     checks: [`Core.Scheduling › ${SCHEDULING.insufficient}`],
-    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built: the local cluster's node proxy refuses its loopback node addresses (docs/local-cluster.md)",
+    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built yet: the local cluster now serves /configz (docs/local-cluster.md), the check is still to write",
   },
   "Ability to not exceed pod CPU limits": {
-    checks: [],
-    gap: "not built yet: a busy loop under a CPU limit measured from the kubelet stats summary, which the local cluster cannot serve",
+    checks: [`Core.Scheduling › ${SCHEDULING.cpuLimit}`],
   },
 
   // Core.Storage

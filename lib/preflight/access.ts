@@ -18,6 +18,8 @@ export interface Permission {
   suites: "all" | "extended";
   /** What uses it (for a reviewer of the generated role). */
   why: string;
+  /** Not required: without it the checks that use it skip, naming the missing permission; the preflight does not ask. */
+  optional?: true;
 }
 
 const crud = ["create", "patch", "delete"]; // server-side apply is a patch, and needs create when the object is new
@@ -69,6 +71,14 @@ export const permissions: Permission[] = [
     why: "commands inside the tests' containers",
   })),
   { verb: "get", resource: "pods", subresource: "log", namespaced: true, suites: "all", why: "container logs (checks and failure bundles)" },
+  {
+    verb: "get",
+    resource: "nodes",
+    subresource: "proxy",
+    suites: "all",
+    optional: true,
+    why: "the kubelet's stats summary through the API server's node proxy (Core.Concurrent, Core.Scheduling); without it those checks skip",
+  },
   ...["list", "watch"].map((verb) => ({
     verb,
     resource: "serviceaccounts",
@@ -148,7 +158,7 @@ export const permissions: Permission[] = [
 
 /** What a run of these suites needs. */
 export function permissionsFor(extended: boolean): Permission[] {
-  return permissions.filter((p) => p.suites === "all" || extended);
+  return permissions.filter((p) => !p.optional && (p.suites === "all" || extended));
 }
 
 /** `patch deployments.apps`, `create pods/exec`. */

@@ -25,6 +25,8 @@ import { NodeLies } from "./node-lies.js";
 import { planStale, staleAddress, syncStale } from "./stale-endpoints.js";
 import { KwokResync } from "./kwok-resync.js";
 import { ServiceController } from "./load-balancer.js";
+import { KubeletTunnel } from "./kubelet-tunnel.js";
+import { KubeletFront } from "./kubelet-front.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -50,6 +52,8 @@ export class DataPlaneAgent {
   private readonly nodeLies = new NodeLies();
   private autoscaler?: ClusterAutoscaler;
   private kwokResync?: KwokResync;
+  private kubeletTunnel?: KubeletTunnel;
+  private kubeletFront?: KubeletFront;
   /** The cloud's service controller (load balancers), where the profile has one. */
   private serviceController?: ServiceController;
   private timing = new Timing();
@@ -184,7 +188,22 @@ export class DataPlaneAgent {
     this.informers = [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer, ...policyInformers];
     // Nodes an autoscaler adds later are reached at addresses reserved now.
     const addresses = new Set([...this.nodeAddresses().map((n) => n.address), ...config.nodeAddresses]);
-    await this.forwarders.start([...addresses], this.o.kubeletPort);
+    if (config.kubeletTls)
+      this.kubeletFront = new KubeletFront({
+        kwokPort: this.o.kubeletPort,
+        tls: config.kubeletTls,
+        profile: config.profile,
+        nodeAt: (address) => this.nodesCache.list().find((n) => n.status?.addresses?.some((a) => a.type === "InternalIP" && a.address === address)),
+        pods: () => this.runtime.pods.values(),
+        faults: this.faults,
+        log: this.log,
+      });
+    const front = this.kubeletFront;
+    await this.forwarders.start([...addresses], this.o.kubeletPort, front && ((address, sock) => front.accept(address, sock)));
+    if (config.kubeletTunnel) {
+      this.kubeletTunnel = new KubeletTunnel({ ...config.kubeletTunnel, kubeletPort: this.o.kubeletPort, log: this.log });
+      await this.kubeletTunnel.start();
+    }
     this.syncNodePorts();
     await this.serve(net);
   }
@@ -360,6 +379,8 @@ export class DataPlaneAgent {
     this.serviceController?.stop();
     this.nodePorts?.close();
     this.forwarders.close();
+    this.kubeletTunnel?.close();
+    this.kubeletFront?.close();
     this.server?.close();
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
   }

@@ -19,6 +19,10 @@ export interface DataPlaneConfig {
   autoscaled: AutoscaledPoolConfig[];
   /** Every node address, registered or not yet: each gets its kubelet forwarder. */
   nodeAddresses: string[];
+  /** kube-apiserver's egress tunnel to the kubelets: its Unix socket, and each node's ExternalIP → its loopback InternalIP. */
+  kubeletTunnel?: { socket: string; routes: Record<string, string> };
+  /** The kubelet's serving certificate and key (kwok's), presented by each node's kubelet front (kubelet-front.ts). */
+  kubeletTls?: { cert: string; key: string };
   /** "none": no NetworkPolicy engine, so policies are accepted by the API and enforced by nobody. Default enforced. */
   networkPolicy?: "enforced" | "none";
   /** How kwok was started: the data plane restarts it the same way after an API server outage (kwok-resync.ts). */

@@ -96,6 +96,10 @@ export const faultCatalogue = {
     "the kubelet gives every container the pod-level GMSA credential spec and ignores the one a container names itself (none where the pod names none)",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
+  "kubelet-stats-unavailable":
+    "the kubelet cannot collect stats (its container runtime's stats call fails): /stats/summary on matching nodes answers 500 Internal Error",
+  "cpu-limit-not-enforced":
+    "the runtime sets no CPU rate cap on matching pods' containers (no job object CPU limit): a busy loop runs at a full core whatever its limit",
 } as const;
 export type FaultName = keyof typeof faultCatalogue;
 

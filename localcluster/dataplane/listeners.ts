@@ -1,7 +1,7 @@
 // Real sockets, all on loopback: each node's kubelet address forwards to kwok, every NodePort listens on every
 // node address and every load balancer on its own address, answering with the emulated backend, so a NodePort or
 // LoadBalancer check from the runner is real HTTP.
-import { createServer as createTcpServer, connect, type Server } from "node:net";
+import { createServer as createTcpServer, connect, type Server, type Socket } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import type * as k8s from "@kubernetes/client-node";
 import type { EmulatedNetwork } from "./network.js";
@@ -21,13 +21,17 @@ export class KubeletForwarders {
     this.held?.open();
     this.held = undefined;
   }
-  /** kwok listens on 127.0.0.1 only; each node's own loopback address forwards there. */
-  async start(addresses: string[], port: number): Promise<void> {
+  /**
+   * kwok listens on 127.0.0.1 only; each node's own loopback address forwards there, through `front` (the node's
+   * kubelet endpoint, kubelet-front.ts) when there is one, else byte for byte.
+   */
+  async start(addresses: string[], port: number, front?: (address: string, sock: Socket) => void): Promise<void> {
     for (const address of addresses) {
       const s = createTcpServer((sock) => {
         sock.on("error", () => sock.destroy());
         const pipe = () => {
           if (sock.destroyed) return;
+          if (front) return front(address, sock);
           const up = connect(port, "127.0.0.1");
           sock.pipe(up).pipe(sock);
           const end = () => (sock.destroy(), up.destroy());

@@ -3,4 +3,5 @@
 
 export const CONCURRENT = {
   density: "starts 10 Windows pods at once on one node: all Ready within the pod-start budget, each with its own pod IP",
+  stats: "the node's kubelet stats summary answers within 10 s and lists 10 Windows pods with CPU and memory above zero",
 } as const;

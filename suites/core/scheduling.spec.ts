@@ -2,7 +2,8 @@
 // taint lands on Windows (and on the build it selects); one without the toleration is refused and the harness says
 // which taint kept it out; Linux pods without any selector stay off the tainted Windows nodes; spec.os.name does
 // not schedule (a Windows pod bound to a Linux node is refused by that kubelet); a pod asking for more than any
-// node can give is refused as Insufficient. Every verdict comes from the scheduler or the kubelet, never a sleep.
+// node can give is refused as Insufficient; a busy loop under a CPU limit is measured within it by the kubelet's stats
+// summary (upstream cpu_limits.go). Every verdict comes from the scheduler or the kubelet, never a sleep.
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
@@ -32,6 +33,8 @@ import { tolerates } from "../../lib/cluster/diagnose.js";
 import { tolerationText, tolerationsAddedByAdmission } from "../../lib/cluster/admission-tolerations.js";
 import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js";
 import { SCHEDULING } from "./scheduling.titles.js";
+import { cpuLimitProblems, nodeProxyForbidden, podCpuCores, readStatsSummary, statsReadFailure } from "../../lib/checks/kubelet-stats.js";
+import { parseQuantity } from "../../lib/checks/quantity.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -270,5 +273,38 @@ describe(CATEGORY, () => {
       const e = await env.wait.event(name, "FailedScheduling");
       fail(insufficientProblems(`${env.ns}/${name} (event FailedScheduling)`, e.message ?? ""));
     });
+  });
+
+  it(SCHEDULING.cpuLimit, async function () {
+    const pod = podOf(
+      await env.step("deploy cpu-limit-busy-loop (a PowerShell loop that never waits, limits.cpu 500m)", () => env.deploy("cpu-limit-busy-loop")),
+    );
+    const name = pod.metadata!.name!;
+    const limitCores = parseQuantity(pod.spec!.containers[0].resources!.limits!.cpu as string);
+    await param("image", pod.spec!.containers[0].image!);
+    const running = await env.step(`${name} is Running`, () => env.wait.podRunning(name));
+    const node = running.spec!.nodeName!;
+    await param("node", node, true);
+    // A kubelet reports a container's CPU rate once it has two samples: poll the summary until it has one.
+    const measured = await env.step(`node ${node}'s stats summary measures ${name}'s CPU`, () =>
+      env.wait.for<{ cores: number } | { forbidden: string }>({
+        what: `a CPU usage for ${env.ns}/${name} in node ${node}'s stats summary`,
+        intervalMs: 2000,
+        check: async () => {
+          const r = await readStatsSummary(env.core, node).catch((e: unknown) => {
+            const forbidden = nodeProxyForbidden(e, node);
+            if (forbidden) return { forbidden };
+            throw new Error(statsReadFailure(e, node));
+          });
+          if ("forbidden" in r) return { done: r };
+          const u = podCpuCores(r.summary, env.ns, name);
+          return "pending" in u ? u : { done: u };
+        },
+      }),
+    );
+    if ("forbidden" in measured) return skip(this, measured.forbidden);
+    await env.step(`${name} uses ${measured.cores.toFixed(3)} CPU: above zero and at most 8% over its limit of ${limitCores}`, async () =>
+      fail(cpuLimitProblems(node, env.ns, name, measured.cores, limitCores)),
+    );
   });
 });

@@ -1,8 +1,9 @@
 // The local cluster never dials anything but loopback. (a) Commands exec'd by absolute path land on the emulator,
 // not on the machine's real tools; (b) while tests drive traffic to pod IPs, ClusterIPs, NodePorts and the external
 // host, the machine's TCP sockets (/proc/net/tcp and tcp6, all processes) are sampled repeatedly, and every
-// connection held by the cluster's processes or the runner has a loopback remote address.
+// connection held by the cluster's processes or the runner has a loopback remote address (the node proxy included).
 import { expect } from "chai";
+import * as k8s from "@kubernetes/client-node";
 import { useNamespace } from "../support/local-cluster.js";
 import { Workbench, httpGet, images, linuxPod, winWebserverPod, windowsPod } from "../support/dataplane.js";
 import { isConnection, isLoopback, processTree, socketInodes, socketOwner, tcpSockets, type TcpSocket } from "../support/sockets.js";
@@ -63,6 +64,7 @@ describe("network guard: nothing dials a non-loopback address", function () {
     const nodeIP = await w.nodeAddress(web.spec!.nodeName!);
     const nodePort = svc.spec!.ports![0].nodePort!;
     const apiserverPort = Number(new URL(kc.getCurrentCluster()!.server).port);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
     // Ours: this test process and every process `cluster up` started, with all their descendants (kwok's exec
     // shims, anything they might start).
     const roots = [process.pid, ...readState(stateDir())!.components.map((c) => c.pid)];
@@ -101,6 +103,13 @@ describe("network guard: nothing dials a non-loopback address", function () {
           w.exec("win", ["curl.exe", "-s", "-o", "NUL", "-w", "%{http_code}", `http://${nginx.status!.podIP}/`]),
         ]);
         for (const r of results) expect(r.stdout.trim(), r.stderr).to.equal("200");
+        // The node proxy: kube-apiserver reaches the kubelet at the node's TEST-NET-1 ExternalIP, through the egress
+        // tunnel's Unix socket, never by dialling that address.
+        // client-node hands the JSON body back parsed, typed as a string.
+        const summary = (await core.connectGetNodeProxyWithPath({ name: web.spec!.nodeName!, path: "stats/summary" })) as unknown as {
+          node: { nodeName: string };
+        };
+        expect(summary.node.nodeName).to.equal(web.spec!.nodeName);
         for (let i = 0; i < 3; i++) {
           sample();
           expect((await httpGet(`http://${nodeIP}:${nodePort}/`)).status).to.equal(200);

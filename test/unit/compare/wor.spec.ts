@@ -39,8 +39,8 @@ describe("list --compare wor", () => {
 
   it("leaves only the known, explained gaps uncovered", () => {
     const gaps = Object.entries(worCoverage).filter(([, c]) => c.gap && !c.checks.length);
-    // Not built yet (issue 18): CPU limits; GMSA file access needs a domain file server.
-    expect(gaps.map(([d]) => d).sort()).to.deep.equal(["Ability to not exceed pod CPU limits", "Ability to read and write files as a GMSA User"].sort());
+    // GMSA file access needs a domain file server.
+    expect(gaps.map(([d]) => d)).to.deep.equal(["Ability to read and write files as a GMSA User"]);
     // Partly covered cases keep their gap line; the IPv4-only ones are closed by the dual-stack check.
     const partial = Object.entries(worCoverage).filter(([, c]) => c.gap && c.checks.length);
     expect(partial.map(([, c]) => c.gap).filter((g) => /IPv4 only|dual-stack/i.test(g!))).to.deep.equal([]);
