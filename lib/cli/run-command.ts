@@ -14,6 +14,7 @@ import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { withConfigFile } from "./config.js";
 import { describePools } from "../pools/pools.js";
+import { passesFor } from "../pools/passes.js";
 import type { LabelSelector } from "../pools/selector.js";
 import { readSummary, compareRuns } from "../report/compare.js";
 import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
@@ -68,7 +69,7 @@ export function runCommand(): Command {
     .option("--windows-build <build>", "test this Windows build only (e.g. 10.0.26100)", build)
     .option(
       "--windows-nodes <selector>",
-      "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it",
+      "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it (default: every discovered pool, one pass each)",
       windowsNodesArg,
     )
     .option("--report-dir <dir>", "where allure-results/, the HTML report, junit.xml and summary.json go", "reports/latest")
@@ -194,13 +195,15 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
       historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")),
     };
     const options = runOptions(flags, reportDir);
+    const passes = passesFor(caps, flags.windowsBuild);
     const result = await execute(
       {
         kc: t.kc,
         caps,
         options,
-        prepull: flags.prepull ? prepullPlan(p.entries, caps, options) : undefined,
+        prepull: flags.prepull ? prepullPlan(p.entries, passes, options) : undefined,
         entries: p.entries,
+        passes,
         only: p.only,
         retries: flags.retries,
         failOnFlaky: !!flags.failOnFlaky,
