@@ -12,6 +12,7 @@ import type Mocha from "mocha";
 import type { Capabilities, Pool } from "../preflight/types.js";
 import { narrowToPool } from "./pools.js";
 import { parseSelector } from "./selector.js";
+import { catalogue } from "../../suites/index.js";
 
 /** One pass of a run: the run's capabilities narrowed to one pool. */
 export interface Pass {
@@ -46,9 +47,10 @@ export function poolIndependent<T extends Mocha.Test | Mocha.Suite>(x: T): T {
   return x;
 }
 
+/** Marked itself, within a marked describe, or of a category the catalogue marks (suites/index.ts). */
 export function isPoolIndependent(t: Mocha.Runnable): boolean {
   for (let x: unknown = t; x; x = (x as Mocha.Test).parent) if ((x as Record<string, boolean | undefined>)[POOL_INDEPENDENT]) return true;
-  return false;
+  return catalogue.some((e) => e.poolIndependent && e.category === t.titlePath()[0]);
 }
 
 /** A test of the run's listing, with what decides which passes run it. */

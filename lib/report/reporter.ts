@@ -33,10 +33,7 @@ export const junitReporter: Reporter = {
   name: "junit",
   write(run, paths) {
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(
-      join(paths.dir, "junit.xml"),
-      junitXml(run.outcomes, "hybrid-conformance", { prepull: run.prepull }),
-    );
+    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes, "hybrid-conformance", { prepull: run.prepull }));
   },
 };
 

@@ -132,7 +132,11 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
 
   // Pass by pass, each in catalogue order (a pool-independent result ran in the first pass).
   const at = new Map(order.map((t, i) => [t, i]));
-  const passOf = (o: TestOutcome) => Math.max(0, p.passes.findIndex((x) => x.pool === o.pool));
+  const passOf = (o: TestOutcome) =>
+    Math.max(
+      0,
+      p.passes.findIndex((x) => x.pool === o.pool),
+    );
   outcomes.sort((a, b) => passOf(a) - passOf(b) || (at.get(a.fullTitle) ?? 0) - (at.get(b.fullTitle) ?? 0));
   return { outcomes, aborted: aborted || anyAborted, alone: [...alone], listing: listed.listing };
 }
@@ -162,7 +166,7 @@ function runWorker(
       stream.on("data", (d: string) => {
         const lines = (rest + d).split("\n");
         rest = lines.pop()!;
-          for (const l of lines) if (l.trim()) write(prefix + l);
+        for (const l of lines) if (l.trim()) write(prefix + l);
       });
       stream.on("end", () => rest && write(prefix + rest));
     }

@@ -3,6 +3,7 @@
 // which taint kept it out; Linux pods without any selector stay off the tainted Windows nodes; spec.os.name does
 // not schedule (a Windows pod bound to a Linux node is refused by that kubelet); a pod asking for more than any
 // node can give is refused as Insufficient. Every verdict comes from the scheduler or the kubelet, never a sleep.
+import { poolIndependent } from "../../lib/pools/passes.js";
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
@@ -209,40 +210,48 @@ describe(CATEGORY, () => {
     });
   });
 
-  it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async function () {
-    // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
-    // there but not Ready are a defect, and fail.
-    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
-    const worker = linuxWorker(caps().nodes);
-    await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () =>
-      expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined),
-    );
-    await param("node", worker!.name, true);
-    const pod = podOf(
-      await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>
-        env.deploy("windows-client", {
-          mutate: (objs) => {
-            const spec = podOf(objs).spec!;
-            delete spec.nodeSelector;
-            delete spec.tolerations;
-            spec.nodeName = worker!.name;
+  // Pool-independent: the pod is bound to a Linux node; no Windows node is involved or judged.
+  poolIndependent(
+    it("does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)", async function () {
+      // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
+      // there but not Ready are a defect, and fail.
+      if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
+      const worker = linuxWorker(caps().nodes);
+      await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () =>
+        expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined),
+      );
+      await param("node", worker!.name, true);
+      const pod = podOf(
+        await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>
+          env.deploy("windows-client", {
+            mutate: (objs) => {
+              const spec = podOf(objs).spec!;
+              delete spec.nodeSelector;
+              delete spec.tolerations;
+              spec.nodeName = worker!.name;
+            },
+          }),
+        ),
+      );
+      const name = pod.metadata!.name!;
+      await param("image", pod.spec!.containers[0].image!);
+      expect(pod.spec?.os?.name, "the fixture must render spec.os.name=windows").to.equal("windows");
+      const seen = await env.step(`the kubelet on ${worker!.name} refuses ${name} at admission`, () =>
+        env.wait.podMatches(
+          name,
+          `to be refused or started by node ${worker!.name}`,
+          (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""),
+          {
+            allowReasons: ["PodOSNotSupported"],
           },
-        }),
-      ),
-    );
-    const name = pod.metadata!.name!;
-    await param("image", pod.spec!.containers[0].image!);
-    expect(pod.spec?.os?.name, "the fixture must render spec.os.name=windows").to.equal("windows");
-    const seen = await env.step(`the kubelet on ${worker!.name} refuses ${name} at admission`, () =>
-      env.wait.podMatches(name, `to be refused or started by node ${worker!.name}`, (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""), {
-        allowReasons: ["PodOSNotSupported"],
-      }),
-    );
-    if (seen.status?.reason === "PodOSNotSupported") await env.step("a PodOSNotSupported event on the pod", () => env.wait.event(name, "PodOSNotSupported"));
-    await env.step(`${name}: phase ${seen.status?.phase}, reason ${seen.status?.reason ?? "(none)"}; no container created on ${worker!.name}`, async () =>
-      fail(osRejectionProblems(seen, await env.events(name))),
-    );
-  });
+        ),
+      );
+      if (seen.status?.reason === "PodOSNotSupported") await env.step("a PodOSNotSupported event on the pod", () => env.wait.event(name, "PodOSNotSupported"));
+      await env.step(`${name}: phase ${seen.status?.phase}, reason ${seen.status?.reason ?? "(none)"}; no container created on ${worker!.name}`, async () =>
+        fail(osRejectionProblems(seen, await env.events(name))),
+      );
+    }),
+  );
 
   it("refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory", async () => {
     const build = env.ctx.options.windowsBuild ?? caps().windowsBuilds[0];

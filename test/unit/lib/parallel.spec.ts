@@ -77,9 +77,12 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
         .map((l) => l.split(" "))
         .map(([what, title, pid, at]) => ({ what, title, pid, at: BigInt(at) }));
       // Each test saw its pass's pool as the Allure label (the pool-independent one its own).
-      expect(events.filter((e) => e.what === "start").map((e) => e.title).sort()).to.deep.equal(
-        ["a@pool=a", "a@pool=b", "alone@pool=a", "alone@pool=b", "b@pool=a", "b@pool=b", "c@pool=a", "c@pool=b", "once@(pool-independent)"],
-      );
+      expect(
+        events
+          .filter((e) => e.what === "start")
+          .map((e) => e.title)
+          .sort(),
+      ).to.deep.equal(["a@pool=a", "a@pool=b", "alone@pool=a", "alone@pool=b", "b@pool=a", "b@pool=b", "c@pool=a", "c@pool=b", "once@(pool-independent)"]);
       for (const e of events) e.title = e.title.split("@")[0];
       const pid = (t: string) => events.find((e) => e.title === t)!.pid;
       // Items (a@a, b@a, c@a, once, a@b, b@b, c@b) dealt round-robin to two workers: a, c, a@b… to one, b, once, b@b… to the other.

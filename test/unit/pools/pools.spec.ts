@@ -239,7 +239,12 @@ describe("pools/report-card", () => {
     expect(new Set(names).size).to.equal(outcomes.length);
     expect(names).to.include.members(["Core.Nodes/ready [agentpool=win22]", "Core.Nodes/ready [agentpool=win25]", "Core.Rejections/refusal"]);
     // One pool: plain names.
-    expect(junitXml(outcomes.filter((o) => o.pool !== "agentpool=win22"), "x")).to.include(`name="ready" `);
+    expect(
+      junitXml(
+        outcomes.filter((o) => o.pool !== "agentpool=win22"),
+        "x",
+      ),
+    ).to.include(`name="ready" `);
   });
 
   it("compares runs result by result: a regression on one pool is that pool's", () => {
