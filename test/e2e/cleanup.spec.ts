@@ -93,7 +93,17 @@ describe("cleanup: --keep-on-failure and the reaper", function () {
     it("SIGKILL mid-test leaves labelled objects; cleanup --older-than 0s finds and removes them and nothing else", async () => {
       const child = spawn(
         process.execPath,
-        [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", ...onePool, "--category", "Core.Workloads", "--grep", passing, "--report-dir", join(dir, "crashed")],
+        [
+          join(repoRoot, "bin/hybrid-conformance.mjs"),
+          "run",
+          ...onePool,
+          "--category",
+          "Core.Workloads",
+          "--grep",
+          passing,
+          "--report-dir",
+          join(dir, "crashed"),
+        ],
         {
           cwd: repoRoot,
           stdio: "ignore",

@@ -129,7 +129,9 @@ describe("run --windows-nodes: one pool, its report card", function () {
     }
     expect(r.code, r.stderr.slice(-3000)).to.equal(1);
     const summary = JSON.parse(readFileSync(join(reportDir, "summary.json"), "utf8")) as Summary;
-    const listed = cli(["list", "--category", "Core.Nodes", "--category", "Core.Scheduling"]).stdout.split("\n").filter((l) => l.startsWith("  ")).length;
+    const listed = cli(["list", "--category", "Core.Nodes", "--category", "Core.Scheduling"])
+      .stdout.split("\n")
+      .filter((l) => l.startsWith("  ")).length;
     const independent = [NODES.controlPlane, SCHED.osField];
     // Every pool-dependent test once per pool; the pool-independent ones once, without a pool.
     expect(summary.tests.length, r.stderr.slice(-2000)).to.equal(2 * listed - independent.length);
@@ -152,15 +154,22 @@ describe("run --windows-nodes: one pool, its report card", function () {
     const failed = summary.tests.filter((t) => t.state === "failed").map((t) => `${t.title} [${t.pool}]`);
     expect(failed.sort()).to.deep.equal([NODES.posture, SCHED.noToleration, SCHED.linuxOff].map((t) => `${t} [${POOLS[2022]}]`).sort());
     // Each pool skips the other build's placement test, naming its pool.
-    expect(summary.tests.filter((t) => t.state === "skipped").map((t) => `${t.title} [${t.pool}]`).sort()).to.deep.equal(
-      [`${SCHED.build2022} [${POOLS[2025]}]`, `${SCHED.build2025} [${POOLS[2022]}]`].sort(),
-    );
+    expect(
+      summary.tests
+        .filter((t) => t.state === "skipped")
+        .map((t) => `${t.title} [${t.pool}]`)
+        .sort(),
+    ).to.deep.equal([`${SCHED.build2022} [${POOLS[2025]}]`, `${SCHED.build2025} [${POOLS[2022]}]`].sort());
 
     // The report card: each pool's numbers are its results'; the pool-independent tests apart; the sum is the run's.
     for (const card of summary.pools) {
       const mine = summary.tests.filter((t) => (card.windowsPods ? t.pool === card.pool : !t.pool));
       expect(card.counts, card.pool).to.deep.equal(count(mine));
-      for (const c of card.categories) expect({ ...c, category: undefined }, `${card.pool} ${c.category}`).to.deep.equal({ ...count(mine.filter((t) => t.category === c.category)), category: undefined });
+      for (const c of card.categories)
+        expect({ ...c, category: undefined }, `${card.pool} ${c.category}`).to.deep.equal({
+          ...count(mine.filter((t) => t.category === c.category)),
+          category: undefined,
+        });
       const k = card.counts;
       expect(r.stderr).to.include(`  ${card.pool} (`).and.include(`: ${k.passed} passed, ${k.failed} failed, ${k.skipped} skipped`);
     }
@@ -188,7 +197,9 @@ describe("run --windows-nodes: one pool, its report card", function () {
     expect(allure).to.have.length(summary.tests.length);
     expect(new Set(allure.map((a) => a.historyId)).size).to.equal(allure.length);
     const noTol = allure.filter((a) => a.name === SCHED.noToleration);
-    expect(noTol.map((a) => [a.labels.find((l) => l.name === "pool")?.value, a.parameters.find((p) => p.name === "pool")?.value, a.status]).sort()).to.deep.equal([
+    expect(
+      noTol.map((a) => [a.labels.find((l) => l.name === "pool")?.value, a.parameters.find((p) => p.name === "pool")?.value, a.status]).sort(),
+    ).to.deep.equal([
       [POOLS[2022], POOLS[2022], "failed"],
       [POOLS[2025], POOLS[2025], "passed"],
     ]);

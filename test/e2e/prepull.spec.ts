@@ -91,7 +91,10 @@ describe("images and run --prepull", function () {
     const builds = ["10.0.20348", "10.0.26100"];
     // Each Windows node pulled its own build's images, through its pool's DaemonSet.
     for (const n of pre.summary.prepull!.nodes.filter((n) => n.os === "windows"))
-      expect(n.images.every((i) => i.endsWith(n.build === "10.0.26100" ? "ltsc2025" : "ltsc2022") || !/servercore|nanoserver/.test(i)), `${n.node}: ${n.images}`).to.equal(true);
+      expect(
+        n.images.every((i) => i.endsWith(n.build === "10.0.26100" ? "ltsc2025" : "ltsc2022") || !/servercore|nanoserver/.test(i)),
+        `${n.node}: ${n.images}`,
+      ).to.equal(true);
     const images = listed(registries, builds);
     expect(images.length).to.be.at.least(2);
     // The tests' pods named exactly the listed images, and the pre-pull pulled exactly those.

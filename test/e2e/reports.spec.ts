@@ -134,7 +134,16 @@ describe("reports", function () {
     const s = JSON.parse(readFileSync(join(dir, "rerun", "summary.json"), "utf8"));
     expect(s.tests.map((t: { title: string }) => t.title)).to.have.length(1);
     expect(s.tests[0].title).to.match(new RegExp(`^${failing}`));
-    const none = cli(["run", ...onePool, "--category", "Core.Nodes", "--rerun-failed", join(dir, "rerun", "summary.json"), "--report-dir", join(dir, "rerun2")]);
+    const none = cli([
+      "run",
+      ...onePool,
+      "--category",
+      "Core.Nodes",
+      "--rerun-failed",
+      join(dir, "rerun", "summary.json"),
+      "--report-dir",
+      join(dir, "rerun2"),
+    ]);
     expect(none.code).to.equal(0);
     expect(none.stderr).to.contain("nothing to re-run");
   });
