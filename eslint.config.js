@@ -12,10 +12,11 @@ const node = {
   module: "writable",
   __dirname: "readonly",
   globalThis: "readonly",
+  URL: "readonly",
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "reports/", ".localcluster/", "out/", "localcluster/build/"] },
+  { ignores: ["node_modules/", "reports/", ".localcluster/", "out/", "localcluster/build/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,12 +6,12 @@ import * as k8s from "@kubernetes/client-node";
 import { ensureBinaries, kubernetesVersion } from "./binaries.js";
 import { generateCredentials, kubeconfigYaml } from "./credentials.js";
 import { loadLayout, type Layout } from "./topology.js";
-import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock } from "./nodes.js";
+import { placeNodes, nodeObject, simulatedNodeLabel, addressBlock, loadBalancerPool } from "./nodes.js";
 import { nodeStagesYaml } from "./kwok-stages.js";
 import { startComponent, stopComponent, isOurs, freePort, assertPortFree, type ComponentRecord } from "./processes.js";
 import { waitHealthy, httpGet } from "./health.js";
 import { readState, writeState, stateFile, type ClusterState } from "./state.js";
-import { stateDir, repoRoot } from "./paths.js";
+import { stateDir, repoRoot, nodeArgsFor } from "./paths.js";
 import { bootstrapObjects } from "./bootstrap.js";
 import { sandboxedCommand, assertSandboxAvailable } from "./dataplane/sandbox.js";
 import { UserFacingError } from "../lib/errors.js";
@@ -19,6 +19,7 @@ import { timingSchema, type TimingConfig } from "./dataplane/timing.js";
 import { writeDataPlaneConfig } from "./dataplane/config.js";
 import { acquireUpLock } from "./lock.js";
 import { assertHasWindowsNode, assertSameLayout } from "./layout-checks.js";
+import { assertSameFeatureGates, featureGateArgs, parseFeatureGates } from "./feature-gates.js";
 
 /** How long a second `up` waits for a start in progress (a first start may build the binaries). */
 const upLockWaitMs = 15 * 60_000;
@@ -33,6 +34,8 @@ export interface UpOptions {
   timeScale?: number;
   /** Fixed apiserver port (default: a free one). */
   apiserverPort?: number;
+  /** Kubernetes feature gates for the control plane (`Name=true,…`, feature-gates.ts). */
+  featureGates?: string;
   log?: (line: string) => void;
 }
 
@@ -69,6 +72,7 @@ export async function up(opts: UpOptions = {}): Promise<{ kubeconfig: string; al
   // Validate everything the user gave us before a single process starts.
   const layout = loadLayout({ file: opts.topology, profile: opts.profile, tolerationWebhook: opts.tolerationWebhook });
   const timing = timingOf(opts);
+  parseFeatureGates(opts.featureGates);
   assertHasWindowsNode(layout, opts.topology);
   // One start at a time: a start in progress is never mistaken for stale state.
   const lock = await acquireUpLock(dir, upLockWaitMs, log);
@@ -89,6 +93,7 @@ async function upLocked(
   const live = await liveness(dir);
   if (live.state === "up") {
     if (opts.topology || opts.profile) assertSameLayout(live.s, layout, opts.topology ? `--topology ${opts.topology}` : `--profile ${opts.profile}`);
+    assertSameFeatureGates(live.s.featureGates ?? [], parseFeatureGates(opts.featureGates), opts.featureGates !== undefined);
     return { kubeconfig: live.s.kubeconfig, alreadyRunning: true };
   }
   if (live.state === "stale") {
@@ -209,6 +214,7 @@ async function startAll(
         `--audit-log-path=${join(dir, "logs", "audit.log")}`,
         "--audit-log-maxsize=200",
         `--cert-dir=${join(dir, "pki", "apiserver-generated")}`,
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-apiserver"),
     ),
@@ -233,6 +239,7 @@ async function startAll(
         "--cluster-name=hybrid-local",
         // Quick reaction to a node going NotReady, as on a tuned test cluster.
         "--node-monitor-grace-period=20s",
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-controller-manager"),
     ),
@@ -248,6 +255,7 @@ async function startAll(
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
         "--secure-port=0",
+        ...featureGateArgs(parseFeatureGates(opts.featureGates)),
       ],
       logFile("kube-scheduler"),
     ),
@@ -263,6 +271,27 @@ async function startAll(
     caPem: creds.caPem,
   });
 
+  // kwok looks up exec'd commands on its own PATH: only the data plane's shims are on it, so no real tool ever runs.
+  // Its command goes into the data plane's config too: the data plane restarts kwok after an API server outage.
+  const stagesFile = join(dir, "kwok-stages.yaml");
+  writeFileSync(stagesFile, nodeStagesYaml());
+  mkdirSync(join(dir, "kwok"), { recursive: true });
+  const kwokCmd = {
+    ...sandboxedCommand(dir, bins.kwok, [
+      `--kubeconfig=${kubeconfigs.kwok}`,
+      `--config=${stagesFile}`,
+      `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
+      "--node-ip=127.0.0.1",
+      `--node-port=${ports.kubelet}`,
+      `--server-address=127.0.0.1:${ports.kubelet + 0}`,
+      `--tls-cert-file=${creds.kubelet.cert}`,
+      `--tls-private-key-file=${creds.kubelet.key}`,
+      "--node-lease-duration-seconds=40",
+      "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
+    ]),
+    env: { KWOK_WORKDIR: join(dir, "kwok") },
+    log: logFile("kwok"),
+  };
   writeDataPlaneConfig(dir, {
     profile: layout.profile,
     timing,
@@ -273,15 +302,21 @@ async function startAll(
     })),
     nodeAddresses: placed.map((p) => p.address),
     networkPolicy: layout.networkPolicy,
+    kwok: kwokCmd,
+    ...(layout.loadBalancer === "cloud" && { loadBalancer: { pool: loadBalancerPool(addressBlock(dir)) } }),
   });
-  const tsx = ["--import", "tsx"];
+  // The emulator's Node processes serve a handful of requests a second: V8's young generation at the size it picks for
+  // a 512 MiB process (1 MiB semi-spaces; the 64-bit default is up to 16 MiB, three of them) rather than a server's.
+  // Node docs, --max-semi-space-size: "on 64-bit systems with a memory limit of 512 MiB, the max size of a semi-space
+  // defaults to 1 MiB". Measured (scripts/bench-tests.ts --sections memory): docs/local-cluster.md.
+  const emulatorHeap = ["--max-semi-space-size=1"];
   const webhook = track(
     startComponent(
       "gmsa-webhook",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/gmsa-webhook/main.ts"),
+        ...emulatorHeap,
+        ...nodeArgsFor("localcluster/gmsa-webhook/main.ts"),
         `--port=${ports.webhook}`,
         `--cert=${creds.webhook.cert}`,
         `--key=${creds.webhook.key}`,
@@ -298,8 +333,8 @@ async function startAll(
       "dataplane",
       process.execPath,
       [
-        ...tsx,
-        join(repoRoot, "localcluster/dataplane/main.ts"),
+        ...emulatorHeap,
+        ...nodeArgsFor("localcluster/dataplane/main.ts"),
         `--state-dir=${dir}`,
         `--port=${ports.dataplane}`,
         `--kubeconfig=${kubeconfigs.dataplane}`,
@@ -311,23 +346,7 @@ async function startAll(
     ),
   );
 
-  // kwok looks up exec'd commands on its own PATH: only the data plane's shims are on it, so no real tool ever runs.
-  const stagesFile = join(dir, "kwok-stages.yaml");
-  writeFileSync(stagesFile, nodeStagesYaml());
-  mkdirSync(join(dir, "kwok"), { recursive: true });
-  const kwokCmd = sandboxedCommand(dir, bins.kwok, [
-    `--kubeconfig=${kubeconfigs.kwok}`,
-    `--config=${stagesFile}`,
-    `--manage-nodes-with-label-selector=${simulatedNodeLabel}=true`,
-    "--node-ip=127.0.0.1",
-    `--node-port=${ports.kubelet}`,
-    `--server-address=127.0.0.1:${ports.kubelet + 0}`,
-    `--tls-cert-file=${creds.kubelet.cert}`,
-    `--tls-private-key-file=${creds.kubelet.key}`,
-    "--node-lease-duration-seconds=40",
-    "--enable-crds=Exec,Logs,ClusterExec,ClusterLogs",
-  ]);
-  const kwok = track(startComponent("kwok", kwokCmd.bin, kwokCmd.args, logFile("kwok"), { KWOK_WORKDIR: join(dir, "kwok") }));
+  const kwok = track(startComponent("kwok", kwokCmd.bin, kwokCmd.args, kwokCmd.log, kwokCmd.env));
 
   await waitHealthy(webhook, `https://127.0.0.1:${ports.webhook}/health`, { ca: creds.caPem, timeoutMs: 30_000 });
   await waitHealthy(dataplane, `http://127.0.0.1:${ports.dataplane}/healthz`, { timeoutMs: 30_000 });
@@ -341,6 +360,7 @@ async function startAll(
     nodes: registered.map((p) => ({ name: p.spec.name, address: p.address, os: p.spec.os, build: p.spec.build })),
     profile: layout.profile,
     timing,
+    featureGates: parseFeatureGates(opts.featureGates),
     components: started,
     dataplaneUrl: `http://127.0.0.1:${ports.dataplane}`,
   };

@@ -21,6 +21,14 @@ export function placeNodes(nodes: NodeSpec[], block: number): PlacedNode[] {
   return nodes.map((spec, i) => ({ spec, address: `127.${block}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`, podCIDR: `10.244.${i}.0/24` }));
 }
 
+/**
+ * The addresses the cloud's load-balancer controller hands out: loopback addresses of the cluster's own block
+ * (127.<block>.240.1–250), away from its nodes' (127.<block>.1.x), so two local clusters never share one.
+ */
+export function loadBalancerPool(block: number): string[] {
+  return Array.from({ length: 250 }, (_, i) => `127.${block}.240.${i + 1}`);
+}
+
 /** A stable block per state directory, away from 127.0.x.x. */
 export function addressBlock(stateDir: string): number {
   let h = 0;

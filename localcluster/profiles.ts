@@ -5,7 +5,7 @@ import type { TopologyInput } from "./topology.js";
 export const profileNames = ["docs", "aks", "gke", "eks", "kubeadm", "autoscaled"] as const;
 export type ProfileName = (typeof profileNames)[number];
 
-type Input = Pick<TopologyInput, "nodes" | "pools">;
+type Input = Pick<TopologyInput, "nodes" | "pools" | "loadBalancer">;
 type PoolInput = NonNullable<Input["pools"]>[number];
 
 const WS2022 = "10.0.20348" as const;
@@ -83,8 +83,10 @@ const layouts: Record<ProfileName, () => Input> = {
     pools: [eksNodegroup("linux-ng", "linux", 2, 1), eksNodegroup("windows-ng", "windows", 2, 2)],
   }),
   // kubeadm / Cluster API: the tainted control plane is the only Linux node; Windows workers tainted by the
-  // operator's own key (here sku=Windows:NoSchedule; a topology file can choose any).
+  // operator's own key (here sku=Windows:NoSchedule; a topology file can choose any). No load-balancer controller:
+  // kubeadm installs none (bare metal needs MetalLB or similar, added by the operator).
   kubeadm: () => ({
+    loadBalancer: "none",
     nodes: [{ name: "hc-control-plane", os: "linux", role: "control-plane" }],
     pools: [
       {

@@ -12,6 +12,8 @@ export interface ClusterState {
   /** The layout (profiles.ts) and timing the cluster was started with. */
   profile?: string;
   timing?: { latency: string; timeScale: number };
+  /** The control plane's feature gates (`cluster up --feature-gates`), as given. */
+  featureGates?: string[];
   components: ComponentRecord[];
   /** Loopback endpoint of the data plane's control API (faults, status). */
   dataplaneUrl: string;

@@ -78,6 +78,8 @@ const topologySchema = z
     tolerationWebhook: z.boolean().optional(),
     /** Whether a NetworkPolicy engine runs (Calico/Antrea/Cilium: enforced), or none does (kubenet, a CNI without policy). */
     networkPolicy: z.enum(["enforced", "none"]).optional(),
+    /** Whether a load-balancer controller serves Services of type LoadBalancer (a cloud's), or none does (bare kubeadm). */
+    loadBalancer: z.enum(["cloud", "none"]).optional(),
     nodes: z.array(nodeSchema).optional(),
     pools: z.array(poolSchema).optional(),
   })
@@ -106,6 +108,7 @@ export interface Layout {
   autoscaled: AutoscaledPool[];
   tolerationWebhook: boolean;
   networkPolicy: "enforced" | "none";
+  loadBalancer: "cloud" | "none";
 }
 
 export interface LayoutRequest {
@@ -159,7 +162,8 @@ export function layoutOf(t: TopologyFile): Layout {
   if (registered.size === 0) throw new UserFacingError("topology: no node to start with");
   const tolerationWebhook = t.tolerationWebhook ?? false;
   if (tolerationWebhook && profile !== "gke") throw new UserFacingError(`topology: the toleration webhook is a gke profile option, not ${profile}'s`);
-  return { profile, nodes, registered, autoscaled, tolerationWebhook, networkPolicy: t.networkPolicy ?? "enforced" };
+  const loadBalancer = t.loadBalancer ?? profileLayout(profile).loadBalancer ?? "cloud";
+  return { profile, nodes, registered, autoscaled, tolerationWebhook, networkPolicy: t.networkPolicy ?? "enforced", loadBalancer };
 }
 
 function firstIssue(e: z.ZodError, where: string): UserFacingError {

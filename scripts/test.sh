@@ -21,6 +21,8 @@ status=0
 npx tsc --noEmit -p . || status=1
 npx eslint . || status=1
 npx prettier --check --log-level warn "**/*.{ts,js,mjs,cjs}" || status=1
+# The compiled harness (dist/) that the CLI, and so every e2e test, runs; incremental after the first build.
+node scripts/build.mjs || status=1
 
 mocha unit --timeout 20000 'test/unit/**/*.spec.ts' || status=1
 

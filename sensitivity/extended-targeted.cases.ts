@@ -12,6 +12,11 @@ export const cases: SensitivityCase[] = [
       [AD.fill]: [/the GMSA webhook did not fill spec\.securityContext\.windowsOptions\.gmsaCredentialSpec of pod with-creds-/],
       // Without the contents the container joins no domain: nltest /query answers ERROR_NO_SUCH_DOMAIN.
       [AD.nltest]: [/pod with-creds-\S+: nltest \/query did not say "The command completed successfully" \(exit code 1\): .*ERROR_NO_SUCH_DOMAIN/],
+      // Neither the pod-level nor the container-level spec gets its contents: no container has a domain.
+      [AD.containers]: [
+        /container pod-domain \(pod-level spec gmsa-acme\S*, domain acme\.com\): nltest \/parentdomain names another domain or none \(exit code 1\): .*ERROR_NO_SUCH_DOMAIN/,
+        /container container-domain \(container-level spec gmsa-contoso-org\S*, domain contoso\.org\): .*ERROR_NO_SUCH_DOMAIN/,
+      ],
     },
   },
   {

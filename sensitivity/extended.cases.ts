@@ -1,9 +1,11 @@
 // The extended suite (Extend.RuntimeClass, Extend.RunAsUserName, Extend.ActiveDirectory, Extend.HostProcess):
 // under each fault exactly the tests that depend on the broken thing fail, each naming the cause. The LoadBalancer
-// test is skipped with its reason: the local cluster has no load-balancer controller.
+// test runs: the local cluster's docs profile has a cloud's load-balancer controller (localcluster/dataplane/load-balancer.ts);
+// its own faults are in sensitivity/load-balancer.cases.ts.
 //
 // - gmsa-webhook-down: the webhook is registered with failurePolicy Fail for every pod CREATE, so every test that
-//   creates a pod (or dry-runs one) fails naming the webhook; the RuntimeClass checks that create no pod pass.
+//   creates a pod (or dry-runs one) fails naming the webhook — the LoadBalancer test after its address came —; the
+//   RuntimeClass checks that create no pod pass.
 //   The UPDATE registration check reads the webhook configuration only: it passes.
 // - gmsa-domain-unreachable: only nltest inside the GMSA pod.
 // - username-unknown, scoped to the RunAsUserName fixtures' pods (run-as-username-*): the node knows none of their
@@ -36,6 +38,8 @@ export const AD = {
   update: "keeps an existing pod's GMSA settings: a change to the name or contents is refused (by the API server's pod immutability, before any webhook)",
   updateRule: "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does",
   nltest: "reaches the domain from inside the pod: nltest /query completes successfully, without ERROR_NO_LOGON_SERVERS or RPC_S_SERVER_UNAVAILABLE",
+  containers:
+    "passes pod-level and container-level credential specs to the containers: nltest /parentdomain names each one's domain, the container's spec overriding the pod's",
 };
 export const HP = {
   rules: "enforces the HostProcess rules: pod and container hostProcess agree, all containers HostProcess, hostNetwork true (dry run)",
@@ -44,11 +48,6 @@ export const HP = {
 
 export const extendedCategories = ["Extend.RuntimeClass", "Extend.RunAsUserName", "Extend.ActiveDirectory", "Extend.HostProcess"];
 const categories = extendedCategories;
-/** The local cluster has no load-balancer controller: the LoadBalancer test is skipped, saying so. */
-export const noLoadBalancer = {
-  [RC.lb]: [/^no load balancer: Service iis-\S+ \(type LoadBalancer\) got no external IP or hostname within \d+ s/],
-};
-const skips = noLoadBalancer;
 const WEBHOOK = /failed calling webhook "admission-webhook\.windows-gmsa\.sigs\.k8s\.io"/;
 const USER_UNKNOWN = /The user name or password is incorrect\./;
 // The kubelet reports ErrImagePull, then ImagePullBackOff a moment later: either names the IIS image.
@@ -64,11 +63,10 @@ export const cases: SensitivityCase[] = [
     fault: "gmsa-webhook-down",
     kind: "blanket",
     categories,
-    skips,
     why: "every test that creates a pod fails naming the webhook; the RuntimeClass object checks pass",
     breaks: {
       ...Object.fromEntries(
-        [RC.onBuild, RC.clusterIP, ...Object.values(USER), ...Object.values(AD).filter((t) => t !== AD.updateRule), ...Object.values(HP)].map((t) => [
+        [RC.onBuild, RC.clusterIP, RC.lb, ...Object.values(USER), ...Object.values(AD).filter((t) => t !== AD.updateRule), ...Object.values(HP)].map((t) => [
           t,
           [WEBHOOK],
         ]),
@@ -81,7 +79,6 @@ export const cases: SensitivityCase[] = [
     fault: "gmsa-domain-unreachable",
     kind: "targeted",
     categories,
-    skips,
     why: "only nltest fails, with ERROR_NO_LOGON_SERVERS",
     breaks: { [AD.nltest]: [/nltest \/query reports ERROR_NO_LOGON_SERVERS: no domain controller of the credential spec's domain answered/] },
   },
@@ -90,7 +87,6 @@ export const cases: SensitivityCase[] = [
     options: { pod: "run-as-username-*" },
     kind: "blanket",
     categories,
-    skips,
     why: 'every RunAsUserName test fails with "The user name or password is incorrect."; nothing else',
     breaks: {
       // Seen as the finished pod, or (when the first container's status lands before the phase) as its StartError.
@@ -106,11 +102,12 @@ export const cases: SensitivityCase[] = [
     options: { image: "*iis*" },
     kind: "blanket",
     categories,
-    skips,
     why: "the IIS tests and the GMSA nltest test (an IIS workload) fail with ErrImagePull (or ImagePullBackOff) of the IIS image",
     breaks: {
       [RC.onBuild]: [/^IIS iis-2022 through RuntimeClass /, ...IIS_PULL],
       [RC.clusterIP]: IIS_PULL,
+      // The load balancer gets its address (the Service needs no pod); its IIS pods never start.
+      [RC.lb]: IIS_PULL,
       [AD.nltest]: [/deployment \S+\/with-creds/, ...IIS_PULL],
     },
   },
@@ -118,7 +115,6 @@ export const cases: SensitivityCase[] = [
     fault: "runtimeclass-missing-build",
     kind: "targeted",
     categories,
-    skips,
     why: "a RuntimeClass (--runtime-class) selecting a build no node has: its check and the IIS tests fail naming the build",
     breaks: {
       [RC.create]: [
@@ -128,6 +124,7 @@ export const cases: SensitivityCase[] = [
       ],
       [RC.onBuild]: UNSCHEDULABLE,
       [RC.clusterIP]: UNSCHEDULABLE,
+      [RC.lb]: UNSCHEDULABLE,
     },
   },
 ];

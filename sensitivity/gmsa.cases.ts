@@ -1,5 +1,6 @@
 // Sensitivity of the GMSA checks to faults in the behaviour they name (Extend.ActiveDirectory).
 import type { SensitivityCase } from "./case.js";
+import { AD } from "./extended.cases.js";
 
 export const GMSA_UPDATE_RULE = "registers the GMSA webhook for pod UPDATE in the test's namespace, as its chart does";
 
@@ -12,6 +13,18 @@ export const cases: SensitivityCase[] = [
     categories: ["Extend.ActiveDirectory"],
     breaks: {
       [GMSA_UPDATE_RULE]: [/the GMSA webhook admission-webhook\.windows-gmsa\.sigs\.k8s\.io has no rule for pod UPDATE \(gmsa-webhook: operations CREATE\)/],
+    },
+  },
+  {
+    // The kubelet builds every container's credential spec from the pod's security context: the container that
+    // names its own spec gets the pod-level domain; the container without one is unaffected.
+    fault: "gmsa-container-spec-ignored",
+    kind: "targeted",
+    categories: ["Extend.ActiveDirectory"],
+    breaks: {
+      [AD.containers]: [
+        /^pod hc-\S+\/gmsa-two-specs, container container-domain \(container-level spec gmsa-contoso-org\S*, domain contoso\.org\): nltest \/parentdomain names another domain or none \(exit code 0\): acme\.com\. \(1\)/,
+      ],
     },
   },
 ];

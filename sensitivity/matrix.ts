@@ -3,12 +3,14 @@
 // of sensitivity/*.cases.ts, which the e2e specs run — never written by hand: docs/sensitivity.md
 // (`npm run docs:sensitivity`) and `hybrid-conformance list --sensitivity` both come from here.
 import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { faultLabel, type SensitivityCase } from "./case.js";
 import { knownGaps } from "./known-gaps.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** ".ts" from sources, ".js" compiled (scripts/build.mjs removes compiled files whose source is gone). */
+const ext = extname(fileURLToPath(import.meta.url));
 
 export interface Check {
   category: string;
@@ -24,9 +26,14 @@ export interface MatrixRow extends Check {
 /** Every case file of this folder (globbed: nothing lists them), by file name. */
 export async function loadCases(dir = here): Promise<{ file: string; cases: SensitivityCase[] }[]> {
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".cases.ts"))
+    .filter((f) => f.endsWith(`.cases${ext}`))
     .sort();
-  return Promise.all(files.map(async (file) => ({ file, cases: ((await import(pathToFileURL(join(dir, file)).href)) as { cases: SensitivityCase[] }).cases })));
+  return Promise.all(
+    files.map(async (file) => ({
+      file: file.slice(0, -ext.length) + ".ts", // named by its source, compiled or not
+      cases: ((await import(pathToFileURL(join(dir, file)).href)) as { cases: SensitivityCase[] }).cases,
+    })),
+  );
 }
 
 export const checkKey = (c: Check) => `${c.category} › ${c.title}`;

@@ -5,6 +5,31 @@ import { NETWORK, failing, categories, args, hcNamespaces } from "./network.case
 
 export const cases: SensitivityCase[] = [
   {
+    // The stale answer is the one the check itself got before deleting the pods: a cache that keeps serving it.
+    fault: "headless-dns-stale",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories: ["Core.Network"],
+    why: "only a headless Service's per-pod names; ClusterIP Service names, the external name and every address path still work",
+    breaks: {
+      [NETWORK.statefulSet]: [
+        /^StatefulSet pod DNS record \(re-created\): nslookup win-sts-0\.win-sts\.hc-[a-z0-9-]+\.svc\.cluster\.local from hc-[a-z0-9-]+\/windows-client@[a-z0-9.-]+: win-sts-0\.win-sts\.\S+ resolves to \[10\.[\d.]+\], expected \[10\.[\d.]+\]/,
+      ],
+    },
+  },
+  {
+    fault: "externalname-not-resolved",
+    options: hcNamespaces,
+    kind: "targeted",
+    categories: ["Core.Network"],
+    why: "only the ExternalName alias; the external name itself, Service names and the headless per-pod names still resolve",
+    breaks: {
+      [NETWORK.externalName]: [
+        /^ExternalName service external-web → www\.example\.com: nslookup external-web\.hc-[a-z0-9-]+\.svc\.cluster\.local from hc-[a-z0-9-]+\/windows-client@[a-z0-9.-]+: external-web\.\S+ does not resolve: \*\*\* UnKnown can't find external-web\.[^:]+: Non-existent domain/,
+      ],
+    },
+  },
+  {
     // A second controller's slice lists a deleted pod's address as ready: the slices no longer list exactly the
     // ready pods. That address is routed to as well, so ClusterIP paths would fail by chance of round-robin: the run
     // selects only the EndpointSlice check, with waits scaled to 0.05 (the wait for the right set, a pod-start budget, can only time out).

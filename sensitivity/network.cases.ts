@@ -19,6 +19,9 @@ export const NETWORK = {
   recreate: "restores routing when the Service is deleted and recreated",
   callers: "answers with the docs' page, counts each caller and logs each request (win-webserver's caller counts and request lines)",
   customDns: "gives a Windows pod with dnsPolicy None exactly its own nameservers and search domains, which resolve its names (and a bogus name fails)",
+  statefulSet:
+    "keeps each StatefulSet pod's name and DNS record (<pod>.<svc>.<ns>.svc.<domain>) behind a headless Service across deletion and re-creation, and routes to it again",
+  externalName: "resolves an ExternalName Service from a Windows pod: a CNAME to the external name, which resolves to its addresses",
 } as const;
 export const PROBES = {
   readiness: "keeps a pod whose readiness probe fails NotReady and out of its Service's EndpointSlice, and puts it back when the probe passes",
@@ -41,6 +44,11 @@ export const hcNamespaces = { namespace: "hc-*" };
 const PATH_SOURCE_DESTINATION = /^[^:]+: (?:[a-z0-9-]+@[a-z0-9.-]+(?: \(host network\))?|the runner \([^)]*\)) → \[?[a-z0-9.:-]+\]?:\d+[^ ]* \(/i;
 const NAMES: Record<Key, RegExp> = {
   ...(Object.fromEntries(Object.keys(NETWORK).map((k) => [k, PATH_SOURCE_DESTINATION])) as Record<keyof typeof NETWORK, RegExp>),
+  // DNS answers read with nslookup name the record, the querying pod and what the answer lacked.
+  statefulSet:
+    /^StatefulSet pod DNS record \((?:as created|re-created)\): nslookup win-sts-\d\.win-sts\.hc-[a-z0-9-]+\.svc\.[a-z0-9.-]+ from hc-[a-z0-9-]+\/windows-client@[a-z0-9.-]+: /,
+  externalName:
+    /^ExternalName service external-web → [a-z0-9.-]+: nslookup external-web\.hc-[a-z0-9-]+\.svc\.[a-z0-9.-]+ from hc-[a-z0-9-]+\/windows-client@[a-z0-9.-]+: /,
   // Probes and logs name the pod (namespace/pod) and what was expected of it.
   readiness: /hc-[a-z0-9-]+\/probes-readiness-exec\b/,
   liveness: /hc-[a-z0-9-]+\/probes-liveness\b/,
@@ -60,8 +68,8 @@ export const cases: SensitivityCase[] = [
     kind: "targeted",
     categories,
     args,
-    why: "only names need DNS: the Service FQDNs, the external host name and the custom-DNS pod's short name",
-    breaks: failing("fqdnLinux", "fqdnWindows", "egress", "customDns"),
+    why: "only names need DNS: the Service FQDNs, the external host name, the custom-DNS pod's short name, the StatefulSet pods' own names and the ExternalName alias",
+    breaks: failing("fqdnLinux", "fqdnWindows", "egress", "customDns", "statefulSet", "externalName"),
   },
   {
     fault: "dns-config-ignored",

@@ -2,6 +2,10 @@
 // (ErrImagePull with the image, CrashLoopBackOff with the container, the Unhealthy probe event, FailedPreStopHook).
 // Fault runs use --timeout-scale 0.05 (15 s pod budget) so the waits that can only time out do so quickly.
 import type { SensitivityCase } from "./case.js";
+import { gateOffSkip } from "./stop-signals.cases.js";
+
+/** The stopSignal check is skipped on a cluster with the ContainerStopSignals gate off (sensitivity/stop-signals.cases.ts). */
+export { gateOffSkip };
 
 export const WORKLOADS = {
   webserver: "runs the docs' win-webserver Deployment: 2 replicas Ready on Windows nodes",
@@ -35,6 +39,7 @@ export const cases: SensitivityCase[] = [
     options: { image: "mcr.microsoft.com/windows/*" },
     kind: "blanket",
     categories,
+    skips: gateOffSkip,
     args,
     why: "every test fails with ErrImagePull, naming pod, node and image",
     breaks: {
@@ -52,6 +57,7 @@ export const cases: SensitivityCase[] = [
     options: { pod: "multi-container-emptydir" },
     kind: "blanket",
     categories,
+    skips: gateOffSkip,
     args,
     why: "only the emptyDir test fails, with CrashLoopBackOff naming pod, node and container",
     breaks: {
@@ -67,6 +73,7 @@ export const cases: SensitivityCase[] = [
     options: { pod: "win-webserver-*" },
     kind: "targeted",
     categories,
+    skips: gateOffSkip,
     args,
     why: "the Deployment tests time out naming the Unhealthy event",
     breaks: { [T.webserver]: unready, [T.rollout]: unready },
@@ -76,6 +83,7 @@ export const cases: SensitivityCase[] = [
     options: { pod: "win-webserver-*" },
     kind: "targeted",
     categories,
+    skips: gateOffSkip,
     args,
     why: "only the banner check fails, naming pod, node and container",
     breaks: {
@@ -90,6 +98,7 @@ export const cases: SensitivityCase[] = [
     fault: "pod-network-partition",
     kind: "targeted",
     categories,
+    skips: gateOffSkip,
     args,
     why: "the preStop hook cannot reach its handler, so only the hooks test fails, naming FailedPreStopHook",
     breaks: {

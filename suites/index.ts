@@ -1,7 +1,7 @@
 // The catalogue of suites: category → spec file. `run --category` and `list` select from here, and each suite
 // takes its category (its describe title, its report label) from here: categoryOf(import.meta.url).
 import { fileURLToPath } from "node:url";
-import { relative } from "node:path";
+import { sourceOf } from "../localcluster/paths.js";
 export interface SuiteEntry {
   category: string;
   suite: "core" | "extended";
@@ -106,9 +106,9 @@ export function select(suite: "core" | "extended" | "all", categories: string[])
   return catalogue.filter((e) => (suite === "all" || e.suite === suite) && (!categories.length || categories.includes(e.category)));
 }
 
-/** The category of the suite file at this module URL, as the catalogue names it. */
+/** The category of the suite file at this module URL (compiled or source), as the catalogue names it. */
 export function categoryOf(moduleUrl: string): string {
-  const file = relative(fileURLToPath(new URL("..", import.meta.url)), fileURLToPath(moduleUrl));
+  const file = sourceOf(fileURLToPath(moduleUrl));
   const e = catalogue.find((x) => x.file === file);
   if (!e) throw new Error(`${file} is not in the suite catalogue (suites/index.ts)`);
   return e.category;

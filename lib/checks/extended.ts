@@ -11,7 +11,7 @@ export interface ExtendedSettings {
   runtimeHandler: string;
   /** An existing RuntimeClass to test instead of creating one per Windows build. */
   runtimeClass?: string;
-  /** A LoadBalancer Service must get an external IP: no skip. */
+  /** A cluster without a load-balancer controller fails the LoadBalancer test instead of skipping it. */
   requireLoadBalancer: boolean;
   /** A credential spec for a real domain (read by the CLI); undefined: the synthetic fixture. */
   credspecFile?: string;

@@ -13,3 +13,4 @@ export * from "./network/parsers.js";
 export * from "./network/runner-http.js";
 export * from "./network/steady.js";
 export * from "./network/custom-dns.js";
+export * from "./network/dns-records.js";

@@ -147,9 +147,3 @@ export function conflictRefusalProblem(status: k8s.V1Status | undefined, key: st
   if (!(status.message ?? "").includes(want)) return `refused with ${got}; expected the message to contain "${want}"`;
   return undefined;
 }
-
-/** The address a LoadBalancer Service is reachable at (IP, else hostname), once the load balancer exists. */
-export function loadBalancerAddress(svc: k8s.V1Service | undefined): string | undefined {
-  const ingress = svc?.status?.loadBalancer?.ingress ?? [];
-  return ingress.map((i) => i.ip ?? i.hostname).find((a): a is string => !!a);
-}

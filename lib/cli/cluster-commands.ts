@@ -27,19 +27,31 @@ export function clusterCommand(): Command {
     .option("--latency <mode>", "none (default: everything at once) or realistic (real Windows pull/start/network times)")
     .addOption(new Option("--time-scale <factor>", "multiply every realistic figure (e.g. 0.05 for CI)").argParser(timeScaleArg))
     .addOption(new Option("--apiserver-port <port>", "fixed port for the API server (default: a free one)").argParser(portArg))
-    .action(async (o: { topology?: string; profile?: string; tolerationWebhook?: boolean; latency?: string; timeScale?: number; apiserverPort?: number }) => {
-      const r = await up({
-        topology: o.topology,
-        profile: o.profile,
-        tolerationWebhook: o.tolerationWebhook,
-        latency: o.latency,
-        timeScale: o.timeScale,
-        apiserverPort: o.apiserverPort,
-        log: info,
-      });
-      if (r.alreadyRunning) info("local cluster already running");
-      say(r.kubeconfig);
-    });
+    .option("--feature-gates <gates>", "Kubernetes feature gates for the control plane, e.g. ContainerStopSignals=true (default: upstream's)")
+    .action(
+      async (o: {
+        topology?: string;
+        profile?: string;
+        tolerationWebhook?: boolean;
+        latency?: string;
+        timeScale?: number;
+        apiserverPort?: number;
+        featureGates?: string;
+      }) => {
+        const r = await up({
+          topology: o.topology,
+          profile: o.profile,
+          tolerationWebhook: o.tolerationWebhook,
+          latency: o.latency,
+          timeScale: o.timeScale,
+          apiserverPort: o.apiserverPort,
+          featureGates: o.featureGates,
+          log: info,
+        });
+        if (r.alreadyRunning) info("local cluster already running");
+        say(r.kubeconfig);
+      },
+    );
 
   cluster
     .command("down")

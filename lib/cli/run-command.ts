@@ -92,7 +92,7 @@ export function runCommand(): Command {
       dnsLabel("a RuntimeClass handler", 63),
     )
     .option("--runtime-class <name>", "Extend.RuntimeClass: test this existing RuntimeClass instead of creating one per Windows build", dnsSubdomain)
-    .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when a LoadBalancer Service gets no external address")
+    .option("--require-load-balancer", "Extend.RuntimeClass: fail (rather than skip) when no load-balancer controller acts on a LoadBalancer Service")
     .option(
       "--logmonitor-image <image>",
       "Core.Logs: a Windows image that carries C:\\LogMonitor\\LogMonitor.exe (no Microsoft image does); without it the LogMonitor test is skipped",

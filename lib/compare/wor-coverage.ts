@@ -53,8 +53,9 @@ export const worCoverage: Record<string, Coverage> = {
     checks: ["Core.Network › restores routing when the Service is deleted and recreated"],
   },
   "Ability to delete and recreate pods for StatefulSets which preserve their ability to serve as routed endpoints for services": {
-    checks: [],
-    gap: "not built yet: a StatefulSet behind a headless Service, re-created pods keeping name, DNS record and endpoint",
+    checks: [
+      "Core.Network › keeps each StatefulSet pod's name and DNS record (<pod>.<svc>.<ns>.svc.<domain>) behind a headless Service across deletion and re-creation, and routes to it again",
+    ],
   },
   "Ability to access internal pods by internal Kubernetes DNS service endpoints.": {
     checks: [
@@ -63,8 +64,7 @@ export const worCoverage: Record<string, Coverage> = {
     ],
   },
   "Ability to access external services by Kubernetes DNS services endpoints (for non-airgapped clusters).": {
-    checks: [],
-    gap: "not built yet: an ExternalName Service resolved from a Windows pod",
+    checks: ["Core.Network › resolves an ExternalName Service from a Windows pod: a CNAME to the external name, which resolves to its addresses"],
   },
   "Ability to access internal pods through custom DNS records, injected by the Kubernetes pod Specification.": {
     checks: [
@@ -80,6 +80,7 @@ export const worCoverage: Record<string, Coverage> = {
     checks: [
       "Core.Scheduling › refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
     ],
+    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built: the local cluster's node proxy refuses its loopback node addresses (docs/local-cluster.md)",
   },
   "Ability to not exceed pod CPU limits": {
     checks: [],

@@ -2,6 +2,8 @@
 // --kubeconfig adds the cluster's taints, builds and RuntimeClasses and a server-side dry run of every object.
 // Exit 0 clean, 1 findings at or above --fail-on, 2 bad input (one line, from main.ts).
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../../localcluster/paths.js";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserFacingError } from "../errors.js";
 import { assertRuleIds, fails, lint, type Finding } from "./engine.js";
@@ -34,7 +36,7 @@ function imageOs(v: string, prev: Record<string, string> = {}): Record<string, s
   return { ...prev, [m[1]]: m[2] };
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
 
 export function lintCommand(): Command {
   return new Command("lint")

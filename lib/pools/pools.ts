@@ -78,10 +78,13 @@ export function narrowToPool(caps: Capabilities, sel: LabelSelector, o: { allowN
   };
 }
 
-/** The Windows nodes this run tests: the targeted pool's, else all of them. */
+/**
+ * The Windows nodes this run tests: the targeted pool's, else all of them. Workers only: a control-plane node that
+ * reports Windows is what "runs the control plane on Linux" fails on, not a Windows worker to judge.
+ */
 export function windowsNodesUnderTest(caps: Pick<Capabilities, "nodes" | "targetPool">): NodeInfo[] {
   const inPool = caps.targetPool ? new Set(caps.targetPool.nodes) : undefined;
-  return caps.nodes.filter((n) => n.os === "windows" && (!inPool || inPool.has(n.name)));
+  return caps.nodes.filter((n) => n.os === "windows" && !n.controlPlane && (!inPool || inPool.has(n.name)));
 }
 
 /** Every node the run judges: the Linux nodes and the Windows nodes under test. */

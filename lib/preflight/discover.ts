@@ -43,7 +43,7 @@ export function apiFailure(server: string, e: unknown, doing: string): UserFacin
   return new UserFacingError(`the API server at ${server} failed while ${doing}: ${(err.message ?? String(e)).split("\n")[0]}`);
 }
 
-function nodeInfo(n: k8s.V1Node): NodeInfo {
+export function nodeInfo(n: k8s.V1Node): NodeInfo {
   const l = n.metadata?.labels ?? {};
   const info = n.status?.nodeInfo;
   return {

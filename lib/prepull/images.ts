@@ -3,7 +3,6 @@
 // (lib/fixtures/guard.ts) for each build — the same retagging and registry overrides the tests' pods get.
 import type * as k8s from "@kubernetes/client-node";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import {
   listFixtures,
   loadFixture,
@@ -17,8 +16,7 @@ import {
 } from "../fixtures/index.js";
 import type { Capabilities } from "../preflight/types.js";
 import type { SuiteEntry } from "../../suites/index.js";
-
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+import { runnable } from "../../localcluster/paths.js";
 
 /** The images one OS (and Windows build) needs. */
 export interface ImageSet {
@@ -31,11 +29,11 @@ export interface ImageSet {
 /**
  * The fixtures a suite file deploys: every quoted fixture name in its source ("win-webserver", 'linux-client').
  * Suites pass fixture names as literals to env.deploy/env.render/loadFixture, so reading the file finds them all
- * without a second list to keep in step.
+ * without a second list to keep in step. The file read is the one the run loads (compiled: tsc keeps the literals).
  */
 export function fixturesOf(entry: Pick<SuiteEntry, "file">): string[] {
   const known = new Set(listFixtures());
-  const source = readFileSync(`${REPO}${entry.file}`, "utf8");
+  const source = readFileSync(runnable(entry.file), "utf8");
   const named = [...source.matchAll(/["'`]([a-z0-9][a-z0-9-]*)["'`]/g)].map((m) => m[1]).filter((n) => known.has(n));
   return [...new Set(named)].sort();
 }

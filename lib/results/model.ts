@@ -7,6 +7,7 @@ import type { Leftover } from "../run/cleanup.js";
 import type { PrepullRecord } from "../prepull/prepull.js";
 import type { TestPhases } from "../run/pod-timeline.js";
 import { reportCard, type PoolCard } from "../pools/report-card.js";
+import { summaryNodes, type NodesAtRecord, type NodesRead, type SummaryNode } from "../run/node-facts.js";
 
 /**
  * flaky: failed, then passed on a retry in a fresh namespace. broken: hit by the infrastructure (the API server
@@ -77,6 +78,8 @@ export interface RunResult {
   finishedAt: number;
   /** What was tested: server, nodes, the image digests the pods ran (lib/run/record.ts). */
   record: SignoffRecord;
+  /** The nodes as read when the record was written (lib/run/node-facts.ts); absent: the preflight's. */
+  nodesAtRecord?: NodesAtRecord;
   /** `run --baseline`: the comparison with that earlier run. */
   comparison?: Comparison;
   /** `run --prepull`: the pre-pull phase, before the tests (lib/prepull). */
@@ -98,7 +101,9 @@ export interface Summary {
     server: string;
     version: string;
     local: boolean;
-    nodes: { name: string; os: string; build?: string; ready: boolean; runtime: string }[];
+    /** Each node as read when this summary was written; `readyAtPreflight` is what the preflight saw. */
+    nodes: SummaryNode[];
+    nodesRead: NodesRead;
   };
   tests: TestOutcome[];
   /** The report card: per Windows pool, per category (lib/pools/report-card.ts). */
@@ -123,7 +128,8 @@ export function summaryOf(r: RunResult): Summary {
       server: r.caps.server.url,
       version: r.caps.server.gitVersion,
       local: r.caps.local,
-      nodes: r.caps.nodes.map((n) => ({ name: n.name, os: n.os, build: n.build, ready: n.ready, runtime: n.containerRuntimeVersion })),
+      nodes: summaryNodes(r.nodesAtRecord?.nodes ?? r.caps.nodes, r.caps.nodes),
+      nodesRead: r.nodesAtRecord?.read ?? { source: "preflight" },
     },
     tests: r.outcomes,
     pools: reportCard(r.caps, r.outcomes),

@@ -43,10 +43,16 @@ const table = {
   execRetryMs: { base: 60_000, floor: 6_000 },
   /** nltest /query retried with /sc_reset until the secure channel is up: upstream gmsa_full.go's fixed minute. */
   domainQueryMs: { base: 60_000, floor: 60_000 },
-  /** A LoadBalancer Service getting its external address, when the run does not require one (then it is skipped). */
-  loadBalancerMs: { base: 2 * 60_000, floor: 0 },
-  /** The same, with --require-load-balancer: a missing address fails, so it gets longer. */
-  loadBalancerRequiredMs: { base: 5 * 60_000, floor: 0 },
+  /**
+   * A load-balancer controller's first sign on a new LoadBalancer Service (an event on it, a finalizer, a status
+   * condition or the address): controllers act on a Service within seconds of its creation, before the cloud
+   * call that takes minutes. Nothing by then: the cluster has no controller. The floor is a few informer round trips.
+   */
+  loadBalancerAckMs: { base: 60_000, floor: 10_000 },
+  /** The external address, once a controller acted: upstream e2e's LoadBalancerCreateTimeoutDefault (test/e2e/framework/service/const.go). */
+  loadBalancerAddressMs: { base: 20 * 60_000, floor: 0 },
+  /** The address answering once assigned: upstream's LoadBalancerLagTimeoutAWS, its longest propagation allowance. */
+  loadBalancerAnswerMs: { base: 10 * 60_000, floor: 0 },
 } satisfies Record<string, { base: number; floor: number; explicitScaleOnly?: boolean }>;
 
 export type Budgets = { readonly [K in keyof typeof table]: number };

@@ -8,6 +8,7 @@ import { runParallel } from "./parallel.js";
 import { sweepRun, leftovers } from "./cleanup.js";
 import { keptNotice } from "./leftovers.js";
 import { resetRecord, signoffRecord } from "./record.js";
+import { readNodesForRecord } from "./node-facts.js";
 import { resilient } from "../cluster/resilient.js";
 import { configureOutage, resetOutage, onFatal, fatalError } from "../cluster/outage.js";
 import type { Capabilities } from "../preflight/types.js";
@@ -137,6 +138,10 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     process.off("SIGTERM", handlers.SIGTERM);
 
     const failed = result.outcomes.some((o) => o.state === "failed" || (x.failOnFlaky && o.state === "flaky"));
+    // Node facts as they are now, for the record; after an infrastructure error the API is not asked again.
+    const nodesAtRecord = infra
+      ? { nodes: caps.nodes, read: { source: "preflight" as const, why: `not read again at the end: ${infra.message}` } }
+      : await readNodesForRecord(kc, caps);
     return {
       runId,
       caps,
@@ -147,7 +152,8 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
       leftovers: left,
       startedAt,
       finishedAt: Date.now(),
-      record: signoffRecord(caps),
+      record: signoffRecord(caps, nodesAtRecord.nodes),
+      nodesAtRecord,
       ...(pre?.record ? { prepull: pre.record } : {}),
     };
   } finally {

@@ -1,8 +1,7 @@
 // Runs the selected suite files in-process with mocha: allure-mocha writes allure-results, the spec reporter
 // prints progress, and every test's outcome is collected for JUnit and summary.json.
 import Mocha from "mocha";
-import { join } from "node:path";
-import { repoRoot } from "../../localcluster/paths.js";
+import { runnable, sourceOf } from "../../localcluster/paths.js";
 import type { TestOutcome } from "../results/model.js";
 import { InfrastructureError } from "../cluster/errors.js";
 import { fatalError } from "../cluster/outage.js";
@@ -62,7 +61,8 @@ export async function runMocha(o: MochaRunOptions): Promise<MochaRun> {
     reporterOptions: o.dryRun || o.quiet ? {} : { resultsDir: o.resultsDir, extraReporters: "spec" },
   });
   mocha.cleanReferencesAfterRun(false);
-  for (const f of o.files) mocha.addFile(join(repoRoot, f));
+  // Suite files are named by their sources; mocha loads them in the form this process runs (compiled in every command).
+  for (const f of o.files) mocha.addFile(runnable(f));
   await mocha.loadFilesAsync();
   const tests = allTests(mocha.suite).filter((t) => !grep || grep.test(t.fullTitle()));
   const listing = tests.map((t) => ({ fullTitle: t.titlePath().join(" › "), poolIndependent: isPoolIndependent(t) }));
@@ -131,7 +131,7 @@ async function runOnce(
         title: t.title,
         fullTitle: path.join(" › "),
         ...(testPool ? { pool: testPool } : {}),
-        file: (t.file ?? "").replace(repoRoot + "/", ""),
+        file: t.file ? sourceOf(t.file) : "",
         state,
         durationMs: t.duration ?? 0,
         ...(err ? { error: firstLine(err) } : {}),

@@ -5,8 +5,6 @@
 // allure-results are written by every worker into the same directory; interrupts are forwarded and the parent's
 // sweep (lib/run/execute.ts) removes whatever the run left.
 import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import type * as k8s from "@kubernetes/client-node";
 import type { Capabilities } from "../preflight/types.js";
@@ -16,6 +14,7 @@ import { runMocha, type MochaRun } from "./mocha-runner.js";
 import { declareFatal } from "../cluster/outage.js";
 import { windowsNodesUnderTest } from "../pools/pools.js";
 import { testsOfPass, type Pass } from "../pools/passes.js";
+import { nodeArgsFor } from "../../localcluster/paths.js";
 
 /** What a worker receives: everything it needs to set the run context a serial run sets in-process. */
 export interface WorkerTask {
@@ -141,8 +140,8 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
   return { outcomes, aborted: aborted || anyAborted, alone: [...alone], listing: listed.listing };
 }
 
-const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
-const tsxEsm = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+// The worker runs in the same form as this process: compiled, or (the harness's own tests) its source through tsx.
+const workerArgs = nodeArgsFor("lib/run/worker.ts");
 
 function runWorker(
   p: ParallelRun & { share: Item[] },
@@ -152,9 +151,7 @@ function runWorker(
   aborted: () => boolean,
 ): Promise<{ outcomes: TestOutcome[]; aborted: boolean }> {
   return new Promise((resolve, reject) => {
-    // ESM only, like bin/hybrid-conformance.mjs: with tsx's CommonJS hook too, mocha would require() the suites and
-    // they would see a second, empty copy of the run context.
-    const child = fork(workerFile, [], { execArgv: ["--import", tsxEsm], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const child = fork(workerArgs.at(-1)!, [], { execArgv: workerArgs.slice(0, -1), stdio: ["ignore", "pipe", "pipe", "ipc"] });
     live.add(child);
     let prefix = `[${n}] `;
     for (const [stream, write] of [

@@ -3,7 +3,7 @@
 // (imageID: what the runtime resolved and ran, not the tag a fixture asked for), collected at the end of each test
 // before its namespace is deleted. Written to summary.json (`record`) and the Allure environment.
 import * as k8s from "@kubernetes/client-node";
-import type { Capabilities } from "../preflight/types.js";
+import type { Capabilities, NodeInfo } from "../preflight/types.js";
 
 export interface NodeRecord {
   name: string;
@@ -56,10 +56,11 @@ export function resetRecord(): void {
   images.clear();
 }
 
-export function signoffRecord(caps: Capabilities): SignoffRecord {
+/** `nodes`: as read when the record is written (lib/run/node-facts.ts), so a node added mid-run is in it. */
+export function signoffRecord(caps: Capabilities, nodes: NodeInfo[] = caps.nodes): SignoffRecord {
   return {
     server: { version: caps.server.gitVersion, platform: caps.server.platform },
-    nodes: caps.nodes.map((n) => ({
+    nodes: nodes.map((n) => ({
       name: n.name,
       os: n.os,
       build: n.build,

@@ -22,6 +22,8 @@ import { realFigures, Timing } from "./timing.js";
 import { ClusterAutoscaler } from "./autoscaler.js";
 import { NodeLies } from "./node-lies.js";
 import { planStale, staleAddress, syncStale } from "./stale-endpoints.js";
+import { KwokResync } from "./kwok-resync.js";
+import { ServiceController } from "./load-balancer.js";
 
 export interface AgentOptions {
   kubeconfig: string;
@@ -46,6 +48,9 @@ export class DataPlaneAgent {
   /** Node labels and nodeInfo fields a fault changed, and what comes back when it clears. */
   private readonly nodeLies = new NodeLies();
   private autoscaler?: ClusterAutoscaler;
+  private kwokResync?: KwokResync;
+  /** The cloud's service controller (load balancers), where the profile has one. */
+  private serviceController?: ServiceController;
   private timing = new Timing();
   private nodesCache!: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
   private servicesCache!: k8s.Informer<k8s.V1Service> & k8s.ObjectCache<k8s.V1Service>;
@@ -123,12 +128,33 @@ export class DataPlaneAgent {
       this.log,
     );
 
+    if (config.kwok)
+      this.kwokResync = new KwokResync({
+        kc: this.kc,
+        stateDir: this.o.stateDir,
+        command: config.kwok,
+        port: this.o.kubeletPort,
+        connections: this.forwarders,
+        log: this.log,
+      });
+    if (config.loadBalancer)
+      this.serviceController = new ServiceController(
+        this.kc,
+        config.loadBalancer.pool,
+        timing.ms(realFigures.loadBalancerProvisionMs),
+        (namespace, name) => this.servicesCache.get(name, namespace),
+        net,
+        this.faults,
+        this.log,
+      );
+
     const policyInformers = policy ? [policy.policies, policy.namespaces] : [];
     for (const inf of [this.nodesCache, this.servicesCache, this.slicesCache, podsInformer, ...policyInformers] as k8s.Informer<k8s.KubernetesObject>[]) {
       // client-node's informer stops on an error and is restarted by its owner (its README's pattern), as a
       // kubelet's reflector re-lists after an API server restart: without this the node agent went deaf for good.
       inf.on("error", (e) => {
         this.log(`watch error (restarting the watch in 1 s): ${(e as Error)?.message ?? e}`);
+        this.kwokResync?.suspect(`watch error: ${(e as Error)?.message ?? e}`);
         setTimeout(
           () => void inf.start().catch((err: unknown) => this.log(`watch restart failed (will retry on its next error): ${(err as Error)?.message ?? err}`)),
           1000,
@@ -139,6 +165,12 @@ export class DataPlaneAgent {
     podsInformer.on("update", (p) => (this.runtime.onPod(p), this.autoscaler?.onPod(p)));
     podsInformer.on("delete", (p) => this.runtime.onPodDeleted(p));
     const syncPorts = () => this.syncNodePorts();
+    if (this.serviceController) {
+      const sc = this.serviceController;
+      this.servicesCache.on("add", (svc) => sc.onService(svc));
+      this.servicesCache.on("update", (svc) => sc.onService(svc));
+      this.servicesCache.on("delete", (svc) => sc.onServiceDeleted(svc));
+    }
     for (const v of ["add", "update", "delete"] as const) {
       this.servicesCache.on(v, syncPorts);
       this.servicesCache.on(v, () => void this.syncStaleSlices().catch((e: unknown) => this.log(`endpointslice-stale: ${(e as Error).message}`)));
@@ -322,6 +354,8 @@ export class DataPlaneAgent {
   async stop(): Promise<void> {
     this.runtime?.stopAll();
     this.autoscaler?.stop();
+    this.kwokResync?.stop();
+    this.serviceController?.stop();
     this.nodePorts?.close();
     this.forwarders.close();
     this.server?.close();

@@ -4,8 +4,8 @@
 // makes it Ready. A pool that already has a node on its way is not grown again (cluster-autoscaler counts
 // upcoming nodes). Pools never shrink here.
 import * as k8s from "@kubernetes/client-node";
-import { randomBytes } from "node:crypto";
 import type { AutoscaledPoolConfig } from "./config.js";
+import { recordControllerEvent } from "./events.js";
 
 interface PoolState extends AutoscaledPoolConfig {
   upcoming: boolean;
@@ -98,26 +98,8 @@ export class ClusterAutoscaler {
     this.timers.add(t);
   }
 
-  private async event(pod: k8s.V1Pod, reason: string, message: string): Promise<void> {
-    const ns = pod.metadata!.namespace!;
-    const now = new Date();
-    await this.core
-      .createNamespacedEvent({
-        namespace: ns,
-        body: {
-          metadata: { name: `${pod.metadata!.name}.${randomBytes(8).toString("hex")}`, namespace: ns },
-          involvedObject: { apiVersion: "v1", kind: "Pod", namespace: ns, name: pod.metadata!.name, uid: pod.metadata!.uid },
-          reason,
-          message,
-          type: "Normal",
-          source: { component: "cluster-autoscaler" },
-          reportingComponent: "cluster-autoscaler",
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
-      })
-      .catch((e) => this.log(`autoscaler: event ${reason} not recorded: ${(e as Error).message.split("\n")[0]}`));
+  private event(pod: k8s.V1Pod, reason: string, message: string): Promise<void> {
+    return recordControllerEvent(this.core, "cluster-autoscaler", { ...pod, kind: "Pod" }, "Normal", reason, message, this.log);
   }
 
   stop(): void {

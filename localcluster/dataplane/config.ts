@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type * as k8s from "@kubernetes/client-node";
 import { noLatency, type TimingConfig } from "./timing.js";
+import type { KwokCommand } from "./kwok-resync.js";
 
 export interface AutoscaledPoolConfig {
   pool: string;
@@ -20,6 +21,10 @@ export interface DataPlaneConfig {
   nodeAddresses: string[];
   /** "none": no NetworkPolicy engine, so policies are accepted by the API and enforced by nobody. Default enforced. */
   networkPolicy?: "enforced" | "none";
+  /** How kwok was started: the data plane restarts it the same way after an API server outage (kwok-resync.ts). */
+  kwok?: KwokCommand;
+  /** The cloud's load-balancer controller and the loopback addresses it hands out; absent: the cluster has none. */
+  loadBalancer?: { pool: string[] };
 }
 
 const file = (stateDir: string) => join(stateDir, "dataplane-config.json");

@@ -44,12 +44,28 @@ export class KwokDebugging {
       ...meta("Logs"),
       spec: { logs: all.map((c) => ({ containers: [c.spec.name], logsFile: c.logs.current, previousLogsFile: c.logs.previous, follow: true })) },
     };
-    for (const o of [exec, logs]) {
+    for (const o of [exec, logs]) await this.createOwned(o, r.ref.uid);
+  }
+
+  /**
+   * Creates the object; when one of that name exists it must be this pod's. A StatefulSet re-creates a pod under the
+   * same name while the old pod's objects still wait for the garbage collector: left in place, they would be
+   * collected moments later and the new pod would have no exec or logs ("no exec found for container").
+   */
+  private async createOwned(o: k8s.KubernetesObject, uid: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
         await this.objects.create(o);
+        return;
       } catch (e) {
         if ((e as { code?: number }).code !== 409) throw e;
       }
+      const existing = await this.objects.read({ ...o, metadata: { name: o.metadata!.name!, namespace: o.metadata!.namespace! } }).catch(() => undefined);
+      if (existing?.metadata?.ownerReferences?.some((ref) => ref.uid === uid)) return;
+      await this.objects.delete(existing ?? o).catch((e: { code?: number }) => {
+        if (e.code !== 404) throw e;
+      });
     }
+    throw new Error(`${o.kind} ${o.metadata!.namespace}/${o.metadata!.name}: still held by an earlier pod of that name after 5 attempts`);
   }
 }

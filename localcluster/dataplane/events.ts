@@ -48,3 +48,37 @@ export class EventRecorder {
     }
   }
 }
+
+/**
+ * An event as a controller records it on an object it manages (the service controller on a Service,
+ * cluster-autoscaler on a pod): source the controller's component, no host.
+ */
+export async function recordControllerEvent(
+  core: k8s.CoreV1Api,
+  component: string,
+  obj: k8s.KubernetesObject & { kind: string },
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+  log: (l: string) => void,
+): Promise<void> {
+  const ns = obj.metadata!.namespace!;
+  const now = new Date();
+  await core
+    .createNamespacedEvent({
+      namespace: ns,
+      body: {
+        metadata: { name: `${obj.metadata!.name}.${randomBytes(8).toString("hex")}`, namespace: ns },
+        involvedObject: { apiVersion: obj.apiVersion ?? "v1", kind: obj.kind, namespace: ns, name: obj.metadata!.name, uid: obj.metadata!.uid },
+        reason,
+        message,
+        type,
+        source: { component },
+        reportingComponent: component,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    })
+    .catch((e) => log(`${component}: event ${reason} for ${ns}/${obj.metadata!.name} not recorded: ${(e as Error).message.split("\n")[0]}`));
+}

@@ -10,6 +10,9 @@ export const faultCatalogue = {
     "the service proxy programs only the first port of a multi-port Service (one load-balancer rule per Service port, the others missing): connections to its other ports time out",
   "dns-config-ignored":
     "the kubelet drops the pod's dnsConfig: a dnsPolicy None pod gets the cluster's default DNS (kube-dns and the cluster search path), not its own nameservers and search domains",
+  "headless-dns-stale":
+    "the cluster DNS keeps serving the first answer it gave for a headless Service's per-pod name (<pod>.<svc>.<ns>.svc): a re-created pod's name still resolves to its old IP",
+  "externalname-not-resolved": "the cluster DNS answers NXDOMAIN for ExternalName Services (no CNAME to the external name); every other name resolves",
   "nodeport-closed": "NodePorts refuse connections, from outside and from inside the cluster",
   "pod-network-partition": "packets between Linux and Windows pods are dropped, in both directions",
   "pod-to-pod-dropped":
@@ -17,6 +20,10 @@ export const faultCatalogue = {
   "endpointslice-stale":
     "a second controller keeps an EndpointSlice for each Service of the matching namespaces that lists a deleted pod's address as ready (deleted on clear)",
   "egress-blocked": "connections from pods to the external host time out",
+  "loadbalancer-never-assigns":
+    "the cloud's service controller acknowledges a LoadBalancer Service (EnsuringLoadBalancer, its cleanup finalizer) but the cloud never provisions it: SyncLoadBalancerFailed, retried with back-off, and no external address",
+  "loadbalancer-not-routed":
+    "the load balancer gets its external address but forwards nothing (no healthy backend node): connections to the address are dropped and time out",
   "networkpolicy-not-enforced":
     "NetworkPolicies are not programmed for matching destination pods (scope by node: the policy agent is down on that node); everything gets in",
   "image-pull-fails": "image pulls fail with ErrImagePull / ImagePullBackOff (registry answers 403)",
@@ -42,6 +49,8 @@ export const faultCatalogue = {
   "hostpath-not-writable": "hostPath directories refuse writes from matching pods (the host folder's ACL denies the container's user): Access is denied.",
   "readonly-mount-writable": "the runtime drops a volumeMount's readOnly flag: writes to read-only emptyDir and hostPath mounts succeed",
   "projected-source-missing": "projected volumes carry only their first source: the other Secrets, ConfigMaps and downward API files are missing",
+  "pod-ip-unreported":
+    "the CNI result carries no IP for matching pods' sandboxes: the kubelet reports no status.podIP/podIPs although the pod runs (so no EndpointSlice lists it)",
   "pod-ip-duplicated": "the node's IPAM hands a new pod an address another running pod of that node already holds",
   "emptydir-not-shared": "each container of a matching pod gets its own copy of the pod's emptyDir volumes: what one writes, the others never see",
   "admission-rewrites-pods":
@@ -61,6 +70,8 @@ export const faultCatalogue = {
     "a policy webhook removes GMSA fields API validation would refuse (a name that is no DNS subdomain, empty or >64 KiB contents)",
   "admission-denies-runasnonroot":
     "a Linux-minded policy webhook denies pods with runAsNonRoot but no runAsUser, which every Windows pod asking for runAsNonRoot is",
+  "admission-defaults-stopsignal":
+    "a policy webhook replaces every lifecycle.stopSignal of a Windows pod but SIGTERM and SIGKILL with SIGTERM, so an unsupported signal is never refused",
   // The GMSA webhook misbehaving in one rule each (cluster-wide, like gmsa-webhook-down).
   "gmsa-webhook-no-fill": "the GMSA mutating webhook admits pods without filling in the credential spec contents",
   "gmsa-webhook-authorizes-all": "the GMSA validating webhook lets every service account `use` every credential spec (no SubjectAccessReview)",
@@ -73,7 +84,14 @@ export const faultCatalogue = {
   "runasnonroot-not-enforced": "the kubelet does not verify runAsNonRoot: ContainerAdministrator (or root) starts anyway",
   "startup-probe-ignored":
     "the kubelet ignores startupProbe (an older kubelet with the StartupProbe feature gate off): containers count as started at once, readiness and liveness probes run from the start",
+  "runasusername-pod-level-ignored":
+    "the kubelet's merge of the pod's security context into each container's drops runAsUserName: a container without its own runs as its image's default user (the sandbox still gets the pod's user)",
+  "runasusername-container-level-ignored": "a container's own runAsUserName never reaches the runtime: the pod-level one (or the image's default) applies",
+  "image-default-user-ignored":
+    "the runtime does not read the image config's User: a container without runAsUserName runs as ContainerAdministrator, whatever its image's default (nanoserver: ContainerUser)",
   "previous-log-lost": "on a container restart the dead container's log is discarded: `kubectl logs --previous` shows nothing",
+  "gmsa-container-spec-ignored":
+    "the kubelet gives every container the pod-level GMSA credential spec and ignores the one a container names itself (none where the pod names none)",
   "hostprocess-ignored":
     "the runtime ignores HostProcess (containerd before 1.6): the pod runs as an ordinary container, with the pod's hostname and the image's default user",
 } as const;

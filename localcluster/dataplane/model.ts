@@ -79,8 +79,11 @@ export type NetError =
 
 /** Name and address resolution plus reachability, answered from the API objects and the active faults. */
 export interface NetworkWorld {
-  /** Resolve a DNS name from a container (applies the OS's search-path rules and dns faults). */
-  resolve(from: ContainerView, name: string, type?: "A" | "AAAA"): Promise<{ addresses: string[]; fqdn: string } | NetError>;
+  /**
+   * Resolve a DNS name from a container (applies the OS's search-path rules and dns faults). Through a CNAME, `fqdn`
+   * is the canonical name (the target) and `aliases` holds the name that was asked for.
+   */
+  resolve(from: ContainerView, name: string, type?: "A" | "AAAA"): Promise<{ addresses: string[]; fqdn: string; aliases?: string[] } | NetError>;
   /** Send an HTTP request from a container to an IP (names must be resolved first by the caller). */
   http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError>;
   /** Open a TCP connection from a container and close it at once (nc -z, Test-NetConnection). */

@@ -8,6 +8,7 @@ import type { PodRuntime } from "./pods/runtime.js";
 import type { ContainerRecord, PodRecord } from "./pods/records.js";
 import { noLatency, Timing } from "./timing.js";
 import { ingressAllowed, type PolicySource } from "./network-policy.js";
+import { ClusterDns } from "./cluster-dns.js";
 
 export interface ClusterView {
   services(): readonly k8s.V1Service[];
@@ -23,8 +24,6 @@ export interface ExternalHost {
   ip: string;
 }
 
-const clusterDomain = "cluster.local";
-
 /** What answers a connection once routing is done: the pod's container, the port it arrived on, and the source address it sees. */
 type Arrival<T> = (r: PodRecord, c: ContainerRecord, to: { port: number; clientIP: string }) => T | NetError;
 
@@ -39,13 +38,16 @@ export class EmulatedNetwork implements NetworkWorld {
   private readonly rr = new Map<string, number>();
   /** Pods whose GMSA secure channel was reset (`nltest /sc_reset`) and so is established, by namespace/pod. */
   private readonly channels = new Set<string>();
+  private readonly dns: ClusterDns;
   constructor(
     private readonly cluster: ClusterView,
     private readonly runtime: () => PodRuntime,
     private readonly faults: FaultRegistry,
     private readonly external: ExternalHost,
     private readonly timing: Timing = new Timing(noLatency),
-  ) {}
+  ) {
+    this.dns = new ClusterDns({ services: () => cluster.services(), endpointSlices: () => cluster.endpointSlices(), external }, faults);
+  }
 
   /** A Windows pod's network comes up a few seconds after it is Running: until then nothing connects. */
   private networkPending(src: Source): boolean {
@@ -58,7 +60,7 @@ export class EmulatedNetwork implements NetworkWorld {
     return { ip: c.podIP, os: c.os, target: { namespace: c.namespace, pod: c.pod, node: c.nodeName, image: c.image } };
   }
 
-  async resolve(from: ContainerView, name: string): Promise<{ addresses: string[]; fqdn: string } | NetError> {
+  async resolve(from: ContainerView, name: string): Promise<{ addresses: string[]; fqdn: string; aliases?: string[] } | NetError> {
     const n = name.toLowerCase().replace(/\.$/, "");
     if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return { addresses: [n], fqdn: n };
     if (n === "localhost") return { addresses: ["127.0.0.1"], fqdn: "localhost" };
@@ -70,8 +72,9 @@ export class EmulatedNetwork implements NetworkWorld {
     const dnsService = this.cluster.services().find((s) => s.spec?.clusterIP === from.dns.nameserver);
     if (dnsService && this.readyEndpoints(dnsService).length === 0) return { error: "dns", detail: "timeout" };
     for (const candidate of this.candidates(from, name)) {
-      const hit = this.lookup(candidate);
-      if (hit) return { addresses: hit, fqdn: candidate };
+      const hit = this.dns.lookup(candidate, this.source(from).target);
+      // Through a CNAME (an ExternalName Service) the resolver reports the target as the name and the query as its alias.
+      if (hit) return hit.canonical ? { addresses: hit.addresses, fqdn: hit.canonical, aliases: [candidate] } : { addresses: hit.addresses, fqdn: candidate };
     }
     return { error: "dns", detail: "NXDOMAIN" };
   }
@@ -86,28 +89,8 @@ export class EmulatedNetwork implements NetworkWorld {
     return dots >= 5 ? [n, ...searched] : [...searched, n];
   }
 
-  private lookup(fqdn: string): string[] | undefined {
-    if (fqdn === this.external.name.toLowerCase()) return [this.external.ip];
-    const svc = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.${clusterDomain.replace(".", "\\.")}$`).exec(fqdn);
-    if (svc) {
-      const s = this.cluster.services().find((x) => x.metadata?.name === svc[1] && x.metadata?.namespace === svc[2]);
-      if (!s) return undefined;
-      if (s.spec?.clusterIP && s.spec.clusterIP !== "None") return [s.spec.clusterIP];
-      const ips = this.readyEndpoints(s).map((e) => e.ip);
-      return ips.length ? ips : undefined;
-    }
-    const pod = new RegExp(`^(\\d+)-(\\d+)-(\\d+)-(\\d+)\\.([a-z0-9-]+)\\.pod\\.${clusterDomain.replace(".", "\\.")}$`).exec(fqdn);
-    if (pod) return [pod.slice(1, 5).join(".")];
-    return undefined;
-  }
-
   private readyEndpoints(s: k8s.V1Service): { ip: string; ports: k8s.DiscoveryV1EndpointPort[] }[] {
-    const slices = this.cluster
-      .endpointSlices()
-      .filter((e) => e.metadata?.namespace === s.metadata?.namespace && e.metadata?.labels?.["kubernetes.io/service-name"] === s.metadata?.name);
-    return slices.flatMap((sl) =>
-      (sl.endpoints ?? []).filter((ep) => ep.conditions?.ready !== false).flatMap((ep) => ep.addresses.map((ip) => ({ ip, ports: sl.ports ?? [] }))),
-    );
+    return this.dns.readyEndpoints(s);
   }
 
   async http(from: ContainerView, ip: string, req: HttpRequest): Promise<HttpResponse | NetError> {
@@ -142,6 +125,28 @@ export class EmulatedNetwork implements NetworkWorld {
       (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP),
       () => ({ error: "timeout" }),
     );
+  }
+
+  /**
+   * From outside the cluster, through a cloud load balancer: its backends are the nodes, so a request arrives at a
+   * node and the service proxy sends it on to a ready endpoint, SNATed to that node (externalTrafficPolicy:
+   * Cluster), exactly as a NodePort request does.
+   */
+  async fromLoadBalancer(svc: k8s.V1Service, port: number, req: HttpRequest): Promise<HttpResponse | NetError> {
+    const sp = svc.spec?.ports?.find((p) => p.port === port && (p.protocol ?? "TCP") === "TCP");
+    // Control-plane nodes are left out of the backend pool (upstream's stableNodeSetPredicates, the
+    // node.kubernetes.io/exclude-from-external-load-balancers label).
+    const backends = this.cluster
+      .nodes()
+      .filter(
+        (n) =>
+          !Object.keys(n.metadata?.labels ?? {}).some(
+            (l) => l === "node-role.kubernetes.io/control-plane" || l === "node.kubernetes.io/exclude-from-external-load-balancers",
+          ),
+      );
+    const nodeIP = backends.flatMap((n) => n.status?.addresses?.filter((a) => a.type === "InternalIP").map((a) => a.address) ?? [])[0];
+    if (!sp || !nodeIP) return { error: "timeout" };
+    return this.toEndpoint({ ip: nodeIP, target: {} }, svc, sp, (rec, c, to) => this.serve(rec, c, { ...req, port: to.port }, to.clientIP));
   }
 
   /**

@@ -9,7 +9,7 @@ export const STALE_MANAGER = "stale-mirror.hc-fault.local";
 const MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
 const SERVICE_NAME = "kubernetes.io/service-name";
 
-/** A pod address that no pod holds any more: the top of a Windows node's pod CIDR (IPAM hands addresses out from the bottom). */
+/** A pod address that no pod holds any more: the top of a Windows node's pod CIDR (the IPAM range ends at .249: pods/start.ts). */
 export function staleAddress(nodes: readonly k8s.V1Node[]): string {
   const cidr = nodes.find((n) => n.metadata?.labels?.["kubernetes.io/os"] === "windows" && n.spec?.podCIDR)?.spec?.podCIDR ?? "10.244.250.0/24";
   const [a, b, c] = cidr.split("/")[0].split(".");

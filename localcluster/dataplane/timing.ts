@@ -35,6 +35,8 @@ export const realFigures = {
   execProbeTimeoutEvery: 10,
   /** cluster-autoscaler: a new Windows VM joins Ready after minutes. */
   scaleUpMs: 240_000,
+  /** A cloud load balancer provisioned: Service created to its external address (AKS, measured by Microsoft: ~2 min). */
+  loadBalancerProvisionMs: 120_000,
 } as const;
 
 export class Timing {

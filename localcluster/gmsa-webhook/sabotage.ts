@@ -31,7 +31,8 @@ export type Rewrite =
   | "strip-windows-options-on-linux"
   | "default-runasusername"
   | "strip-invalid-gmsa-fields"
-  | "deny-runasnonroot";
+  | "deny-runasnonroot"
+  | "default-stopsignal";
 
 /** Every fault served by the sabotage endpoint, and what its webhook does. */
 export const SABOTAGE_REWRITES = {
@@ -42,6 +43,7 @@ export const SABOTAGE_REWRITES = {
   "admission-defaults-runasusername": ["default-runasusername"],
   "admission-strips-gmsa-fields": ["strip-invalid-gmsa-fields"],
   "admission-denies-runasnonroot": ["deny-runasnonroot"],
+  "admission-defaults-stopsignal": ["default-stopsignal"],
 } as const satisfies Record<string, readonly Rewrite[]>;
 export type SabotageFault = keyof typeof SABOTAGE_REWRITES;
 export const isSabotageFault = (name: string): name is SabotageFault => Object.hasOwn(SABOTAGE_REWRITES, name);
@@ -134,6 +136,16 @@ export function sanitizePod(pod: unknown, rewrites: readonly Rewrite[] = ALL_OF_
       if (typeof contents === "string" && (badName || contents === "" || Buffer.byteLength(contents) > 64 * 1024))
         ops.push({ op: "remove", path: `${path}/windowsOptions/gmsaCredentialSpec` });
     }
+  }
+  if (windows && does("default-stopsignal")) {
+    // A "Windows-safe" policy: any stop signal Windows does not support becomes SIGTERM, before validation sees it.
+    CONTAINER_LISTS.forEach((list) =>
+      (Array.isArray(spec[list]) ? (spec[list] as unknown[]) : []).forEach((c, i) => {
+        const signal = obj(obj(c)?.lifecycle)?.stopSignal;
+        if (typeof signal === "string" && signal !== "SIGTERM" && signal !== "SIGKILL")
+          ops.push({ op: "replace", path: `/spec/${list}/${i}/lifecycle/stopSignal`, value: "SIGTERM" });
+      }),
+    );
   }
   if (hostProcess && does("fix-hostprocess")) {
     if (!podSC) ops.push({ op: "add", path: "/spec/securityContext", value: { windowsOptions: { hostProcess: true } } });

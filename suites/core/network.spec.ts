@@ -32,6 +32,11 @@ import {
   upThenSteady,
   dnsConfigProblems,
   unresolved,
+  nslookupArgv,
+  parseNslookup,
+  addressProblem,
+  cnameProblem,
+  sameName,
   bodyProblem,
   type Destination,
   type PodSource,
@@ -40,6 +45,8 @@ import {
 import { categoryOf } from "../index.js";
 import { skipWithReason } from "../../lib/run/steps.js";
 import { settleBounded } from "../../lib/checks/network/bounded.js";
+import { isPodReady } from "../../lib/cluster/status.js";
+import { isIP } from "node:net";
 
 const SERVICE = "win-webserver";
 const SERVER_CONTAINER = "windowswebserver";
@@ -393,5 +400,133 @@ describe(CATEGORY, () => {
       unresolved(neg),
       `negative control: ${where} resolved the bogus name ${bogus} (curl.exe exit ${neg.exitCode}): lookups are not going to the pod's own nameservers`,
     ).to.equal(true);
+  });
+
+  it("keeps each StatefulSet pod's name and DNS record (<pod>.<svc>.<ns>.svc.<domain>) behind a headless Service across deletion and re-creation, and routes to it again", async () => {
+    // WOR / upstream statefulset.go "should provide basic identity": a re-created pod comes back under its old name;
+    // its own DNS name (DNS spec 2.4, from the EndpointSlice endpoint's hostname) must then lead to the new pod.
+    const SET = "win-sts";
+    const names = [`${SET}-0`, `${SET}-1`];
+    await env.step(`deploy statefulset-headless (headless Service ${SET} + StatefulSet of 2 Windows web servers) + windows-client`, () =>
+      env.deploy(["statefulset-headless", "windows-client"]),
+    );
+    const [first] = await env.step(`wait: ${names.join(", ")} and windows-client Ready`, () =>
+      Promise.all([env.wait.podsReady(`app=${SET}`, 2), env.wait.podReady("windows-client")]),
+    );
+    const client = await podRef(env, "windows-client", "servercore");
+    const domain = await clusterDomain(env, client);
+
+    const identity = async (when: string) => {
+      const pods = await Promise.all(names.map((n) => podRef(env, n, "windowswebserver")));
+      const want = pods.map((p) => p.ip).sort();
+      await env.step(`${when}: the headless Service's endpoints are the pods' IPs ${want.join(", ")}`, () =>
+        env.wait.endpoints(SET, (ips) => [...ips].sort().join() === want.join(), `exactly ${names.join(", ")} at [${want.join(", ")}]`),
+      );
+      for (const p of pods) {
+        await allure.parameter(`${p.pod} (${when})`, `${p.ip} on ${p.node}`, { excluded: true });
+        // `hostname` answers once the exec reaches the new container; only a wrong name fails at once.
+        const host = await env.wait.for<string>(
+          {
+            what: `hostname in ${p.pod}`,
+            intervalMs: 500,
+            check: async () => {
+              const out = await env.exec(p.pod, p.container, ["hostname"]);
+              const name = out.stdout.trim();
+              if (!name) return { pending: `exec gave no host name (exit ${out.exitCode}${out.error ? `, ${out.error}` : ""}: ${out.stderr.trim()})` };
+              return { done: name };
+            },
+          },
+          { timeoutMs: env.budgets.networkUpMs, onTimeout: (last) => `none: ${last}` },
+        );
+        expect(
+          sameName(host, p.pod),
+          `${env.ns}/${p.pod}@${p.node} (${when}) reports host name ${host.startsWith("none: ") ? `(${host})` : JSON.stringify(host)}, not its pod name`,
+        ).to.equal(true);
+        const fqdn = `${p.pod}.${SET}.${env.ns}.svc.${domain}`;
+        const where = `nslookup ${fqdn} from ${env.ns}/${client.pod}@${client.node}`;
+        const problem = await env.step(`${when}: ${fqdn} resolves to ${p.pod}'s IP ${p.ip} (${where})`, () =>
+          env.wait.for<string | undefined>(
+            {
+              what: `${fqdn} to resolve to ${p.ip}`,
+              intervalMs: 500,
+              check: async () => {
+                const problem = addressProblem(fqdn, parseNslookup(await env.exec(client.pod, client.container, nslookupArgv(fqdn))), [p.ip]);
+                return problem ? { pending: problem } : { done: undefined };
+              },
+            },
+            { timeoutMs: env.budgets.networkUpMs, onTimeout: (last) => last },
+          ),
+        );
+        expect(problem, `StatefulSet pod DNS record (${when}): ${where}: ${problem} (${p.pod}'s IP)`).to.equal(undefined);
+        await reach(
+          env,
+          {
+            path: `StatefulSet pod by its own DNS name (${when})`,
+            from: client,
+            to: { host: fqdn, port: 80, name: `pod ${p.pod} on ${p.node}, IP ${p.ip}, through headless service ${SET}` },
+            // The docs' page shows the answering pod's own IP: it must be this pod's, not a predecessor's or a sibling's.
+            bodyCheck: (body) => (body.includes(`IP ${p.ip} `) ? undefined : `answered without ${p.pod}'s IP ${p.ip}: ${JSON.stringify(body.slice(0, 160))}`),
+            // As created, one answer is the baseline; after re-creation the path must come up and then stay up.
+          },
+          when === "as created" ? { steady: { stableMs: 0 } } : {},
+        );
+      }
+    };
+    await identity("as created");
+    const before = new Set(first.map((p) => p.metadata!.uid!));
+    await env.step(`delete pods ${names.join(", ")}`, () =>
+      Promise.all(names.map((name) => remove(env.kc, { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: env.ns } }))),
+    );
+    await env.step(`wait: the StatefulSet re-creates ${names.join(", ")} (new pods, same names), Ready`, () =>
+      env.wait.podsMatch(`app=${SET}`, `re-created as ${names.join(", ")} and Ready`, (ps) =>
+        names.every((n) => ps.some((p) => p.metadata?.name === n && !before.has(p.metadata.uid!) && !p.metadata.deletionTimestamp && isPodReady(p))),
+      ),
+    );
+    await identity("re-created");
+  });
+
+  it("resolves an ExternalName Service from a Windows pod: a CNAME to the external name, which resolves to its addresses", async function () {
+    // WOR / upstream dns.go "should provide DNS for ExternalName services": the Service's cluster name is an alias of
+    // an outside name, so it needs a cluster whose DNS can resolve outside names — the one --external-url names.
+    const url = env.ctx.options.externalUrl;
+    if (!url) {
+      await skipWithReason(
+        this,
+        "the run is marked --air-gapped: an ExternalName Service aliases a name outside the cluster, which an air-gapped cluster's DNS cannot resolve (pass --external-url without --air-gapped to check it)",
+      );
+    }
+    const target = new URL(url!).hostname.toLowerCase();
+    if (isIP(target)) {
+      await skipWithReason(this, `--external-url names the IP address ${target}: an ExternalName Service needs a DNS name (pass a URL with a host name)`);
+    }
+    const SVC = "external-web";
+    await env.step(`deploy externalname-service (${SVC} → ${target}) + windows-client`, () =>
+      env.deploy(["externalname-service", "windows-client"], {
+        mutate: (objs) => void ((objs.find((o) => o.kind === "Service") as k8s.V1Service).spec!.externalName = target),
+      }),
+    );
+    await env.step("wait: windows-client Ready", () => env.wait.podReady("windows-client"));
+    const client = await podRef(env, "windows-client", "servercore");
+    const fqdn = serviceFqdn(SVC, env.ns, await clusterDomain(env, client));
+    const where = `nslookup ${fqdn} from ${env.ns}/${client.pod}@${client.node}`;
+    // Retried within the network budget: a Windows pod's network comes up a little after it is Running.
+    let last = "";
+    const problem = await env.step(`${fqdn} is a CNAME to ${target}, which has addresses (${where})`, () =>
+      env.wait.for<string | undefined>(
+        {
+          what: `${fqdn} to resolve through its CNAME`,
+          intervalMs: 500,
+          check: async () => {
+            const out = await env.exec(client.pod, client.container, nslookupArgv(fqdn));
+            last = `${out.stdout}${out.stderr}`;
+            const problem = cnameProblem(fqdn, target, parseNslookup(out));
+            return problem ? { pending: problem } : { done: undefined };
+          },
+        },
+        { timeoutMs: env.budgets.networkUpMs, onTimeout: (last) => last },
+      ),
+    );
+    await allure.attachment("nslookup.txt", last, "text/plain");
+    expect(problem, `ExternalName service ${SVC} → ${target}: ${where}: ${problem}`).to.equal(undefined);
   });
 });

@@ -35,6 +35,7 @@ import { Refused } from "../../lib/cluster/refusal.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPods } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
+import { expectedDomains, parentDomainProblem } from "../../lib/checks/gmsa-containers.js";
 
 const CRD = "gmsacredentialspecs.windows.k8s.io";
 
@@ -239,6 +240,37 @@ describe(CATEGORY, () => {
         if (problem) expect.fail(`pod ${podName}: ${problem}`);
       });
     });
+  });
+
+  // upstream gmsa_kubelet.go. Synthetic specs even with --credspec: nltest /parentdomain reads the container's
+  // domain-join configuration and needs no domain controller (upstream runs it with dummy specs on any node).
+  it("passes pod-level and container-level credential specs to the containers: nltest /parentdomain names each one's domain, the container's spec overriding the pod's", async () => {
+    const objs = env.render(loadFixtures("gmsa-container-specs"));
+    const specs = byKind(objs, "GMSACredentialSpec").map((o) => ({ name: o.metadata!.name!, credspec: (o as unknown as { credspec: CredSpec }).credspec }));
+    const pod = oneOfKind<k8s.V1Pod>(objs, "Pod");
+    const podName = pod.metadata!.name!;
+    const wants = expectedDomains(pod, specs);
+    await env.step(
+      `create GMSACredentialSpecs ${specs.map((s) => s.name).join(" and ")}, a ClusterRole to use both, ServiceAccount gmsa-two-specs and its RoleBinding`,
+      () => env.applyAll(objs.filter((o) => o.kind !== "Pod")),
+    );
+    await env.step(`deploy pod ${podName}: ${wants.map((w) => `container ${w.container} gets ${w.credSpec} (${w.level} level, ${w.domain})`).join("; ")}`, () =>
+      env.apply(pod),
+    );
+    await env.step(`wait for ${podName} to be Ready`, () => env.wait.podReady(podName));
+    const problems: string[] = [];
+    for (const want of wants) {
+      await checkStep(env, `nltest /parentdomain in ${podName}/${want.container} names ${want.domain}`, problems, async () => {
+        const out = await env.exec(podName, want.container, ["nltest", "/parentdomain"]);
+        await allure.attachment(
+          `nltest-parentdomain-${want.container}.txt`,
+          `${out.stdout}${out.stderr ? `\n[stderr]\n${out.stderr}` : ""}\n[exit code ${out.exitCode}]`,
+          "text/plain",
+        );
+        return parentDomainProblem(`${env.ns}/${podName}`, want, out);
+      });
+    }
+    expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
   /** Creates `pod` and expects the GMSA webhook's refusal; reports who refused. */

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import * as k8s from "@kubernetes/client-node";
 import { useTestEnv, type TestEnv } from "../../lib/run/test-env.js";
 import { loadFixture, landedWhereExpected, BUILD_LABEL, imageBuild, compatible, releaseForBuild, windowsPod } from "../../lib/fixtures/index.js";
-import { WaitTimeout } from "../../lib/cluster/watch.js";
+import { WaitExpectationFailed } from "../../lib/cluster/watch.js";
 import {
   ARCH_LABEL,
   archOf,
@@ -16,10 +16,10 @@ import {
   iisForBuild,
   judgeRuntimeClass,
   leaveSchedulingToRuntimeClass,
-  loadBalancerAddress,
   otherBuild,
 } from "../../lib/checks/runtimeclass.js";
 import { curlArgv, curlProblem, fetchIisPage } from "../../lib/checks/iis.js";
+import { controllerSign, loadBalancerAddress, pendingState } from "../../lib/checks/load-balancer.js";
 import { retryUntil } from "../../lib/cluster/wait.js";
 import { byKind, extendedSettings, oneOfKind } from "../../lib/checks/extended.js";
 import { Refused } from "../../lib/cluster/refusal.js";
@@ -177,31 +177,35 @@ describe(CATEGORY, () => {
 
   it("serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)", async function () {
     const settings = extendedSettings(env.ctx);
-    const budgetMs = settings.requireLoadBalancer ? env.budgets.loadBalancerRequiredMs : env.budgets.loadBalancerMs;
+    const { loadBalancerAckMs, loadBalancerAddressMs, loadBalancerAnswerMs } = env.budgets;
     const problems: string[] = [];
     for (const t of await targets()) {
       const objs = iisObjects(t);
       const svc = oneOfKind<k8s.V1Service>(objs, "Service");
       const name = svc.metadata!.name!;
       await env.step(`create the LoadBalancer Service ${name}`, () => env.apply(svc));
-      const address = await env
-        .step(`wait up to ${Math.round(budgetMs / 1000)} s for the load balancer's external address`, () => externalAddress(env, name, budgetMs))
-        .catch((e) => {
-          if (!(e instanceof WaitTimeout)) throw e;
-          return undefined;
-        });
-      if (!address) {
-        const reason = `no load balancer: Service ${name} (type LoadBalancer) got no external IP or hostname within ${Math.round(budgetMs / 1000)} s — the cluster has no load-balancer controller`;
+      const sign = await env.step(
+        `wait up to ${seconds(loadBalancerAckMs)} s for a load-balancer controller to act on ${name} (an event on it, a finalizer, a status condition or its address)`,
+        () => controllerActed(env, name, loadBalancerAckMs),
+      );
+      if (!sign) {
+        const reason = `no load-balancer controller: nothing acted on Service ${name} (type LoadBalancer) within ${seconds(loadBalancerAckMs)} s — no event on it, no finalizer, no status condition, no external address`;
         if (settings.requireLoadBalancer) expect.fail(`${reason} (--require-load-balancer)`);
         return skipWithReason(this, `${reason}; run with --require-load-balancer to make this a failure`);
       }
+      const address = await env.step(
+        `a load-balancer controller acted (${sign}): wait up to ${seconds(loadBalancerAddressMs)} s for the external address`,
+        () => externalAddress(env, name, sign, loadBalancerAddressMs),
+      );
       await iisRunning(
         t,
         objs.filter((o) => o.kind !== "Service"),
       );
       const url = `http://${address.includes(":") ? `[${address}]` : address}:${svc.spec!.ports![0].port}/`;
-      await checkStep(env, `GET ${url} from the runner returns the IIS default page`, problems, () =>
-        retryUntil(`the IIS default page of ${name} (build ${t.build}) at ${url}`, env.budgets.networkUpMs, () => fetchIisPage(url)).then(() => undefined),
+      await checkStep(env, `GET ${url} from the runner returns the IIS default page (within ${seconds(loadBalancerAnswerMs)} s)`, problems, () =>
+        retryUntil(`the IIS default page of ${name} (build ${t.build}) at its external address ${url}`, loadBalancerAnswerMs, () =>
+          fetchIisPage(url, Math.min(10_000, loadBalancerAnswerMs)),
+        ).then(() => undefined),
       );
     }
     expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -265,17 +269,50 @@ function mergedProblems(p: k8s.V1Pod, rc: k8s.V1RuntimeClass): string[] {
   return out;
 }
 
-/** The LoadBalancer's address once the cloud's controller has written it (WaitTimeout when it never does). */
-function externalAddress(env: TestEnv, name: string, timeoutMs: number): Promise<string> {
-  return env.wait.for<string, k8s.V1Service>(
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+/** The Service and the events on it, read together (a load-balancer controller shows itself in either). */
+async function serviceAndEvents(env: TestEnv, name: string): Promise<{ svc?: k8s.V1Service; events: k8s.CoreV1Event[] }> {
+  const svc = await env.core.readNamespacedService({ name, namespace: env.ns }).catch(() => undefined);
+  return { svc, events: svc ? await env.events(name) : [] };
+}
+
+/** The first sign of a load-balancer controller on the Service within the window (lib/checks/load-balancer.ts), or undefined when none came. */
+function controllerActed(env: TestEnv, name: string, timeoutMs: number): Promise<string | undefined> {
+  return env.wait.for<string | undefined>(
     {
-      what: `an external address for LoadBalancer Service ${env.ns}/${name}`,
-      watch: { path: `/api/v1/namespaces/${env.ns}/services`, fieldSelector: `metadata.name=${name}` },
-      judge: ([s]) => {
-        const a = loadBalancerAddress(s);
-        return a ? { done: a } : { pending: s ? `status.loadBalancer: ${JSON.stringify(s.status?.loadBalancer ?? {})}` : "service not found" };
+      what: `a load-balancer controller acting on Service ${env.ns}/${name}`,
+      intervalMs: 1000,
+      check: async () => {
+        const { svc, events } = await serviceAndEvents(env, name);
+        const sign = controllerSign(svc, events);
+        return sign ? { done: sign } : { pending: svc ? "no event, finalizer, condition or address" : "service not found" };
       },
     },
-    { timeoutMs },
+    { timeoutMs, onTimeout: () => undefined },
+  );
+}
+
+/** The LoadBalancer's address once the controller has written it; the failure names what the controller last said. */
+function externalAddress(env: TestEnv, name: string, sign: string, timeoutMs: number): Promise<string> {
+  return env.wait.for<string>(
+    {
+      what: `an external address for LoadBalancer Service ${env.ns}/${name}`,
+      intervalMs: 2000,
+      check: async () => {
+        const { svc, events } = await serviceAndEvents(env, name);
+        const a = loadBalancerAddress(svc);
+        return a ? { done: a } : { pending: pendingState(svc, events) };
+      },
+    },
+    {
+      timeoutMs,
+      onTimeout: (last) => {
+        throw new WaitExpectationFailed(
+          `Service ${name} (type LoadBalancer)`,
+          `no external address within ${seconds(timeoutMs)} s, although a load-balancer controller acted on it (${sign}); ${last}`,
+        );
+      },
+    },
   );
 }

@@ -2,8 +2,9 @@
 // `--latency realistic --time-scale 0.05`) runs through the real CLI; the run must exit 0 and every skip must
 // carry a reason naming the cluster fact. Lean by design (CI budget): every profile runs Core.Nodes and
 // Core.Scheduling (the taint, selector and Linux-worker facts differ per layout: that is where the layouts bite);
-// aks and kubeadm also run one Windows workload (a realistic servercore pull through the phase budgets) and the
-// Linux → Windows network path (Linux helpers on kubeadm's control plane). Not covered here: `autoscaled` (zero
+// aks and kubeadm also run one Windows workload (a realistic servercore pull through the phase budgets), the
+// Linux → Windows network path (Linux helpers on kubeadm's control plane) and the LoadBalancer check (aks: a cloud's
+// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). Not covered here: `autoscaled` (zero
 // Windows nodes at start: preflight refuses the run, see the report).
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -20,12 +21,15 @@ const FACT = {
   noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
 };
 const WORKLOAD = ["--grep", "runs the docs' win-webserver Deployment|connects from a Linux pod to a Windows pod"];
+/** The LoadBalancer check: served where the profile has a cloud's controller, skipped naming the fact where it has none. */
+const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", "LoadBalancer Service's external address"];
+const LB_TITLE = "serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)";
 
 const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, RegExp> }[] = [
   { profile: ["--profile", "docs"], skips: {} },
   {
     profile: ["--profile", "aks"],
-    extra: [WORKLOAD],
+    extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
       "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
       "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
@@ -52,8 +56,10 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
   },
   {
     profile: ["--profile", "kubeadm"],
-    extra: [WORKLOAD],
+    extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
+      [LB_TITLE]:
+        /^no load-balancer controller: nothing acted on Service iis-2022 \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
       "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
       "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes":
         /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
@@ -64,7 +70,7 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
 describe("issue 14: --suite subsets exit 0 on every profile, with realistic timing, skips naming the cluster fact", function () {
   this.timeout(20 * 60_000);
   for (const m of MATRIX) {
-    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${m.extra ? " + a Windows workload and the Linux → Windows path" : ""}`, () => {
+    it(`${m.profile.join(" ")}: Core.Nodes + Core.Scheduling${m.extra ? " + a Windows workload, the Linux → Windows path and the LoadBalancer check" : ""}`, () => {
       const dir = mkdtempSync(join(tmpdir(), "hc-matrix-"));
       const env = { HC_LOCALCLUSTER_DIR: join(dir, "state") };
       try {
@@ -77,6 +83,12 @@ describe("issue 14: --suite subsets exit 0 on every profile, with realistic timi
           const bad = summary.tests.filter((t) => t.state !== "passed" && t.state !== "skipped").map((t) => `${t.fullTitle}: ${t.state}: ${t.error}`);
           expect(bad, bad.join("\n")).to.deep.equal([]);
           expect(r.code, r.stderr.slice(-1500)).to.equal(0);
+          if (args === LOAD_BALANCER) {
+            const lb = summary.tests.find((t) => t.title === LB_TITLE);
+            expect(lb?.state, `${m.profile.join(" ")}: the LoadBalancer check (${lb?.reason ?? lb?.error ?? "not run"})`).to.equal(
+              LB_TITLE in m.skips ? "skipped" : "passed",
+            );
+          }
           for (const t of summary.tests.filter((x) => x.state === "skipped")) {
             const title = t.fullTitle.split(" › ").pop()!;
             const want = m.skips[title];

@@ -29,9 +29,17 @@ describe("sensitivity: Core.Network, Core.Probes, Core.Logs under one fault at a
 
   itCases(cases, () => dir);
 
-  it("air-gapped: the egress check is skipped, with the reason in the report", () => {
+  it("air-gapped: the egress and ExternalName checks are skipped, with the reason in the report", () => {
     const reportDir = join(dir, "air-gapped");
-    runHealthy({ categories, args: [...args, "--air-gapped"], grep: "egress", skips: { [NETWORK.egress]: [/--air-gapped/] } }, reportDir);
+    runHealthy(
+      {
+        categories,
+        args: [...args, "--air-gapped"],
+        grep: "egress|ExternalName",
+        skips: { [NETWORK.egress]: [/--air-gapped/], [NETWORK.externalName]: [/--air-gapped: an ExternalName Service aliases a name outside the cluster/] },
+      },
+      reportDir,
+    );
     expect(allureText(reportDir)).to.match(/Skipped: the run is marked --air-gapped/);
   });
 

@@ -8,7 +8,8 @@ import { cases as gmsa } from "../../sensitivity/gmsa.cases.js";
 import { cases as logs } from "../../sensitivity/logs.cases.js";
 
 describe("sensitivity: GMSA UPDATE registration and LogMonitor sources", function () {
-  this.timeout(300_000);
+  // A whole Extend.ActiveDirectory run per GMSA case, as sensitivity-extended.spec.ts allows (one took > 300 s on a loaded machine).
+  this.timeout(420_000);
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "hc-sens-wor-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { itCases, runHealthy } from "../support/sensitivity.js";
-import { cases } from "../../sensitivity/workloads.cases.js";
+import { cases, gateOffSkip } from "../../sensitivity/workloads.cases.js";
 
 describe("sensitivity: Core.Workloads under data-plane faults", function () {
   this.timeout(300_000);
@@ -12,6 +12,6 @@ describe("sensitivity: Core.Workloads under data-plane faults", function () {
   before(() => (dir = mkdtempSync(join(tmpdir(), "hc-sens-workloads-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("passes every test on the healthy cluster (exit 0)", () => runHealthy({ categories: ["Core.Workloads"] }, join(dir, "healthy")));
+  it("passes every test on the healthy cluster (exit 0)", () => runHealthy({ categories: ["Core.Workloads"], skips: gateOffSkip }, join(dir, "healthy")));
   itCases(cases, () => dir);
 });

@@ -10,6 +10,7 @@ import { isNodeReady } from "../../lib/cluster/status.js";
 import { globMatch, type FaultScope } from "../../localcluster/dataplane/faults.js";
 import type { SensitivityCase } from "../../sensitivity/case.js";
 import { LIE_KERNEL, OLD_CONTAINERD } from "../../localcluster/dataplane/node-lies.js";
+import { flagOf, variantFile, withFlags } from "./control-plane-variants.js";
 
 /** A fault that is on: extra `run` flags it needs, and how to take it off (the cluster healthy again after). */
 export interface AppliedFault {
@@ -89,6 +90,32 @@ const variants: Record<string, () => Promise<AppliedFault>> = {
     });
     return { args: ["--runtime-class", name], clear: () => api.deleteRuntimeClass({ name }).then(() => undefined) };
   },
+
+  /**
+   * kube-scheduler with a profile whose filter phase lacks NodeResourcesFit (a KubeSchedulerConfiguration
+   * `plugins.filter.disabled`): pods are bound to nodes that cannot hold their requests.
+   */
+  "scheduler-without-noderesourcesfit": async () => {
+    const config = variantFile(
+      "scheduler-without-noderesourcesfit.yaml",
+      [
+        "apiVersion: kubescheduler.config.k8s.io/v1",
+        "kind: KubeSchedulerConfiguration",
+        `clientConnection: {kubeconfig: ${JSON.stringify(flagOf("kube-scheduler", "--kubeconfig"))}}`,
+        "leaderElection: {leaderElect: false}",
+        "profiles:",
+        "  - schedulerName: default-scheduler",
+        "    plugins: {filter: {disabled: [{name: NodeResourcesFit}]}}",
+        "",
+      ].join("\n"),
+    );
+    return { args: [], clear: await withFlags("kube-scheduler", [`--config=${config}`]) };
+  },
+  /** kube-apiserver with the RuntimeClass admission plugin disabled: a pod's RuntimeClass scheduling is never merged or checked. */
+  "apiserver-without-runtimeclass-admission": async () => ({
+    args: [],
+    clear: await withFlags("kube-apiserver", ["--disable-admission-plugins=RuntimeClass"]),
+  }),
 };
 
 export const isVariant = (fault: string) => fault in variants;

@@ -36,8 +36,13 @@ export const nslookup: Handler = async (ctx, argv) => {
   serverHeader(out, flavor, server);
   if ("error" in r) return nslookupFailure(out, flavor, name, r);
   if (!isClusterName(c, r.fqdn) && !isIPLiteral(name)) out.line("Non-authoritative answer:");
-  if (flavor === "windows") windowsAnswer(out, r.fqdn, r.addresses);
-  else for (const a of r.addresses) out.line(`Name:\t${r.fqdn}`, `Address: ${a}`);
+  const aliases = "aliases" in r ? (r.aliases ?? []) : [];
+  if (flavor === "windows") windowsAnswer(out, r.fqdn, r.addresses, aliases);
+  else {
+    // BIND and busybox print the CNAME first: "<alias>\tcanonical name = <target>."
+    for (const a of aliases) out.line(`${a}\tcanonical name = ${r.fqdn}.`);
+    for (const a of r.addresses) out.line(`Name:\t${r.fqdn}`, `Address: ${a}`);
+  }
   out.line("");
   return out.done(0);
 };
@@ -48,10 +53,12 @@ function serverHeader(out: Output, flavor: NslookupFlavor, server: string): void
   else out.line(`Server:\t\t${server}`, `Address:\t${server}${flavor === "bind" ? "#53" : ":53"}`, "");
 }
 
-function windowsAnswer(out: Output, fqdn: string, addresses: string[]): void {
+/** Windows nslookup: the canonical name and its addresses, then the names that led to it under "Aliases:". */
+function windowsAnswer(out: Output, fqdn: string, addresses: string[], aliases: string[]): void {
   out.line(`Name:    ${fqdn}`);
-  if (addresses.length === 1) return void out.line(`Address:  ${addresses[0]}`);
-  out.line(`Addresses:  ${addresses[0]}`, ...addresses.slice(1).map((a) => `\t  ${a}`));
+  if (addresses.length === 1) out.line(`Address:  ${addresses[0]}`);
+  else out.line(`Addresses:  ${addresses[0]}`, ...addresses.slice(1).map((a) => `\t  ${a}`));
+  if (aliases.length) out.line(`Aliases:  ${aliases[0]}`, ...aliases.slice(1).map((a) => `\t  ${a}`));
 }
 
 function nslookupFailure(out: Output, flavor: NslookupFlavor, name: string, e: NetError): ReturnType<Output["done"]> {

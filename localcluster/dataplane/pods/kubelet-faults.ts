@@ -40,3 +40,43 @@ export function withDnsConfigIgnored(p: k8s.V1Pod): k8s.V1Pod {
   if (p.spec?.dnsPolicy !== "None" && !p.spec?.dnsConfig) return p;
   return { ...p, spec: { ...p.spec!, dnsPolicy: "ClusterFirst", dnsConfig: undefined } };
 }
+
+type WithWindowsOptions = { securityContext?: { windowsOptions?: k8s.V1WindowsSecurityContextOptions } };
+const withoutRunAsUserName = <T extends WithWindowsOptions>(x: T): T =>
+  x.securityContext?.windowsOptions?.runAsUserName === undefined
+    ? x
+    : { ...x, securityContext: { ...x.securityContext, windowsOptions: { ...x.securityContext.windowsOptions, runAsUserName: undefined } } };
+
+/**
+ * runasusername-pod-level-ignored: the kubelet's merge of the pod's security context into each container's
+ * (upstream's DetermineEffectiveSecurityContext) drops windowsOptions.runAsUserName: a container without its own
+ * runs as its image's default user. The sandbox is still created as the pod-level user.
+ */
+export function withPodRunAsUserNameIgnored(p: k8s.V1Pod): k8s.V1Pod {
+  return p.spec ? { ...p, spec: withoutRunAsUserName(p.spec) } : p;
+}
+
+/** runasusername-container-level-ignored: a container's own runAsUserName never reaches the runtime; the pod's applies. */
+export function withContainerRunAsUserNameIgnored(c: k8s.V1Container): k8s.V1Container {
+  return withoutRunAsUserName(c);
+}
+
+/**
+ * image-default-user-ignored: a runtime that does not read the image config's User: a container without
+ * runAsUserName (at either level) runs as ContainerAdministrator, whatever its image's default (nanoserver's is
+ * ContainerUser).
+ */
+export function withImageDefaultUserIgnored(p: k8s.V1Pod, c: k8s.V1Container): k8s.V1Container {
+  if (c.securityContext?.windowsOptions?.runAsUserName ?? p.spec?.securityContext?.windowsOptions?.runAsUserName) return c;
+  return { ...c, securityContext: { ...c.securityContext, windowsOptions: { ...c.securityContext?.windowsOptions, runAsUserName: "ContainerAdministrator" } } };
+}
+
+/**
+ * gmsa-container-spec-ignored: a kubelet that builds the container's credential spec from the pod's security
+ * context only, so a container-level gmsaCredentialSpecName/gmsaCredentialSpec never replaces the pod-level one.
+ */
+export function withContainerGmsaIgnored(c: k8s.V1Container): k8s.V1Container {
+  const w = c.securityContext?.windowsOptions;
+  if (!w || (w.gmsaCredentialSpec === undefined && w.gmsaCredentialSpecName === undefined)) return c;
+  return { ...c, securityContext: { ...c.securityContext, windowsOptions: { ...w, gmsaCredentialSpec: undefined, gmsaCredentialSpecName: undefined } } };
+}

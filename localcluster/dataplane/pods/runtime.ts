@@ -155,12 +155,13 @@ export class PodRuntime {
 
   /** Lookup used by exec and the network: the record of a running container. */
   find(namespace: string, pod: string, container?: string): { r: PodRecord; c: ContainerRecord } | undefined {
-    for (const r of this.pods.values()) {
-      if (r.ref.namespace !== namespace || r.ref.name !== pod || r.gone) continue;
-      const c = container ? [...r.containers, ...r.init].find((x) => x.spec.name === container) : r.containers[0];
-      return c ? { r, c } : undefined;
-    }
-    return undefined;
+    // A name can be held by two pods at once: a StatefulSet's re-created pod while its predecessor is still
+    // terminating. The API server hands an exec to the pod that holds the name now, which is the one not terminating.
+    const named = [...this.pods.values()].filter((r) => r.ref.namespace === namespace && r.ref.name === pod && !r.gone);
+    const r = named.find((x) => !x.terminating) ?? named[0];
+    if (!r) return undefined;
+    const c = container ? [...r.containers, ...r.init].find((x) => x.spec.name === container) : r.containers[0];
+    return c ? { r, c } : undefined;
   }
 
   stopAll(): void {

@@ -13,7 +13,16 @@ import { runCommand } from "../commands/index.js";
 import { entrypointMissing } from "../commands/availability.js";
 import { effectiveArgv } from "../workloads/index.js";
 import { preludeOf } from "./entrypoint.js";
-import { privateEmptyDirs, withEnvRefsDropped, withDnsConfigIgnored, withHostProcessIgnored } from "./kubelet-faults.js";
+import {
+  privateEmptyDirs,
+  withEnvRefsDropped,
+  withDnsConfigIgnored,
+  withHostProcessIgnored,
+  withPodRunAsUserNameIgnored,
+  withContainerRunAsUserNameIgnored,
+  withImageDefaultUserIgnored,
+  withContainerGmsaIgnored,
+} from "./kubelet-faults.js";
 import type * as k8s from "@kubernetes/client-node";
 import { HostFilesystems } from "../hostfs.js";
 import type { FaultName } from "../faults.js";
@@ -32,6 +41,8 @@ const rid = () => randomBytes(32).toString("hex");
 
 export class PodStarter {
   private readonly ipsInUse = new Map<string, Set<string>>();
+  /** The last host octet each node's IPAM reserved (host-local's lastReservedIP). */
+  private readonly lastIP = new Map<string, number>();
   private readonly pulled = new Map<string, Set<string>>();
   /** Pulls under way, per node and image: a second pod of the same image waits for the first pull. */
   private readonly pulling = new Map<string, Promise<void>>();
@@ -112,10 +123,18 @@ export class PodStarter {
     // An IPAM that loses track of its leases hands out an address a running pod already holds.
     const taken = [...used][0];
     if (taken && this.x.d.faults.active("pod-ip-duplicated", this.x.target(r))) return taken;
-    for (let i = 2; i < 255; i++) {
+    // host-local IPAM (the IPAM of the win-bridge/win-overlay and flannel CNI configs) hands out addresses round-robin:
+    // it starts after the last one it reserved (plugins/ipam/host-local/backend/allocator RangeIter), so a re-created
+    // pod normally gets a new address rather than the one its predecessor just released.
+    // The range is .2–.249 (host-local rangeStart/rangeEnd): .250 and up are never handed out, which is what lets
+    // endpointslice-stale name an address no pod ever held (stale-endpoints.ts).
+    const last = this.lastIP.get(r.node.name) ?? 1;
+    for (let k = 1; k <= 248; k++) {
+      const i = ((last - 2 + k) % 248) + 2;
       const ip = `${cidr}.${i}`;
       if (!used.has(ip)) {
         used.add(ip);
+        this.lastIP.set(r.node.name, i);
         return ip;
       }
     }
@@ -197,6 +216,10 @@ export class PodStarter {
       if (faults.active("hostprocess-ignored", t)) ({ pod, container: spec } = withHostProcessIgnored(pod, spec));
       if (faults.active("env-refs-dropped", t)) spec = withEnvRefsDropped(spec);
       if (faults.active("dns-config-ignored", t)) pod = withDnsConfigIgnored(pod);
+      if (faults.active("image-default-user-ignored", t)) spec = withImageDefaultUserIgnored(pod, spec);
+      if (faults.active("runasusername-pod-level-ignored", t)) pod = withPodRunAsUserNameIgnored(pod);
+      if (faults.active("runasusername-container-level-ignored", t)) spec = withContainerRunAsUserNameIgnored(spec);
+      if (faults.active("gmsa-container-spec-ignored", t)) spec = withContainerGmsaIgnored(spec);
       const volumes = faults.active("emptydir-not-shared", t) ? privateEmptyDirs(r.volumes!) : r.volumes!;
       c.view = await containerView(pod, spec, r.node, volumes, this.x.d.objects, this.x.d.cluster, {
         ignoreReadOnly: !!faults.active("readonly-mount-writable", t),

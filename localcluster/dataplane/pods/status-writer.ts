@@ -71,7 +71,7 @@ export class StatusWriter {
     if (!r || r.gone) return;
     // A kubelet on a NotReady node writes nothing; the node lifecycle controller owns its pods' status then.
     if (!this.x.d.nodeReady(r.node.name)) return;
-    const status = podStatus(r, r.pod.status);
+    const status = podStatus(r, r.pod.status, !this.x.d.faults.active("pod-ip-unreported", this.x.target(r)));
     try {
       await this.core.patchNamespacedPodStatus(
         { name: r.ref.name, namespace: r.ref.namespace, body: [{ op: "replace", path: "/status", value: status }] },

@@ -37,7 +37,8 @@ function containerStatus(c: ContainerRecord): k8s.V1ContainerStatus {
   };
 }
 
-export function podStatus(r: PodRecord, current: k8s.V1PodStatus | undefined): k8s.V1PodStatus {
+/** `reportIP` false: the pod-ip-unreported fault (the CNI result carried no IP, so the kubelet has none to report). */
+export function podStatus(r: PodRecord, current: k8s.V1PodStatus | undefined, reportIP = true): k8s.V1PodStatus {
   const now = new Date().toISOString();
   const cond = (type: string, ok: boolean, reason?: string, message?: string): k8s.V1PodCondition => {
     const status = ok ? "True" : "False";
@@ -75,7 +76,7 @@ export function podStatus(r: PodRecord, current: k8s.V1PodStatus | undefined): k
     ],
     hostIP: r.node.address,
     hostIPs: [{ ip: r.node.address }],
-    ...(r.podIP ? { podIP: r.podIP, podIPs: [{ ip: r.podIP }] } : {}),
+    ...(r.podIP && reportIP ? { podIP: r.podIP, podIPs: [{ ip: r.podIP }] } : {}),
     ...(r.startTime ? { startTime: new Date(r.startTime) } : {}),
     ...(current?.qosClass ? { qosClass: current.qosClass } : {}),
     ...(r.init.length ? { initContainerStatuses: r.init.map(containerStatus) } : {}),

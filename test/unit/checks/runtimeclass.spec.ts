@@ -11,7 +11,6 @@ import {
   iisForBuild,
   judgeRuntimeClass,
   leaveSchedulingToRuntimeClass,
-  loadBalancerAddress,
   otherBuild,
 } from "../../../lib/checks/runtimeclass.js";
 import type { Capabilities, NodeInfo } from "../../../lib/preflight/types.js";
@@ -145,11 +144,5 @@ describe("checks/runtimeclass", () => {
     expect(conflictRefusalProblem({ code: 403, reason: "Forbidden", message: "something else" }, key, "a", "b")).to.match(
       /expected the message to contain "conflict:/,
     );
-  });
-
-  it("reads a load balancer's address: IP first, else hostname", () => {
-    expect(loadBalancerAddress({ status: { loadBalancer: {} } })).to.equal(undefined);
-    expect(loadBalancerAddress({ status: { loadBalancer: { ingress: [{ hostname: "lb.example" }] } } })).to.equal("lb.example");
-    expect(loadBalancerAddress({ status: { loadBalancer: { ingress: [{ ip: "203.0.113.7", hostname: "x" }] } } })).to.equal("203.0.113.7");
   });
 });

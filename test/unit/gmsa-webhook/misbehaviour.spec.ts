@@ -97,4 +97,18 @@ describe("policy-webhook fault variants (sabotage endpoint)", () => {
     expect(sanitizePod(winPod({ securityContext: { runAsNonRoot: true } }), rw)).to.deep.equal([]);
     expect(deniedByPolicy(winPod({ securityContext: { runAsNonRoot: true } }), SABOTAGE_REWRITES["admission-rewrites-pods"])).to.equal(undefined);
   });
+
+  it("admission-defaults-stopsignal replaces a Windows container's unsupported stop signal with SIGTERM, and nothing else", () => {
+    const rw = SABOTAGE_REWRITES["admission-defaults-stopsignal"];
+    const p = winPod({
+      containers: [
+        { name: "a", lifecycle: { stopSignal: "SIGQUIT" } },
+        { name: "b", lifecycle: { stopSignal: "SIGKILL" } },
+        { name: "c", lifecycle: { stopSignal: "SIGTERM" } },
+        { name: "d" },
+      ],
+    });
+    expect(sanitizePod(p, rw)).to.deep.equal([{ op: "replace", path: "/spec/containers/0/lifecycle/stopSignal", value: "SIGTERM" }]);
+    expect(sanitizePod(p, SABOTAGE_REWRITES["admission-rewrites-pods"]).some((o) => o.path.includes("stopSignal"))).to.equal(false);
+  });
 });

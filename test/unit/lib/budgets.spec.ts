@@ -20,8 +20,10 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       serviceAccountMs: 120_000,
       containerRestartMs: 300_000,
       logArrivalMs: 30_000,
-      loadBalancerMs: 120_000,
-      loadBalancerRequiredMs: 300_000,
+      // upstream's LoadBalancerCreateTimeoutDefault and LoadBalancerLagTimeoutAWS
+      loadBalancerAddressMs: 1_200_000,
+      loadBalancerAnswerMs: 600_000,
+      loadBalancerAckMs: 60_000,
     });
   });
 
@@ -37,7 +39,9 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       containerRestartMs: 60_000,
       logArrivalMs: 10_000,
       execRetryMs: 12_000,
-      loadBalancerMs: 24_000,
+      loadBalancerAddressMs: 240_000,
+      loadBalancerAnswerMs: 120_000,
+      loadBalancerAckMs: 12_000,
     });
   });
 
@@ -50,10 +54,12 @@ describe("wait budgets (lib/run/budgets.ts)", () => {
       containerRestartMs: 60_000,
       logArrivalMs: 10_000,
       execRetryMs: 6_000,
+      loadBalancerAckMs: 10_000,
     });
     expect(b.podStartMs).to.be.closeTo(15_000, 1e-6);
     expect(b.podDeleteMs).to.be.closeTo(15_000, 1e-6);
-    expect(b.loadBalancerMs).to.be.closeTo(6_000, 1e-6);
+    expect(b.loadBalancerAddressMs).to.be.closeTo(60_000, 1e-6);
+    expect(b.loadBalancerAnswerMs).to.be.closeTo(30_000, 1e-6);
   });
 
   it("scales every budget up on a slow cluster", () => {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as k8s from "@kubernetes/client-node";
 import { layoutOf, loadLayout } from "../../../localcluster/topology.js";
-import { type profileNames } from "../../../localcluster/profiles.js";
+import { profileNames } from "../../../localcluster/profiles.js";
 import { nodeObject, placeNodes } from "../../../localcluster/nodes.js";
 import { UserFacingError } from "../../../lib/errors.js";
 
@@ -161,5 +161,19 @@ describe("local cluster profiles", () => {
     expect(loadLayout({ file: f }).networkPolicy).to.equal("none");
     writeFileSync(f, "networkPolicy: calico\n");
     expect(() => loadLayout({ file: f })).to.throw(/networkPolicy/);
+  });
+
+  it("loadBalancer: a cloud's controller on docs, aks, gke, eks and autoscaled; none on kubeadm; a topology file can say either", () => {
+    const per = Object.fromEntries(profileNames.map((p) => [p, loadLayout({ profile: p }).loadBalancer]));
+    expect(per).to.deep.equal({ docs: "cloud", aks: "cloud", gke: "cloud", eks: "cloud", kubeadm: "none", autoscaled: "cloud" });
+    const dir = mkdtempSync(join(tmpdir(), "hc-topology-"));
+    const f = join(dir, "t.yaml");
+    writeFileSync(f, "profile: kubeadm\nloadBalancer: cloud\n");
+    expect(loadLayout({ file: f }).loadBalancer).to.equal("cloud");
+    // Nodes of one's own on the kubeadm profile: still kubeadm's (no controller) unless the file says otherwise.
+    writeFileSync(f, "profile: kubeadm\nnodes: [{ name: cp, os: linux, role: control-plane }, { name: w, os: windows, build: '10.0.20348' }]\n");
+    expect(loadLayout({ file: f }).loadBalancer).to.equal("none");
+    writeFileSync(f, "loadBalancer: metallb\n");
+    expect(() => loadLayout({ file: f })).to.throw(/loadBalancer/);
   });
 });

@@ -111,6 +111,13 @@ describe("pools/pools", () => {
       .and.not.include("akswin25000000");
   });
 
+  it("never counts a control-plane node that reports Windows among the Windows nodes under test (the control-plane check fails on it)", () => {
+    const cp = { ...withLabels(node("cp-1", "windows"), { "node-role.kubernetes.io/control-plane": "" }), controlPlane: true };
+    const c = { ...aksCaps, nodes: [cp, ...aksNodes] };
+    expect(windowsNodesUnderTest(c).map((n) => n.name)).to.deep.equal(["akswin22000000", "akswin22000001", "akswin25000000"]);
+    expect(nodesUnderTest(c).map((n) => n.name)).to.not.include("cp-1");
+  });
+
   it("refuses a selector that matches no Ready Windows node, in one line naming what it matched and the pools found", () => {
     const refuse = (sel: string, caps = aksCaps) => {
       try {

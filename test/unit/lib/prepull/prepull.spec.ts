@@ -12,7 +12,14 @@ import { select } from "../../../../suites/index.js";
 
 describe("lib/prepull", () => {
   it("finds the fixtures a suite file names, and none in a suite that deploys none", () => {
-    expect(fixturesOf({ file: "suites/core/network.spec.ts" })).to.deep.equal(["linux-client", "win-webserver", "windows-client", "windows-custom-dns"]);
+    expect(fixturesOf({ file: "suites/core/network.spec.ts" })).to.deep.equal([
+      "externalname-service",
+      "linux-client",
+      "statefulset-headless",
+      "win-webserver",
+      "windows-client",
+      "windows-custom-dns",
+    ]);
     expect(fixturesOf({ file: "suites/core/nodes.spec.ts" })).to.deep.equal([]);
   });
 
