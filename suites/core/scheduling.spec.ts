@@ -158,7 +158,8 @@ describe(CATEGORY, () => {
   });
 
   it("never schedules Linux pods without a nodeSelector onto the tainted Windows nodes", async function () {
-    const untainted = untaintedWindowsPool(caps().nodes);
+    // The pool's Windows nodes only: a Linux pod on another pool's untainted node is that pool's failure.
+    const untainted = untaintedWindowsPool(nodesUnderTest(caps()));
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
     if (!hasLinuxWorkers(caps().nodes))
       return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
@@ -198,7 +199,7 @@ describe(CATEGORY, () => {
     const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
     await param("placement", spread(live), true);
     await env.step(`no pod landed on a Windows node (${spread(live)})`, async () => {
-      const problems = windowsLandings(live, caps().nodes);
+      const problems = windowsLandings(live, nodesUnderTest(caps()));
       const events = problems.length ? await env.events() : [];
       fail(
         problems.map((line) => {

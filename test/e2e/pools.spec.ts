@@ -143,7 +143,9 @@ describe("run --windows-nodes: one pool, its report card", function () {
     const poolNodes = new Map(summary.pools.filter((p) => p.windowsPods).map((p) => [p.pool, p.nodes]));
     expect([...poolNodes.keys()]).to.deep.equal([POOLS[2022], POOLS[2025]]);
     const windows = new Set(summary.cluster.nodes.filter((n) => n.os === "windows").map((n) => n.name));
-    for (const t of summary.tests.filter((t) => t.pool))
+    // Not the Linux-pods check: its pods are Linux pods, which no pool pins; under this fault they also land on the
+    // untainted 2022 node, which the 2022 pass reports and the 2025 pass (judging its own nodes) does not.
+    for (const t of summary.tests.filter((t) => t.pool && t.title !== SCHED.linuxOff))
       for (const n of (t.nodes ?? []).filter((n) => windows.has(n))) expect(poolNodes.get(t.pool!), `${t.title} [${t.pool}] ran a pod on ${n}`).to.include(n);
     for (const pool of [POOLS[2022], POOLS[2025]]) {
       const placed = summary.tests.filter((t) => t.pool === pool && (t.nodes ?? []).some((n) => windows.has(n))).map((t) => t.title);
@@ -197,10 +199,17 @@ describe("run --windows-nodes: one pool, its report card", function () {
     expect(allure).to.have.length(summary.tests.length);
     expect(new Set(allure.map((a) => a.historyId)).size).to.equal(allure.length);
     const noTol = allure.filter((a) => a.name === SCHED.noToleration);
+    // allure-mocha reports a thrown Error that is not an assertion as "broken" (this check's "scheduled onto node …").
     expect(
-      noTol.map((a) => [a.labels.find((l) => l.name === "pool")?.value, a.parameters.find((p) => p.name === "pool")?.value, a.status]).sort(),
+      noTol
+        .map((a) => [
+          a.labels.find((l) => l.name === "pool")?.value,
+          a.parameters.find((p) => p.name === "pool")?.value,
+          a.status === "passed" ? "passed" : "not passed",
+        ])
+        .sort(),
     ).to.deep.equal([
-      [POOLS[2022], POOLS[2022], "failed"],
+      [POOLS[2022], POOLS[2022], "not passed"],
       [POOLS[2025], POOLS[2025], "passed"],
     ]);
   });

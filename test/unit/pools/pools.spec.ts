@@ -14,6 +14,8 @@ import { junitXml } from "../../../lib/report/junit.js";
 import type { TestOutcome } from "../../../lib/results/model.js";
 import { UserFacingError } from "../../../lib/errors.js";
 import { NODE_CHECK_CONCURRENCY, settleBounded } from "../../../lib/checks/network/bounded.js";
+import { windowsLandings } from "../../../lib/checks/scheduling.js";
+import { untaintedWindowsPool } from "../../../lib/preflight/taints.js";
 import { node, runLabels, taintedCaps } from "../fixtures/support.js";
 
 const withLabels = (n: NodeInfo, labels: Record<string, string>, ready = true): NodeInfo => ({ ...n, ready, labels: { ...n.labels, ...labels } });
@@ -109,6 +111,16 @@ describe("pools/pools", () => {
     expect(nodesUnderTest(c).map((n) => n.name))
       .to.include("aks-nodepool1-0")
       .and.not.include("akswin25000000");
+  });
+
+  it("judges a Linux pod's landing on the pool's Windows nodes only: another pool's untainted node is that pool's failure", () => {
+    const linuxPod = (nodeName: string): k8s.V1Pod => ({ metadata: { namespace: "hc-x", name: `l-${nodeName}` }, spec: { nodeName, containers: [] } });
+    const win25 = nodesUnderTest(narrowToPool(aksCaps, parseSelector("agentpool=win25")));
+    expect(windowsLandings([linuxPod("akswin22000000"), linuxPod("aks-nodepool1-0")], win25)).to.deep.equal([]);
+    expect(windowsLandings([linuxPod("akswin25000000")], win25)).to.have.length(1);
+    expect(untaintedWindowsPool(win25)).to.equal(undefined);
+    // The win22 pool carries no taint: its pass skips the check, naming its nodes (the 2025 taint is not its).
+    expect(untaintedWindowsPool(nodesUnderTest(narrowToPool(aksCaps, parseSelector("agentpool=win22"))))).to.match(/akswin22000000, akswin22000001\)$/);
   });
 
   it("never counts a control-plane node that reports Windows among the Windows nodes under test (the control-plane check fails on it)", () => {
