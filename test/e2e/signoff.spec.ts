@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig, expectOneLineError, type CliResult } from "../support/local-cluster.js";
+import { cli, localKubeConfig, expectOneLineError, onePool, type CliResult } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { inspectEnvironment } from "../support/report-browser.js";
@@ -62,12 +62,16 @@ describe("sign-off: config file, record, baseline comparison", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "hc-signoff-"));
-    flagsRun = await runWatchingPods(kc, ["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("flags")]);
-    writeFileSync(d("hybrid-conformance.yaml"), `# the same options as the flags run\ncategory: [Core.Workloads]\ngrep: "${grep}"\nreport-dir: config\n`);
+    // Not about pools: the Windows nodes as one pool (one pass), by flag and by the config file's key.
+    flagsRun = await runWatchingPods(kc, ["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("flags"), ...onePool]);
+    writeFileSync(
+      d("hybrid-conformance.yaml"),
+      `# the same options as the flags run\ncategory: [Core.Workloads]\ngrep: "${grep}"\nwindows-nodes: ${onePool[1]}\nreport-dir: config\n`,
+    );
     configRun = cli(["run", "--config", d("hybrid-conformance.yaml")]);
     await faults.add("image-pull-fails", { namespace: "hc-reports-a-windows-pod*" });
     try {
-      brokenRun = cli(["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("broken"), "--baseline", d("flags/summary.json")]);
+      brokenRun = cli(["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("broken"), "--baseline", d("flags/summary.json"), ...onePool]);
     } finally {
       await faults.clear();
     }
