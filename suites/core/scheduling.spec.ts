@@ -86,9 +86,9 @@ describe(CATEGORY, () => {
 
   for (const [build, server] of Object.entries(supportedBuilds)) {
     it(`places a pod that selects node.kubernetes.io/windows-build=${build} on a ${server} node`, async function () {
-      // With --windows-nodes, the builds of the pool under test.
+      // The builds of the pool under test (--windows-nodes, or this pass's pool: lib/pools/passes.ts).
       const present = windowsBuildsPresent(nodesUnderTest(caps()));
-      const where = caps().targetPool ? `the pool under test (--windows-nodes ${caps().targetPool!.selector})` : "the cluster";
+      const where = caps().targetPool ? `the pool under test (${caps().targetPool!.selector})` : "the cluster";
       if (!present.includes(build)) return skip(this, `${where} has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
       const only = env.ctx.options.windowsBuild;
       if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);

@@ -39,7 +39,14 @@ describe("images and run --prepull", function () {
   async function runWatchingPulls(name: string, args: string[]): Promise<{ code: number; stderr: string; summary: Summary; pulls: Pull[]; specs: Pull[] }> {
     const pulls: Pull[] = [];
     const specs: Pull[] = [];
-    const podWatch = await new k8s.Watch(kc).watch(
+    // client-node ends a watch after 30 s without an event; the CLI may take that long to start (a dist/ rebuild, a
+    // busy machine) and a pool's pre-pull that long to report.
+    const watcher = () => {
+      const w = new k8s.Watch(kc);
+      Object.assign(w, { requestTimeoutMs: 600_000 });
+      return w;
+    };
+    const podWatch = await watcher().watch(
       "/api/v1/pods",
       {},
       (type, p: k8s.V1Pod) => {
@@ -48,7 +55,7 @@ describe("images and run --prepull", function () {
       },
       () => undefined,
     );
-    const watch = await new k8s.Watch(kc).watch(
+    const watch = await watcher().watch(
       "/api/v1/events",
       {},
       (type, e: k8s.CoreV1Event) => {

@@ -4,7 +4,8 @@
 // Core.Scheduling (the taint, selector and Linux-worker facts differ per layout: that is where the layouts bite);
 // aks and kubeadm also run one Windows workload (a realistic servercore pull through the phase budgets), the
 // Linux → Windows network path (Linux helpers on kubeadm's control plane) and the LoadBalancer check (aks: a cloud's
-// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). Not covered here: `autoscaled` (zero
+// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). Each run is the default one pass per
+// Windows pool (docs, aks and kubeadm have a 2022 and a 2025 pool). Not covered here: `autoscaled` (zero
 // Windows nodes at start: preflight refuses the run, see the report).
 import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -18,19 +19,26 @@ const FACT = {
   webhook:
     /^a mutating admission webhook adds the toleration node\.kubernetes\.io\/os=windows:NoSchedule to pods that select kubernetes\.io\/os=windows \(dry-run create, read back\)/,
   noWorker: /^no Ready Linux worker node: hc-control-plane \(control plane\): no Linux worker to bind a Windows pod to$/,
-  noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
+  // A default run is one pass per Windows pool (lib/pools/passes.ts): each pass skips the builds its pool lacks.
+  noBuild: /^the pool under test \(\S+\) has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
+  no2022: /^the pool under test \(\S+\) has no Windows Server 2022 node \(Windows builds present: 10\.0\.26100\)$/,
 };
+const BUILD_2022 = "places a pod that selects node.kubernetes.io/windows-build=10.0.20348 on a Windows Server 2022 node";
+const BUILD_2025 = "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node";
+/** A 2022 pool and a 2025 pool: each pass skips the other's build-pinned placement. */
+const TWO_POOLS = { [BUILD_2022]: FACT.no2022, [BUILD_2025]: FACT.noBuild };
 const WORKLOAD = ["--grep", "runs the docs' win-webserver Deployment|connects from a Linux pod to a Windows pod"];
 /** The LoadBalancer check: served where the profile has a cloud's controller, skipped naming the fact where it has none. */
 const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", "LoadBalancer Service's external address"];
 const LB_TITLE = "serves the IIS default page on the LoadBalancer Service's external address (skipped where the cluster has no load balancer)";
 
 const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, RegExp> }[] = [
-  { profile: ["--profile", "docs"], skips: {} },
+  { profile: ["--profile", "docs"], skips: TWO_POOLS },
   {
     profile: ["--profile", "aks"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
+      ...TWO_POOLS,
       "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
       "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
     },
@@ -40,26 +48,27 @@ const MATRIX: { profile: string[]; extra?: string[][]; skips: Record<string, Reg
     skips: {
       "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.untainted,
       "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes": FACT.untainted,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [BUILD_2025]: FACT.noBuild,
     },
   },
   {
     profile: ["--profile", "gke"],
-    skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild },
+    skips: { [BUILD_2025]: FACT.noBuild },
   },
   {
     profile: ["--profile", "gke", "--toleration-webhook"],
     skips: {
       "keeps a Windows pod without the toleration Pending: FailedScheduling, and the harness names the taint": FACT.webhook,
-      "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild,
+      [BUILD_2025]: FACT.noBuild,
     },
   },
   {
     profile: ["--profile", "kubeadm"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
+      ...TWO_POOLS,
       [LB_TITLE]:
-        /^no load-balancer controller: nothing acted on Service iis-2022 \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
+        /^no load-balancer controller: nothing acted on Service iis-20(22|25) \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
       "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)": FACT.noWorker,
       "never schedules Linux pods without a nodeSelector onto the tainted Windows nodes":
         /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,
