@@ -16,6 +16,8 @@ const failing = "reports a Windows pod's status fields";
 const passing = "shares an emptyDir between the containers of a Windows pod";
 const grep = `${failing}|${passing}`;
 const brokenTitle = `Core.Workloads › ${failing}: podIP, hostIP, container and image IDs, startTime, QoS class, conditions`;
+/** A result is keyed by test and pool (lib/results/model.ts resultKey): the runs are pinned to one pool. */
+const brokenKey = `${brokenTitle} [${onePool[1]}]`;
 
 interface Summary {
   runId: string;
@@ -128,15 +130,15 @@ describe("sign-off: config file, record, baseline comparison", function () {
   it("compare with a run where a fault broke one test names that test as a regression, exit 1", () => {
     const r = cli(["compare", d("flags/summary.json"), d("broken/summary.json")]);
     expect(r.code, r.stdout + r.stderr).to.equal(1);
-    expect(r.stdout).to.contain(`regressions (passed → failed):\n  ${brokenTitle}\n`);
+    expect(r.stdout).to.contain(`regressions (passed → failed):\n  ${brokenKey}\n`);
     expect(r.stdout).not.to.contain(passing.slice(0, 30) + " › ");
     expect(r.stdout).to.match(/: 1 regression\(s\), 0 fix\(es\)/);
   });
 
   it("run --baseline prints the regression, records it in summary.json, and the HTML report shows it", async () => {
     expect(brokenRun.code).to.equal(1);
-    expect(brokenRun.stderr).to.contain(`regressions (passed → failed):\n  ${brokenTitle}\n`);
-    expect(summary(d("broken")).comparison?.regressions).to.deep.equal([brokenTitle]);
+    expect(brokenRun.stderr).to.contain(`regressions (passed → failed):\n  ${brokenKey}\n`);
+    expect(summary(d("broken")).comparison?.regressions).to.deep.equal([brokenKey]);
     const seen = await inspectEnvironment(d("broken/html"), { screenshot: d("baseline.png") });
     expect(seen).to.match(/Regressions vs baseline\s*1: Core\.Workloads › reports a Windows pod's status fields/);
     expect(seen).to.match(/Baseline run\s*r\w+/);
