@@ -7,6 +7,8 @@ export interface SuiteEntry {
   suite: "core" | "extended";
   file: string;
   description: string;
+  /** Every test of the category is pool-independent: it runs once per run, not once per Windows pool (lib/pools/passes.ts). */
+  poolIndependent?: boolean;
 }
 
 export const catalogue: SuiteEntry[] = [
@@ -46,6 +48,8 @@ export const catalogue: SuiteEntry[] = [
     suite: "core",
     file: "suites/core/rejections.spec.ts",
     description: "API validation of Windows pods: forbidden fields, runAsUserName, HostProcess",
+    // Server-side dry-run creates: no pod placed, no node judged.
+    poolIndependent: true,
   },
   {
     category: "Core.Storage",

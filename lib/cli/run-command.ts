@@ -14,6 +14,7 @@ import { report, defaultReporters, type Reporter } from "../report/reporter.js";
 import { UserFacingError } from "../errors.js";
 import { withConfigFile } from "./config.js";
 import { describePools } from "../pools/pools.js";
+import { passesFor } from "../pools/passes.js";
 import type { LabelSelector } from "../pools/selector.js";
 import { readSummary, compareRuns } from "../report/compare.js";
 import { assertWritableDir, assertWritableFileLocation } from "./paths.js";
@@ -70,7 +71,7 @@ export function runCommand(): Command {
     .option("--windows-build <build>", "test this Windows build only (e.g. 10.0.26100)", build)
     .option(
       "--windows-nodes <selector>",
-      "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it",
+      "test one Windows node pool: a label selector (e.g. agentpool=win25); every Windows pod lands on it and node checks judge only it (default: every discovered pool, one pass each)",
       windowsNodesArg,
     )
     .option(
@@ -205,13 +206,15 @@ async function run(flags: RunFlags, reporters: Reporter[] = defaultReporters): P
       allureResults: join(reportDir, "allure-results"),
       historyFile: resolve(flags.historyFile ?? join(reportDir, "history.jsonl")),
     };
+    const passes = passesFor(caps, flags.windowsBuild);
     const result = await execute(
       {
         kc: t.kc,
         caps,
         options,
-        prepull: flags.prepull ? prepullPlan(p.entries, caps, options) : undefined,
+        prepull: flags.prepull ? prepullPlan(p.entries, passes, options) : undefined,
         entries: p.entries,
+        passes,
         only: p.only,
         retries: flags.retries,
         failOnFlaky: !!flags.failOnFlaky,

@@ -44,12 +44,14 @@ export function discoverPools(nodes: NodeInfo[]): Pool[] {
 
 /**
  * The run narrowed to the pool the selector names: Windows builds and taints are the pool's, `targetPool` says
- * which nodes it holds. Refuses (one line, exit 2) a selector that matches no Ready Windows node.
+ * which nodes it holds. Refuses (one line, exit 2) a selector that matches no Ready Windows node, unless
+ * `allowNotReady` (a discovered pool's pass, lib/pools/passes.ts): then its builds are its NotReady nodes'.
  */
-export function narrowToPool(caps: Capabilities, sel: LabelSelector): Capabilities {
+export function narrowToPool(caps: Capabilities, sel: LabelSelector, o: { allowNotReady?: boolean } = {}): Capabilities {
   const matched = caps.nodes.filter((n) => matches(sel, n.labels));
   const windows = matched.filter((n) => n.os === "windows");
-  if (!windows.some((n) => n.ready)) {
+  const anyReady = windows.some((n) => n.ready);
+  if (!anyReady && !(o.allowNotReady && windows.length)) {
     const found = (caps.pools ?? []).map((p) => `${p.selector} (${p.readyNodes} Ready)`).join(", ") || "none";
     const what = windows.length
       ? `only Windows nodes that are not Ready (${windows.map((n) => n.name).join(", ")})`
@@ -65,12 +67,13 @@ export function narrowToPool(caps: Capabilities, sel: LabelSelector): Capabiliti
     windowsBuilds: [
       ...new Set(
         windows
-          .filter((n) => n.ready)
+          .filter((n) => n.ready || !anyReady)
           .map((n) => n.build)
           .filter((b): b is string => !!b),
       ),
     ].sort(),
-    windowsTaints: windowsTaintsOf(caps.nodes.filter((n) => n.os !== "windows" || inPool.has(n.name))),
+    // A pool with no Ready node: its pods tolerate what its nodes carry, so they fail on the nodes' state alone.
+    windowsTaints: windowsTaintsOf(caps.nodes.filter((n) => n.os !== "windows" || inPool.has(n.name)).map((n) => (anyReady ? n : { ...n, ready: true }))),
     targetPool: { ...pool, selection: sel },
   };
 }
@@ -96,7 +99,7 @@ export function describePools(caps: Capabilities): string[] {
     `${p.selector}: ${p.nodes.length} node(s) (${p.readyNodes} Ready: ${p.nodes.join(", ")}), build ${p.builds.join(", ") || "unlabelled"}, taints ${p.taints.join(", ") || "none"}`;
   if (caps.targetPool) return [`Windows pool under test (--windows-nodes) ${line(caps.targetPool)}`];
   return [
-    `Windows pools found (every Windows test may land on any of them; test one with --windows-nodes <selector>):`,
+    `Windows pools found (the Windows tests run on each, one pass per pool; test one with --windows-nodes <selector>):`,
     ...(caps.pools ?? []).map((p) => `  ${line(p)}`),
   ];
 }

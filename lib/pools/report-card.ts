@@ -1,15 +1,15 @@
 // The report card: a verdict per Windows pool — passed/failed/skipped per category — for the console, summary.json
-// (`pools`), Allure (a `pool` label the HTML groups by) and JUnit (properties). Which tests count for a pool:
-// with `--windows-nodes` every test of the run (each Windows pod was placed on the pool, node checks judged only
-// it); without it, the tests whose pods ran on the pool's nodes (observed from pod.spec.nodeName at the end of
-// each test), and tests that placed no pod on a Windows node count for no pool (`windowsPods: false` entry).
+// (`pools`), Allure (a `pool` label the HTML groups by) and JUnit (properties). A run is one pass per pool
+// (lib/pools/passes.ts) and every result carries the pool of its pass (TestOutcome.pool), so a pool's card counts
+// exactly the results that carry it; the tests that run once because their result cannot depend on the pool
+// carry none and are counted under their own entry (`windowsPods: false`).
 import { count, type Counts, type TestOutcome } from "../results/model.js";
-import type { Capabilities } from "../preflight/types.js";
+import type { Capabilities, Pool } from "../preflight/types.js";
 
 export interface PoolCard {
-  /** The pool's selector (`agentpool=win25`), or "(no Windows pod)" for tests that placed none. */
+  /** The pool's selector (`agentpool=win25`), or "(pool-independent)" for the tests that run once per run. */
   pool: string;
-  /** False for the entry of tests that ran no pod on a Windows node (node facts, API refusals, Linux-only). */
+  /** False for the entry of tests that run once per run: they place no pod on a Windows node and judge no node. */
   windowsPods: boolean;
   /** True when the run was narrowed to this pool (`--windows-nodes`). */
   targeted: boolean;
@@ -19,7 +19,7 @@ export interface PoolCard {
   categories: ({ category: string } & Counts)[];
 }
 
-export const NO_WINDOWS_POD = "(no Windows pod)";
+export const POOL_INDEPENDENT_CARD = "(pool-independent)";
 
 function card(pool: string, o: { windowsPods: boolean; targeted: boolean; builds: string[]; nodes: string[] }, outcomes: TestOutcome[]): PoolCard {
   const cats = [...new Set(outcomes.map((x) => x.category))];
@@ -31,28 +31,21 @@ function card(pool: string, o: { windowsPods: boolean; targeted: boolean; builds
   };
 }
 
-/** The pools each test counts for (see the file comment). */
-export function poolsOfTest(caps: Pick<Capabilities, "pools" | "targetPool">, o: TestOutcome): string[] {
-  if (caps.targetPool) return [caps.targetPool.selector];
-  const ran = new Set(o.nodes ?? []);
-  return (caps.pools ?? []).filter((p) => p.nodes.some((n) => ran.has(n))).map((p) => p.selector);
-}
-
+/**
+ * One card per pool the run covers: the targeted pool (`--windows-nodes`), else every discovered pool (one that no
+ * pass reached, e.g. left out by `--windows-build`, shows no result); then the pool-independent tests, if any ran.
+ */
 export function reportCard(caps: Pick<Capabilities, "pools" | "targetPool">, outcomes: TestOutcome[]): PoolCard[] {
-  if (caps.targetPool) {
-    const p = caps.targetPool;
-    return [card(p.selector, { windowsPods: true, targeted: true, builds: p.builds, nodes: p.nodes }, outcomes)];
-  }
-  const of = new Map(outcomes.map((o) => [o, poolsOfTest(caps, o)]));
-  const cards = (caps.pools ?? []).map((p) =>
+  const pools: Pool[] = caps.targetPool ? [caps.targetPool] : (caps.pools ?? []);
+  const cards = pools.map((p) =>
     card(
       p.selector,
-      { windowsPods: true, targeted: false, builds: p.builds, nodes: p.nodes },
-      outcomes.filter((o) => of.get(o)!.includes(p.selector)),
+      { windowsPods: true, targeted: !!caps.targetPool, builds: p.builds, nodes: p.nodes },
+      outcomes.filter((o) => o.pool === p.selector),
     ),
   );
-  const none = outcomes.filter((o) => !of.get(o)!.length);
-  if (none.length) cards.push(card(NO_WINDOWS_POD, { windowsPods: false, targeted: false, builds: [], nodes: [] }, none));
+  const none = outcomes.filter((o) => !o.pool);
+  if (none.length) cards.push(card(POOL_INDEPENDENT_CARD, { windowsPods: false, targeted: false, builds: [], nodes: [] }, none));
   return cards;
 }
 
@@ -66,9 +59,9 @@ export function formatReportCard(cards: PoolCard[]): string[] {
   for (const c of cards) {
     const what = c.windowsPods
       ? `build ${c.builds.join(", ") || "unlabelled"}, ${c.nodes.length} node(s)${c.targeted ? ", --windows-nodes" : ""}`
-      : "tests that placed no pod on a Windows node";
+      : "tests that run once: no Windows pod, no node judged";
     const total = c.counts.passed + c.counts.failed + c.counts.skipped + c.counts.flaky + c.counts.broken;
-    out.push(`  ${c.pool} (${what}): ${total ? fmt(c.counts) : "no test placed a pod here: test it with --windows-nodes " + c.pool}`);
+    out.push(`  ${c.pool} (${what}): ${total ? fmt(c.counts) : "not tested in this run: test it with --windows-nodes " + c.pool}`);
     for (const k of c.categories) out.push(`    ${k.category}: ${fmt(k)}`);
   }
   return out;

@@ -29,13 +29,20 @@ export interface PrepullRecord {
   nodes: NodePull[];
 }
 
+/** A set of images to pull, with where: one pool's pass (its capabilities, its nodes), or the Linux nodes. */
+export interface PrepullSet extends ImageSet {
+  /** As the set's pass renders its pods: the DaemonSet is pinned to the pool and tolerates its taints. */
+  caps: Capabilities;
+  /** The nodes it targets: a DaemonSet pod must become ready on each that can run it. */
+  nodes: NodeInfo[];
+  /** The DaemonSet's name. */
+  name: string;
+}
+
 export interface PrepullInput {
   kc: k8s.KubeConfig;
-  caps: Capabilities;
   runId: string;
-  sets: ImageSet[];
-  /** The nodes the run targets (preflight's, or a pool's): a DaemonSet pod must become ready on each that matches a set. */
-  nodes: NodeInfo[];
+  sets: PrepullSet[];
   /** The pull budget (lib/run/budgets.ts imagePullMs): the whole pre-pull must finish within it. */
   timeoutMs: number;
   info: (line: string) => void;
@@ -53,12 +60,12 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
   const cleanup = new CleanupRegistry(x.kc);
   const nsObj: k8s.V1Namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: runLabels } };
   cleanup.track(nsObj);
-  const plans = x.sets.filter((s) => s.images.length).map((s) => ({ set: s, nodes: x.nodes.filter((n) => runsOn(s, n, x.caps)) }));
+  const plans = x.sets.filter((s) => s.images.length).map((s) => ({ set: s, nodes: s.nodes.filter((n) => runsOn(s, n, s.caps)) }));
   const expected = new Map(plans.flatMap((p) => p.nodes.map((n) => [n.name, p.set.images] as const)));
   try {
     await apply(x.kc, nsObj);
     for (const p of plans.filter((p) => p.nodes.length)) {
-      const [ds] = renderFixture([daemonSet(p.set)], { caps: x.caps, namespace: ns, labels: runLabels, build: p.set.build }) as [k8s.V1DaemonSet];
+      const [ds] = renderFixture([daemonSet(p.set)], { caps: p.set.caps, namespace: ns, labels: runLabels, build: p.set.build }) as [k8s.V1DaemonSet];
       // The set's images are final (rendered for the build, or given as is, like --logmonitor-image): no second retag.
       ds.spec!.template.spec!.containers.forEach((c, i) => (c.image = p.set.images[i]));
       cleanup.track(ds);
@@ -117,8 +124,8 @@ export async function prepull(x: PrepullInput): Promise<PrepullRecord> {
 }
 
 /** One DaemonSet for a set, written as a fixture: the guard adds the OS/build selector and the cluster's tolerations. */
-function daemonSet(set: ImageSet): k8s.V1DaemonSet {
-  const name = set.os === "windows" ? `prepull-${set.build!.replace(/\./g, "-")}` : "prepull-linux";
+function daemonSet(set: PrepullSet): k8s.V1DaemonSet {
+  const name = set.name;
   const podLabels = { [POD_LABEL]: name };
   return {
     apiVersion: "apps/v1",

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import type { Capabilities } from "../preflight/types.js";
 import { repoRoot } from "../../localcluster/paths.js";
+import { POOL_INDEPENDENT_CARD } from "../pools/report-card.js";
 
 const run = promisify(execFile);
 
@@ -83,36 +84,40 @@ export async function generateHtml(resultsDir: string, outDir: string, name: str
 }
 
 /**
- * Post-processes allure-mocha's results before rendering. A test's identity is its full name: the parameters we
- * record (node, build, the API's answer) describe what one attempt saw, so they are excluded from Allure's identity
- * (historyId, retry grouping). Otherwise a retry whose pod landed elsewhere — or a first attempt that failed before
- * recording its node — looks like a different test, and retries, flaky marking and history all break.
+ * Post-processes allure-mocha's results before rendering. A test's identity is its full name and its pool: the
+ * parameters we record (node, build, the API's answer) describe what one attempt saw, so they are excluded from
+ * Allure's identity (historyId, retry grouping). Otherwise a retry whose pod landed elsewhere — or a first attempt
+ * that failed before recording its node — looks like a different test, and retries, flaky marking and history all
+ * break. The pool is not excluded: a test has one result per Windows pool (one pass each, lib/pools/passes.ts), and
+ * each is its own entry in the HTML, grouped by the `pool` label the pass set when the test started.
  * allure-mocha also records a retried test's final pass as plain "passed": those are marked flaky.
  */
 export function finalizeResults(
   resultsDir: string,
-  flakyFullTitles: string[],
-  poolsByTitle: Map<string, string[]> = new Map(),
-  parametersByTitle: Map<string, { name: string; value: string }[]> = new Map(),
+  flaky: ResultRef[],
+  parametersOf: { ref: ResultRef; parameters: { name: string; value: string }[] }[] = [],
 ): void {
-  const flaky = flakyFullTitles.map((t) => t.split(" › ").join(" > "));
-  // The report card's pools, as a label the HTML groups by (and a parameter shown on the test).
-  const pools = [...poolsByTitle].map(([t, p]) => [t.split(" › ").join(" > "), p] as const);
+  const same = (r: AllureResult, pool: string | undefined, ref: ResultRef) =>
+    (ref.pool ?? undefined) === pool && !!r.fullName?.endsWith(`: ${ref.fullTitle.split(" › ").join(" > ")}`);
   for (const f of readdirSync(resultsDir).filter((f) => f.endsWith("-result.json"))) {
     const p = join(resultsDir, f);
     const r = JSON.parse(readFileSync(p, "utf8")) as AllureResult;
-    r.parameters = (r.parameters ?? []).map((x) => ({ ...x, excluded: true }));
-    if (r.testCaseId) r.historyId = `${r.testCaseId}:${md5("")}`;
-    const testPools = pools.find(([w]) => r.fullName?.endsWith(`: ${w}`))?.[1] ?? [];
-    if (testPools.length) {
-      r.labels = [...(r.labels ?? []).filter((l) => l.name !== POOL_LABEL), ...testPools.map((value) => ({ name: POOL_LABEL, value }))];
-      r.parameters = [...r.parameters.filter((x) => x.name !== "pool"), { name: "pool", value: testPools.join(", "), excluded: true }];
-    }
-    const extra = [...parametersByTitle].find(([t]) => r.fullName?.endsWith(`: ${t.split(" › ").join(" > ")}`))?.[1] ?? [];
+    const label = r.labels?.find((l) => l.name === POOL_LABEL)?.value;
+    const pool = label && label !== POOL_INDEPENDENT_CARD ? label : undefined;
+    r.parameters = (r.parameters ?? []).filter((x) => x.name !== "pool").map((x) => ({ ...x, excluded: true }));
+    if (pool) r.parameters.push({ name: "pool", value: pool });
+    if (r.testCaseId) r.historyId = `${r.testCaseId}:${md5(pool ? `pool=${pool}` : "")}`;
+    const extra = parametersOf.find((x) => same(r, pool, x.ref))?.parameters ?? [];
     if (extra.length) r.parameters = [...r.parameters.filter((x) => !extra.some((e) => e.name === x.name)), ...extra.map((e) => ({ ...e, excluded: true }))];
-    if (r.status === "passed" && flaky.some((w) => r.fullName?.endsWith(`: ${w}`))) r.statusDetails = { ...r.statusDetails, flaky: true };
+    if (r.status === "passed" && flaky.some((ref) => same(r, pool, ref))) r.statusDetails = { ...r.statusDetails, flaky: true };
     writeFileSync(p, JSON.stringify(r));
   }
+}
+
+/** A result of the run: its test and its pool. */
+export interface ResultRef {
+  fullTitle: string;
+  pool?: string;
 }
 
 /** The label that groups the HTML report by Windows pool. */

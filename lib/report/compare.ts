@@ -4,9 +4,12 @@
 import { readFileSync } from "node:fs";
 import { UserFacingError } from "../errors.js";
 import type { SignoffRecord } from "../run/record.js";
+import { resultKey } from "../results/model.js";
 
 interface SummaryTest {
   fullTitle: string;
+  /** The pool of the result (one result per test and pool): compared by test and pool. */
+  pool?: string;
   state: "passed" | "failed" | "skipped" | "flaky" | "broken";
   durationMs?: number;
 }
@@ -50,8 +53,8 @@ export function readSummary(file: string, what = "summary"): RunSummary {
 }
 
 export function compareRuns(base: RunSummary, cur: RunSummary): Comparison {
-  const before = new Map(base.tests.map((t) => [t.fullTitle, t]));
-  const after = new Map(cur.tests.map((t) => [t.fullTitle, t]));
+  const before = new Map(base.tests.map((t) => [resultKey(t), t]));
+  const after = new Map(cur.tests.map((t) => [resultKey(t), t]));
   const both = [...after.keys()].filter((k) => before.has(k));
   const c: Comparison = {
     baseline: base.runId ?? "?",

@@ -17,15 +17,13 @@ const esc = (s: string) =>
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 /**
- * `prepull`: the pre-pull phase, as a suite of properties; `poolsOf`: the report card's pools of a test
- * (lib/pools/report-card.ts), written as <property name="pool"> per testcase.
+ * `prepull`: the pre-pull phase, as a suite of properties. Each result's pool (one pass per Windows pool,
+ * lib/pools/passes.ts) is a <property name="pool">; when the run covers several pools a test has a result per
+ * pool, and CI tools merge equal names, so the name carries the pool too: `<title> [<pool>]`.
  */
-export function junitXml(
-  outcomes: TestOutcome[],
-  name = "hybrid-conformance",
-  extras: { prepull?: PrepullRecord; poolsOf?: (o: TestOutcome) => string[] } = {},
-): string {
-  const { prepull, poolsOf = () => [] } = extras;
+export function junitXml(outcomes: TestOutcome[], name = "hybrid-conformance", extras: { prepull?: PrepullRecord } = {}): string {
+  const { prepull } = extras;
+  const severalPools = new Set(outcomes.map((o) => o.pool).filter(Boolean)).size > 1;
   const byCat = new Map<string, TestOutcome[]>();
   for (const o of outcomes) byCat.set(o.category, [...(byCat.get(o.category) ?? []), o]);
   const count = (xs: TestOutcome[], s: TestOutcome["state"]) => xs.filter((x) => x.state === s).length;
@@ -42,10 +40,10 @@ export function junitXml(
             : x.state === "skipped"
               ? [`<skipped${x.reason ? ` ${msg(x.reason)}` : ""}/>`]
               : attempts;
-      const props = poolsOf(x).map((p) => `<property name="pool" value="${esc(p)}"/>`);
-      if (props.length) elements.unshift(`<properties>${props.join("")}</properties>`);
+      if (x.pool) elements.unshift(`<properties><property name="pool" value="${esc(x.pool)}"/></properties>`);
+      const title = severalPools && x.pool ? `${x.title} [${x.pool}]` : x.title;
       const body = elements.length ? `\n${elements.map((e) => `      ${e}\n`).join("")}    ` : "";
-      return `    <testcase classname="${esc(cat)}" name="${esc(x.title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+      return `    <testcase classname="${esc(cat)}" name="${esc(title)}" file="${esc(x.file)}" time="${(x.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
     });
     return `  <testsuite name="${esc(cat)}" tests="${xs.length}" failures="${count(xs, "failed")}" errors="${count(xs, "broken")}" skipped="${count(xs, "skipped")}" time="${secs(xs)}">\n${cases.join("\n")}\n  </testsuite>`;
   });

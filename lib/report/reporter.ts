@@ -10,7 +10,7 @@ import { recordEnvironment } from "../run/record.js";
 import { comparisonEnvironment, formatComparison } from "./compare.js";
 import { prepullEnvironment, prepullLine } from "../prepull/report.js";
 import { phaseParameters } from "../run/pod-timeline.js";
-import { NO_WINDOWS_POD, formatReportCard, poolsOfTest, reportCard } from "../pools/report-card.js";
+import { formatReportCard, reportCard } from "../pools/report-card.js";
 
 export interface ReportPaths {
   /** --report-dir, absolute. */
@@ -33,10 +33,7 @@ export const junitReporter: Reporter = {
   name: "junit",
   write(run, paths) {
     mkdirSync(paths.dir, { recursive: true });
-    writeFileSync(
-      join(paths.dir, "junit.xml"),
-      junitXml(run.outcomes, "hybrid-conformance", { prepull: run.prepull, poolsOf: (o) => poolsOfTest(run.caps, o) }),
-    );
+    writeFileSync(join(paths.dir, "junit.xml"), junitXml(run.outcomes, "hybrid-conformance", { prepull: run.prepull }));
   },
 };
 
@@ -62,9 +59,8 @@ export const allureReporter: Reporter = {
     );
     finalizeResults(
       paths.allureResults,
-      run.outcomes.filter((o) => o.state === "flaky").map((o) => o.fullTitle),
-      new Map(run.outcomes.map((o) => [o.fullTitle, poolsOfTest(run.caps, o).length ? poolsOfTest(run.caps, o) : [NO_WINDOWS_POD]])),
-      new Map(run.outcomes.flatMap((o) => (o.phases ? [[o.fullTitle, phaseParameters(o.phases)] as const] : []))),
+      run.outcomes.filter((o) => o.state === "flaky"),
+      run.outcomes.flatMap((o) => (o.phases ? [{ ref: o, parameters: phaseParameters(o.phases) }] : [])),
     );
     // A run the cluster ended must exit promptly (within the outage window + 10 s): its results are all on disk,
     // and rendering them (seconds on a busy machine) is one command away.

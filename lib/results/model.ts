@@ -19,6 +19,11 @@ export interface TestOutcome {
   category: string;
   title: string;
   fullTitle: string;
+  /**
+   * The Windows pool this result is for: the selector of the pass that ran it (lib/pools/passes.ts). Absent for a
+   * test that runs once per run because its result cannot depend on the pool.
+   */
+  pool?: string;
   file: string;
   /** flaky: failed, then passed on a retry in a fresh namespace. */
   state: TestState;
@@ -34,6 +39,9 @@ export interface TestOutcome {
   /** The nodes this test's pods ran on (pod.spec.nodeName, read at the end of the test): the report card's placement. */
   nodes?: string[];
 }
+
+/** A result's identity within a run and across runs (baseline, --rerun-failed): the test, and its pool. */
+export const resultKey = (o: { fullTitle: string; pool?: string }): string => (o.pool ? `${o.fullTitle} [${o.pool}]` : o.fullTitle);
 
 export interface Counts {
   passed: number;

@@ -15,14 +15,17 @@ import type { Capabilities } from "../preflight/types.js";
 import type { RunResult } from "../results/model.js";
 import type { SuiteEntry } from "../../suites/index.js";
 import { prepullPhase, type PrepullPlan } from "../prepull/phase.js";
+import { testsOfPass, type Pass } from "../pools/passes.js";
 
 export interface Execution {
   kc: k8s.KubeConfig;
   caps: Capabilities;
   options: RunOptions;
   entries: SuiteEntry[];
-  /** --rerun-failed: only these full titles. */
-  only?: string[];
+  /** One per Windows pool under test (lib/pools/passes.ts): the suites run once per pass, narrowed to its pool. */
+  passes: Pass[];
+  /** --rerun-failed: only these results (test, pool). */
+  only?: { fullTitle: string; pool?: string }[];
   retries?: number;
   /** --fail-on-flaky: a test that passed only on retry makes the run fail. */
   failOnFlaky: boolean;
@@ -57,7 +60,7 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     rmSync(x.allureResults, { recursive: true, force: true });
     mkdirSync(x.allureResults, { recursive: true });
     info(
-      `run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")}; ${x.parallel > 1 ? `${x.parallel} tests at once` : "one test at a time"})`,
+      `run ${runId}: ${x.entries.map((e) => e.category).join(", ")} against ${caps.context} (${caps.server.gitVersion}; Windows builds ${caps.windowsBuilds.join(", ")}; ${x.passes.length > 1 ? `${x.passes.length} Windows pools, one pass each` : `Windows pool ${x.passes[0]?.pool}`}; ${x.parallel > 1 ? `${x.parallel} tests at once` : "one test at a time"})`,
     );
 
     // SIGINT/SIGTERM: stop after the current test, remove everything this run created, exit 3.
@@ -82,7 +85,11 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
     const startedAt = Date.now();
     const pre = x.prepull && !interrupted ? await prepullPhase(x.prepull, { kc, caps, options, runId, stopped: () => interrupted }, info) : undefined;
     const files = x.entries.map((e) => e.file);
-    const onRunner = (r: { abort(): void }) => (runner = r);
+    // A pass that starts after an interrupt (or the end of the API) ends at once.
+    const onRunner = (r: { abort(): void }) => {
+      runner = r;
+      if (interrupted || fatalError()) r.abort();
+    };
     const result =
       pre?.error || interrupted
         ? { outcomes: [] }
@@ -90,10 +97,10 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
           ? await runParallel({
               kc,
               runId,
-              caps,
               options,
               files,
               grep: options.grep,
+              passes: x.passes,
               only: x.only,
               retries: x.retries,
               resultsDir: x.allureResults,
@@ -101,7 +108,19 @@ export async function execute(x: Execution, info: (l: string) => void): Promise<
               workers: x.parallel,
               onRunner,
             })
-          : await runMocha({ files, grep: options.grep, only: x.only, retries: x.retries, resultsDir: x.allureResults, onRunner });
+          : await runMocha({
+              files,
+              grep: options.grep,
+              retries: x.retries,
+              resultsDir: x.allureResults,
+              onRunner,
+              passes: (listing) =>
+                x.passes.map((p, i) => ({
+                  pool: p.pool,
+                  only: testsOfPass(listing, x.passes, i, x.only),
+                  enter: () => setRunContext({ runId, kc, caps: p.caps, options }),
+                })),
+            });
     stopOnFatal();
     if (sweeping) await sweeping;
     // Whatever a test still left (an interrupt mid-test, a crashed hook) goes now; after an infrastructure

@@ -13,6 +13,7 @@ import type { RunOptions } from "./context.js";
 import { runMocha, type MochaRun } from "./mocha-runner.js";
 import { declareFatal } from "../cluster/outage.js";
 import { windowsNodesUnderTest } from "../pools/pools.js";
+import { testsOfPass, type Pass } from "../pools/passes.js";
 import { nodeArgsFor } from "../../localcluster/paths.js";
 
 /** What a worker receives: everything it needs to set the run context a serial run sets in-process. */
@@ -21,10 +22,10 @@ export interface WorkerTask {
   /** The kubeconfig in use, serialised (handed over IPC, never written to disk). */
   kubeconfig: string;
   runId: string;
-  caps: Capabilities;
   options: RunOptions;
   files: string[];
-  only: string[];
+  /** Its share, pass by pass: the pool, the pass's capabilities (narrowed to the pool) and the exact titles. */
+  passes: { pool: string; caps: Capabilities; only: string[] }[];
   retries?: number;
   resultsDir: string;
   /** The run's API outage window: each worker follows the same error model as a serial run. */
@@ -32,16 +33,22 @@ export interface WorkerTask {
 }
 
 /** `fatal`: the infrastructure error (API gone past the window, permission lost) that ended the worker's share. */
-export type WorkerReply = { type: "done"; outcomes: TestOutcome[]; aborted: boolean; fatal?: string } | { type: "crashed"; error: string };
+export type WorkerReply =
+  | { type: "done"; outcomes: TestOutcome[]; aborted: boolean; fatal?: string }
+  | { type: "crashed"; error: string }
+  /** A pass of its share begins: its console lines name that pool from now on. */
+  | { type: "pass"; pool: string };
 
 export interface ParallelRun {
   kc: k8s.KubeConfig;
   runId: string;
-  caps: Capabilities;
   options: RunOptions;
   files: string[];
   grep?: string;
-  only?: string[];
+  /** One per Windows pool (lib/pools/passes.ts); a worker's share may hold tests of several passes. */
+  passes: Pass[];
+  /** --rerun-failed: only these results (test, pool). */
+  only?: { fullTitle: string; pool?: string }[];
   retries?: number;
   resultsDir: string;
   outageWindowMs?: number;
@@ -76,17 +83,25 @@ function onThisMachine(server: string): boolean {
 }
 
 /** Tests → worker shares: round-robin in catalogue order, so every worker gets a mix of categories. */
-export function shares(titles: string[], workers: number): string[][] {
-  const out: string[][] = Array.from({ length: Math.min(workers, titles.length) }, () => []);
+export function shares<T>(titles: T[], workers: number): T[][] {
+  const out: T[][] = Array.from({ length: Math.min(workers, titles.length) }, () => []);
   titles.forEach((t, i) => out[i % out.length].push(t));
   return out;
 }
 
+/** A test of one pass: the unit the workers share. */
+interface Item {
+  pass: number;
+  title: string;
+}
+
 export async function runParallel(p: ParallelRun): Promise<MochaRun> {
-  const listed = await runMocha({ files: p.files, grep: p.grep, only: p.only, dryRun: true });
-  const order = listed.outcomes.map((o) => o.fullTitle);
+  const listed = await runMocha({ files: p.files, grep: p.grep, dryRun: true });
+  const order = listed.listing.map((o) => o.fullTitle);
   const alone = new Set(listed.alone ?? []);
-  const together = order.filter((t) => !alone.has(t));
+  // Passes run concurrently: every (pass, test) is one item, shared round-robin in pass and catalogue order.
+  const items: Item[] = p.passes.flatMap((_, pass) => testsOfPass(listed.listing, p.passes, pass, p.only).map((title) => ({ pass, title })));
+  const together = items.filter((t) => !alone.has(t.title));
   const out = p.out ?? ((l: string) => process.stdout.write(l + "\n"));
 
   const live = new Set<ChildProcess>();
@@ -100,9 +115,9 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
 
   const outcomes: TestOutcome[] = [];
   let anyAborted = false;
-  const batch = async (groups: string[][], first: number) => {
+  const batch = async (groups: Item[][], first: number) => {
     const replies = await Promise.all(
-      groups.map((only, i) => (aborted ? Promise.resolve(undefined) : runWorker({ ...p, only }, first + i, live, out, () => aborted))),
+      groups.map((share, i) => (aborted ? Promise.resolve(undefined) : runWorker({ ...p, share }, first + i, live, out, () => aborted))),
     );
     for (const r of replies) {
       if (!r) continue;
@@ -112,18 +127,24 @@ export async function runParallel(p: ParallelRun): Promise<MochaRun> {
   };
   await batch(shares(together, p.workers), 1);
   // Tests that need the cluster to themselves: one after the other, nothing beside them.
-  for (const t of order.filter((t) => alone.has(t))) if (!aborted) await batch([[t]], 1);
+  for (const t of items.filter((t) => alone.has(t.title))) if (!aborted) await batch([[t]], 1);
 
+  // Pass by pass, each in catalogue order (a pool-independent result ran in the first pass).
   const at = new Map(order.map((t, i) => [t, i]));
-  outcomes.sort((a, b) => (at.get(a.fullTitle) ?? 0) - (at.get(b.fullTitle) ?? 0));
-  return { outcomes, aborted: aborted || anyAborted, alone: [...alone] };
+  const passOf = (o: TestOutcome) =>
+    Math.max(
+      0,
+      p.passes.findIndex((x) => x.pool === o.pool),
+    );
+  outcomes.sort((a, b) => passOf(a) - passOf(b) || (at.get(a.fullTitle) ?? 0) - (at.get(b.fullTitle) ?? 0));
+  return { outcomes, aborted: aborted || anyAborted, alone: [...alone], listing: listed.listing };
 }
 
 // The worker runs in the same form as this process: compiled, or (the harness's own tests) its source through tsx.
 const workerArgs = nodeArgsFor("lib/run/worker.ts");
 
 function runWorker(
-  p: ParallelRun & { only: string[] },
+  p: ParallelRun & { share: Item[] },
   n: number,
   live: Set<ChildProcess>,
   out: (l: string) => void,
@@ -132,7 +153,7 @@ function runWorker(
   return new Promise((resolve, reject) => {
     const child = fork(workerArgs.at(-1)!, [], { execArgv: workerArgs.slice(0, -1), stdio: ["ignore", "pipe", "pipe", "ipc"] });
     live.add(child);
-    const prefix = `[${n}] `;
+    let prefix = `[${n}] `;
     for (const [stream, write] of [
       [child.stdout!, out],
       [child.stderr!, (l: string) => process.stderr.write(l + "\n")],
@@ -148,6 +169,10 @@ function runWorker(
     }
     let reply: WorkerReply | undefined;
     child.on("message", (m: WorkerReply) => {
+      if (m.type === "pass") {
+        if (p.passes.length > 1) prefix = `[${n} ${m.pool}] `;
+        return;
+      }
       reply = m;
       // One worker's infrastructure error ends the run, as in a serial run: the others stop after their current test.
       if (m.type === "done" && m.fatal) declareFatal(m.fatal);
@@ -164,10 +189,12 @@ function runWorker(
       type: "task",
       kubeconfig: p.kc.exportConfig(),
       runId: p.runId,
-      caps: p.caps,
       options: p.options,
       files: p.files,
-      only: p.only,
+      // The share, pass by pass (items are in pass order).
+      passes: p.passes
+        .map((pass, i) => ({ pool: pass.pool, caps: pass.caps, only: p.share.filter((t) => t.pass === i).map((t) => t.title) }))
+        .filter((x) => x.only.length),
       retries: p.retries,
       resultsDir: p.resultsDir,
       outageWindowMs: p.outageWindowMs,

@@ -35,16 +35,23 @@ async function work(t: WorkerTask): Promise<WorkerReply> {
   kc.loadFromString(t.kubeconfig);
   // The same API error model as a serial run: transient errors retried within the window, a fatal one stops the worker.
   if (t.outageWindowMs !== undefined) resetOutage(t.outageWindowMs);
-  configureOutage({ server: t.caps.server?.url });
+  configureOutage({ server: t.passes[0]?.caps.server?.url });
   resilient(kc);
   onFatal(() => abort());
-  setRunContext({ runId: t.runId, kc, caps: t.caps, options: t.options });
   const r = await runMocha({
     files: t.files,
-    only: t.only,
     retries: t.retries,
     resultsDir: t.resultsDir,
-    onRunner: (x) => (aborted ? x.abort() : (runner = x)),
+    onRunner: (x) => (aborted || fatalError() ? x.abort() : (runner = x)),
+    passes: () =>
+      t.passes.map((pass) => ({
+        pool: pass.pool,
+        only: pass.only,
+        enter: () => {
+          setRunContext({ runId: t.runId, kc, caps: pass.caps, options: t.options });
+          process.send!({ type: "pass", pool: pass.pool } satisfies WorkerReply);
+        },
+      })),
   });
   const fatal = fatalError()?.message;
   return { type: "done", outcomes: r.outcomes, aborted: r.aborted, ...(fatal ? { fatal } : {}) };

@@ -1,5 +1,6 @@
 // Core.Nodes: the Windows node pool as the API reports it — Ready, labelled as upstream labels it, on a
 // supported Windows Server build, with a supported container runtime — and the taint/selector posture.
+import { poolIndependent } from "../../lib/pools/passes.js";
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import { runContext } from "../../lib/run/context.js";
@@ -48,20 +49,23 @@ describe(CATEGORY, () => {
     }
   });
 
-  it(NODES.controlPlane, async () => {
-    const cp = caps().nodes.filter((n) => n.controlPlane);
-    await allure.step(`control-plane nodes: ${cp.map((n) => `${n.name} (${n.os})`).join(", ") || "none visible (managed control plane)"}`, async () => {
-      const wrong = cp.filter((n) => n.os !== "linux");
-      expect(
-        wrong.map((n) => `${n.name} runs ${n.os}`),
-        "control plane must run on Linux",
-      ).to.deep.equal([]);
-    });
-    const server = caps().server.platform;
-    await allure.step(`API server platform ${server}`, async () => {
-      expect(server, `the API server reports platform ${server}`).to.match(/^linux\//);
-    });
-  });
+  // Pool-independent: the control plane is the cluster's, whichever Windows pool is under test.
+  poolIndependent(
+    it(NODES.controlPlane, async () => {
+      const cp = caps().nodes.filter((n) => n.controlPlane);
+      await allure.step(`control-plane nodes: ${cp.map((n) => `${n.name} (${n.os})`).join(", ") || "none visible (managed control plane)"}`, async () => {
+        const wrong = cp.filter((n) => n.os !== "linux");
+        expect(
+          wrong.map((n) => `${n.name} runs ${n.os}`),
+          "control plane must run on Linux",
+        ).to.deep.equal([]);
+      });
+      const server = caps().server.platform;
+      await allure.step(`API server platform ${server}`, async () => {
+        expect(server, `the API server reports platform ${server}`).to.match(/^linux\//);
+      });
+    }),
+  );
 
   it(NODES.runtime, async () => {
     for (const n of windows()) {

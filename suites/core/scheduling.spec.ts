@@ -4,6 +4,7 @@
 // not schedule (a Windows pod bound to a Linux node is refused by that kubelet); a pod asking for more than any
 // node can give is refused as Insufficient; a busy loop under a CPU limit is measured within it by the kubelet's stats
 // summary (upstream cpu_limits.go). Every verdict comes from the scheduler or the kubelet, never a sleep.
+import { poolIndependent } from "../../lib/pools/passes.js";
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
@@ -89,9 +90,9 @@ describe(CATEGORY, () => {
 
   for (const [build, server] of Object.entries(supportedBuilds)) {
     it(SCHEDULING.build(build), async function () {
-      // With --windows-nodes, the builds of the pool under test.
+      // The builds of the pool under test (--windows-nodes, or this pass's pool: lib/pools/passes.ts).
       const present = windowsBuildsPresent(nodesUnderTest(caps()));
-      const where = caps().targetPool ? `the pool under test (--windows-nodes ${caps().targetPool!.selector})` : "the cluster";
+      const where = caps().targetPool ? `the pool under test (${caps().targetPool!.selector})` : "the cluster";
       if (!present.includes(build)) return skip(this, `${where} has no ${server} node (Windows builds present: ${present.join(", ") || "none"})`);
       const only = env.ctx.options.windowsBuild;
       if (only && only !== build) return skip(this, `--windows-build ${only} excludes ${build}`);
@@ -161,7 +162,8 @@ describe(CATEGORY, () => {
   });
 
   it(SCHEDULING.linuxOff, async function () {
-    const untainted = untaintedWindowsPool(caps().nodes);
+    // The pool's Windows nodes only: a Linux pod on another pool's untainted node is that pool's failure.
+    const untainted = untaintedWindowsPool(nodesUnderTest(caps()));
     if (untainted) return skip(this, `${untainted}: nothing but a selector keeps a Linux pod without one off them`);
     if (!hasLinuxWorkers(caps().nodes))
       return skip(this, `${noLinuxWorker(caps().nodes)}: a Linux pod without a selector or toleration has no Linux node to land on`);
@@ -201,7 +203,7 @@ describe(CATEGORY, () => {
     const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
     await param("placement", spread(live), true);
     await env.step(`no pod landed on a Windows node (${spread(live)})`, async () => {
-      const problems = windowsLandings(live, caps().nodes);
+      const problems = windowsLandings(live, nodesUnderTest(caps()));
       const events = problems.length ? await env.events() : [];
       fail(
         problems.map((line) => {
@@ -213,40 +215,48 @@ describe(CATEGORY, () => {
     });
   });
 
-  it(SCHEDULING.osField, async function () {
-    // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
-    // there but not Ready are a defect, and fail.
-    if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
-    const worker = linuxWorker(caps().nodes);
-    await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () =>
-      expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined),
-    );
-    await param("node", worker!.name, true);
-    const pod = podOf(
-      await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>
-        env.deploy("windows-client", {
-          mutate: (objs) => {
-            const spec = podOf(objs).spec!;
-            delete spec.nodeSelector;
-            delete spec.tolerations;
-            spec.nodeName = worker!.name;
+  // Pool-independent: the pod is bound to a Linux node; no Windows node is involved or judged.
+  poolIndependent(
+    it(SCHEDULING.osField, async function () {
+      // A layout without Linux workers (kubeadm: the control plane is the only Linux node) skips; workers that are
+      // there but not Ready are a defect, and fail.
+      if (!hasLinuxWorkers(caps().nodes)) return skip(this, `${noLinuxWorker(caps().nodes)}: no Linux worker to bind a Windows pod to`);
+      const worker = linuxWorker(caps().nodes);
+      await env.step(`a Ready Linux worker to bind to: ${worker ? `${worker.name} (${worker.osImage})` : "none"}`, () =>
+        expect(worker, noLinuxWorker(caps().nodes)).to.not.equal(undefined),
+      );
+      await param("node", worker!.name, true);
+      const pod = podOf(
+        await env.step(`deploy windows-client with spec.os.name=windows, no nodeSelector, no toleration, bound to ${worker!.name} by spec.nodeName`, () =>
+          env.deploy("windows-client", {
+            mutate: (objs) => {
+              const spec = podOf(objs).spec!;
+              delete spec.nodeSelector;
+              delete spec.tolerations;
+              spec.nodeName = worker!.name;
+            },
+          }),
+        ),
+      );
+      const name = pod.metadata!.name!;
+      await param("image", pod.spec!.containers[0].image!);
+      expect(pod.spec?.os?.name, "the fixture must render spec.os.name=windows").to.equal("windows");
+      const seen = await env.step(`the kubelet on ${worker!.name} refuses ${name} at admission`, () =>
+        env.wait.podMatches(
+          name,
+          `to be refused or started by node ${worker!.name}`,
+          (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""),
+          {
+            allowReasons: ["PodOSNotSupported"],
           },
-        }),
-      ),
-    );
-    const name = pod.metadata!.name!;
-    await param("image", pod.spec!.containers[0].image!);
-    expect(pod.spec?.os?.name, "the fixture must render spec.os.name=windows").to.equal("windows");
-    const seen = await env.step(`the kubelet on ${worker!.name} refuses ${name} at admission`, () =>
-      env.wait.podMatches(name, `to be refused or started by node ${worker!.name}`, (p) => ["Failed", "Running", "Succeeded"].includes(p.status?.phase ?? ""), {
-        allowReasons: ["PodOSNotSupported"],
-      }),
-    );
-    if (seen.status?.reason === "PodOSNotSupported") await env.step("a PodOSNotSupported event on the pod", () => env.wait.event(name, "PodOSNotSupported"));
-    await env.step(`${name}: phase ${seen.status?.phase}, reason ${seen.status?.reason ?? "(none)"}; no container created on ${worker!.name}`, async () =>
-      fail(osRejectionProblems(seen, await env.events(name))),
-    );
-  });
+        ),
+      );
+      if (seen.status?.reason === "PodOSNotSupported") await env.step("a PodOSNotSupported event on the pod", () => env.wait.event(name, "PodOSNotSupported"));
+      await env.step(`${name}: phase ${seen.status?.phase}, reason ${seen.status?.reason ?? "(none)"}; no container created on ${worker!.name}`, async () =>
+        fail(osRejectionProblems(seen, await env.events(name))),
+      );
+    }),
+  );
 
   it(SCHEDULING.insufficient, async () => {
     const build = env.ctx.options.windowsBuild ?? caps().windowsBuilds[0];

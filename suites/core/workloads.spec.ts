@@ -35,6 +35,7 @@ import { submitPod } from "../../lib/checks/rejections.js";
 import { STOP_SIGNAL_CASES, STOP_SIGNAL_FIELD, stopSignalDropped, stopSignalProblem, withStopSignal } from "../../lib/checks/stop-signals.js";
 import { checkStep, skipWithReason } from "../../lib/run/steps.js";
 import { WORKLOADS } from "./workloads.titles.js";
+import { poolIndependent } from "../../lib/pools/passes.js";
 
 const ofKind = <T extends k8s.KubernetesObject>(objs: k8s.KubernetesObject[], kind: string) => objs.find((o) => o.kind === kind) as T;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -397,22 +398,25 @@ describe(CATEGORY, () => {
   });
 
   // upstream container_stop_signals.go: server-side dry runs only (nothing is stored, nothing runs).
-  it(WORKLOADS.stopSignal, async function () {
-    const pod = ofKind<k8s.V1Pod>(env.render("windows-client"), "Pod");
-    const name = pod.metadata!.name!;
-    const first = await env.step(`dry-run create ${name} with ${STOP_SIGNAL_FIELD}=SIGTERM and read it back: does the API server keep the field?`, () =>
-      submitPod(env.core, env.ns, withStopSignal(pod, "SIGTERM")),
-    );
-    if (stopSignalDropped(first))
-      return skipWithReason(
-        this,
-        `the API server (${env.ctx.caps.server.gitVersion}) drops ${STOP_SIGNAL_FIELD} from a Windows pod (dry-run create read back without it): the ContainerStopSignals feature gate is off on this cluster`,
+  // Pool-independent: no pod placed, no node judged.
+  poolIndependent(
+    it(WORKLOADS.stopSignal, async function () {
+      const pod = ofKind<k8s.V1Pod>(env.render("windows-client"), "Pod");
+      const name = pod.metadata!.name!;
+      const first = await env.step(`dry-run create ${name} with ${STOP_SIGNAL_FIELD}=SIGTERM and read it back: does the API server keep the field?`, () =>
+        submitPod(env.core, env.ns, withStopSignal(pod, "SIGTERM")),
       );
-    const problems: string[] = [];
-    for (const { signal, accept } of STOP_SIGNAL_CASES)
-      await checkStep(env, `${signal}: ${accept ? "accepted and kept" : `refused, NotSupported on ${STOP_SIGNAL_FIELD}`}`, problems, async () =>
-        stopSignalProblem(`${env.ns}/${name}`, signal, accept, signal === "SIGTERM" ? first : await submitPod(env.core, env.ns, withStopSignal(pod, signal))),
-      );
-    fail(problems);
-  });
+      if (stopSignalDropped(first))
+        return skipWithReason(
+          this,
+          `the API server (${env.ctx.caps.server.gitVersion}) drops ${STOP_SIGNAL_FIELD} from a Windows pod (dry-run create read back without it): the ContainerStopSignals feature gate is off on this cluster`,
+        );
+      const problems: string[] = [];
+      for (const { signal, accept } of STOP_SIGNAL_CASES)
+        await checkStep(env, `${signal}: ${accept ? "accepted and kept" : `refused, NotSupported on ${STOP_SIGNAL_FIELD}`}`, problems, async () =>
+          stopSignalProblem(`${env.ns}/${name}`, signal, accept, signal === "SIGTERM" ? first : await submitPod(env.core, env.ns, withStopSignal(pod, signal))),
+        );
+      fail(problems);
+    }),
+  );
 });

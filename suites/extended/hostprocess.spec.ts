@@ -3,6 +3,7 @@
 // the cluster allows privileged pods, a HostProcess pod that really runs on its node as NT AUTHORITY\SYSTEM:
 // `hostname` inside is the node's name. Where Pod Security (or an API server without --allow-privileged)
 // forbids privileged pods, that test is skipped with the reason; the harness does not relabel namespaces.
+import { poolIndependent } from "../../lib/pools/passes.js";
 import { expect } from "chai";
 import * as allure from "allure-js-commons";
 import type * as k8s from "@kubernetes/client-node";
@@ -28,43 +29,46 @@ describe(CATEGORY, () => {
 
   const namespaceLabels = async () => (await env.core.readNamespace({ name: env.ns })).metadata?.labels ?? {};
 
-  it(HOSTPROCESS.rules, async () => {
-    const nsLabels = await namespaceLabels();
-    await env.step(`namespace ${env.ns}: ${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "(unset: the cluster's default)"}`, () => undefined);
-    const problems: string[] = [];
-    for (const c of hostProcessCases) {
-      const title = c.accepted ? `${c.name}: passes validation` : `${c.name}: ${c.causes.map((x) => `${x.reason} on ${x.field}`).join(", ")}`;
-      await checkStep(env, title, problems, async () => {
-        const [rendered] = env.render([windowsPod("hostprocess-rule")]);
-        const pod = rendered as k8s.V1Pod;
-        c.set(pod);
-        let outcome = await submitPod(env.core, env.ns, pod);
-        // A 5xx is no verdict on the rules: the request never reached validation (e.g. a webhook that cannot be called).
-        if (!outcome.accepted && (outcome.status?.code ?? 0) >= 500)
-          return `the API server could not process the dry run: ${statusLine(outcome.status, outcome.error)}`;
-        // An API server without --allow-privileged adds a Forbidden "disallowed by cluster policy" to every HostProcess
-        // pod; the rules under test are the other causes.
-        const causes = outcome.accepted ? [] : (outcome.status?.details?.causes ?? []);
-        const policy = causes.filter((x) => /disallowed by cluster policy/.test(x.message ?? ""));
-        if (!outcome.accepted && policy.length) {
-          await env.step(`the API server forbids privileged pods (${policy[0].message}); checking the other causes`, () => undefined);
-          const rest = causes.filter((x) => !policy.includes(x));
-          if (!rest.length && c.accepted) return undefined;
-          outcome = { ...outcome, status: { ...outcome.status, details: { ...outcome.status!.details, causes: rest } } };
-        }
-        // Pod Security admission runs after validation: its refusal of the valid pod shows validation passed.
-        const psa = !outcome.accepted && c.accepted ? privilegedForbiddenBy(outcome.status, nsLabels) : undefined;
-        if (psa && /Pod Security/.test(psa)) {
-          await env.step(`validation passed; then ${psa}`, () => undefined);
-          return undefined;
-        }
-        const verdict = matchOutcome(outcome, c.accepted ? { accept: true } : { reject: c.causes });
-        await allure.parameter(c.name, describeOutcome(outcome).slice(0, 300));
-        return verdict.ok ? undefined : failureMessage(verdict, c.name, outcome, pod);
-      });
-    }
-    expect(problems, problems.join("; ")).to.deep.equal([]);
-  });
+  // Pool-independent: dry-run creates only; no pod placed, no node judged.
+  poolIndependent(
+    it(HOSTPROCESS.rules, async () => {
+      const nsLabels = await namespaceLabels();
+      await env.step(`namespace ${env.ns}: ${PSA_ENFORCE}=${enforceLevel(nsLabels) ?? "(unset: the cluster's default)"}`, () => undefined);
+      const problems: string[] = [];
+      for (const c of hostProcessCases) {
+        const title = c.accepted ? `${c.name}: passes validation` : `${c.name}: ${c.causes.map((x) => `${x.reason} on ${x.field}`).join(", ")}`;
+        await checkStep(env, title, problems, async () => {
+          const [rendered] = env.render([windowsPod("hostprocess-rule")]);
+          const pod = rendered as k8s.V1Pod;
+          c.set(pod);
+          let outcome = await submitPod(env.core, env.ns, pod);
+          // A 5xx is no verdict on the rules: the request never reached validation (e.g. a webhook that cannot be called).
+          if (!outcome.accepted && (outcome.status?.code ?? 0) >= 500)
+            return `the API server could not process the dry run: ${statusLine(outcome.status, outcome.error)}`;
+          // An API server without --allow-privileged adds a Forbidden "disallowed by cluster policy" to every HostProcess
+          // pod; the rules under test are the other causes.
+          const causes = outcome.accepted ? [] : (outcome.status?.details?.causes ?? []);
+          const policy = causes.filter((x) => /disallowed by cluster policy/.test(x.message ?? ""));
+          if (!outcome.accepted && policy.length) {
+            await env.step(`the API server forbids privileged pods (${policy[0].message}); checking the other causes`, () => undefined);
+            const rest = causes.filter((x) => !policy.includes(x));
+            if (!rest.length && c.accepted) return undefined;
+            outcome = { ...outcome, status: { ...outcome.status, details: { ...outcome.status!.details, causes: rest } } };
+          }
+          // Pod Security admission runs after validation: its refusal of the valid pod shows validation passed.
+          const psa = !outcome.accepted && c.accepted ? privilegedForbiddenBy(outcome.status, nsLabels) : undefined;
+          if (psa && /Pod Security/.test(psa)) {
+            await env.step(`validation passed; then ${psa}`, () => undefined);
+            return undefined;
+          }
+          const verdict = matchOutcome(outcome, c.accepted ? { accept: true } : { reject: c.causes });
+          await allure.parameter(c.name, describeOutcome(outcome).slice(0, 300));
+          return verdict.ok ? undefined : failureMessage(verdict, c.name, outcome, pod);
+        });
+      }
+      expect(problems, problems.join("; ")).to.deep.equal([]);
+    }),
+  );
 
   it(HOSTPROCESS.pod, async function () {
     const nsLabels = await namespaceLabels();

@@ -27,6 +27,7 @@ import { checkStep, explain, skipWithReason } from "../../lib/run/steps.js";
 import { deploymentPodsReady } from "../../lib/run/polled-waits.js";
 import { categoryOf } from "../index.js";
 import { RUNTIMECLASS } from "./runtimeclass-iis.titles.js";
+import { poolIndependent } from "../../lib/pools/passes.js";
 
 const REPLICAS = 2;
 
@@ -212,31 +213,37 @@ describe(CATEGORY, () => {
     expect(problems, problems.join("; ")).to.deep.equal([]);
   });
 
-  it(RUNTIMECLASS.conflict, async () => {
-    const [t] = await targets();
-    const objs = iisObjects(t);
-    const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));
-    const rcBuild = rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? t.build;
-    const podBuild = otherBuild(rcBuild, env.ctx.caps.windowsBuilds);
-    const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: podBuild });
-    const pod = rendered as k8s.V1Pod;
-    pod.spec!.runtimeClassName = rc.metadata!.name;
-    await env.step(
-      `create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`,
-      async () => {
-        const outcome = await env.apply(pod).then(
-          () => undefined,
-          (e) => {
-            if (e instanceof Refused) return e;
-            throw e;
-          },
-        );
-        await env.step(outcome ? `refused: ${outcome.message.replace(/^.*? was refused: /, "")}` : "accepted", () => undefined);
-        const problem = conflictRefusalProblem(outcome?.status, BUILD_LABEL, rcBuild, podBuild);
-        expect(problem, problem).to.equal(undefined);
-      },
-    );
-  });
+  // Pool-independent: admission refuses the pod before any scheduling; no node is involved or judged.
+  poolIndependent(
+    it(RUNTIMECLASS.conflict, async () => {
+      const [t] = await targets();
+      const objs = iisObjects(t);
+      const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));
+      const rcBuild = rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? t.build;
+      const podBuild = otherBuild(rcBuild, env.ctx.caps.windowsBuilds);
+      // Rendered for the RuntimeClass's build (pinned to the pool under test like every Windows pod), then given the
+      // conflicting build on purpose: the API server must refuse it, so it never reaches a node.
+      const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: rcBuild });
+      const pod = rendered as k8s.V1Pod;
+      pod.spec!.nodeSelector = { ...pod.spec!.nodeSelector, [BUILD_LABEL]: podBuild };
+      pod.spec!.runtimeClassName = rc.metadata!.name;
+      await env.step(
+        `create a pod with runtimeClassName ${rc.metadata!.name} (selects ${BUILD_LABEL}=${rcBuild}) and its own nodeSelector ${BUILD_LABEL}=${podBuild}`,
+        async () => {
+          const outcome = await env.apply(pod).then(
+            () => undefined,
+            (e) => {
+              if (e instanceof Refused) return e;
+              throw e;
+            },
+          );
+          await env.step(outcome ? `refused: ${outcome.message.replace(/^.*? was refused: /, "")}` : "accepted", () => undefined);
+          const problem = conflictRefusalProblem(outcome?.status, BUILD_LABEL, rcBuild, podBuild);
+          expect(problem, problem).to.equal(undefined);
+        },
+      );
+    }),
+  );
 });
 
 function describeSelector(rc: k8s.V1RuntimeClass): string {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig, type CliResult } from "../support/local-cluster.js";
+import { cli, localKubeConfig, type CliResult, onePool } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { waitOn } from "../../lib/cluster/watch.js";
@@ -40,7 +40,7 @@ describe("cleanup: --keep-on-failure and the reaper", function () {
     before(async () => {
       // The failing test's pull is refused by the registry; the passing test in the same run is untouched.
       await faults.add("image-pull-fails", { namespace: "hc-reports-a-windows-pod*" });
-      run = cli(["run", "--category", "Core.Workloads", "--grep", `${failing}|${passing}`, "--keep-on-failure", "--report-dir", join(dir, "kept")]);
+      run = cli(["run", ...onePool, "--category", "Core.Workloads", "--grep", `${failing}|${passing}`, "--keep-on-failure", "--report-dir", join(dir, "kept")]);
       await faults.clear();
       runId = /^run (r\w+):/m.exec(run.stderr)?.[1] ?? "";
     });
@@ -94,7 +94,17 @@ describe("cleanup: --keep-on-failure and the reaper", function () {
     it("SIGKILL mid-test leaves labelled objects; cleanup --older-than 0s finds and removes them and nothing else", async () => {
       const child = spawn(
         process.execPath,
-        [join(repoRoot, "bin/hybrid-conformance.mjs"), "run", "--category", "Core.Workloads", "--grep", passing, "--report-dir", join(dir, "crashed")],
+        [
+          join(repoRoot, "bin/hybrid-conformance.mjs"),
+          "run",
+          ...onePool,
+          "--category",
+          "Core.Workloads",
+          "--grep",
+          passing,
+          "--report-dir",
+          join(dir, "crashed"),
+        ],
         {
           cwd: repoRoot,
           stdio: "ignore",

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { cli, localKubeConfig, expectOneLineError } from "../support/local-cluster.js";
+import { cli, localKubeConfig, expectOneLineError, onePool } from "../support/local-cluster.js";
 import { objectsApi, fieldManager } from "../../lib/cluster/api.js";
 import { waits } from "../../lib/cluster/waits.js";
 import { repoRoot } from "../../localcluster/paths.js";
@@ -33,6 +33,8 @@ const subset = [
   "Extend.ActiveDirectory",
   "--grep",
   [WORKLOADS.status, RUNTIMECLASS.create, ACTIVE_DIRECTORY.fill].map((t) => literal(t).source).join("|"),
+  // The role, not the pools: the Windows nodes as one pool (one pass).
+  ...onePool,
 ];
 
 describe("deploy/: in-cluster run with the generated role", function () {

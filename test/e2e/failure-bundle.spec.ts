@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli } from "../support/local-cluster.js";
+import { cli, onePool } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { allureResults, failureBundle, filesUnder } from "../support/allure-results.js";
 
@@ -19,7 +19,7 @@ describe("reports: the failure bundle of a crash-looping pod", function () {
     await faults.add("container-crashes", { pod: "multi-container-emptydir*" });
     let r: ReturnType<typeof cli>;
     try {
-      r = cli(["run", "--category", "Core.Workloads", "--grep", "emptyDir", "--report-dir", dir]);
+      r = cli(["run", ...onePool, "--category", "Core.Workloads", "--grep", "emptyDir", "--report-dir", dir]);
     } finally {
       await faults.clear();
     }
@@ -79,12 +79,12 @@ describe("reports: redaction of a test that handles a Secret", function () {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "hc-redact-"));
     // Healthy: the test reads the Secret through env and a volume and compares (its steps say "value not shown").
-    const ok = cli(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "passed")]);
+    const ok = cli(["run", ...onePool, "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "passed")]);
     expect(ok.code, ok.stderr).to.equal(0);
     // Failed: the pod never starts, so the failure bundle carries the applied Secret manifest.
     await faults.add("image-pull-fails", { namespace: "hc-*" });
     try {
-      const bad = cli(["run", "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "failed")]);
+      const bad = cli(["run", ...onePool, "--category", "Core.Workloads", "--grep", "ConfigMap and Secret", "--report-dir", join(dir, "failed")]);
       expect(bad.code, bad.stderr).to.equal(1);
     } finally {
       await faults.clear();

@@ -33,10 +33,12 @@ describe("run --parallel", function () {
     return { ...r, summary, allure };
   }
 
-  it("gives the serial run's test states, one allure result (with its steps) per test", async () => {
+  it("gives the serial run's test states, one allure result (with its steps) per test and pool (the two pools' passes at once)", async () => {
     const serial = run("serial", 1);
     const parallel = run("parallel", 4);
-    const states = (s: Summary) => s.tests.map((t) => `${t.fullTitle}: ${t.state}`);
+    const states = (s: Summary) => s.tests.map((t) => `${t.fullTitle} [${t.pool ?? "-"}]: ${t.state}`);
+    // The docs layout's two builds are two pools: every pool-dependent test ran once on each.
+    expect(new Set(serial.summary.tests.map((t) => t.pool).filter(Boolean)).size, serial.stderr).to.equal(2);
     expect(serial.summary.tests.length, serial.stderr).to.be.greaterThan(10);
     expect(states(parallel.summary), parallel.stderr).to.deep.equal(states(serial.summary));
     expect(parallel.code).to.equal(serial.code);

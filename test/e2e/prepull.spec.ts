@@ -39,7 +39,14 @@ describe("images and run --prepull", function () {
   async function runWatchingPulls(name: string, args: string[]): Promise<{ code: number; stderr: string; summary: Summary; pulls: Pull[]; specs: Pull[] }> {
     const pulls: Pull[] = [];
     const specs: Pull[] = [];
-    const podWatch = await new k8s.Watch(kc).watch(
+    // client-node ends a watch after 30 s without an event; the CLI may take that long to start (a dist/ rebuild, a
+    // busy machine) and a pool's pre-pull that long to report.
+    const watcher = () => {
+      const w = new k8s.Watch(kc);
+      Object.assign(w, { requestTimeoutMs: 600_000 });
+      return w;
+    };
+    const podWatch = await watcher().watch(
       "/api/v1/pods",
       {},
       (type, p: k8s.V1Pod) => {
@@ -48,7 +55,7 @@ describe("images and run --prepull", function () {
       },
       () => undefined,
     );
-    const watch = await new k8s.Watch(kc).watch(
+    const watch = await watcher().watch(
       "/api/v1/events",
       {},
       (type, e: k8s.CoreV1Event) => {
@@ -84,12 +91,17 @@ describe("images and run --prepull", function () {
 
   it("--prepull pulls exactly the listed images on every node first; no test pulls; without it the tests pull", async () => {
     const registries = freshRegistries();
-    // One pool (a pool is the unit of a run): a pod that selects only kubernetes.io/os=windows could otherwise land on
-    // a node of another build, which the pre-pull (images per build) did not give that build's image.
-    const pool = ["--windows-nodes", "node.kubernetes.io/windows-build=10.0.20348"];
+    // Every pool (the default): one pass per pool, each pre-pulled on exactly its own nodes with its build's images.
+    const pool: string[] = [];
     const pre = await runWatchingPulls("prepull", [...CATEGORY, ...pool, ...registries, "--prepull"]);
     expect(pre.code, pre.stderr).to.equal(0);
-    const builds = ["10.0.20348"];
+    const builds = ["10.0.20348", "10.0.26100"];
+    // Each Windows node pulled its own build's images, through its pool's DaemonSet.
+    for (const n of pre.summary.prepull!.nodes.filter((n) => n.os === "windows"))
+      expect(
+        n.images.every((i) => i.endsWith(n.build === "10.0.26100" ? "ltsc2025" : "ltsc2022") || !/servercore|nanoserver/.test(i)),
+        `${n.node}: ${n.images}`,
+      ).to.equal(true);
     const images = listed(registries, builds);
     expect(images.length).to.be.at.least(2);
     // The tests' pods named exactly the listed images, and the pre-pull pulled exactly those.

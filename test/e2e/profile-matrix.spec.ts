@@ -4,7 +4,8 @@
 // Core.Scheduling (the taint, selector and Linux-worker facts differ per layout: that is where the layouts bite);
 // aks and kubeadm also run one Windows workload (a realistic servercore pull through the phase budgets), the
 // Linux → Windows network path (Linux helpers on kubeadm's control plane) and the LoadBalancer check (aks: a cloud's
-// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). `autoscaled` starts with zero
+// controller, realistic provisioning time; kubeadm: none, skipped naming the fact). Each run is the default one pass
+// per Windows pool (docs, aks and kubeadm have a 2022 and a 2025 pool). `autoscaled` starts with zero
 // Windows nodes: undeclared, the preflight refuses the run in one line naming the flag; a declaration no node group
 // fits ends, in one line, after cluster-autoscaler's acknowledgement budget; declared (--autoscaled-pool), the
 // preflight grows the pool (TriggeredScaleUp, then the node Ready) and removes its placeholder before the tests.
@@ -25,8 +26,12 @@ const FACT = {
   webhook:
     /^a mutating admission webhook adds the toleration node\.kubernetes\.io\/os=windows:NoSchedule to pods that select kubernetes\.io\/os=windows \(dry-run create, read back\)/,
   noWorker: /^no Ready Linux worker node: hc-control-plane \(control plane\): no Linux worker to bind a Windows pod to$/,
-  noBuild: /^the cluster has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
+  // A default run is one pass per Windows pool (lib/pools/passes.ts): each pass skips the builds its pool lacks.
+  noBuild: /^the pool under test \(\S+\) has no Windows Server 2025 node \(Windows builds present: 10\.0\.20348\)$/,
+  no2022: /^the pool under test \(\S+\) has no Windows Server 2022 node \(Windows builds present: 10\.0\.26100\)$/,
 };
+/** A 2022 pool and a 2025 pool: each pass skips the other's build-pinned placement. */
+const TWO_POOLS = { [SCHEDULING.build("10.0.20348")]: FACT.no2022, [SCHEDULING.build("10.0.26100")]: FACT.noBuild };
 const WORKLOAD = ["--grep", [WORKLOADS.webserver, NETWORK.linuxToWindows].map((t) => literal(t).source).join("|")];
 /** The LoadBalancer check: served where the profile has a cloud's controller, skipped naming the fact where it has none. */
 const LOAD_BALANCER = ["--suite", "all", "--category", "Extend.RuntimeClass", "--grep", literal(RUNTIMECLASS.lb).source];
@@ -51,11 +56,12 @@ function autoscaledRefusals(env: NodeJS.ProcessEnv, dir: string): void {
 }
 
 const MATRIX: { profile: string[]; run?: string[]; before?: typeof autoscaledRefusals; extra?: string[][]; skips: Record<string, RegExp> }[] = [
-  { profile: ["--profile", "docs"], skips: {} },
+  { profile: ["--profile", "docs"], skips: TWO_POOLS },
   {
     profile: ["--profile", "aks"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
+      ...TWO_POOLS,
       [SCHEDULING.noToleration]: FACT.untainted,
       [SCHEDULING.linuxOff]: FACT.untainted,
     },
@@ -70,7 +76,7 @@ const MATRIX: { profile: string[]; run?: string[]; before?: typeof autoscaledRef
   },
   {
     profile: ["--profile", "gke"],
-    skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild },
+    skips: { [SCHEDULING.build("10.0.26100")]: FACT.noBuild },
   },
   {
     profile: ["--profile", "gke", "--toleration-webhook"],
@@ -84,14 +90,15 @@ const MATRIX: { profile: string[]; run?: string[]; before?: typeof autoscaledRef
     before: autoscaledRefusals,
     run: AUTOSCALED_POOL,
     extra: [WORKLOAD],
-    skips: { "places a pod that selects node.kubernetes.io/windows-build=10.0.26100 on a Windows Server 2025 node": FACT.noBuild },
+    skips: { [SCHEDULING.build("10.0.26100")]: FACT.noBuild },
   },
   {
     profile: ["--profile", "kubeadm"],
     extra: [WORKLOAD, LOAD_BALANCER],
     skips: {
+      ...TWO_POOLS,
       [LB_TITLE]:
-        /^no load-balancer controller: nothing acted on Service iis-2022 \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
+        /^no load-balancer controller: nothing acted on Service iis-20(22|25) \(type LoadBalancer\) within \d+ s — no event on it, no finalizer, no status condition, no external address; run with --require-load-balancer to make this a failure$/,
       [SCHEDULING.osField]: FACT.noWorker,
       [SCHEDULING.linuxOff]:
         /^no Ready Linux worker node: hc-control-plane \(control plane\): a Linux pod without a selector or toleration has no Linux node to land on$/,

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync, mkdirSync
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig, expectOneLineError, type CliResult } from "../support/local-cluster.js";
+import { cli, localKubeConfig, expectOneLineError, onePool, type CliResult } from "../support/local-cluster.js";
 import { killApiserver, restartApiserver, serviceAccountWith, auditedRequests, type Identity } from "../support/outages.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { permissionsFor, permissions } from "../../lib/preflight/access.js";
@@ -36,7 +36,11 @@ const running = new Set<import("node:child_process").ChildProcess>();
 
 /** A run in the background: its output so far, and its end (with how long it took). */
 function startRun(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args], { cwd: repoRoot, env: { ...process.env, ...env } });
+  // Outages, not pools: the Windows nodes as one pool (one pass), so the counts below are per test.
+  const child = spawn(process.execPath, [join(repoRoot, "bin/hybrid-conformance.mjs"), ...args, ...onePool], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -233,7 +237,7 @@ describe("reliability: bad paths, permissions, API outages", function () {
         .map((t) => t.replace(/[.*+?^${}()|[\]\\']/g, "."))
         .join("|");
       const reports = join(dir, "rep-exact");
-      const r = cli(["run", "--suite", "all", "--grep", grep, "--kubeconfig", id.kubeconfig, "--report-dir", reports], {}, 280_000);
+      const r = cli(["run", "--suite", "all", "--grep", grep, "--kubeconfig", id.kubeconfig, "--report-dir", reports, ...onePool], {}, 280_000);
       const summary = JSON.parse(readFileSync(join(reports, "summary.json"), "utf8")) as Summary;
       expect(
         r.code,

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cli, expectOneLineError } from "../support/local-cluster.js";
+import { cli, expectOneLineError, onePool } from "../support/local-cluster.js";
 import { freePort } from "../../localcluster/processes.js";
 import { filesUnder } from "../support/allure-results.js";
 import { inspectReport, chromiumPath } from "../support/report-browser.js";
@@ -41,12 +41,12 @@ describe("reports", function () {
   let broken: ReturnType<typeof cli>;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "hc-reports-"));
-    healthy = cli(["run", "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
+    healthy = cli(["run", ...onePool, "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
     // A second run into the same report dir, with one Windows node's taint removed: one test fails.
     const on = cli(["cluster", "fault", "add", "windows-taint-missing", "--node", "hc-win2022-1"]);
     expect(on.code, on.stderr).to.equal(0);
     try {
-      broken = cli(["run", "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
+      broken = cli(["run", ...onePool, "--category", "Core.Nodes", "--report-dir", join(dir, "r")]);
     } finally {
       cli(["cluster", "fault", "clear", "windows-taint-missing"]);
     }
@@ -130,12 +130,21 @@ describe("reports", function () {
   });
 
   it("re-runs only what failed with --rerun-failed, and says when nothing failed", () => {
-    const again = cli(["run", "--category", "Core.Nodes", "--rerun-failed", join(dir, "r", "summary.json"), "--report-dir", join(dir, "rerun")]);
+    const again = cli(["run", ...onePool, "--category", "Core.Nodes", "--rerun-failed", join(dir, "r", "summary.json"), "--report-dir", join(dir, "rerun")]);
     expect(again.code, again.stderr).to.equal(0); // the fault is cleared: the one failed test passes now
     const s = JSON.parse(readFileSync(join(dir, "rerun", "summary.json"), "utf8"));
     expect(s.tests.map((t: { title: string }) => t.title)).to.have.length(1);
     expect(s.tests[0].title).to.match(new RegExp(`^${failing}`));
-    const none = cli(["run", "--category", "Core.Nodes", "--rerun-failed", join(dir, "rerun", "summary.json"), "--report-dir", join(dir, "rerun2")]);
+    const none = cli([
+      "run",
+      ...onePool,
+      "--category",
+      "Core.Nodes",
+      "--rerun-failed",
+      join(dir, "rerun", "summary.json"),
+      "--report-dir",
+      join(dir, "rerun2"),
+    ]);
     expect(none.code).to.equal(0);
     expect(none.stderr).to.contain("nothing to re-run");
   });

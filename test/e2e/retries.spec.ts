@@ -6,14 +6,14 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, type CliResult } from "../support/local-cluster.js";
+import { cli, type CliResult, onePool } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { inspectFlakyTest } from "../support/report-browser.js";
 import { allureResults, failureBundle } from "../support/allure-results.js";
 import { WORKLOADS } from "../../suites/core/workloads.titles.js";
 
 const test = WORKLOADS.status.split(":")[0];
-const args = (dir: string) => ["run", "--category", "Core.Workloads", "--grep", test, "--retries", "2", "--report-dir", dir];
+const args = (dir: string) => ["run", ...onePool, "--category", "Core.Workloads", "--grep", test, "--retries", "2", "--report-dir", dir];
 
 describe("retries: a test that passes on retry is reported flaky", function () {
   this.timeout(180_000);

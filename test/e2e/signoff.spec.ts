@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, localKubeConfig, expectOneLineError, type CliResult } from "../support/local-cluster.js";
+import { cli, localKubeConfig, expectOneLineError, onePool, type CliResult } from "../support/local-cluster.js";
 import { FaultSwitch } from "../support/dataplane.js";
 import { repoRoot } from "../../localcluster/paths.js";
 import { inspectEnvironment } from "../support/report-browser.js";
@@ -17,6 +17,8 @@ const failing = WORKLOADS.status.split(":")[0];
 const passing = WORKLOADS.emptyDir;
 const grep = `${failing}|${passing}`;
 const brokenTitle = `Core.Workloads › ${WORKLOADS.status}`;
+/** A result is keyed by test and pool (lib/results/model.ts resultKey): the runs are pinned to one pool. */
+const brokenKey = `${brokenTitle} [${onePool[1]}]`;
 
 interface Summary {
   runId: string;
@@ -63,12 +65,16 @@ describe("sign-off: config file, record, baseline comparison", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "hc-signoff-"));
-    flagsRun = await runWatchingPods(kc, ["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("flags")]);
-    writeFileSync(d("hybrid-conformance.yaml"), `# the same options as the flags run\ncategory: [Core.Workloads]\ngrep: "${grep}"\nreport-dir: config\n`);
+    // Not about pools: the Windows nodes as one pool (one pass), by flag and by the config file's key.
+    flagsRun = await runWatchingPods(kc, ["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("flags"), ...onePool]);
+    writeFileSync(
+      d("hybrid-conformance.yaml"),
+      `# the same options as the flags run\ncategory: [Core.Workloads]\ngrep: "${grep}"\nwindows-nodes: ${onePool[1]}\nreport-dir: config\n`,
+    );
     configRun = cli(["run", "--config", d("hybrid-conformance.yaml")]);
     await faults.add("image-pull-fails", { namespace: "hc-reports-a-windows-pod*" });
     try {
-      brokenRun = cli(["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("broken"), "--baseline", d("flags/summary.json")]);
+      brokenRun = cli(["run", "--category", "Core.Workloads", "--grep", grep, "--report-dir", d("broken"), "--baseline", d("flags/summary.json"), ...onePool]);
     } finally {
       await faults.clear();
     }
@@ -125,15 +131,15 @@ describe("sign-off: config file, record, baseline comparison", function () {
   it("compare with a run where a fault broke one test names that test as a regression, exit 1", () => {
     const r = cli(["compare", d("flags/summary.json"), d("broken/summary.json")]);
     expect(r.code, r.stdout + r.stderr).to.equal(1);
-    expect(r.stdout).to.contain(`regressions (passed → failed):\n  ${brokenTitle}\n`);
+    expect(r.stdout).to.contain(`regressions (passed → failed):\n  ${brokenKey}\n`);
     expect(r.stdout).not.to.contain(passing.slice(0, 30) + " › ");
     expect(r.stdout).to.match(/: 1 regression\(s\), 0 fix\(es\)/);
   });
 
   it("run --baseline prints the regression, records it in summary.json, and the HTML report shows it", async () => {
     expect(brokenRun.code).to.equal(1);
-    expect(brokenRun.stderr).to.contain(`regressions (passed → failed):\n  ${brokenTitle}\n`);
-    expect(summary(d("broken")).comparison?.regressions).to.deep.equal([brokenTitle]);
+    expect(brokenRun.stderr).to.contain(`regressions (passed → failed):\n  ${brokenKey}\n`);
+    expect(summary(d("broken")).comparison?.regressions).to.deep.equal([brokenKey]);
     const seen = await inspectEnvironment(d("broken/html"), { screenshot: d("baseline.png") });
     expect(seen).to.match(new RegExp(`Regressions vs baseline\\s*1: Core\\.Workloads › ${failing}`));
     expect(seen).to.match(/Baseline run\s*r\w+/);

@@ -76,3 +76,11 @@ export function expectOneLineError(r: CliResult, pattern: RegExp): void {
  * --parallel 4, same results; docs/parallel.md). HC_E2E_PARALLEL=N runs them with N workers (e.g. on a bigger machine).
  */
 export const sensitivityParallel = ["--parallel", process.env.HC_E2E_PARALLEL ?? "1"];
+
+/**
+ * Every Windows node as one pool: one pass, exactly as runs were before a run became one pass per Windows pool
+ * (lib/pools/passes.ts). For e2e runs whose case is not about pools: the docs layout has two Windows builds, and a
+ * default run would test each (twice the Windows tests, twice the CI time). Faults on one node or build are still
+ * exercised there: that node is in this pool, and the build-pinned placement tests reach it.
+ */
+export const onePool = ["--windows-nodes", "kubernetes.io/os=windows"];

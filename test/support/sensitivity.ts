@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, type CliResult, sensitivityParallel } from "./local-cluster.js";
+import { cli, type CliResult, onePool, sensitivityParallel } from "./local-cluster.js";
 import { applyFault } from "./sensitivity-setup.js";
 import { faultLabel, type SensitivityCase } from "../../sensitivity/case.js";
 import type { Summary, TestOutcome } from "../../lib/results/model.js";
@@ -55,6 +55,8 @@ function runCli(s: Selection, reportDir: string, extra: string[]): SensitivityRu
       ...(s.grep ? ["--grep", s.grep] : []),
       ...(s.args ?? []),
       ...extra,
+      // Not about pools: the cluster's Windows nodes as one pool (test/support/local-cluster.ts onePool).
+      ...(s.args?.includes("--windows-nodes") ? [] : onePool),
       ...sensitivityParallel,
       "--report-dir",
       reportDir,
@@ -96,10 +98,19 @@ export function expectOutcome(run: SensitivityRun, s: Selection, breaks: Record<
   expect(summary.exitCode).to.equal(code);
 }
 
-/** The healthy baseline: every selected test passes (or is skipped as `skips` says), exit 0. */
+/**
+ * The healthy baseline: every selected test passes (or is skipped as `skips` says), exit 0. A pool-independent test
+ * (run once, its result without a pool: lib/pools/passes.ts) placed no pod on a Windows node — the mark's promise.
+ */
 export function runHealthy(s: Selection, reportDir: string): SensitivityRun {
   const run = runCli(s, reportDir, []);
   expectOutcome(run, s, {});
+  const windows = new Set(run.summary.cluster.nodes.filter((n) => n.os === "windows").map((n) => n.name));
+  const placed = run.summary.tests.filter((t) => !t.pool && (t.nodes ?? []).some((n) => windows.has(n)));
+  expect(
+    placed.map((t) => `${t.fullTitle}: ${t.nodes!.join(", ")}`),
+    "pool-independent tests that placed a pod on a Windows node",
+  ).to.deep.equal([]);
   return run;
 }
 

@@ -38,7 +38,7 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
     ).to.equal(1);
   });
 
-  it("runs shares in separate processes, the runsAlone test after the others by itself, outcomes in catalogue order", async function () {
+  it("runs shares in separate processes, the runsAlone test after the others by itself, each pool's pass concurrently, outcomes pass by pass in catalogue order", async function () {
     this.timeout(120_000);
     const dir = mkdtempSync(join(tmpdir(), "hc-parallel-"));
     const logFile = join(dir, "log");
@@ -47,18 +47,27 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
       const r = await runParallel({
         kc: new k8s.KubeConfig(),
         runId: "rtest",
-        caps: caps([]),
+        // Two pools: every test once per pool, the pool-independent one once (in the first pass).
+        passes: [
+          { pool: "pool=a", caps: caps([]) },
+          { pool: "pool=b", caps: caps([]) },
+        ],
         options: {} as RunOptions,
         files: ["test/unit/lib/fixtures/parallel.fixture.ts"],
         resultsDir: join(dir, "allure-results"),
         workers: 2,
         out: () => undefined,
       });
-      expect(r.outcomes.map((o) => [o.title, o.state])).to.deep.equal([
-        ["a", "passed"],
-        ["b", "failed"],
-        ["alone", "passed"],
-        ["c", "passed"],
+      expect(r.outcomes.map((o) => [o.title, o.state, o.pool])).to.deep.equal([
+        ["a", "passed", "pool=a"],
+        ["b", "failed", "pool=a"],
+        ["alone", "passed", "pool=a"],
+        ["c", "passed", "pool=a"],
+        ["once", "passed", undefined],
+        ["a", "passed", "pool=b"],
+        ["b", "failed", "pool=b"],
+        ["alone", "passed", "pool=b"],
+        ["c", "passed", "pool=b"],
       ]);
       expect(r.outcomes[1].error).to.equal("b broke");
       expect(r.alone).to.deep.equal(["Fixture.Parallel › alone"]);
@@ -67,9 +76,19 @@ describe("parallel runs (lib/run/parallel.ts)", () => {
         .split("\n")
         .map((l) => l.split(" "))
         .map(([what, title, pid, at]) => ({ what, title, pid, at: BigInt(at) }));
+      // Each test saw its pass's pool as the Allure label (the pool-independent one its own).
+      expect(
+        events
+          .filter((e) => e.what === "start")
+          .map((e) => e.title)
+          .sort(),
+      ).to.deep.equal(["a@pool=a", "a@pool=b", "alone@pool=a", "alone@pool=b", "b@pool=a", "b@pool=b", "c@pool=a", "c@pool=b", "once@(pool-independent)"]);
+      for (const e of events) e.title = e.title.split("@")[0];
       const pid = (t: string) => events.find((e) => e.title === t)!.pid;
+      // Items (a@a, b@a, c@a, once, a@b, b@b, c@b) dealt round-robin to two workers: a, c, a@b… to one, b, once, b@b… to the other.
       expect(pid("a")).to.equal(pid("c"));
       expect(pid("b")).to.not.equal(pid("a"));
+      expect(pid("once")).to.equal(pid("b"));
       expect([pid("a"), pid("b")]).to.not.include(pid("alone"));
       const aloneStart = events.find((e) => e.what === "start" && e.title === "alone")!.at;
       expect(

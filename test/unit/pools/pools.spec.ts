@@ -5,13 +5,17 @@ import type * as k8s from "@kubernetes/client-node";
 import type { Capabilities, NodeInfo } from "../../../lib/preflight/types.js";
 import { matches, parseSelector, schedulingTerms } from "../../../lib/pools/selector.js";
 import { discoverPools, narrowToPool, nodesUnderTest, windowsNodesUnderTest } from "../../../lib/pools/pools.js";
-import { NO_WINDOWS_POD, formatReportCard, reportCard } from "../../../lib/pools/report-card.js";
+import { POOL_INDEPENDENT_CARD, formatReportCard, reportCard } from "../../../lib/pools/report-card.js";
+import { passesFor, testsOfPass } from "../../../lib/pools/passes.js";
+import { compareRuns } from "../../../lib/report/compare.js";
 import { renderFixture } from "../../../lib/fixtures/guard.js";
 import { loadFixture } from "../../../lib/fixtures/load.js";
 import { junitXml } from "../../../lib/report/junit.js";
 import type { TestOutcome } from "../../../lib/results/model.js";
 import { UserFacingError } from "../../../lib/errors.js";
 import { NODE_CHECK_CONCURRENCY, settleBounded } from "../../../lib/checks/network/bounded.js";
+import { windowsLandings } from "../../../lib/checks/scheduling.js";
+import { untaintedWindowsPool } from "../../../lib/preflight/taints.js";
 import { node, runLabels, taintedCaps } from "../fixtures/support.js";
 
 const withLabels = (n: NodeInfo, labels: Record<string, string>, ready = true): NodeInfo => ({ ...n, ready, labels: { ...n.labels, ...labels } });
@@ -109,6 +113,16 @@ describe("pools/pools", () => {
       .and.not.include("akswin25000000");
   });
 
+  it("judges a Linux pod's landing on the pool's Windows nodes only: another pool's untainted node is that pool's failure", () => {
+    const linuxPod = (nodeName: string): k8s.V1Pod => ({ metadata: { namespace: "hc-x", name: `l-${nodeName}` }, spec: { nodeName, containers: [] } });
+    const win25 = nodesUnderTest(narrowToPool(aksCaps, parseSelector("agentpool=win25")));
+    expect(windowsLandings([linuxPod("akswin22000000"), linuxPod("aks-nodepool1-0")], win25)).to.deep.equal([]);
+    expect(windowsLandings([linuxPod("akswin25000000")], win25)).to.have.length(1);
+    expect(untaintedWindowsPool(win25)).to.equal(undefined);
+    // The win22 pool carries no taint: its pass skips the check, naming its nodes (the 2025 taint is not its).
+    expect(untaintedWindowsPool(nodesUnderTest(narrowToPool(aksCaps, parseSelector("agentpool=win22"))))).to.match(/akswin22000000, akswin22000001\)$/);
+  });
+
   it("never counts a control-plane node that reports Windows among the Windows nodes under test (the control-plane check fails on it)", () => {
     const cp = { ...withLabels(node("cp-1", "windows"), { "node-role.kubernetes.io/control-plane": "" }), controlPlane: true };
     const c = { ...aksCaps, nodes: [cp, ...aksNodes] };
@@ -147,8 +161,48 @@ describe("pools/pools", () => {
   });
 });
 
+describe("pools/passes: one pass per Windows pool", () => {
+  it("without --windows-nodes: a pass per discovered pool, each narrowed to it; with it: the one pool", () => {
+    const passes = passesFor(aksCaps);
+    expect(passes.map((p) => [p.pool, p.caps.windowsBuilds, p.caps.targetPool!.nodes])).to.deep.equal([
+      ["agentpool=win22", ["10.0.20348"], ["akswin22000000", "akswin22000001"]],
+      ["agentpool=win25", ["10.0.26100"], ["akswin25000000"]],
+    ]);
+    // Each pass tolerates its own pool's taints only (the 2025 pool's sku taint).
+    expect(passes.map((p) => p.caps.windowsTaints.map((t) => t.key))).to.deep.equal([[], ["sku"]]);
+    // Rendered for the pool's build and pinned to it.
+    const pod = renderFixture(loadFixture("windows-client"), { caps: passes[1].caps, namespace: "ns", labels: runLabels })[0] as k8s.V1Pod;
+    expect(pod.spec!.nodeSelector).to.include({ agentpool: "win25", "node.kubernetes.io/windows-build": "10.0.26100" });
+    const one = passesFor(narrowToPool(aksCaps, parseSelector("agentpool=win25")));
+    expect(one.map((p) => p.pool)).to.deep.equal(["agentpool=win25"]);
+    // --windows-build: only the pools with that build.
+    expect(passesFor(aksCaps, "10.0.26100").map((p) => p.pool)).to.deep.equal(["agentpool=win25"]);
+  });
+
+  it("a pool whose nodes are all NotReady still gets its pass (its checks fail on the nodes), rendered for its build", () => {
+    const down = { ...aksCaps, nodes: aksCaps.nodes.map((n) => (n.name === "akswin25000000" ? { ...n, ready: false } : n)) };
+    const p = passesFor(down)[1];
+    expect([p.pool, p.caps.windowsBuilds, p.caps.windowsTaints.map((t) => t.key)]).to.deep.equal(["agentpool=win25", ["10.0.26100"], ["sku"]]);
+  });
+
+  it("the first pass runs every test, later passes the pool-dependent ones; --rerun-failed runs each failed result on its pool", () => {
+    const passes = passesFor(aksCaps);
+    const listing = [
+      { fullTitle: "C › nodes", poolIndependent: false },
+      { fullTitle: "C › refusal", poolIndependent: true },
+      { fullTitle: "C › pod", poolIndependent: false },
+    ];
+    expect(testsOfPass(listing, passes, 0)).to.deep.equal(["C › nodes", "C › refusal", "C › pod"]);
+    expect(testsOfPass(listing, passes, 1)).to.deep.equal(["C › nodes", "C › pod"]);
+    const failed = [{ fullTitle: "C › pod", pool: "agentpool=win25" }, { fullTitle: "C › refusal" }, { fullTitle: "C › nodes" }];
+    expect(testsOfPass(listing, passes, 0, failed)).to.deep.equal(["C › nodes", "C › refusal"]);
+    // A result without a pool (an earlier run's) is re-run on every pool it applies to.
+    expect(testsOfPass(listing, passes, 1, failed)).to.deep.equal(["C › nodes", "C › pod"]);
+  });
+});
+
 describe("pools/report-card", () => {
-  const t = (category: string, title: string, state: TestOutcome["state"], nodes?: string[]): TestOutcome => ({
+  const t = (category: string, title: string, state: TestOutcome["state"], pool?: string): TestOutcome => ({
     category,
     title,
     fullTitle: `${category} › ${title}`,
@@ -156,45 +210,65 @@ describe("pools/report-card", () => {
     state,
     attempts: 1,
     durationMs: 1,
-    ...(nodes ? { nodes } : {}),
+    ...(pool ? { pool } : {}),
   });
   const outcomes = [
-    t("Core.Nodes", "ready", "passed"),
-    t("Core.Network", "a", "passed", ["akswin22000000", "aks-nodepool1-0"]),
-    t("Core.Network", "b", "failed", ["akswin25000000"]),
-    t("Core.Network", "c", "skipped"),
-    t("Core.Workloads", "d", "passed", ["akswin22000001", "akswin25000000"]),
+    t("Core.Rejections", "refusal", "passed"),
+    t("Core.Nodes", "ready", "passed", "agentpool=win22"),
+    t("Core.Nodes", "ready", "failed", "agentpool=win25"),
+    t("Core.Network", "a", "passed", "agentpool=win22"),
+    t("Core.Network", "a", "skipped", "agentpool=win25"),
+    t("Core.Workloads", "d", "passed", "agentpool=win22"),
+    t("Core.Workloads", "d", "passed", "agentpool=win25"),
   ];
 
-  it("without --windows-nodes: each test counts for the pools its pods ran on; the rest for no pool", () => {
+  it("counts each pool's results (the pool each carries), the pool-independent ones apart; the sum is the run's", () => {
     const card = reportCard(aksCaps, outcomes);
     expect(card.map((c) => [c.pool, c.counts.passed, c.counts.failed, c.counts.skipped])).to.deep.equal([
-      ["agentpool=win22", 2, 0, 0],
-      ["agentpool=win25", 1, 1, 0],
-      [NO_WINDOWS_POD, 1, 0, 1],
+      ["agentpool=win22", 3, 0, 0],
+      ["agentpool=win25", 1, 1, 1],
+      [POOL_INDEPENDENT_CARD, 1, 0, 0],
     ]);
     expect(card[1].categories).to.deep.equal([
-      { category: "Core.Network", passed: 0, failed: 1, skipped: 0, flaky: 0, broken: 0 },
+      { category: "Core.Nodes", passed: 0, failed: 1, skipped: 0, flaky: 0, broken: 0 },
+      { category: "Core.Network", passed: 0, failed: 0, skipped: 1, flaky: 0, broken: 0 },
       { category: "Core.Workloads", passed: 1, failed: 0, skipped: 0, flaky: 0, broken: 0 },
     ]);
   });
 
-  it("with --windows-nodes: one card holding every test, equal to the run's totals", () => {
-    const card = reportCard(narrowToPool(aksCaps, parseSelector("agentpool=win25")), outcomes);
-    expect(card).to.have.length(1);
+  it("with --windows-nodes: the targeted pool's card and the pool-independent tests", () => {
+    const card = reportCard(
+      narrowToPool(aksCaps, parseSelector("agentpool=win25")),
+      outcomes.filter((o) => o.pool !== "agentpool=win22"),
+    );
+    expect(card.map((c) => c.pool)).to.deep.equal(["agentpool=win25", POOL_INDEPENDENT_CARD]);
     expect(card[0]).to.include({ pool: "agentpool=win25", targeted: true });
-    expect(card[0].counts).to.deep.equal({ passed: 3, failed: 1, skipped: 1, flaky: 0, broken: 0 });
-    expect(formatReportCard(card)[1]).to.equal("  agentpool=win25 (build 10.0.26100, 1 node(s), --windows-nodes): 3 passed, 1 failed, 1 skipped");
+    expect(formatReportCard(card)[1]).to.equal("  agentpool=win25 (build 10.0.26100, 1 node(s), --windows-nodes): 1 passed, 1 failed, 1 skipped");
   });
 
-  it("names a pool no test reached, with the flag that tests it", () => {
-    const lines = formatReportCard(reportCard(aksCaps, [t("Core.Network", "a", "passed", ["akswin22000000"])]));
-    expect(lines).to.include("  agentpool=win25 (build 10.0.26100, 1 node(s)): no test placed a pod here: test it with --windows-nodes agentpool=win25");
+  it("names a pool no pass reached, with the flag that tests it", () => {
+    const lines = formatReportCard(reportCard(aksCaps, [t("Core.Network", "a", "passed", "agentpool=win22")]));
+    expect(lines).to.include("  agentpool=win25 (build 10.0.26100, 1 node(s)): not tested in this run: test it with --windows-nodes agentpool=win25");
   });
 
-  it("JUnit carries each test's pools as properties", () => {
-    const xml = junitXml(outcomes, "x", { poolsOf: (o) => (o.nodes?.includes("akswin25000000") ? ["agentpool=win25"] : []) });
-    expect(xml.match(/<property name="pool" value="agentpool=win25"\/>/g)).to.have.length(2);
+  it("JUnit: a pool property per result; with several pools the name carries the pool, so every (test, pool) is its own testcase", () => {
+    const xml = junitXml(outcomes, "x");
+    expect(xml.match(/<property name="pool" value="agentpool=win25"\/>/g)).to.have.length(3);
+    const names = [...xml.matchAll(/<testcase classname="([^"]+)" name="([^"]+)"/g)].map((m) => `${m[1]}/${m[2]}`);
+    expect(new Set(names).size).to.equal(outcomes.length);
+    expect(names).to.include.members(["Core.Nodes/ready [agentpool=win22]", "Core.Nodes/ready [agentpool=win25]", "Core.Rejections/refusal"]);
+    // One pool: plain names.
+    expect(
+      junitXml(
+        outcomes.filter((o) => o.pool !== "agentpool=win22"),
+        "x",
+      ),
+    ).to.include(`name="ready" `);
+  });
+
+  it("compares runs result by result: a regression on one pool is that pool's", () => {
+    const after = outcomes.map((o) => (o.title === "d" && o.pool === "agentpool=win25" ? { ...o, state: "failed" as const } : o));
+    expect(compareRuns({ tests: outcomes }, { tests: after }).regressions).to.deep.equal(["Core.Workloads › d [agentpool=win25]"]);
   });
 });
 
