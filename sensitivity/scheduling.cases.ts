@@ -114,6 +114,17 @@ export const cases: SensitivityCase[] = [
     breaks: { [NODES.build]: [/^node hc-win2022-1: label says build 10\.0\.20348 but the kernel reports 10\.0\.17763\.6659/] },
   },
   {
+    // upstream memory_limits.go: the Node object's allocatable against the kubelet's own /configz.
+    fault: "allocatable-ignores-reservations",
+    options: { node: "hc-win2022-1" },
+    kind: "targeted",
+    categories,
+    why: "the node states its whole memory as allocatable while its kubelet reserves the eviction threshold: only the allocatable check fails",
+    breaks: {
+      [SCHEDULING.allocatable]: [/^node hc-win2022-1 states allocatable memory (\S+) \(\d+Mi\), but its kubelet's \/configz gives capacity \1 − .* = \d+Mi$/],
+    },
+  },
+  {
     fault: "containerd-old",
     options: { node: "hc-win2022-2" },
     kind: "targeted",

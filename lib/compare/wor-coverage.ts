@@ -74,8 +74,7 @@ export const worCoverage: Record<string, Coverage> = {
 
   // Core.Scheduling
   "Ability to not exceed pod memory limits and should fail once there isn't enough memory": {
-    checks: [`Core.Scheduling › ${SCHEDULING.insufficient}`],
-    gap: "the allocatable = capacity − reserved − eviction half (upstream memory_limits.go reads the kubelet's configz through the node proxy) is not built yet: the local cluster now serves /configz (docs/local-cluster.md), the check is still to write",
+    checks: [`Core.Scheduling › ${SCHEDULING.insufficient}`, `Core.Scheduling › ${SCHEDULING.allocatable}`],
   },
   "Ability to not exceed pod CPU limits": {
     checks: [`Core.Scheduling › ${SCHEDULING.cpuLimit}`],

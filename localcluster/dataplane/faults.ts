@@ -41,6 +41,8 @@ export const faultCatalogue = {
   "windows-build-label-missing": "matching Windows nodes lose their node.kubernetes.io/windows-build label (restored on clear)",
   "windows-build-label-lie": "matching Windows nodes report a Windows Server 2019 kernel (10.0.17763) while their windows-build label still names their build",
   "containerd-old": "matching Windows nodes report containerd 1.6.28 as their container runtime (nodeInfo.containerRuntimeVersion)",
+  "allocatable-ignores-reservations":
+    "matching Windows nodes state their whole memory capacity as allocatable, as a kubelet that subtracts neither its reservations nor its eviction threshold; /configz still reports them; restored on clear",
   "control-plane-os-windows":
     "matching control-plane nodes report Windows (kubernetes.io/os=windows, nodeInfo.operatingSystem windows), as a kubelet on a Windows host would; restored on clear",
   "gmsa-webhook-down": "the GMSA admission webhook drops every request (the apiserver's failurePolicy Fail applies)",

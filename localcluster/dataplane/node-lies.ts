@@ -1,6 +1,6 @@
 // Faults that make a Node object lie about itself, as the real defects look to anyone reading the API: a label
 // missing, a label that no longer matches the kernel, an old container runtime (on Windows workers), a control-plane
-// node that reports Windows. Each changes only its own fields of the matching nodes it applies to while it is on,
+// node that reports Windows, a kubelet that states its whole memory as allocatable. Each changes only its own fields of the matching nodes it applies to while it is on,
 // and puts back exactly the values it replaced when cleared.
 import * as k8s from "@kubernetes/client-node";
 
@@ -10,12 +10,20 @@ export const LIE_KERNEL = "10.0.17763.6659";
 /** A containerd release older than the 1.7 line (1.6 reached end of life in 2025). */
 export const OLD_CONTAINERD = "containerd://1.6.28";
 
-export const nodeLieFaults = ["windows-build-label-missing", "windows-build-label-lie", "containerd-old", "control-plane-os-windows"] as const;
+export const nodeLieFaults = [
+  "windows-build-label-missing",
+  "windows-build-label-lie",
+  "containerd-old",
+  "control-plane-os-windows",
+  "allocatable-ignores-reservations",
+] as const;
 export type NodeLieFault = (typeof nodeLieFaults)[number];
 
-/** The fields a node lie owns: a label, or a nodeInfo field. */
-type Field = { label: string } | { nodeInfo: "kernelVersion" | "containerRuntimeVersion" | "operatingSystem" };
-const fieldsOf: Record<NodeLieFault, { field: Field; value: string | null }[]> = {
+/** The fields a node lie owns: a label, a nodeInfo field, or the allocatable memory. */
+type Field = { label: string } | { nodeInfo: "kernelVersion" | "containerRuntimeVersion" | "operatingSystem" } | { allocatable: "memory" };
+/** What a lie sets: a value, none (removed), or a value read off the node itself. */
+type Lie = string | null | ((n: k8s.V1Node) => string | null);
+const fieldsOf: Record<NodeLieFault, { field: Field; value: Lie }[]> = {
   "windows-build-label-missing": [{ field: { label: BUILD_LABEL }, value: null }],
   "windows-build-label-lie": [{ field: { nodeInfo: "kernelVersion" }, value: LIE_KERNEL }],
   "containerd-old": [{ field: { nodeInfo: "containerRuntimeVersion" }, value: OLD_CONTAINERD }],
@@ -24,14 +32,17 @@ const fieldsOf: Record<NodeLieFault, { field: Field; value: string | null }[]> =
     { field: { label: "kubernetes.io/os" }, value: "windows" },
     { field: { nodeInfo: "operatingSystem" }, value: "windows" },
   ],
+  // A kubelet that subtracts neither its reservations nor its eviction threshold: allocatable = capacity.
+  "allocatable-ignores-reservations": [{ field: { allocatable: "memory" }, value: (n) => n.status?.capacity?.memory ?? null }],
 };
 const isControlPlane = (n: k8s.V1Node) =>
   Object.keys(n.metadata?.labels ?? {}).some((l) => l === "node-role.kubernetes.io/control-plane" || l === "node-role.kubernetes.io/master");
 /** The Windows lies apply to Windows workers; the control-plane lie to control-plane nodes. */
 const appliesTo = (f: NodeLieFault, n: k8s.V1Node) =>
   f === "control-plane-os-windows" ? isControlPlane(n) : !isControlPlane(n) && n.metadata?.labels?.["kubernetes.io/os"] === "windows";
-const keyOf = (f: Field) => ("label" in f ? `label:${f.label}` : `nodeInfo:${f.nodeInfo}`);
-const read = (n: k8s.V1Node, f: Field) => ("label" in f ? n.metadata?.labels?.[f.label] : n.status?.nodeInfo?.[f.nodeInfo]) ?? null;
+const keyOf = (f: Field) => ("label" in f ? `label:${f.label}` : "nodeInfo" in f ? `nodeInfo:${f.nodeInfo}` : `allocatable:${f.allocatable}`);
+const read = (n: k8s.V1Node, f: Field) =>
+  ("label" in f ? n.metadata?.labels?.[f.label] : "nodeInfo" in f ? n.status?.nodeInfo?.[f.nodeInfo] : n.status?.allocatable?.[f.allocatable]) ?? null;
 
 /** One change to a node: the field, and the value it must have (null: removed). */
 export interface NodeChange {
@@ -49,8 +60,9 @@ export class NodeLies {
     const saved = this.saved.get(name) ?? new Map<string, string | null>();
     const changes: NodeChange[] = [];
     for (const f of nodeLieFaults) {
-      for (const { field, value } of fieldsOf[f]) {
+      for (const { field, value: lie } of fieldsOf[f]) {
         const key = keyOf(field);
+        const value = typeof lie === "function" ? lie(n) : lie;
         if (on(f) && appliesTo(f, n)) {
           if (!saved.has(key)) saved.set(key, read(n, field));
           if (read(n, field) !== value) changes.push({ field, value });
@@ -71,8 +83,10 @@ export class NodeLies {
     const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
     const labels = Object.fromEntries(changes.flatMap((c) => ("label" in c.field ? [[c.field.label, c.value]] : [])));
     const nodeInfo = Object.fromEntries(changes.flatMap((c) => ("nodeInfo" in c.field ? [[c.field.nodeInfo, c.value]] : [])));
+    const allocatable = Object.fromEntries(changes.flatMap((c) => ("allocatable" in c.field ? [[c.field.allocatable, c.value]] : [])));
     const name = n.metadata!.name!;
     if (Object.keys(labels).length) await core.patchNode({ name, body: { metadata: { labels } } }, merge);
-    if (Object.keys(nodeInfo).length) await core.patchNodeStatus({ name, body: { status: { nodeInfo } } }, merge);
+    const status = { ...(Object.keys(nodeInfo).length && { nodeInfo }), ...(Object.keys(allocatable).length && { allocatable }) };
+    if (Object.keys(status).length) await core.patchNodeStatus({ name, body: { status } }, merge);
   }
 }

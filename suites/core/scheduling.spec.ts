@@ -36,6 +36,7 @@ import { nodesUnderTest, windowsNodesUnderTest } from "../../lib/pools/pools.js"
 import { SCHEDULING } from "./scheduling.titles.js";
 import { cpuLimitProblems, nodeProxyForbidden, podCpuCores, readStatsSummary, statsReadFailure } from "../../lib/checks/kubelet-stats.js";
 import { parseQuantity } from "../../lib/checks/quantity.js";
+import { allocatableMemoryProblem, readConfigz } from "../../lib/checks/node-allocatable.js";
 
 const podOf = (objs: k8s.KubernetesObject[]) => objs.find((o) => o.kind === "Pod") as k8s.V1Pod;
 const fail = (problems: string[]) => expect(problems, problems.join("; ")).to.deep.equal([]);
@@ -316,5 +317,28 @@ describe(CATEGORY, () => {
     await env.step(`${name} uses ${measured.cores.toFixed(3)} CPU: above zero and at most 8% over its limit of ${limitCores}`, async () =>
       fail(cpuLimitProblems(node, env.ns, name, measured.cores, limitCores)),
     );
+  });
+
+  it(SCHEDULING.allocatable, async function () {
+    // Each Ready Windows node of the pool under test: its own kubelet's reservations against the Node object's
+    // allocatable (a node that is not Ready is Core.Nodes' finding; its kubelet may not answer at all).
+    const problems: string[] = [];
+    const nodes = windowsNodesUnderTest(caps());
+    const ready = nodes.filter((n) => n.ready);
+    if (!ready.length) problems.push(`no Ready Windows node to read the kubelet's /configz from (${nodes.map((n) => n.name).join(", ") || "none"})`);
+    for (const n of ready) {
+      const configz = await readConfigz(env.core, n.name).catch((e: unknown) => {
+        const forbidden = nodeProxyForbidden(e, n.name);
+        if (forbidden) return { forbidden: forbidden.replace("the kubelet's stats summary", "the kubelet's /configz") };
+        throw new Error(statsReadFailure(e, n.name).replace("stats/summary", "configz"));
+      });
+      if ("forbidden" in configz) return skip(this, configz.forbidden as string);
+      const node = await env.core.readNode({ name: n.name });
+      const verdict = allocatableMemoryProblem(node, configz);
+      await env.step(`${n.name}: allocatable memory ${verdict.stated}, capacity minus reservations ${verdict.expected}`, () => {
+        if (verdict.problem) problems.push(verdict.problem);
+      });
+    }
+    fail(problems);
   });
 });

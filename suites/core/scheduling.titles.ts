@@ -11,4 +11,5 @@ export const SCHEDULING = {
   osField: "does not schedule by spec.os.name: a Windows pod bound to a Linux node is refused by its kubelet (PodOSNotSupported)",
   insufficient: "refuses a Windows pod that requests more CPU and memory than any Windows node can allocate: FailedScheduling, Insufficient cpu and memory",
   cpuLimit: "keeps a busy loop under its 500m CPU limit: the kubelet's stats summary measures it above zero and at most 8% over",
+  allocatable: "states allocatable memory on each Windows node equal to its capacity minus what its kubelet reserves and its eviction threshold (/configz)",
 } as const;

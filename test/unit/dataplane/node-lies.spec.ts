@@ -72,4 +72,16 @@ describe("dataplane faults: node lies", () => {
   it("leaves a node no lie matches alone", () => {
     expect(new NodeLies().plan(node(), none)).to.deep.equal([]);
   });
+
+  it("allocatable-ignores-reservations states the capacity as allocatable memory, and restores the reserved figure on clear", () => {
+    const withMemory = (allocatable: string): k8s.V1Node => ({
+      ...node(),
+      status: { ...node().status, capacity: { memory: "8Gi" }, allocatable: { memory: allocatable } },
+    });
+    const lies = new NodeLies();
+    const on = only("allocatable-ignores-reservations");
+    expect(lies.plan(withMemory("7692Mi"), on)).to.deep.equal([{ field: { allocatable: "memory" }, value: "8Gi" }]);
+    expect(lies.plan(withMemory("8Gi"), on), "nothing more to do while on").to.deep.equal([]);
+    expect(lies.plan(withMemory("8Gi"), none)).to.deep.equal([{ field: { allocatable: "memory" }, value: "7692Mi" }]);
+  });
 });
