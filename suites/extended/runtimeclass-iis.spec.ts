@@ -221,9 +221,11 @@ describe(CATEGORY, () => {
       const rc = await env.step("the RuntimeClass", () => runtimeClass(t, objs));
       const rcBuild = rc.scheduling?.nodeSelector?.[BUILD_LABEL] ?? t.build;
       const podBuild = otherBuild(rcBuild, env.ctx.caps.windowsBuilds);
-      // Rendered for the RuntimeClass's build (pinned to the pool under test like every Windows pod), then given the
-      // conflicting build on purpose: the API server must refuse it, so it never reaches a node.
-      const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: rcBuild });
+      // Rendered for the RuntimeClass's build (pinned to the pool under test like every Windows pod) — or, when that is
+      // a build with no known image (a --runtime-class selecting a build no node has), for a build under test — then
+      // given the conflicting build on purpose: the API server must refuse it, so it never reaches a node.
+      const renderBuild = releaseForBuild(rcBuild) ? rcBuild : env.ctx.caps.windowsBuilds[0];
+      const [rendered] = env.render([windowsPod("runtimeclass-conflict")], { build: renderBuild });
       const pod = rendered as k8s.V1Pod;
       pod.spec!.nodeSelector = { ...pod.spec!.nodeSelector, [BUILD_LABEL]: podBuild };
       pod.spec!.runtimeClassName = rc.metadata!.name;
