@@ -121,7 +121,7 @@ export const cases: SensitivityCase[] = [
     categories,
     why: "the node states its whole memory as allocatable while its kubelet reserves the eviction threshold: only the allocatable check fails",
     breaks: {
-      [SCHEDULING.allocatable]: [/^node hc-win2022-1 states allocatable memory (\S+) \(\d+Mi\), but its kubelet's \/configz gives capacity \1 − .* = \d+Mi$/],
+      [SCHEDULING.allocatable]: [/^node hc-win2022-1 states allocatable memory (\S+) \(\d+Mi\), but its kubelet's \/configz gives capacity \1 − .* = \d+Mi\b/],
     },
   },
   {
