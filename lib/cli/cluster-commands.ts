@@ -130,7 +130,9 @@ function positiveInt(v: string): number {
 /** Talks to the running data plane's control API. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const l = await liveness();
+  let l = await liveness();
+  // A component being restarted (the API server, kwok after it) reads as stale for a moment: give it 30 s.
+  for (const deadline = Date.now() + 30_000; l.state === "stale" && Date.now() < deadline; l = await liveness()) await new Promise((r) => setTimeout(r, 2000));
   if (l.state !== "up") throw new UserFacingError("the local cluster is not running: start it with `hybrid-conformance cluster up`");
   const { request } = await import("node:http");
   return new Promise((resolve, reject) => {

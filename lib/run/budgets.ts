@@ -31,9 +31,11 @@ const table = {
   scaleUpAckMs: { base: 60_000, floor: 20_000 },
   /**
    * A new namespace's default ServiceAccount, which the controller-manager creates (pods are refused until it
-   * exists): upstream e2e's ServiceAccountProvisionTimeout (WaitForDefaultServiceAccountInNamespace).
+   * exists): upstream e2e's ServiceAccountProvisionTimeout (WaitForDefaultServiceAccountInNamespace). Floor 60 s:
+   * after an API server restart the controller-manager's informers re-list with client-go's reflector backoff (up
+   * to 30 s, tools/cache/reflector.go), so the first namespace after it waits that long on a healthy cluster.
    */
-  serviceAccountMs: { base: 2 * 60_000, floor: 30_000 },
+  serviceAccountMs: { base: 2 * 60_000, floor: 60_000 },
   /** A deleted pod gone from the API. */
   podDeleteMs: { base: 5 * 60_000, floor: 0 },
   /** Networking gets ~30 s to come up (upstream's hybrid_network.go)… */
